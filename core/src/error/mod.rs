@@ -1,0 +1,9 @@
+//! Typed errors, one enum per concern.
+//!
+//! Every variant carries what a person needs to fix the input: the field that
+//! was wrong, its byte offset, and what was expected against what was found.
+//! `Display` reads as a sentence. All types implement [`core::error::Error`].
+
+mod buffer;
+
+pub use buffer::BufferTooSmall;

@@ -1,0 +1,1 @@
+//! Shared helpers for the integration tests of `ipv4-core` and `ipv4-std`.
