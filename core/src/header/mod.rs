@@ -58,6 +58,8 @@ mod raw_format;
 mod view;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod testdata;
 #[cfg(test)]
 mod tests;

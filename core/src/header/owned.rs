@@ -388,13 +388,12 @@ impl Header {
     }
 
     /// The checksum this header marshals with: computed over its wire form.
+    ///
+    /// On a header that does not marshal (a field too large), the values are
+    /// cut to their field widths first.
     pub fn compute_checksum(&self) -> u16 {
-        match self.write_fields(0) {
-            Ok((bytes, len)) => compute_checksum(bytes.get(..len).unwrap_or_default()),
-            // A field does not fit; the checksum of what would be written
-            // is that of the field values masked, which nobody can send.
-            Err(_) => 0,
-        }
+        let (bytes, len) = self.layout(0);
+        compute_checksum(bytes.get(..len).unwrap_or_default())
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
@@ -454,10 +453,11 @@ impl Header {
                 found: buf.len(),
             }));
         };
-        let (bytes, len) = self.write_fields(self.checksum)?;
+        self.check_fields()?;
+        let (bytes, len) = self.layout(self.checksum);
         let src = bytes.get(..len).unwrap_or_default();
         if src.len() != out.len() {
-            // `write_fields` writes `header_len()` bytes; this is unreachable.
+            // `layout` returns `header_len()` bytes; this is unreachable.
             return Err(HeaderError::OptionsTooLong {
                 max: MAX_OPTIONS_LEN,
                 found: len.saturating_sub(MIN_LEN),
@@ -474,7 +474,7 @@ impl Header {
             let order = format.byte_order();
             let mut total_len = self.total_len;
             if format.length_excludes_header() {
-                // `write_fields` checked total_len >= header_len.
+                // `check_fields` checked total_len >= header_len.
                 total_len -= header_len as u16;
             }
             let word = self.flags.to_word() | self.fragment_offset;
@@ -488,10 +488,10 @@ impl Header {
         Ok(header_len)
     }
 
-    /// Checks every field fits, then lays the header out in wire format
-    /// with `checksum` in its field. Returns the bytes and their length.
+    /// Checks every field fits its width on the wire and the total length
+    /// covers the header.
     #[inline]
-    fn write_fields(&self, checksum: u16) -> Result<([u8; MAX_LEN], usize), HeaderError> {
+    fn check_fields(&self) -> Result<(), HeaderError> {
         let overflow =
             |field, max: u32, found: u32| HeaderError::FieldOverflow { field, max, found };
         if self.version > 0x0f {
@@ -518,26 +518,38 @@ impl Header {
                 found: self.total_len,
             });
         }
-        let raw = RawHeader {
+        Ok(())
+    }
+
+    /// The fixed 20 bytes, each value cut to its field's width.
+    #[inline]
+    fn raw(&self, checksum: u16) -> RawHeader {
+        RawHeader {
             version_ihl: (self.version << 4) | self.ihl(),
             tos: self.tos,
             total_len: U16::new(self.total_len),
             identification: U16::new(self.identification),
-            flags_fragment: U16::new(self.flags.to_word() | self.fragment_offset),
+            flags_fragment: U16::new(self.flags.to_word() | (self.fragment_offset & 0x1fff)),
             ttl: self.ttl,
             protocol: self.protocol.0,
             checksum: U16::new(checksum),
             source: self.source.octets(),
             destination: self.destination.octets(),
-        };
+        }
+    }
+
+    /// The header in wire format with `checksum` in its field, each value
+    /// cut to its field's width; and its length, `header_len()`.
+    #[inline]
+    fn layout(&self, checksum: u16) -> ([u8; MAX_LEN], usize) {
         let mut bytes = [0u8; MAX_LEN];
         if let Ok((dst, rest)) = RawHeader::mut_from_prefix(&mut bytes[..]) {
-            *dst = raw;
+            *dst = self.raw(checksum);
             if let Some(opts) = rest.get_mut(..self.options().len()) {
                 opts.copy_from_slice(self.options());
             }
         }
-        Ok((bytes, header_len))
+        (bytes, self.header_len())
     }
 }
 
@@ -559,19 +571,7 @@ impl TryFrom<&[u8]> for Header {
 /// A one-line summary in the style of `tcpdump -v`.
 impl fmt::Display for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let raw = RawHeader {
-            version_ihl: (self.version << 4) | self.ihl(),
-            tos: self.tos,
-            total_len: U16::new(self.total_len),
-            identification: U16::new(self.identification),
-            flags_fragment: U16::new(self.flags.to_word() | (self.fragment_offset & 0x1fff)),
-            ttl: self.ttl,
-            protocol: self.protocol.0,
-            checksum: U16::new(self.checksum),
-            source: self.source.octets(),
-            destination: self.destination.octets(),
-        };
-        super::display::summary(f, &raw, self.options().len())
+        super::display::summary(f, &self.raw(self.checksum), self.options().len())
     }
 }
 
