@@ -6,6 +6,8 @@
 
 mod buffer;
 mod header;
+mod options;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
+pub use options::{OptionError, OptionsBuildError};
