@@ -35,3 +35,4 @@ extern crate std;
 pub mod checksum;
 pub mod error;
 pub mod header;
+pub mod igmp;

@@ -7,3 +7,6 @@
 mod buffer;
 
 pub use buffer::BufferTooSmall;
+mod igmp;
+
+pub use igmp::{CodeError, IgmpBuildError, IgmpError};
