@@ -549,9 +549,12 @@ fn igmp_like() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// A record as (type, group, sources, aux data).
+type WireRecord = (u8, [u8; 4], Vec<[u8; 4]>, Vec<u8>);
+
 fn etherparse_records(
     r: &etherparse::igmp::MembershipReportV3Slice<'_>,
-) -> Option<Vec<(u8, [u8; 4], Vec<[u8; 4]>, Vec<u8>)>> {
+) -> Option<Vec<WireRecord>> {
     r.group_records()
         .map(|rec| {
             rec.ok().map(|rec| {
@@ -790,7 +793,7 @@ proptest! {
         let input = borrow_records(&records);
         let mut split = ReportSplitter::new(&input, limit);
         let mut buf = vec![0u8; limit];
-        let mut out: Vec<(RecordType, Ipv4Addr, Vec<Ipv4Addr>, Vec<u8>, bool)> = Vec::new();
+        let mut out: Vec<SplitRecord> = Vec::new();
         while let Some(len) = split.next_message(&mut buf) {
             let len = match len {
                 Ok(len) => len,
@@ -839,6 +842,10 @@ proptest! {
         prop_assert!(out.next().is_none());
     }
 }
+
+/// A record read back from the splitter, and whether it was cut to fill
+/// its report alone.
+type SplitRecord = (RecordType, Ipv4Addr, Vec<Ipv4Addr>, Vec<u8>, bool);
 
 type OwnedRecord = (u8, [u8; 4], Vec<Ipv4Addr>, Vec<u8>);
 
