@@ -36,3 +36,4 @@ pub mod checksum;
 pub mod error;
 pub mod header;
 pub mod options;
+pub mod igmp;

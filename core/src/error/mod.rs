@@ -6,8 +6,10 @@
 
 mod buffer;
 mod header;
+mod igmp;
 mod options;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
+pub use igmp::{CodeError, IgmpBuildError, IgmpError};
 pub use options::{OptionError, OptionsBuildError};
