@@ -33,5 +33,7 @@
 extern crate std;
 
 pub mod checksum;
+pub mod control;
 pub mod error;
 pub mod header;
+pub mod icmp;

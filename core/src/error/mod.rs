@@ -5,5 +5,7 @@
 //! `Display` reads as a sentence. All types implement [`core::error::Error`].
 
 mod buffer;
+mod icmp;
 
 pub use buffer::BufferTooSmall;
+pub use icmp::IcmpFilterError;
