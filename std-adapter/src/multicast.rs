@@ -194,8 +194,9 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// # Errors
     ///
-    /// `EADDRNOTAVAIL` for an address that is not local, `ENODEV` for an
-    /// unknown index.
+    /// `EADDRNOTAVAIL` for an address that is not local or an index that
+    /// names no interface; [`InvalidInput`](io::ErrorKind::InvalidInput)
+    /// for an index above `i32::MAX`.
     pub fn set_multicast_interface(&self, interface: MulticastInterface) -> io::Result<()> {
         set_interface(self.as_fd(), &self.state, interface)
     }

@@ -409,7 +409,8 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// # Errors
     ///
-    /// `EOPNOTSUPP` on a socket that is not raw ICMP.
+    /// `EOPNOTSUPP` on a raw socket of another protocol, `ENOPROTOOPT` on
+    /// a socket that is not raw.
     ///
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
