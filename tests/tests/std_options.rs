@@ -183,21 +183,18 @@ fn multicast_options_table() {
     pair.a.run(move || {
         let g = Ipv4Addr::new;
         let source = VethPair::B_ADDR;
-        let udp = || Socket::from(UdpSocket::bind("224.0.0.0:0").unwrap());
-        let udp_ssm = || Socket::from(UdpSocket::bind("232.0.0.0:0").unwrap());
-        let table: [(&str, Box<dyn Fn() -> Socket>, Ipv4Addr, Option<Ipv4Addr>); 4] = [
-            ("udp4", Box::new(udp), g(224, 0, 0, 249), None),
-            ("ip4:icmp", Box::new(raw_icmp), g(224, 0, 0, 250), None),
-            ("udp4", Box::new(udp_ssm), g(232, 0, 1, 249), Some(source)),
-            (
-                "ip4:icmp",
-                Box::new(raw_icmp),
-                g(232, 0, 1, 250),
-                Some(source),
-            ),
+        let open = |net: &str, listen: &str| match net {
+            "udp4" => Socket::from(UdpSocket::bind(listen).unwrap()),
+            _ => raw_icmp(),
+        };
+        let table = [
+            ("udp4", "224.0.0.0:0", g(224, 0, 0, 249), None),
+            ("ip4:icmp", "0.0.0.0", g(224, 0, 0, 250), None),
+            ("udp4", "232.0.0.0:0", g(232, 0, 1, 249), Some(source)),
+            ("ip4:icmp", "0.0.0.0", g(232, 0, 1, 250), Some(source)),
         ];
-        for (net, open, group, source) in table {
-            let conn = PacketConn::new(open());
+        for (net, listen, group, source) in table {
+            let conn = PacketConn::new(open(net, listen));
             let ctx = format!("{net} {group}");
             conn.set_multicast_ttl(255).unwrap();
             assert_eq!(conn.multicast_ttl().unwrap(), 255, "{ctx}");
