@@ -3,6 +3,12 @@
 //! The [`netns`] module builds private network namespaces joined by veth
 //! pairs, so that kernel tests send traffic only between hosts they created
 //! themselves and never onto a real network.
+//!
+//! The [`fuzz_entry`] module holds the fuzz targets' entry points: the
+//! cargo-fuzz project in `fuzz/` calls them, and `tests/fuzz_replay.rs`
+//! replays every committed corpus and crash-regression file through them on
+//! stable Rust.
 #![deny(missing_docs)]
 
+pub mod fuzz_entry;
 pub mod netns;

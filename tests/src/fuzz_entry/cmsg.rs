@@ -1,0 +1,110 @@
+//! The `cmsg` target.
+
+use std::net::Ipv4Addr;
+
+use arbitrary::{Arbitrary, Unstructured};
+use ipv4_std::ControlMessage;
+use ipv4_std::cmsg::{self, DecodeError, Messages};
+
+use super::show;
+
+/// A control message to encode, as the fuzzer describes it.
+#[derive(Debug, Arbitrary)]
+struct Spec {
+    ttl: Option<u8>,
+    src: Option<[u8; 4]>,
+    dst: Option<[u8; 4]>,
+    if_index: Option<u32>,
+    tos: Option<u8>,
+}
+
+/// The control-message decoder on arbitrary bytes (as `recvmsg` could hand
+/// them over), and encode → decode of an arbitrary control message.
+pub fn cmsg(data: &[u8]) {
+    // The raw walk: bounded, in order, inside the buffer, one error at most
+    // and last.
+    let mut walk_error = None;
+    let mut last_end = 0;
+    let mut count = 0;
+    for message in Messages::new(data) {
+        assert!(walk_error.is_none(), "the walk went on after an error");
+        count += 1;
+        assert!(count <= data.len() / 12 + 1, "the walk does not end");
+        match message {
+            Ok(m) => {
+                assert!(m.offset >= last_end);
+                let end = m.offset + (data.len() - m.offset).min(m.data.len() + 16);
+                assert!(end <= data.len());
+                let data_start = m.data.as_ptr() as usize - data.as_ptr() as usize;
+                assert!(data_start >= m.offset && data_start + m.data.len() <= data.len());
+                last_end = data_start + m.data.len();
+            }
+            Err(e) => {
+                show(&e);
+                walk_error = Some(e);
+            }
+        }
+    }
+
+    match cmsg::decode(data) {
+        Ok(cm) => {
+            assert!(walk_error.is_none());
+            assert_eq!(cm.src, None, "the source never comes from control messages");
+            show(&cm);
+        }
+        Err(e) => {
+            show(&e);
+            let _ = std::io::Error::from(e);
+            if let Some(w) = walk_error {
+                // The decoder stops at the first problem, which may be a
+                // message before the walk's error.
+                let offset = |e: DecodeError| match e {
+                    DecodeError::HeaderLength { offset, .. }
+                    | DecodeError::Truncated { offset, .. }
+                    | DecodeError::DataLength { offset, .. }
+                    | DecodeError::Value { offset, .. } => offset,
+                };
+                assert!(offset(e) <= offset(w));
+            }
+        }
+    }
+
+    // encode → decode.
+    let Ok(spec) = Spec::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let sent = ControlMessage {
+        ttl: spec.ttl,
+        src: spec.src.map(Ipv4Addr::from),
+        dst: spec.dst.map(Ipv4Addr::from),
+        if_index: spec.if_index,
+        tos: spec.tos,
+    };
+    let len = cmsg::encoded_len(&sent);
+    let mut buf = vec![0xa5u8; len + 8];
+    if len > 0 {
+        assert!(cmsg::encode(&sent, &mut buf[..len - 1]).is_err());
+    }
+    assert_eq!(cmsg::encode(&sent, &mut buf), Ok(len));
+    let pktinfo = sent.src.is_some() || sent.if_index.is_some();
+    match cmsg::decode(&buf[..len]) {
+        Ok(got) => {
+            assert_eq!(got.ttl, sent.ttl);
+            assert_eq!(got.tos, sent.tos);
+            assert_eq!(got.src, None);
+            if pktinfo {
+                assert_eq!(got.if_index, Some(sent.if_index.unwrap_or(0)));
+                // ipi_addr is not sent; the decoder reads it as 0.0.0.0.
+                assert_eq!(got.dst, Some(Ipv4Addr::UNSPECIFIED));
+            } else {
+                assert_eq!((got.if_index, got.dst), (None, None));
+            }
+        }
+        // An index above i32::MAX wraps negative on the wire, and the
+        // decoder refuses a negative index.
+        Err(DecodeError::Value { .. }) => {
+            assert!(sent.if_index.is_some_and(|i| i > i32::MAX as u32));
+        }
+        Err(e) => panic!("encoded control messages do not decode: {e}"),
+    }
+}

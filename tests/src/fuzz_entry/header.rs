@@ -1,0 +1,215 @@
+//! The `header` and `roundtrip_header` targets.
+
+use std::net::Ipv4Addr;
+
+use ipv4_core::checksum;
+use ipv4_core::error::HeaderError;
+use ipv4_core::header::{ByteOrder, ChecksumMode, Header, HeaderView, MAX_LEN, MIN_LEN, RawFormat};
+use ipv4_core::options::Options;
+
+use super::{debug, show};
+
+/// Every raw-socket format, wire first.
+const FORMATS: [RawFormat; 5] = [
+    RawFormat::Wire,
+    RawFormat::BsdHostOrder(ByteOrder::Big),
+    RawFormat::BsdHostOrder(ByteOrder::Little),
+    RawFormat::LengthExcludesHeader(ByteOrder::Big),
+    RawFormat::LengthExcludesHeader(ByteOrder::Little),
+];
+
+/// Reads every accessor of a view; checks the lengths agree.
+fn visit_view(view: &HeaderView<&[u8]>, data: &[u8]) {
+    let header_len = view.header_len();
+    assert_eq!(header_len, usize::from(view.ihl()) * 4);
+    assert_eq!(view.header_bytes().len(), header_len.min(data.len()));
+    let options_len = if header_len <= data.len() {
+        header_len.saturating_sub(MIN_LEN)
+    } else {
+        0
+    };
+    assert_eq!(view.options().len(), options_len);
+    assert!(view.payload().len() <= data.len().saturating_sub(header_len));
+    assert_eq!(view.tos(), view.dscp() << 2 | view.ecn());
+    assert_eq!(
+        view.is_fragment(),
+        view.more_fragments() || view.fragment_offset() != 0
+    );
+    let _ = (
+        view.version(),
+        view.total_len(),
+        view.identification(),
+        view.flags(),
+        view.reserved_flag(),
+        view.dont_fragment(),
+        view.ttl(),
+        view.protocol(),
+        view.checksum(),
+        view.source(),
+        view.destination(),
+        view.is_truncated(),
+        view.verify_checksum(),
+        view.compute_checksum(),
+        view.raw(),
+        view.as_bytes(),
+    );
+    show(view);
+    show(&view.protocol());
+    debug(&view.flags());
+    let owned = view.to_header();
+    show(&owned);
+    assert_eq!(owned.options().len() % 4, 0);
+    for option in Options::lax(view.options()).with_base(MIN_LEN) {
+        debug(&option);
+    }
+}
+
+/// Runs the mutating accessors on a copy of `data`: the setters keep a
+/// right checksum right (RFC 1624 incremental updates).
+fn edit_view(data: &[u8]) {
+    let mut buf = data.to_vec();
+    let mut view = HeaderView::new_unchecked(&mut buf[..]);
+    // Only a header of at least 20 bytes holds the fields the setters
+    // change inside the bytes its checksum covers.
+    let full = data.len() >= MIN_LEN && view.header_len() >= MIN_LEN;
+    let was_right = full && view.verify_checksum();
+    // A byte of the input picks the new values, so they vary per input.
+    let seed = data.last().copied().unwrap_or(0);
+    view.set_ttl(seed);
+    let _ = view.decrement_ttl();
+    view.set_tos(seed.rotate_left(3));
+    view.set_dscp(seed >> 1);
+    view.set_ecn(seed);
+    view.set_identification(u16::from_be_bytes([seed, !seed]));
+    view.set_source(Ipv4Addr::new(seed, 0, 2, 1));
+    view.set_destination(Ipv4Addr::new(198, 51, seed, 7));
+    if was_right {
+        assert!(view.verify_checksum(), "a setter broke a right checksum");
+    }
+    let _ = (view.options_mut().len(), view.payload_mut().len());
+    let _ = view.raw_mut();
+    view.fill_checksum();
+    if full {
+        assert!(
+            view.verify_checksum(),
+            "fill_checksum left a wrong checksum"
+        );
+    }
+}
+
+/// Every view constructor and the owned parse on arbitrary bytes, with the
+/// nesting of their rules (the table in `ipv4_core::header`'s docs).
+pub fn header(data: &[u8]) {
+    let checked = HeaderView::new_checked(data);
+    let verified = HeaderView::new_verified(data);
+    let lax = HeaderView::new_lax(data);
+    let owned = Header::parse(data);
+
+    // Unchecked: any bytes, no accessor may panic.
+    visit_view(&HeaderView::new_unchecked(data), data);
+    edit_view(data);
+
+    for result in [&checked, &verified, &lax] {
+        match result {
+            Ok(view) => visit_view(view, data),
+            Err(e) => show(e),
+        }
+    }
+    if let Err(e) = &owned {
+        show(e);
+    }
+
+    // lax ⊇ owned ⊇ checked ⊇ verified, each step one rule.
+    match &lax {
+        Ok(view) => {
+            assert!(view.header_len() <= data.len());
+            let covers_header = usize::from(view.total_len()) >= view.header_len();
+            assert_eq!(owned.is_ok(), covers_header, "{owned:?}");
+        }
+        Err(_) => assert!(owned.is_err()),
+    }
+    match &owned {
+        Ok(h) => {
+            let view = lax.as_ref().expect("owned parse implies lax");
+            assert_eq!(*h, view.to_header());
+            assert_eq!(h.header_len(), view.header_len());
+            assert_eq!(h.options(), view.options());
+            let fits = usize::from(h.total_len) <= data.len();
+            assert_eq!(checked.is_ok(), fits, "{checked:?}");
+        }
+        Err(_) => assert!(checked.is_err()),
+    }
+    match &checked {
+        Ok(view) => {
+            assert!(!view.is_truncated());
+            assert_eq!(
+                view.header_len() + view.payload().len(),
+                usize::from(view.total_len())
+            );
+            assert_eq!(verified.is_ok(), view.verify_checksum());
+            if let Err(HeaderError::Checksum { expected, found }) = verified {
+                assert_eq!(found, view.checksum());
+                assert_eq!(expected, view.compute_checksum());
+            }
+        }
+        Err(_) => assert!(verified.is_err()),
+    }
+
+    // Raw formats: the wire one is `parse`; the others never panic and
+    // read every field but two the same way.
+    for format in FORMATS {
+        let raw = Header::parse_raw(data, format);
+        match (&raw, &owned) {
+            (Ok(r), _) if format == RawFormat::Wire => assert_eq!(Ok(*r), owned),
+            (Ok(r), Ok(h)) => {
+                assert_eq!(
+                    (r.tos, r.ttl, r.protocol, r.source, r.destination),
+                    (h.tos, h.ttl, h.protocol, h.source, h.destination)
+                );
+                assert_eq!(r.options(), h.options());
+            }
+            (Err(e), _) => show(e),
+            _ => {}
+        }
+    }
+}
+
+/// parse → marshal → parse, for every raw format: the second parse equals
+/// the first, and marshalling with the kept checksum gives back the
+/// header's bytes.
+pub fn roundtrip_header(data: &[u8]) {
+    for format in FORMATS {
+        let Ok(first) = Header::parse_raw(data, format) else {
+            continue;
+        };
+        let len = first.header_len();
+        let mut buf = [0u8; MAX_LEN];
+        // One byte short fails without writing; the exact size succeeds.
+        assert!(
+            first
+                .marshal_with(&mut buf[..len - 1], format, ChecksumMode::Keep)
+                .is_err()
+        );
+        let n = first
+            .marshal_with(&mut buf, format, ChecksumMode::Keep)
+            .expect("a parsed header marshals");
+        assert_eq!(n, len);
+        assert_eq!(&buf[..n], &data[..n], "kept checksum: bytes come back");
+        let second = Header::parse_raw(&buf[..n], format).expect("marshalled header parses");
+        assert_eq!(second, first);
+
+        // With a computed checksum: right on the wire, equal but for it.
+        let n = first
+            .marshal_with(&mut buf, format, ChecksumMode::Compute)
+            .expect("a parsed header marshals");
+        let third = Header::parse_raw(&buf[..n], format).expect("marshalled header parses");
+        let mut expected = first;
+        expected.fill_checksum();
+        assert_eq!(third, expected);
+        if format == RawFormat::Wire {
+            assert!(checksum::verify(&buf[..n]));
+            let view = HeaderView::new_lax(&buf[..n]).expect("marshalled header views");
+            assert_eq!(view.to_header(), expected);
+        }
+    }
+}
