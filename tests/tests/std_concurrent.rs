@@ -50,7 +50,7 @@ fn concurrent_readers_and_writers_toggling_control_messages() {
                 assert!(seen.lock().unwrap().insert(id), "{id:?} delivered twice");
             };
             let writer = |i: usize| {
-                conn.set_control_message(cf, i % 2 == 0).unwrap();
+                conn.set_control_message(cf, i.is_multiple_of(2)).unwrap();
                 let per_datagram = i % 4 < 2;
                 let ttl = if per_datagram {
                     DATAGRAM_TTL
