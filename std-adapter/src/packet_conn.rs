@@ -325,15 +325,20 @@ impl<S: AsFd> PacketConn<S> {
             buf.first().copied().unwrap_or(0)
         };
         let header_len = usize::from(first & 0x0f) * 4;
-        if r.len < MIN_HEADER_LEN
-            || first >> 4 != 4
-            || header_len < MIN_HEADER_LEN
-            || header_len > r.len
-        {
+        if r.len < MIN_HEADER_LEN || first >> 4 != 4 || header_len < MIN_HEADER_LEN {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
+                    "the raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
+                    r.len
+                ),
+            ));
+        }
+        if header_len > r.len {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the buffer held {} bytes of a {header_len}-byte IPv4 header; the datagram is lost",
                     r.len
                 ),
             ));
@@ -393,14 +398,7 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn icmp_filter(&self) -> io::Result<IcmpFilter> {
-        let (bits, len) = sys::getsockopt::<u32>(self.socket.as_fd(), libc::SOL_RAW, ICMP_FILTER)?;
-        if len != 4 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
-            ));
-        }
-        Ok(IcmpFilter::from_bits(bits))
+        icmp_filter(self.socket.as_fd())
     }
 
     /// Sets the ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at
@@ -414,13 +412,25 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
-        sys::setsockopt(
-            self.socket.as_fd(),
-            libc::SOL_RAW,
-            ICMP_FILTER,
-            &filter.bits(),
-        )
+        set_icmp_filter(self.socket.as_fd(), filter)
     }
+}
+
+/// `ICMP_FILTER`, read.
+pub(crate) fn icmp_filter(fd: BorrowedFd<'_>) -> io::Result<IcmpFilter> {
+    let (bits, len) = sys::getsockopt::<u32>(fd, libc::SOL_RAW, ICMP_FILTER)?;
+    if len != 4 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
+        ));
+    }
+    Ok(IcmpFilter::from_bits(bits))
+}
+
+/// `ICMP_FILTER`, set.
+pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Result<()> {
+    sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
 }
 
 /// What `recv_raw` found.
@@ -433,7 +443,7 @@ struct RawReceived {
 
 /// Decodes the control buffer and fills `src`, keeping only enabled fields.
 #[inline]
-fn finish(
+pub(crate) fn finish(
     flags: ControlFlags,
     control: &[u8],
     source: Option<SocketAddrV4>,

@@ -366,3 +366,31 @@ fn raw_icmp_echo_on_loopback() {
         }
     });
 }
+
+/// Buffers too short for the header are errors, never panics (Go's
+/// `RawConn.ReadFrom` panics on a buffer shorter than the header); a
+/// payload too long for the buffer is truncated like UDP's.
+#[test]
+fn raw_short_buffers() {
+    if !netns::can_create("raw_short_buffers") {
+        return;
+    }
+    netns::Netns::new().unwrap().run(|| {
+        let conn = PacketConn::new(raw_icmp());
+        let req = echo_request(0x5151, 1, PAYLOAD);
+        let lo = SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);
+        // Own echo and the reply: two packets per send.
+        conn.send_to(&req, None, lo).unwrap();
+        let mut tiny = [0u8; 10];
+        let e = conn.recv_with_header(&mut tiny).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+        // The reply, truncated to its type, code and checksum.
+        let mut four = [0u8; 4];
+        let (n, _, _) = conn.recv_from(&mut four).unwrap();
+        assert_eq!((n, four[0], four[1]), (4, 0, 0));
+        // An empty buffer receives an empty payload.
+        conn.send_to(&req, None, lo).unwrap();
+        let (n, _, from) = conn.recv_from(&mut []).unwrap();
+        assert_eq!((n, *from.ip()), (0, Ipv4Addr::LOCALHOST));
+    });
+}
