@@ -112,3 +112,68 @@ fn check(cm: &ControlMessage, ttl: u8, text: &str) {
         assert_eq!(i, 1, "{text}: {cm}");
     }
 }
+
+/// The same on a raw ICMP socket (Go's "IP" subtest), where every receive
+/// also strips a header: writers send echoes to 127.0.0.1, readers get each
+/// echo twice (Linux delivers the own request and the reply). Needs root.
+#[test]
+fn concurrent_raw_icmp_readers_and_writers() {
+    use ipv4_tests::netns;
+    use socket2::{Domain, Protocol, Socket, Type};
+    if !netns::can_create("concurrent_raw_icmp_readers_and_writers") {
+        return;
+    }
+    let ns = netns::Netns::new().unwrap();
+    let conn = ns.run(|| {
+        let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        PacketConn::new(s)
+    });
+    let cf = ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE;
+    let lo = std::net::SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);
+    let seen = Mutex::new(HashSet::new());
+    for round in 0..ROUNDS as u16 {
+        thread::scope(|s| {
+            let reader = || {
+                let mut buf = [0u8; 128];
+                let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
+                assert_eq!(*from.ip(), Ipv4Addr::LOCALHOST);
+                let m = &buf[..n];
+                assert_eq!(n, 8 + 15, "exact ICMP length: {m:02x?}");
+                assert!(ipv4_std::core::checksum::verify(m), "{m:02x?}");
+                assert_eq!(&m[8..], b"HELLO-R-U-THERE");
+                assert!(m[0] == 8 || m[0] == 0, "echo or reply: {m:02x?}");
+                if let Some(dst) = cm.dst {
+                    assert_eq!(dst, Ipv4Addr::LOCALHOST);
+                }
+                let id = (
+                    u16::from_be_bytes([m[4], m[5]]),
+                    u16::from_be_bytes([m[6], m[7]]),
+                    m[0],
+                );
+                assert!(seen.lock().unwrap().insert(id), "{id:?} twice");
+            };
+            let writer = |i: u16| {
+                conn.set_control_message(cf, i.is_multiple_of(2)).unwrap();
+                let mut m = vec![8, 0, 0, 0];
+                m.extend_from_slice(&round.to_be_bytes());
+                m.extend_from_slice(&i.to_be_bytes());
+                m.extend_from_slice(b"HELLO-R-U-THERE");
+                let sum = ipv4_std::core::checksum::checksum(&m);
+                m[2..4].copy_from_slice(&sum.to_be_bytes());
+                conn.send_to(&m, None, lo).unwrap();
+            };
+            // Two packets per echo: 20 readers before and 20 after.
+            for _ in 0..WRITERS {
+                s.spawn(reader);
+            }
+            for i in 0..WRITERS as u16 {
+                s.spawn(move || writer(i));
+            }
+            for _ in 0..WRITERS {
+                s.spawn(reader);
+            }
+        });
+    }
+    assert_eq!(seen.into_inner().unwrap().len(), ROUNDS * WRITERS * 2);
+}
