@@ -37,3 +37,5 @@ pub mod control;
 pub mod error;
 pub mod header;
 pub mod icmp;
+pub mod igmp;
+pub mod options;
