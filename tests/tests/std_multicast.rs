@@ -17,7 +17,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use ipv4_std::core::checksum;
+use ipv4_std::core::header::HeaderView;
+use ipv4_std::core::igmp::RecordType;
+use ipv4_std::core::{checksum, igmp, options};
 use ipv4_std::{ControlFlags, ControlMessage, MulticastInterface, PacketConn};
 use ipv4_tests::netns::{self, Netns, VethPair};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -27,16 +29,16 @@ const WAIT: Duration = Duration::from_secs(10);
 /// One group record of an IGMPv3 report (RFC 3376 §4.2.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Record {
-    kind: u8,
+    kind: RecordType,
     group: Ipv4Addr,
     sources: Vec<Ipv4Addr>,
 }
 
-const MODE_IS_INCLUDE: u8 = 1;
-const CHANGE_TO_INCLUDE: u8 = 3;
-const CHANGE_TO_EXCLUDE: u8 = 4;
-const ALLOW_NEW_SOURCES: u8 = 5;
-const BLOCK_OLD_SOURCES: u8 = 6;
+const MODE_IS_INCLUDE: RecordType = RecordType::MODE_IS_INCLUDE;
+const CHANGE_TO_INCLUDE: RecordType = RecordType::CHANGE_TO_INCLUDE_MODE;
+const CHANGE_TO_EXCLUDE: RecordType = RecordType::CHANGE_TO_EXCLUDE_MODE;
+const ALLOW_NEW_SOURCES: RecordType = RecordType::ALLOW_NEW_SOURCES;
+const BLOCK_OLD_SOURCES: RecordType = RecordType::BLOCK_OLD_SOURCES;
 
 /// An IGMP message seen on the wire, with the IPv4 destination it was sent
 /// to.
@@ -45,64 +47,56 @@ enum Igmp {
     V2Report { dst: Ipv4Addr, group: Ipv4Addr },
     V2Leave { dst: Ipv4Addr, group: Ipv4Addr },
     V3Report { dst: Ipv4Addr, records: Vec<Record> },
-    Other { dst: Ipv4Addr, kind: u8 },
+    Other { dst: Ipv4Addr, kind: String },
 }
 
-fn addr(b: &[u8]) -> Ipv4Addr {
-    Ipv4Addr::new(b[0], b[1], b[2], b[3])
-}
-
-/// Decodes an IPv4 packet carrying IGMP, as a raw IGMP socket delivers it.
-/// Returns the source and the message; panics on anything malformed, since
-/// these come from the kernel.
-fn decode_igmp(packet: &[u8]) -> (Ipv4Addr, Igmp) {
-    let ihl = usize::from(packet[0] & 0x0f) * 4;
-    assert_eq!(packet[9], 2, "protocol IGMP");
+/// Decodes an IPv4 packet carrying IGMP, as a raw IGMP socket delivers it,
+/// with the core's header view, option walker and IGMP decoder. Returns the
+/// source and the message; panics on anything malformed, since these come
+/// from the kernel.
+fn decode_igmp(header: HeaderView<&[u8]>) -> (Ipv4Addr, Igmp) {
+    assert_eq!(header.protocol().0, igmp::IP_PROTOCOL);
     assert_eq!(
-        packet[8], 1,
-        "IGMP is sent with TTL 1 (RFC 2236 §2, RFC 3376 §4)"
+        header.ttl(),
+        1,
+        "IGMP is sent with TTL 1 (RFC 2236 §2, RFC 9776 §4)"
     );
+    assert!(header.verify_checksum());
     // Every report carries Router Alert (RFC 2113).
+    let router_alert = options::Options::new(header.options())
+        .any(|o| matches!(o, Ok(options::Ipv4Option::RouterAlert(_))));
     assert!(
-        packet[20..ihl].windows(4).any(|o| o == [148, 4, 0, 0]),
+        router_alert,
         "router alert option missing: {:02x?}",
-        &packet[..ihl]
+        header.options()
     );
-    let src = addr(&packet[12..16]);
-    let dst = addr(&packet[16..20]);
-    let m = &packet[ihl..];
-    assert!(checksum::verify(m), "IGMP checksum");
-    let message = match m[0] {
-        0x16 => Igmp::V2Report {
+    let dst = header.destination();
+    let message = match igmp::Message::parse(header.payload()).unwrap() {
+        igmp::Message::ReportV2(m) => Igmp::V2Report {
             dst,
-            group: addr(&m[4..8]),
+            group: m.group(),
         },
-        0x17 => Igmp::V2Leave {
+        igmp::Message::Leave(m) => Igmp::V2Leave {
             dst,
-            group: addr(&m[4..8]),
+            group: m.group(),
         },
-        0x22 => {
-            let count = usize::from(u16::from_be_bytes([m[6], m[7]]));
-            let mut records = Vec::new();
-            let mut at = 8;
-            for _ in 0..count {
-                let aux = usize::from(m[at + 1]) * 4;
-                let n = usize::from(u16::from_be_bytes([m[at + 2], m[at + 3]]));
-                let group = addr(&m[at + 4..at + 8]);
-                let sources = (0..n).map(|i| addr(&m[at + 8 + 4 * i..])).collect();
-                records.push(Record {
-                    kind: m[at],
-                    group,
-                    sources,
-                });
-                at += 8 + 4 * n + aux;
-            }
-            assert_eq!(at, m.len(), "records fill the report");
-            Igmp::V3Report { dst, records }
-        }
-        kind => Igmp::Other { dst, kind },
+        igmp::Message::ReportV3(r) => Igmp::V3Report {
+            dst,
+            records: r
+                .records()
+                .map(|rec| Record {
+                    kind: rec.record_type,
+                    group: rec.group,
+                    sources: rec.sources.iter().collect(),
+                })
+                .collect(),
+        },
+        other => Igmp::Other {
+            dst,
+            kind: format!("{other:?}"),
+        },
     };
-    (src, message)
+    (header.source(), message)
 }
 
 /// A raw IGMP socket on one host, collecting what another host sends.
@@ -125,7 +119,7 @@ impl Capture {
             let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(2))).unwrap();
             s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
             let conn = PacketConn::new(s);
-            for g in [Ipv4Addr::new(224, 0, 0, 22), Ipv4Addr::new(224, 0, 0, 2)]
+            for g in [igmp::ALL_IGMPV3_ROUTERS, igmp::ALL_ROUTERS]
                 .into_iter()
                 .chain(groups)
             {
@@ -141,8 +135,7 @@ impl Capture {
             while !stop2.load(Ordering::Relaxed) {
                 match conn.recv_with_header(&mut buf) {
                     Ok(p) => {
-                        let len = p.header.len() + p.payload.len();
-                        let (src, m) = decode_igmp(&buf[..len]);
+                        let (src, m) = decode_igmp(p.header());
                         if src == from && tx.send(m).is_err() {
                             return;
                         }
@@ -176,7 +169,7 @@ impl Capture {
     }
 
     /// Waits for an IGMPv3 report to 224.0.0.22 holding `record`.
-    fn expect_record(&mut self, kind: u8, group: Ipv4Addr, sources: &[Ipv4Addr]) {
+    fn expect_record(&mut self, kind: RecordType, group: Ipv4Addr, sources: &[Ipv4Addr]) {
         let want = Record {
             kind,
             group,
@@ -184,7 +177,7 @@ impl Capture {
         };
         self.expect(&format!("record {want:?}"), |m| match m {
             Igmp::V3Report { dst, records } => {
-                *dst == Ipv4Addr::new(224, 0, 0, 22) && records.contains(&want)
+                *dst == igmp::ALL_IGMPV3_ROUTERS && records.contains(&want)
             }
             _ => false,
         });
@@ -253,7 +246,7 @@ fn join_and_leave_emit_igmp_v2_and_v3() {
         if version == 2 {
             capture.expect("a v2 leave to all-routers", |m| {
                 *m == Igmp::V2Leave {
-                    dst: Ipv4Addr::new(224, 0, 0, 2),
+                    dst: igmp::ALL_ROUTERS,
                     group,
                 }
             });

@@ -284,7 +284,19 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
         let payload = buf[..n].to_vec();
         let mut buf2 = [0u8; 256];
         let p = whole.recv_with_header(&mut buf2).unwrap();
-        (payload, cm, from, p.header.to_vec(), p.payload.to_vec())
+        let view = p.header();
+        assert_eq!(view.header_len(), 24);
+        assert_eq!(view.source(), VethPair::B_ADDR);
+        assert_eq!(view.ttl(), 7);
+        assert!(view.verify_checksum());
+        assert_eq!(usize::from(view.total_len()), p.packet().len());
+        (
+            payload,
+            cm,
+            from,
+            p.header_bytes().to_vec(),
+            p.payload().to_vec(),
+        )
     });
     let sent = echo_request(0x1234, 1, PAYLOAD);
     let sent2 = sent.clone();
