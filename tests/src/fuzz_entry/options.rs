@@ -2,6 +2,7 @@
 
 use std::net::Ipv4Addr;
 
+use arbitrary::{Arbitrary, Unstructured};
 use ipv4_core::checksum;
 use ipv4_core::error::OptionError;
 use ipv4_core::header::{Header, Protocol};
@@ -9,7 +10,8 @@ use ipv4_core::options::forward::{self, RecordOutcome, SourceRouteOutcome, Times
 use ipv4_core::options::{
     Ipv4Option, MAX_OPTIONS_LEN, MAX_ROUTE_SLOTS, MAX_TIMESTAMP_ENTRIES, OptionKind, Options,
     OptionsBuilder, Padding, Route, RouteRepr, RouterAlert, Security, StreamId, Timestamp,
-    TimestampRepr, TimestampValue, Validation, copy_for_fragment, nop_uncopied, padded_len,
+    TimestampFlag, TimestampRepr, TimestampValue, Validation, copy_for_fragment, nop_uncopied,
+    padded_len,
 };
 
 use super::{debug, show};
@@ -299,8 +301,10 @@ pub fn options(data: &[u8]) {
 
 /// walk → emit → walk: emitting the items of a lax walk gives back the
 /// bytes walked, and walking those gives the same items; the typed owned
-/// forms and the builder reproduce what they were read from.
+/// forms and the builder reproduce what they were read from. Then from
+/// builder calls the same bytes describe: build → walk gives them back.
 pub fn roundtrip_options(data: &[u8]) {
+    build_then_walk(data);
     let first = walk(data, Validation::Lax);
     let mut emitted = Vec::with_capacity(data.len());
     for (_, option) in &first.items {
@@ -403,4 +407,117 @@ pub fn roundtrip_options(data: &[u8]) {
             _ => {}
         }
     }
+}
+
+/// One builder call as the fuzzer describes it.
+#[derive(Debug, Arbitrary)]
+enum BuildOp {
+    Nop,
+    EndOfList,
+    RecordRoute(u8),
+    LooseSourceRoute(Vec<[u8; 4]>),
+    StrictSourceRoute(Vec<[u8; 4]>),
+    EmptyTimestamp { flag: bool, slots: u8 },
+    Prespecified(Vec<[u8; 4]>),
+    RouterAlert(u16),
+    StreamId(u16),
+    Security(Vec<u8>),
+    Raw { kind: u8, data: Vec<u8> },
+}
+
+/// Builder calls → walk: a refused call changes nothing, and walking what
+/// was built yields the options appended, in order, well framed; typed
+/// calls yield valid options.
+fn build_then_walk(data: &[u8]) {
+    let Ok(ops) = Vec::<BuildOp>::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let mut buf = [0u8; MAX_OPTIONS_LEN];
+    let mut builder = OptionsBuilder::new(&mut buf);
+    // The kind byte of each option appended, and whether a typed call wrote it.
+    let mut appended: Vec<(u8, bool)> = Vec::new();
+    for op in ops.iter().take(16) {
+        let before = builder.as_bytes().to_vec();
+        let addrs = |a: &[[u8; 4]]| a.iter().map(|&o| Ipv4Addr::from(o)).collect::<Vec<_>>();
+        let (result, kind, typed) = match op {
+            BuildOp::Nop => (builder.nop().map(drop), 1, true),
+            BuildOp::EndOfList => (builder.end_of_list().map(drop), 0, true),
+            BuildOp::RecordRoute(slots) => {
+                (builder.record_route(usize::from(*slots)).map(drop), 7, true)
+            }
+            BuildOp::LooseSourceRoute(hops) => (
+                builder.loose_source_route(&addrs(hops)).map(drop),
+                131,
+                true,
+            ),
+            BuildOp::StrictSourceRoute(hops) => (
+                builder.strict_source_route(&addrs(hops)).map(drop),
+                137,
+                true,
+            ),
+            BuildOp::EmptyTimestamp { flag, slots } => {
+                let flag = if *flag {
+                    TimestampFlag::AddressAndTimestamp
+                } else {
+                    TimestampFlag::TimestampsOnly
+                };
+                let r = builder.empty_timestamp(flag, usize::from(*slots));
+                (r.map(drop), 68, true)
+            }
+            BuildOp::Prespecified(addresses) => {
+                let r = TimestampRepr::prespecified(&addrs(addresses))
+                    .and_then(|t| builder.timestamp(&t).map(drop));
+                (r, 68, true)
+            }
+            BuildOp::RouterAlert(v) => (builder.router_alert(RouterAlert(*v)).map(drop), 148, true),
+            BuildOp::StreamId(v) => (builder.stream_id(StreamId(*v)).map(drop), 136, true),
+            BuildOp::Security(body) => {
+                let r = Security::new(body).and_then(|s| builder.security(&s).map(drop));
+                (r, 130, true)
+            }
+            BuildOp::Raw { kind, data } => {
+                (builder.raw(OptionKind(*kind), data).map(drop), *kind, false)
+            }
+        };
+        match result {
+            Ok(()) => {
+                assert!(builder.len() > before.len());
+                assert_eq!(&builder.as_bytes()[..before.len()], &before[..]);
+                appended.push((kind, typed));
+            }
+            Err(e) => {
+                show(&e);
+                assert_eq!(builder.as_bytes(), &before[..], "a refused call wrote");
+            }
+        }
+        assert!(builder.len() <= MAX_OPTIONS_LEN);
+    }
+    let built = builder.len();
+    let area = builder.finish().expect("padding fits in 40 bytes").to_vec();
+    assert_eq!(area.len(), padded_len(built));
+    // Nothing after an End of Option List is walked.
+    let expected: Vec<(u8, bool)> = match appended.iter().position(|&(k, _)| k == 0) {
+        Some(end) => appended[..=end].to_vec(),
+        None => appended,
+    };
+    let walked = walk(&area, Validation::Lax);
+    assert!(walked.error.is_none(), "built options do not frame");
+    for (i, (kind, typed)) in expected.iter().enumerate() {
+        let (_, item) = walked.items[i];
+        assert_eq!(item.kind().value(), *kind);
+        if *typed {
+            assert!(
+                !matches!(item, Ipv4Option::Malformed { .. }),
+                "the builder wrote a malformed {item:?}"
+            );
+        }
+    }
+    // What follows is End of Option List padding, if anything.
+    let rest = &walked.items[expected.len()..];
+    assert!(
+        rest.len() <= 1
+            && rest
+                .iter()
+                .all(|(_, o)| matches!(o, Ipv4Option::End { .. }))
+    );
 }
