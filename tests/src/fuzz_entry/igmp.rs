@@ -511,6 +511,9 @@ fn check_report(message: &[u8], records: &[GroupRecord<'_>], at: &mut Cursor) {
     }
 }
 
+/// A group record to build: type, group, sources, auxiliary data.
+type RecordBuildSpec = (u8, [u8; 4], Vec<[u8; 4]>, Vec<u8>);
+
 /// A message to build, as the fuzzer describes it.
 #[derive(Debug, Arbitrary)]
 enum BuildSpec {
@@ -534,7 +537,7 @@ enum BuildSpec {
         reserved_1: u8,
         extension: bool,
         reserved_2: u16,
-        records: Vec<(u8, [u8; 4], Vec<[u8; 4]>, Vec<u8>)>,
+        records: Vec<RecordBuildSpec>,
         additional_data: Vec<u8>,
     },
 }
