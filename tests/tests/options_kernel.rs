@@ -9,9 +9,8 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ipv4_core::checksum;
-use ipv4_core::options::forward::{
-    self, RecordOutcome, TimestampOutcome, add_timestamp_in_header, record_route_in_header,
-};
+use ipv4_core::header::HeaderView;
+use ipv4_core::options::forward::{self, RecordOutcome, TimestampOutcome};
 use ipv4_core::options::{
     Ipv4Option, Options, OptionsBuilder, RouterAlert, Timestamp, TimestampFlag, TimestampRepr,
     TimestampValue,
@@ -152,20 +151,23 @@ fn record_route_as_linux_fills_it() {
 
         // The receiver's edit is not in the checksum.
         assert!(!checksum::verify(header));
-        let mut as_sent = [0u8; 60];
-        as_sent.copy_from_slice(header);
+        let mut as_sent = packet.clone();
         as_sent[22] = 8;
         as_sent[27..31].fill(0);
-        assert!(checksum::verify(&as_sent), "the sender's header verifies");
+        assert!(
+            checksum::verify(&as_sent[..60]),
+            "the sender's header verifies"
+        );
 
         // Redo the receiver's step with our helper: same bytes, right sum.
-        let mut redone = as_sent;
+        let mut redone = as_sent.clone();
+        let mut view = HeaderView::new_checked(&mut redone[..]).unwrap();
         assert_eq!(
-            record_route_in_header(&mut redone, LOOPBACK),
+            view.record_route(LOOPBACK),
             Ok(Some(RecordOutcome::Recorded { slot: 1 }))
         );
-        assert_eq!(redone[20..], header[20..]);
-        assert!(checksum::verify(&redone));
+        assert!(view.verify_checksum());
+        assert_eq!(redone[20..60], header[20..]);
     });
 }
 
@@ -210,18 +212,18 @@ fn timestamps_only_and_router_alert_as_linux_fills_them() {
 
             // Undo the receiver's entry: the sender's header verifies; redo it
             // with our helper and the bytes match, with a right checksum.
-            let mut as_sent = [0u8; 44];
-            as_sent.copy_from_slice(header);
+            let mut as_sent = packet.clone();
             as_sent[22] = 9;
             as_sent[28..32].fill(0);
-            assert!(checksum::verify(&as_sent));
-            let mut redone = as_sent;
+            assert!(checksum::verify(&as_sent[..44]));
+            let mut redone = as_sent.clone();
+            let mut view = HeaderView::new_checked(&mut redone[..]).unwrap();
             assert_eq!(
-                add_timestamp_in_header(&mut redone, LOOPBACK, times[1]),
+                view.add_timestamp(LOOPBACK, times[1]),
                 Ok(Some(TimestampOutcome::Recorded { slot: 1 }))
             );
-            assert_eq!(redone[20..], header[20..]);
-            assert!(checksum::verify(&redone));
+            assert!(view.verify_checksum());
+            assert_eq!(redone[20..44], header[20..]);
         },
     );
 }
@@ -274,9 +276,9 @@ fn prespecified_timestamp_as_linux_fills_it() {
         });
         let before = now_ms_since_midnight();
         let packet = send_and_capture(&sent);
-        let header = &packet[..usize::from(packet[0] & 0x0f) * 4];
-        assert!(checksum::verify(header), "nothing was edited on input");
-        let items = walk(options_of(header));
+        let view = HeaderView::new_verified(&packet[..]).expect("nothing was edited on input");
+        let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+        assert_eq!(items, walk(options_of(&packet)));
         let ts = timestamp_of(&items[0]);
         assert_eq!(ts.flag(), TimestampFlag::Prespecified);
         assert_eq!((ts.capacity(), ts.filled(), ts.pointer()), (3, 1, 13));

@@ -47,6 +47,7 @@
 
 mod builder;
 mod fragment;
+mod header;
 mod kind;
 mod route;
 mod simple;
@@ -124,6 +125,7 @@ pub enum Ipv4Option<'a> {
 
 impl<'a> Ipv4Option<'a> {
     /// The option-type byte.
+    #[inline]
     pub fn kind(&self) -> OptionKind {
         match self {
             Ipv4Option::End { .. } => OptionKind::END_OF_LIST,
@@ -140,12 +142,14 @@ impl<'a> Ipv4Option<'a> {
     }
 
     /// Whether the option is copied into every fragment.
+    #[inline]
     pub fn copied(&self) -> bool {
         self.kind().copied()
     }
 
     /// Bytes [`emit`](Self::emit) writes: the option's length on the wire
     /// (for [`End`](Ipv4Option::End), one plus its padding).
+    #[inline]
     pub fn buffer_len(&self) -> usize {
         match self {
             Ipv4Option::End { padding } => 1 + padding.len(),
@@ -165,6 +169,7 @@ impl<'a> Ipv4Option<'a> {
     ///
     /// An option body longer than 253 bytes cannot be encoded and is an
     /// [`OptionsBuildError::InvalidArgument`].
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, OptionsBuildError> {
         let n = self.buffer_len();
         let found = buf.len();
