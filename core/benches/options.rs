@@ -1,5 +1,13 @@
-//! IPv4 options: walking a full 40-byte options area, against pnet_packet's
-//! option iterator (the only peer that walks options at all).
+//! IPv4 options.
+//!
+//! * `options_walk_40B`: walking a full 40-byte options area, against
+//!   pnet_packet's option iterator (the only peer that walks options).
+//! * `header_parse_walk_{24,60}B`: checked header parse, checksum
+//!   verification and a full strict option walk, against the peers' header
+//!   parse (which decode no options): etherparse `Ipv4HeaderSlice::from_slice`
+//!   (no checksum check), smoltcp `Ipv4Packet::new_checked` +
+//!   `Ipv4Repr::parse` (checks the checksum), pnet_packet `Ipv4Packet::new`
+//!   (checks only that 20 bytes are there).
 //!
 //! Run: `cargo bench -p ipv4-core --bench options`
 
@@ -7,6 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use ipv4_core::header::HeaderView;
 use ipv4_core::options::{Ipv4Option, Options};
 
 /// 40 bytes: NOP, Router Alert, Record Route (3 slots, one filled),
@@ -18,15 +27,38 @@ const AREA: [u8; 40] = [
     68, 20, 13, 0x00, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, // Timestamp
 ];
 
-fn header_60() -> [u8; 60] {
-    let mut h = [0u8; 60];
-    h[..20].copy_from_slice(&[
-        0x4f, 0, 0, 60, 0x12, 0x34, 0x40, 0, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2,
-    ]);
-    h[20..].copy_from_slice(&AREA);
-    let sum = ipv4_core::checksum::checksum(&h);
-    h[10..12].copy_from_slice(&sum.to_be_bytes());
-    h
+/// A packet whose header carries `options`, followed by an 8-byte payload,
+/// checksum filled.
+fn packet(options: &[u8]) -> Vec<u8> {
+    let header_len = 20 + options.len();
+    let total = header_len + 8;
+    let mut p = vec![
+        0x40 | (header_len / 4) as u8,
+        0,
+        0,
+        total as u8,
+        0x12,
+        0x34,
+        0x40,
+        0,
+        64,
+        17,
+        0,
+        0,
+        192,
+        0,
+        2,
+        1,
+        198,
+        51,
+        100,
+        2,
+    ];
+    p.extend_from_slice(options);
+    p.extend_from_slice(&[0x30, 0x39, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00]);
+    let sum = ipv4_core::checksum::checksum(&p[..header_len]);
+    p[10..12].copy_from_slice(&sum.to_be_bytes());
+    p
 }
 
 /// Touches what a consumer of each item would read, so the walk cannot be
@@ -42,7 +74,7 @@ fn consume(o: &Ipv4Option<'_>) -> usize {
 }
 
 fn walk_40(c: &mut Criterion) {
-    let header = header_60();
+    let header = packet(&AREA);
     let mut g = c.benchmark_group("options_walk_40B");
     g.bench_function("ipv4-core strict", |b| {
         b.iter(|| {
@@ -82,12 +114,80 @@ fn walk_40(c: &mut Criterion) {
     g.finish();
 }
 
+fn header_parse_walk(c: &mut Criterion) {
+    for (name, options) in [("24B", &[148u8, 4, 0, 0][..]), ("60B", &AREA[..])] {
+        let p = packet(options);
+        let mut g = c.benchmark_group(format!("header_parse_walk_{name}"));
+        g.bench_function("ipv4-core new_verified + strict walk", |b| {
+            b.iter(|| {
+                let Ok(view) = HeaderView::new_verified(black_box(&p[..])) else {
+                    return usize::MAX;
+                };
+                let mut acc = usize::from(view.ttl());
+                for o in view.options_iter() {
+                    match o {
+                        Ok(o) => acc += consume(&o),
+                        Err(_) => return usize::MAX,
+                    }
+                }
+                acc
+            })
+        });
+        g.bench_function("ipv4-core new_checked + strict walk (no checksum)", |b| {
+            b.iter(|| {
+                let Ok(view) = HeaderView::new_checked(black_box(&p[..])) else {
+                    return usize::MAX;
+                };
+                let mut acc = usize::from(view.ttl());
+                for o in view.options_iter() {
+                    match o {
+                        Ok(o) => acc += consume(&o),
+                        Err(_) => return usize::MAX,
+                    }
+                }
+                acc
+            })
+        });
+        g.bench_function("etherparse Ipv4HeaderSlice::from_slice", |b| {
+            b.iter(
+                || match etherparse::Ipv4HeaderSlice::from_slice(black_box(&p[..])) {
+                    Ok(h) => usize::from(h.ttl()) + h.options().len(),
+                    Err(_) => usize::MAX,
+                },
+            )
+        });
+        g.bench_function("smoltcp new_checked + Ipv4Repr::parse", |b| {
+            use smoltcp::phy::ChecksumCapabilities;
+            use smoltcp::wire::{Ipv4Packet, Ipv4Repr};
+            let caps = ChecksumCapabilities::default();
+            b.iter(|| {
+                let Ok(packet) = Ipv4Packet::new_checked(black_box(&p[..])) else {
+                    return usize::MAX;
+                };
+                match Ipv4Repr::parse(&packet, &caps) {
+                    Ok(r) => usize::from(r.hop_limit) + r.payload_len,
+                    Err(_) => usize::MAX,
+                }
+            })
+        });
+        g.bench_function("pnet_packet Ipv4Packet::new", |b| {
+            b.iter(
+                || match pnet_packet::ipv4::Ipv4Packet::new(black_box(&p[..])) {
+                    Some(h) => usize::from(h.get_ttl()) + usize::from(h.get_header_length()),
+                    None => usize::MAX,
+                },
+            )
+        });
+        g.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(50);
-    targets = walk_40
+    targets = walk_40, header_parse_walk
 }
 criterion_main!(benches);

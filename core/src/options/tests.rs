@@ -405,3 +405,94 @@ fn pnet_misframes_number_zero_kinds() {
         })]
     );
 }
+
+/// Headers Linux 6.x sent over loopback with `IP_OPTIONS` set on a UDP
+/// socket, captured by a raw socket inside a private network namespace
+/// (the procedure of `tests/tests/options_kernel.rs`, which re-checks them
+/// against the running kernel). Header bytes only.
+mod linux_captures {
+    /// Record Route, 9 slots: the sender and the receiver each recorded
+    /// 127.0.0.1 (pointer 12). The receiver's entry came after checksum
+    /// verification, so the checksum is stale.
+    pub const RECORD_ROUTE: [u8; 60] = [
+        0x4f, 0x00, 0x00, 0x50, 0x15, 0x69, 0x40, 0x00, 0x40, 0x11, 0x0c, 0x8c, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x07, 0x27, 0x0c, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00,
+        0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    /// Timestamp flag 0 (4 slots, 2 filled) and Router Alert.
+    pub const TIMESTAMP_AND_ROUTER_ALERT: [u8; 44] = [
+        0x4b, 0x00, 0x00, 0x40, 0x15, 0x6a, 0x40, 0x00, 0x40, 0x11, 0x5c, 0xc9, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x44, 0x14, 0x0d, 0x00, 0x01, 0x5c, 0xe2, 0x02, 0x01, 0x5c,
+        0xe2, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x94, 0x04, 0x00, 0x00,
+    ];
+    /// Timestamp flag 3 over 127.0.0.1, 198.51.100.77, 127.0.0.1: only the
+    /// sender's entry is filled; checksum intact.
+    pub const PRESPECIFIED: [u8; 48] = [
+        0x4c, 0x00, 0x00, 0x44, 0x15, 0x6c, 0x40, 0x00, 0x40, 0x11, 0xc3, 0x37, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x44, 0x1c, 0x0d, 0x03, 0x7f, 0x00, 0x00, 0x01, 0x01, 0x5c,
+        0xe2, 0x03, 0xc6, 0x33, 0x64, 0x4d, 0x00, 0x00, 0x00, 0x00, 0x7f, 0x00, 0x00, 0x01, 0x00,
+        0x00, 0x00, 0x00,
+    ];
+}
+
+#[test]
+fn linux_record_route_capture() {
+    use crate::header::HeaderView;
+    let h = linux_captures::RECORD_ROUTE;
+    assert!(!crate::checksum::verify(&h));
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::RecordRoute(rr) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(items[1], Ipv4Option::End { padding: &[] });
+    assert_eq!((rr.capacity(), rr.filled(), rr.pointer()), (9, 2, 12));
+    assert_eq!(
+        rr.recorded().collect::<Vec<_>>(),
+        [Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST]
+    );
+    // Undo the receiver's entry: the sender's checksum verifies, and our
+    // forwarding helper redoes the entry with a right checksum.
+    let mut sent = h;
+    sent[22] = 8;
+    sent[27..31].fill(0);
+    assert!(crate::checksum::verify(&sent));
+    let mut view = HeaderView::new_lax(&mut sent[..]).unwrap();
+    view.record_route(Ipv4Addr::LOCALHOST).unwrap();
+    assert!(view.verify_checksum());
+    assert_eq!(sent[20..], h[20..]);
+}
+
+#[test]
+fn linux_timestamp_captures() {
+    use crate::header::HeaderView;
+    let h = linux_captures::TIMESTAMP_AND_ROUTER_ALERT;
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::Timestamp(ts) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(items[1], Ipv4Option::RouterAlert(RouterAlert::EXAMINE));
+    assert_eq!(ts.flag(), TimestampFlag::TimestampsOnly);
+    assert_eq!((ts.capacity(), ts.filled()), (4, 2));
+    let times: Vec<_> = ts.entries().map(|e| e.time).collect();
+    // 0x015ce202 ms = 06:21:04.386 UTC, standard (high bit clear).
+    assert_eq!(times, [TimestampValue(0x015c_e202); 2]);
+    assert_eq!(times[0].millis_since_midnight(), Some(22_864_386));
+
+    let h = linux_captures::PRESPECIFIED;
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    assert!(view.verify_checksum());
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::Timestamp(ts) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(ts.flag(), TimestampFlag::Prespecified);
+    assert_eq!((ts.capacity(), ts.filled(), ts.pointer()), (3, 1, 13));
+    let slots: Vec<_> = ts.slots().collect();
+    assert_eq!(slots[0].address, Some(Ipv4Addr::LOCALHOST));
+    assert_eq!(slots[0].time, TimestampValue(0x015c_e203));
+    assert_eq!(slots[1].address, Some(Ipv4Addr::new(198, 51, 100, 77)));
+    assert_eq!(slots[1].time, TimestampValue(0));
+}

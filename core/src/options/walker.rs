@@ -88,7 +88,7 @@ pub(crate) fn frame_one(bytes: &[u8]) -> Result<u8, OptionError> {
 
 /// Turns one framed option (`record.len() == record[1] >= 2`) into its typed
 /// form, or the semantic error it has.
-#[inline]
+#[inline(always)]
 fn classify(kind: u8, record: &[u8], offset: usize) -> Result<Ipv4Option<'_>, OptionError> {
     match OptionKind(kind) {
         OptionKind::RECORD_ROUTE => route::check(record, offset)
@@ -219,7 +219,9 @@ impl<'a> Options<'a> {
 impl<'a> Iterator for Options<'a> {
     type Item = Result<Ipv4Option<'a>, OptionError>;
 
-    #[inline]
+    // Always inlined: the consumer's `match` then fuses with the
+    // classification, and the item never goes through memory.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.bytes.get(self.pos..)?;
         let (&kind, tail) = rest.split_first()?;
