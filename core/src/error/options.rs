@@ -10,12 +10,12 @@ use super::BufferTooSmall;
 /// a bare `&[u8]`, and from the start of the IPv4 header when it runs over a
 /// header (so the options area starts at 20). [`problem_offset`] gives the
 /// offset of the octet that is actually wrong: the value an ICMP Parameter
-/// Problem message carries as its pointer ([RFC 792], [RFC 1812 §4.3.2.2]).
+/// Problem message carries as its pointer ([RFC 792], [RFC 1122 §3.2.2.5]).
 ///
 /// [`problem_offset`]: OptionError::problem_offset
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
-/// [RFC 1812 §4.3.2.2]: https://www.rfc-editor.org/rfc/rfc1812#section-4.3.2.2
+/// [RFC 1122 §3.2.2.5]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.2.5
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OptionError {
     /// The option's type byte is the last byte of the area, so its length

@@ -1,5 +1,5 @@
 //! Route-option processing for forwarders ([RFC 791 §3.1], [RFC 1812
-//! §5.2.4]): record an address, follow a source route, add a timestamp —
+//! §4.2.2.1]): record an address, follow a source route, add a timestamp —
 //! in place, advancing the pointer.
 //!
 //! Two levels:
@@ -41,7 +41,7 @@
 //! [`HeaderView::advance_source_route`]: crate::header::HeaderView::advance_source_route
 //! [`HeaderView::add_timestamp`]: crate::header::HeaderView::add_timestamp
 //! [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-//! [RFC 1812 §5.2.4]: https://www.rfc-editor.org/rfc/rfc1812#section-5.2.4
+//! [RFC 1812 §4.2.2.1]: https://www.rfc-editor.org/rfc/rfc1812#section-4.2.2.1
 //! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
 
 use core::net::Ipv4Addr;
@@ -53,7 +53,9 @@ use super::timestamp::{self, TimestampFlag, TimestampValue};
 use super::walker::frame_one;
 use crate::error::OptionError;
 
-/// What [`record_route`] did.
+/// What [`record_route`] did ([RFC 791 §3.1], Record Route).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordOutcome {
     /// The address went into slot `slot` (zero-based) and the pointer
@@ -66,7 +68,10 @@ pub enum RecordOutcome {
     Full,
 }
 
-/// What [`advance_source_route`] did.
+/// What [`advance_source_route`] did ([RFC 791 §3.1], Loose and Strict
+/// Source Route).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceRouteOutcome {
     /// The datagram goes on to `next_hop`: it was taken from the slot at
@@ -83,7 +88,9 @@ pub enum SourceRouteOutcome {
     Exhausted,
 }
 
-/// What [`add_timestamp`] did.
+/// What [`add_timestamp`] did ([RFC 791 §3.1], Internet Timestamp).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimestampOutcome {
     /// The entry `slot` (zero-based) was filled and the pointer moved past
@@ -134,17 +141,17 @@ pub fn record_route(option: &mut [u8], address: Ipv4Addr) -> Result<RecordOutcom
 }
 
 /// Follows a Loose or Strict Source Route at the router that is the
-/// header's current destination ([RFC 791 §3.1], [RFC 1812 §5.2.4.1]):
+/// header's current destination ([RFC 791 §3.1], [RFC 1812 §4.2.2.1]):
 /// takes the next hop from the slot at the pointer, writes `own` (the
 /// address of the interface the datagram leaves by) into that slot and
 /// advances the pointer.
 ///
 /// For a strict route the caller must check that the next hop is directly
-/// reachable (RFC 1812 §5.2.4.1 sends ICMP Destination Unreachable, Source
+/// reachable (RFC 1812 sends ICMP Destination Unreachable, Source
 /// Route Failed, otherwise).
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-/// [RFC 1812 §5.2.4.1]: https://www.rfc-editor.org/rfc/rfc1812#section-5.2.4.1
+/// [RFC 1812 §4.2.2.1]: https://www.rfc-editor.org/rfc/rfc1812#section-4.2.2.1
 pub fn advance_source_route(
     option: &mut [u8],
     own: Ipv4Addr,

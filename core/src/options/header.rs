@@ -77,9 +77,11 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
     /// ([`forward::record_route`]). `Ok(None)` if there is no Record Route.
     ///
     /// A forwarder passes the address of the interface the datagram leaves
-    /// by ([RFC 1812 §5.2.4.2]). Error offsets are header offsets.
+    /// by ([RFC 791 §3.1]: "its own internet address as known in the
+    /// environment into which this datagram is being forwarded"). Error
+    /// offsets are header offsets.
     ///
-    /// [RFC 1812 §5.2.4.2]: https://www.rfc-editor.org/rfc/rfc1812#section-5.2.4.2
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
     pub fn record_route(
         &mut self,
         address: Ipv4Addr,

@@ -21,7 +21,10 @@ use core::net::Ipv4Addr;
 use super::kind::OptionKind;
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
-/// Most address slots a route option can have: `(40 - 3) / 4`.
+/// Most address slots a route option can have: `(40 - 3) / 4`
+/// ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_ROUTE_SLOTS: usize = 9;
 
 /// Which of the three route options ([RFC 791 §3.1]).
@@ -246,7 +249,9 @@ impl<'a> Route<'a> {
 /// read in place.
 ///
 /// A slice's trailing bytes that do not make a whole address are never
-/// yielded.
+/// yielded. Route data is a list of such addresses ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct Addresses<'a> {
     chunks: core::slice::ChunksExact<'a, u8>,

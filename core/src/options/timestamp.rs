@@ -27,7 +27,9 @@ use super::kind::OptionKind;
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
 /// Most entries a Timestamp option can hold: nine timestamps, or four
-/// address/timestamp pairs.
+/// address/timestamp pairs ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_TIMESTAMP_ENTRIES: usize = 9;
 
 /// What each Timestamp entry holds ([RFC 791 §3.1]).
@@ -110,7 +112,10 @@ impl TimestampValue {
     }
 }
 
-/// One Timestamp entry: the address (flags 1 and 3) and the time.
+/// One Timestamp entry ([RFC 791 §3.1]): the address (flags 1 and 3) and
+/// the time.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimestampEntry {
     /// The recording (flag 1) or prespecified (flag 3) address; `None` for
@@ -305,7 +310,9 @@ impl<'a> Timestamp<'a> {
     }
 }
 
-/// Entries of a Timestamp option, read in place.
+/// Entries of a Timestamp option ([RFC 791 §3.1]), read in place.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct TimestampEntries<'a> {
     chunks: core::slice::ChunksExact<'a, u8>,

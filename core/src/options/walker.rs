@@ -28,19 +28,26 @@ use crate::error::OptionError;
 /// nothing after them can be found.
 ///
 /// * [`Strict`](Validation::Strict) is for **forwarding and for hosts that
-///   act on options** (source routes, Record Route, Timestamp). RFC 1812
-///   §4.3.2.2 / §5.2.4 and RFC 1122 §3.2.1.8 answer a malformed option with
-///   an ICMP Parameter Problem whose pointer is
-///   [`OptionError::problem_offset`], and drop the datagram — which is what
-///   Linux does on both its forwarding and its local delivery path. The
-///   walk yields the error and stops.
+///   act on options** (source routes, Record Route, Timestamp).
+///   [RFC 791 §3.1] discards a datagram whose route option has no room for
+///   a whole address, [RFC 1122 §3.2.2.5] has hosts answer a bad parameter with an
+///   ICMP Parameter Problem whose pointer is
+///   [`OptionError::problem_offset`], and Linux (`ip_options_compile`)
+///   drops such datagrams on both its forwarding and its local delivery
+///   path. The walk yields the error and stops.
 /// * [`Lax`](Validation::Lax) is for **receive paths that only look**
 ///   (capture tools, monitors, a host that only wants Router Alert): the
 ///   bad option comes back as [`Ipv4Option::Malformed`], carrying its error
 ///   and its bytes, and the walk goes on, so one bad option does not hide
-///   the others.
+///   the others. In the spirit of [RFC 1122 §3.2.1.8], options the reader
+///   does not act on do not stop it (both walks keep unknown types as
+///   [`Ipv4Option::Unknown`]).
 ///
 /// On well-formed input both walks yield the same items.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+/// [RFC 1122 §3.2.2.5]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.2.5
+/// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Validation {
     /// Semantic errors are yielded as `Err` and end the walk.
