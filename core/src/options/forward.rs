@@ -109,8 +109,24 @@ pub enum TimestampOutcome {
     NotListed,
 }
 
-fn route_kind_of(option: &[u8]) -> Result<RouteKind, OptionError> {
+/// Frames one option for in-place editing: exactly one option, at most 40
+/// bytes (longer ones cannot be in an IPv4 header, and their pointer could
+/// not advance past a last slot beyond octet 255).
+fn frame_for_edit(option: &[u8]) -> Result<u8, OptionError> {
     let kind = frame_one(option)?;
+    if option.len() > super::MAX_OPTIONS_LEN {
+        return Err(OptionError::BadLength {
+            kind,
+            offset: 0,
+            length: option[1],
+            expected: "at most 40, the room in an IPv4 header",
+        });
+    }
+    Ok(kind)
+}
+
+fn route_kind_of(option: &[u8]) -> Result<RouteKind, OptionError> {
+    let kind = frame_for_edit(option)?;
     RouteKind::from_option_kind(OptionKind(kind)).ok_or(OptionError::UnexpectedKind {
         offset: 0,
         expected: "a route option (type 7, 131 or 137)",
@@ -193,7 +209,7 @@ pub fn add_timestamp(
     own: Ipv4Addr,
     time: TimestampValue,
 ) -> Result<TimestampOutcome, OptionError> {
-    let kind = frame_one(option)?;
+    let kind = frame_for_edit(option)?;
     if kind != OptionKind::TIMESTAMP.0 {
         return Err(OptionError::UnexpectedKind {
             offset: 0,
@@ -302,6 +318,18 @@ mod tests {
             Ok(SourceRouteOutcome::Exhausted)
         );
         assert!(advance_source_route(&mut [7, 3, 4], ME).is_err());
+    }
+
+    #[test]
+    fn options_longer_than_a_header_holds_are_refused() {
+        // Length 255 = 3 + 4 * 63 with the pointer at the last slot: the
+        // pointer could not advance past octet 255.
+        let mut long = [0u8; 255];
+        long[..3].copy_from_slice(&[7, 255, 252]);
+        assert!(matches!(
+            record_route(&mut long, ME),
+            Err(OptionError::BadLength { length: 255, .. })
+        ));
     }
 
     #[test]

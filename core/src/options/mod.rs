@@ -82,6 +82,23 @@ pub const MAX_OPTIONS_LEN: usize = 40;
 /// [`emit`](Ipv4Option::emit)ting the items of a walk in order gives back
 /// the options area.
 ///
+/// ```
+/// use ipv4_core::options::{Ipv4Option, OptionKind, Options};
+///
+/// let area = [0x99, 3, 0xab, 148, 4, 0, 0, 0];
+/// let mut out = [0u8; 8];
+/// let mut at = 0;
+/// for item in Options::new(&area) {
+///     let item = item.unwrap();
+///     if let Ipv4Option::Unknown { kind, data } = item {
+///         assert_eq!((kind, data), (OptionKind(0x99), &[0xab][..]));
+///         assert!(kind.copied());
+///     }
+///     at += item.emit(&mut out[at..]).unwrap();
+/// }
+/// assert_eq!(out, area);
+/// ```
+///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ipv4Option<'a> {

@@ -194,7 +194,7 @@ proptest! {
     }
 
     #[test]
-    fn walking_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+    fn walking_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let strict: Vec<_> = Options::new(&bytes).collect();
         let lax: Vec<_> = Options::lax(&bytes).collect();
         prop_assert!(strict.len() <= bytes.len());
@@ -217,11 +217,33 @@ proptest! {
             let mut out = Vec::new();
             for item in &lax {
                 let item = item.as_ref().unwrap();
-                let mut buf = [0u8; 64];
+                let mut buf = [0u8; 300];
                 let n = item.emit(&mut buf).unwrap();
                 out.extend_from_slice(&buf[..n]);
             }
             prop_assert_eq!(out, bytes);
+        }
+    }
+
+    /// The forwarding edits never panic on any bytes, and change nothing
+    /// when they fail.
+    #[test]
+    fn forwarding_edits_never_panic(
+        mut bytes in prop::collection::vec(any::<u8>(), 0..300),
+        kind in prop_oneof![Just(7u8), Just(131), Just(137), Just(68)],
+        time in any::<u32>(),
+    ) {
+        if let Some(b) = bytes.first_mut() { *b = kind; }
+        if bytes.len() > 1 { bytes[1] = bytes.len() as u8; }
+        let me = Ipv4Addr::new(203, 0, 113, 1);
+        let before = bytes.clone();
+        let mut edited = bytes.clone();
+        if forward::record_route(&mut edited, me).is_err() { prop_assert_eq!(&edited, &before); }
+        let mut edited = bytes.clone();
+        if forward::advance_source_route(&mut edited, me).is_err() { prop_assert_eq!(&edited, &before); }
+        let mut edited = bytes.clone();
+        if forward::add_timestamp(&mut edited, me, TimestampValue(time)).is_err() {
+            prop_assert_eq!(&edited, &before);
         }
     }
 
