@@ -134,6 +134,20 @@ fn route_kind_of(option: &[u8]) -> Result<RouteKind, OptionError> {
     })
 }
 
+/// The pointer past the route slot at `pointer`.
+///
+/// Only a 255-byte route (63 slots, possible outside a header's 40 option
+/// bytes) has a last slot at pointer 252, which no pointer byte can pass;
+/// that slot is refused rather than the pointer wrapped to 0.
+fn advanced_pointer(kind: u8, pointer: usize) -> Result<u8, OptionError> {
+    u8::try_from(pointer + 4).map_err(|_| OptionError::BadLength {
+        kind,
+        offset: 0,
+        length: u8::MAX,
+        expected: "3 + 4n up to 251, so the pointer can pass the last slot",
+    })
+}
+
 /// Records `address` in a Record Route option (or, for a source route, in
 /// the slot at its pointer) and advances the pointer ([RFC 791 §3.1]).
 ///
@@ -143,11 +157,12 @@ fn route_kind_of(option: &[u8]) -> Result<RouteKind, OptionError> {
 pub fn record_route(option: &mut [u8], address: Ipv4Addr) -> Result<RecordOutcome, OptionError> {
     route_kind_of(option)?;
     route::check(option, 0)?;
-    let pointer = usize::from(option[2]);
+    let (kind, pointer) = (option[0], usize::from(option[2]));
     match option.get_mut(pointer - 1..pointer + 3) {
         Some(slot) => {
+            let next = advanced_pointer(kind, pointer)?;
             slot.copy_from_slice(&address.octets());
-            option[2] += 4;
+            option[2] = next;
             Ok(RecordOutcome::Recorded {
                 slot: (pointer - 4) / 4,
             })
@@ -181,13 +196,14 @@ pub fn advance_source_route(
         });
     }
     route::check(option, 0)?;
-    let pointer = usize::from(option[2]);
+    let (kind, pointer) = (option[0], usize::from(option[2]));
     match option.get_mut(pointer - 1..pointer + 3) {
         Some(slot) => {
+            let advanced = advanced_pointer(kind, pointer)?;
             let mut next = [0u8; 4];
             next.copy_from_slice(slot);
             slot.copy_from_slice(&own.octets());
-            option[2] += 4;
+            option[2] = advanced;
             Ok(SourceRouteOutcome::NextHop {
                 next_hop: Ipv4Addr::from(next),
                 slot: (pointer - 4) / 4,
@@ -282,6 +298,32 @@ mod tests {
     use super::*;
 
     const ME: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+
+    #[test]
+    fn last_slot_of_a_255_byte_route_is_refused_not_wrapped() {
+        // Found by fuzzing: a 63-slot route's last slot is at pointer 252,
+        // and moving past it overflowed the pointer byte.
+        for kind in [7, 131, 137] {
+            let mut option = [0u8; 255];
+            option[..3].copy_from_slice(&[kind, 255, 252]);
+            let before = option;
+            let own = Ipv4Addr::new(203, 0, 113, 1);
+            let err = record_route(&mut option, own).unwrap_err();
+            assert!(matches!(err, OptionError::BadLength { length: 255, .. }));
+            assert_eq!(err.kind(), kind);
+            if kind != 7 {
+                assert_eq!(advance_source_route(&mut option, own), Err(err));
+            }
+            assert_eq!(option, before, "nothing written");
+            // One slot earlier still records.
+            option[2] = 248;
+            assert_eq!(
+                record_route(&mut option, own),
+                Ok(RecordOutcome::Recorded { slot: 61 })
+            );
+            assert_eq!(option[2], 252);
+        }
+    }
 
     #[test]
     fn record_route_fills_then_reports_full() {
