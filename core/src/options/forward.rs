@@ -10,7 +10,8 @@
 //!   [`HeaderView::add_timestamp`] find the option in a header and keep the
 //!   header checksum right incrementally ([RFC 1624]) instead of summing the
 //!   header again; the source route one also rewrites the destination
-//!   address.
+//!   address. [`record_route_in_header`], [`advance_source_route_in_header`]
+//!   and [`add_timestamp_in_header`] do the same on a header's raw bytes.
 //!
 //! Every function validates the option strictly first, so a malformed one
 //! comes back as the [`OptionError`] whose
@@ -52,6 +53,7 @@ use super::route::{self, RouteKind};
 use super::timestamp::{self, TimestampFlag, TimestampValue};
 use super::walker::frame_one;
 use crate::error::OptionError;
+use crate::header::HeaderView;
 
 /// What [`record_route`] did ([RFC 791 §3.1], Record Route).
 ///
@@ -109,24 +111,8 @@ pub enum TimestampOutcome {
     NotListed,
 }
 
-/// Frames one option for in-place editing: exactly one option, at most 40
-/// bytes (longer ones cannot be in an IPv4 header, and their pointer could
-/// not advance past a last slot beyond octet 255).
-fn frame_for_edit(option: &[u8]) -> Result<u8, OptionError> {
-    let kind = frame_one(option)?;
-    if option.len() > super::MAX_OPTIONS_LEN {
-        return Err(OptionError::BadLength {
-            kind,
-            offset: 0,
-            length: option[1],
-            expected: "at most 40, the room in an IPv4 header",
-        });
-    }
-    Ok(kind)
-}
-
 fn route_kind_of(option: &[u8]) -> Result<RouteKind, OptionError> {
-    let kind = frame_for_edit(option)?;
+    let kind = frame_one(option)?;
     RouteKind::from_option_kind(OptionKind(kind)).ok_or(OptionError::UnexpectedKind {
         offset: 0,
         expected: "a route option (type 7, 131 or 137)",
@@ -225,7 +211,7 @@ pub fn add_timestamp(
     own: Ipv4Addr,
     time: TimestampValue,
 ) -> Result<TimestampOutcome, OptionError> {
-    let kind = frame_for_edit(option)?;
+    let kind = frame_one(option)?;
     if kind != OptionKind::TIMESTAMP.0 {
         return Err(OptionError::UnexpectedKind {
             offset: 0,
@@ -291,6 +277,41 @@ pub(crate) fn edit_first<T>(
         Some(option) => edit(option).map(Some).map_err(|e| e.shifted(base + at)),
         None => Ok(None),
     }
+}
+
+/// [`HeaderView::record_route`] on raw header bytes: the IHL says where the
+/// options end; a header whose IHL the slice cannot hold has no options to
+/// edit (`Ok(None)`).
+///
+/// [`HeaderView::record_route`]: crate::header::HeaderView::record_route
+pub fn record_route_in_header(
+    header: &mut [u8],
+    address: Ipv4Addr,
+) -> Result<Option<RecordOutcome>, OptionError> {
+    HeaderView::new_unchecked(header).record_route(address)
+}
+
+/// [`HeaderView::advance_source_route`] on raw header bytes (see
+/// [`record_route_in_header`]).
+///
+/// [`HeaderView::advance_source_route`]: crate::header::HeaderView::advance_source_route
+pub fn advance_source_route_in_header(
+    header: &mut [u8],
+    own: Ipv4Addr,
+) -> Result<Option<SourceRouteOutcome>, OptionError> {
+    HeaderView::new_unchecked(header).advance_source_route(own)
+}
+
+/// [`HeaderView::add_timestamp`] on raw header bytes (see
+/// [`record_route_in_header`]).
+///
+/// [`HeaderView::add_timestamp`]: crate::header::HeaderView::add_timestamp
+pub fn add_timestamp_in_header(
+    header: &mut [u8],
+    own: Ipv4Addr,
+    time: TimestampValue,
+) -> Result<Option<TimestampOutcome>, OptionError> {
+    HeaderView::new_unchecked(header).add_timestamp(own, time)
 }
 
 #[cfg(test)]
@@ -363,15 +384,27 @@ mod tests {
     }
 
     #[test]
-    fn options_longer_than_a_header_holds_are_refused() {
-        // Length 255 = 3 + 4 * 63 with the pointer at the last slot: the
-        // pointer could not advance past octet 255.
-        let mut long = [0u8; 255];
-        long[..3].copy_from_slice(&[7, 255, 252]);
-        assert!(matches!(
-            record_route(&mut long, ME),
-            Err(OptionError::BadLength { length: 255, .. })
-        ));
+    fn raw_header_wrappers_keep_the_checksum() {
+        // IHL 7: NOP, then a one-slot Record Route.
+        let mut h = [
+            0x47, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 7, 1, 7, 7, 4, 0,
+            0, 0, 0,
+        ];
+        let sum = crate::checksum::checksum(&h);
+        h[10..12].copy_from_slice(&sum.to_be_bytes());
+        assert_eq!(
+            record_route_in_header(&mut h, ME),
+            Ok(Some(RecordOutcome::Recorded { slot: 0 }))
+        );
+        assert!(crate::checksum::verify(&h));
+        assert_eq!(
+            add_timestamp_in_header(&mut h, ME, TimestampValue(1)),
+            Ok(None)
+        );
+        assert_eq!(advance_source_route_in_header(&mut h, ME), Ok(None));
+        // Too short for its IHL, or for a header at all: nothing to edit.
+        assert_eq!(record_route_in_header(&mut h[..24], ME), Ok(None));
+        assert_eq!(record_route_in_header(&mut [0x4f; 10], ME), Ok(None));
     }
 
     #[test]
