@@ -159,15 +159,13 @@ fn classify(kind: u8, record: &[u8], offset: usize) -> Result<Ipv4Option<'_>, Op
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
-    bytes: &'a [u8],
-    /// Offset of the next record in `bytes`; past the end once finished.
-    pos: usize,
+    /// The whole area.
+    area: &'a [u8],
+    /// The bytes not walked yet; empty once the walk has ended.
+    rest: &'a [u8],
     base: usize,
     validation: Validation,
 }
-
-/// `pos` value of a finished walk.
-const DONE: usize = usize::MAX;
 
 impl<'a> Options<'a> {
     /// A strict walk over an options area (see [`Validation::Strict`]).
@@ -186,8 +184,8 @@ impl<'a> Options<'a> {
     #[inline]
     pub const fn with_validation(bytes: &'a [u8], validation: Validation) -> Options<'a> {
         Options {
-            bytes,
-            pos: 0,
+            area: bytes,
+            rest: bytes,
             base: 0,
             validation,
         }
@@ -202,13 +200,15 @@ impl<'a> Options<'a> {
     }
 
     /// The whole options area being walked.
+    #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
+        self.area
     }
 
     /// The bytes not walked yet (empty once the walk has ended).
-    pub fn remaining(&self) -> &'a [u8] {
-        self.bytes.get(self.pos..).unwrap_or(&[])
+    #[inline]
+    pub const fn remaining(&self) -> &'a [u8] {
+        self.rest
     }
 
     /// Walks all of `bytes` strictly and reports the first error.
@@ -218,7 +218,7 @@ impl<'a> Options<'a> {
 
     #[cold]
     fn fail(&mut self, error: OptionError) -> Option<Result<Ipv4Option<'a>, OptionError>> {
-        self.pos = DONE;
+        self.rest = &[];
         Some(Err(error))
     }
 }
@@ -230,21 +230,21 @@ impl<'a> Iterator for Options<'a> {
     // classification, and the item never goes through memory.
     #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.bytes.get(self.pos..)?;
+        let rest = self.rest;
         let (&kind, tail) = rest.split_first()?;
-        let offset = self.base + self.pos;
+        let offset = self.base + (self.area.len() - rest.len());
         if kind <= 1 {
             if kind == 0 {
-                self.pos = DONE;
+                self.rest = &[];
                 return Some(Ok(Ipv4Option::End { padding: tail }));
             }
-            self.pos += 1;
+            self.rest = tail;
             return Some(Ok(Ipv4Option::Nop));
         }
         let Some(&length) = tail.first() else {
             return self.fail(OptionError::MissingLength { kind, offset });
         };
-        let Some(record) = rest.get(..usize::from(length)) else {
+        let Some((record, after)) = rest.split_at_checked(usize::from(length)) else {
             return self.fail(OptionError::LengthPastEnd {
                 kind,
                 offset,
@@ -259,7 +259,7 @@ impl<'a> Iterator for Options<'a> {
                 length,
             });
         }
-        self.pos += usize::from(length);
+        self.rest = after;
         match classify(kind, record, offset) {
             Ok(option) => Some(Ok(option)),
             Err(error) => match self.validation {
@@ -273,8 +273,9 @@ impl<'a> Iterator for Options<'a> {
         }
     }
 
+    #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.remaining().len();
+        let left = self.rest.len();
         (usize::from(left > 0), Some(left))
     }
 }
