@@ -11,6 +11,7 @@ use core::net::Ipv4Addr;
 use proptest::prelude::*;
 
 use super::*;
+use crate::error::OptionError;
 
 /// A comparable, owned description of one walk item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +245,40 @@ proptest! {
         let mut edited = bytes.clone();
         if forward::add_timestamp(&mut edited, me, TimestampValue(time)).is_err() {
             prop_assert_eq!(&edited, &before);
+        }
+    }
+
+    /// In-place forwarding edits through a header view keep the checksum
+    /// equal to a full recomputation, wherever the option sits.
+    #[test]
+    fn header_edits_match_a_full_checksum(
+        specs in prop::collection::vec(spec(), 0..6),
+        own in addr(),
+        time in any::<u32>(),
+    ) {
+        use crate::header::{Header, HeaderView, Protocol};
+        let (area, _) = build(&specs, Padding::EndOfList);
+        let mut h = Header::new(Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(198, 51, 100, 2), Protocol::UDP);
+        h.set_options(&area).unwrap();
+        let mut wire = [0u8; 60];
+        let n = h.marshal(&mut wire).unwrap();
+        let mut view = HeaderView::new_checked(&mut wire[..n]).unwrap();
+        prop_assert!(view.verify_checksum());
+        let before: Vec<u8> = view.as_bytes().to_vec();
+        let rr = view.record_route(own);
+        prop_assert!(view.verify_checksum());
+        prop_assert_eq!(view.checksum(), view.compute_checksum());
+        let sr = view.advance_source_route(own);
+        prop_assert!(view.verify_checksum());
+        let ts = view.add_timestamp(own, TimestampValue(time));
+        prop_assert!(view.verify_checksum());
+        // The builder only writes well-formed options, so no edit fails,
+        // but a full Timestamp whose overflow counter is already 15.
+        prop_assert!(rr.is_ok() && sr.is_ok());
+        let ts_ok = matches!(ts, Ok(_) | Err(OptionError::TimestampOverflow { .. }));
+        prop_assert!(ts_ok, "{:?}", ts);
+        if matches!((rr, sr, ts), (Ok(None), Ok(None), Ok(None))) {
+            prop_assert_eq!(view.as_bytes(), &before[..]);
         }
     }
 
