@@ -21,6 +21,15 @@
 //! * [`forward`] holds the in-place processing a router does: record its
 //!   address in a Record Route, follow a source route, add a timestamp,
 //!   keeping the header checksum right.
+//! * In a header: [`HeaderView::options_iter`] walks a header's options with
+//!   header offsets in its errors (the pointer of an ICMP Parameter
+//!   Problem); [`HeaderView::record_route`] and its siblings edit them in
+//!   place; [`Header::set_options_from`] gives an owned header what a
+//!   builder wrote.
+//!
+//! Unlike the option support of other crates, nothing here trusts a length
+//! byte: a zero or overlong length is an [`OptionError`] at its offset, not
+//! an endless loop or a panic; and unknown options are kept, never dropped.
 //!
 //! ```
 //! use ipv4_core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
@@ -44,6 +53,9 @@
 //! [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 //! [RFC 791 §3.2]: https://www.rfc-editor.org/rfc/rfc791#section-3.2
 //! [`OptionError`]: crate::error::OptionError
+//! [`HeaderView::options_iter`]: crate::header::HeaderView::options_iter
+//! [`HeaderView::record_route`]: crate::header::HeaderView::record_route
+//! [`Header::set_options_from`]: crate::header::Header::set_options_from
 
 mod builder;
 mod fragment;
