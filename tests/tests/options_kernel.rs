@@ -301,3 +301,44 @@ fn prespecified_timestamp_as_linux_fills_it() {
         assert_eq!(option, ts.as_bytes());
     });
 }
+
+/// Options Linux does not process (Security, the obsolete Stream ID, an
+/// RFC 3692 experiment type) are accepted from a privileged socket and
+/// delivered byte for byte; the walker types the first two and keeps the
+/// third as `Unknown`, and all three are copied into later fragments.
+#[test]
+fn unprocessed_options_pass_through_linux_unchanged() {
+    in_netns("unprocessed_options_pass_through_linux_unchanged", || {
+        use ipv4_core::options::{OptionKind, Security, StreamId, copy_for_fragment};
+        let sent = area(|b| {
+            b.security(&Security::new(&[0xab]).unwrap())
+                .unwrap()
+                .stream_id(StreamId(0x1234))
+                .unwrap()
+                .raw(OptionKind(158), &[1, 2])
+                .unwrap();
+        });
+        assert_eq!(sent, [130, 3, 0xab, 136, 4, 0x12, 0x34, 158, 4, 1, 2, 0]);
+        let packet = send_and_capture(&sent);
+        let view = HeaderView::new_verified(&packet[..]).expect("checksum intact");
+        assert_eq!(view.options(), &sent[..]);
+        let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+        let Ipv4Option::Security(security) = items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(security.classification_level(), 0xab);
+        assert_eq!(items[1], Ipv4Option::StreamId(StreamId(0x1234)));
+        assert_eq!(
+            items[2],
+            Ipv4Option::Unknown {
+                kind: OptionKind(158),
+                data: &[1, 2]
+            }
+        );
+        assert_eq!(items[2].kind().name(), Some("RFC3692-style Experiment"));
+        assert_eq!(items[3], Ipv4Option::End { padding: &[] });
+        let mut later = [0u8; 40];
+        let n = copy_for_fragment(view.options(), &mut later).unwrap();
+        assert_eq!(&later[..n], &sent[..]);
+    });
+}
