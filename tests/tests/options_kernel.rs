@@ -342,3 +342,94 @@ fn unprocessed_options_pass_through_linux_unchanged() {
         assert_eq!(&later[..n], &sent[..]);
     });
 }
+
+/// Whether Linux accepts `area` as `IP_OPTIONS` (its `ip_options_compile`
+/// on the socket's options).
+fn linux_accepts(area: &[u8]) -> bool {
+    let socket = UdpSocket::bind((LOOPBACK, 0)).unwrap();
+    match set_ip_options(&socket, area) {
+        Ok(()) => true,
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => false,
+        Err(e) => panic!("setsockopt(IP_OPTIONS, {area:?}) failed unexpectedly: {e}"),
+    }
+}
+
+/// The strict walker and Linux's option compiler (`ip_options_compile`, run
+/// by `setsockopt(IP_OPTIONS)` as on input) agree on what is malformed:
+/// framing errors (zero, one, overlong lengths, a type byte with no length
+/// after it), route and timestamp pointers below the first slot or without
+/// room for a whole entry, lengths too short for the type. Where they
+/// differ the walker is the stricter one; those cases are listed, and the
+/// lax walk reads past all of them.
+#[test]
+fn strict_walker_agrees_with_linux_on_malformed_options() {
+    in_netns(
+        "strict_walker_agrees_with_linux_on_malformed_options",
+        || {
+            let agree: &[(&str, &[u8])] = &[
+                ("empty", &[]),
+                ("NOPs", &[1, 1, 1, 1]),
+                ("EOL then padding", &[0, 0, 0, 0]),
+                ("Router Alert", &[148, 4, 0, 0]),
+                (
+                    "Record Route, 2 slots",
+                    &[7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                ),
+                ("Record Route, full", &[7, 7, 8, 10, 0, 0, 1, 0]),
+                ("Timestamp flag 1", &[68, 12, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+                ("length 0", &[7, 0, 0, 0]),
+                ("length 1", &[148, 1, 0, 0]),
+                ("length past the end", &[1, 7, 39, 4]),
+                ("type byte last", &[1, 1, 1, 148]),
+                ("Record Route length 2", &[7, 2, 0, 0]),
+                ("Record Route pointer 3", &[7, 7, 3, 0, 0, 0, 0, 0]),
+                (
+                    "Record Route, room for half a slot",
+                    &[7, 9, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                ),
+                ("Timestamp length 3", &[68, 3, 5, 0]),
+                ("Timestamp pointer 4", &[68, 8, 4, 0, 0, 0, 0, 0]),
+                (
+                    "Timestamp flag 1 without room for a pair",
+                    &[68, 8, 5, 1, 0, 0, 0, 0],
+                ),
+                ("Router Alert length 3", &[148, 3, 0, 0]),
+            ];
+            for (what, area) in agree {
+                let ours = Options::validate(area);
+                assert_eq!(
+                    linux_accepts(area),
+                    ours.is_ok(),
+                    "{what}: {area:?}, walker says {ours:?}"
+                );
+            }
+            // Stricter than Linux: pointers must start a slot and not run past
+            // length + 1, Router Alert and Stream ID are exactly 4 bytes, a
+            // route's length is 3 + 4n and a timestamp's 4 + (4 or 8)n.
+            let stricter: &[(&str, &[u8])] = &[
+                (
+                    "Record Route pointer 5 (mid-slot)",
+                    &[7, 11, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                ),
+                (
+                    "Record Route pointer 40 (past length + 1)",
+                    &[7, 7, 40, 0, 0, 0, 0, 0],
+                ),
+                ("Router Alert length 8", &[148, 8, 0, 0, 0, 0, 0, 0]),
+                // Linux lets a privileged socket (and any received datagram)
+                // carry flags other than 0, 1 and 3, leaving them untouched.
+                ("Timestamp flag 2", &[68, 8, 5, 2, 0, 0, 0, 0]),
+                (
+                    "Record Route length 9",
+                    &[7, 9, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                ),
+            ];
+            for (what, area) in stricter {
+                assert!(linux_accepts(area), "{what}: Linux accepts {area:?}");
+                assert!(Options::validate(area).is_err(), "{what}: walker refuses");
+                // The lax walk still reads past it.
+                assert!(Options::lax(area).all(|o| o.is_ok()), "{what}");
+            }
+        },
+    );
+}

@@ -33,8 +33,12 @@ use crate::error::OptionError;
 ///   a whole address, [RFC 1122 §3.2.2.5] has hosts answer a bad parameter with an
 ///   ICMP Parameter Problem whose pointer is
 ///   [`OptionError::problem_offset`], and Linux (`ip_options_compile`)
-///   drops such datagrams on both its forwarding and its local delivery
-///   path. The walk yields the error and stops.
+///   drops datagrams with framing errors or out-of-rule route and
+///   timestamp pointers on both its forwarding and its local delivery
+///   path. This walk is stricter than Linux in a few places (a pointer
+///   inside a slot, a Router Alert longer than 4 bytes, Timestamp flag 2),
+///   which the workspace's kernel tests list. The walk yields the error and
+///   stops.
 /// * [`Lax`](Validation::Lax) is for **receive paths that only look**
 ///   (capture tools, monitors, a host that only wants Router Alert): the
 ///   bad option comes back as [`Ipv4Option::Malformed`], carrying its error
