@@ -236,7 +236,7 @@ impl<'a> Iterator for Options<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.rest;
         let (&kind, tail) = rest.split_first()?;
-        let offset = self.base + (self.area.len() - rest.len());
+        let offset = self.base.saturating_add(self.area.len() - rest.len());
         if kind <= 1 {
             if kind == 0 {
                 self.rest = &[];
