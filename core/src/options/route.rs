@@ -227,7 +227,10 @@ impl<'a> Route<'a> {
         self.bytes
     }
 
-    /// The owned form.
+    /// The owned form. It holds up to [`MAX_ROUTE_SLOTS`] slots, all a
+    /// route inside an IPv4 header can have; a longer route (only possible
+    /// in a bare slice of more than 40 bytes) keeps its first nine, so check
+    /// [`capacity`](Self::capacity) first when walking such slices.
     #[inline]
     pub fn to_repr(&self) -> RouteRepr {
         let mut addrs = [Ipv4Addr::UNSPECIFIED; MAX_ROUTE_SLOTS];

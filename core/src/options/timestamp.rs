@@ -291,7 +291,11 @@ impl<'a> Timestamp<'a> {
         self.bytes
     }
 
-    /// The owned form.
+    /// The owned form. It holds up to [`MAX_TIMESTAMP_ENTRIES`] entries,
+    /// more than a Timestamp inside an IPv4 header can have; a longer one
+    /// (only possible in a bare slice of more than 40 bytes) keeps its first
+    /// nine, so check [`capacity`](Self::capacity) first when walking such
+    /// slices.
     #[inline]
     pub fn to_repr(&self) -> TimestampRepr {
         let mut entries = [TimestampEntry::default(); MAX_TIMESTAMP_ENTRIES];
