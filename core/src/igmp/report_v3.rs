@@ -330,14 +330,17 @@ impl<'a> ReportV3<'a> {
     /// The group records, in order.
     #[inline]
     pub fn records(&self) -> Records<'a> {
-        Records::wire(&self.bytes[..self.records_end], self.number_of_records())
+        Records::wire(
+            &self.bytes[HEADER_LEN..self.records_end],
+            self.number_of_records(),
+        )
     }
 
     /// The group records as a list a [`ReportV3Repr`] can hold.
     #[inline]
     pub fn record_list(&self) -> RecordList<'a> {
         RecordList(ListInner::Wire {
-            bytes: &self.bytes[..self.records_end],
+            bytes: &self.bytes[HEADER_LEN..self.records_end],
             count: self.number_of_records(),
         })
     }
@@ -375,21 +378,21 @@ pub struct Records<'a>(RecordsInner<'a>);
 
 #[derive(Debug, Clone)]
 enum RecordsInner<'a> {
-    /// Validated report bytes up to the end of the last record; `offset`
-    /// is the next record.
+    /// The records not yet yielded, from a report validated by
+    /// `ReportV3::new_checked`.
     Wire {
-        bytes: &'a [u8],
-        offset: usize,
+        rest: &'a [u8],
         left: u16,
     },
     Slice(core::slice::Iter<'a, GroupRecord<'a>>),
 }
 
 impl<'a> Records<'a> {
-    fn wire(bytes: &'a [u8], count: u16) -> Self {
+    /// `records` holds exactly `count` records (walked by
+    /// [`walk_records`]).
+    fn wire(records: &'a [u8], count: u16) -> Self {
         Records(RecordsInner::Wire {
-            bytes,
-            offset: HEADER_LEN,
+            rest: records,
             left: count,
         })
     }
@@ -400,35 +403,29 @@ impl<'a> Iterator for Records<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<GroupRecord<'a>> {
-        let (bytes, offset, left) = match &mut self.0 {
+        let (rest, left) = match &mut self.0 {
             RecordsInner::Slice(it) => return it.next().copied(),
-            RecordsInner::Wire {
-                bytes,
-                offset,
-                left,
-            } => (*bytes, offset, left),
+            RecordsInner::Wire { rest, left } => (rest, left),
         };
         if *left == 0 {
             return None;
         }
-        // The bytes were walked by `ReportV3::new_checked`; `get` keeps
-        // this panic-free regardless.
-        let rest = bytes.get(*offset..)?;
-        let header = rest.first_chunk::<RECORD_HEADER_LEN>()?;
+        // The records were walked by `ReportV3::new_checked`; the checked
+        // splits keep this panic-free regardless.
+        let (header, body) = rest.split_first_chunk::<RECORD_HEADER_LEN>()?;
         let n = usize::from(u16::from_be_bytes([
             header[record::NUM_SOURCES],
             header[record::NUM_SOURCES + 1],
         ]));
         let aux = usize::from(header[record::AUX_LEN]) * 4;
-        let sources_end = RECORD_HEADER_LEN + n * 4;
-        let sources = Sources::from_wire(rest.get(RECORD_HEADER_LEN..sources_end)?)?;
-        let aux_data = rest.get(sources_end..sources_end + aux)?;
-        *offset += sources_end + aux;
+        let (sources, body) = body.split_at_checked(n * 4)?;
+        let (aux_data, body) = body.split_at_checked(aux)?;
+        *rest = body;
         *left -= 1;
         Some(GroupRecord {
             record_type: RecordType(header[record::TYPE]),
             group: addr_at(header, record::GROUP),
-            sources,
+            sources: Sources::from_whole_words(sources),
             aux_data,
         })
     }
@@ -454,7 +451,11 @@ pub struct RecordList<'a>(ListInner<'a>);
 
 #[derive(Clone, Copy)]
 enum ListInner<'a> {
-    Wire { bytes: &'a [u8], count: u16 },
+    /// The records of a validated report, without the report header.
+    Wire {
+        bytes: &'a [u8],
+        count: u16,
+    },
     Slice(&'a [GroupRecord<'a>]),
 }
 
@@ -488,7 +489,7 @@ impl<'a> RecordList<'a> {
     /// Bytes the records take in a message.
     pub fn wire_len(&self) -> usize {
         match self.0 {
-            ListInner::Wire { bytes, .. } => bytes.len() - HEADER_LEN,
+            ListInner::Wire { bytes, .. } => bytes.len(),
             ListInner::Slice(s) => s.iter().map(GroupRecord::wire_len).sum(),
         }
     }

@@ -47,6 +47,13 @@ impl<'a> Sources<'a> {
         rest.is_empty().then_some(Sources(Inner::Wire(addrs)))
     }
 
+    /// A list over `bytes`, whose length the caller knows to be a multiple
+    /// of 4 (a trailing partial address would be dropped).
+    #[inline]
+    pub(crate) fn from_whole_words(bytes: &'a [u8]) -> Self {
+        Sources(Inner::Wire(bytes.as_chunks::<4>().0))
+    }
+
     /// A list over the caller's addresses.
     #[inline]
     pub const fn from_addrs(addrs: &'a [Ipv4Addr]) -> Self {

@@ -964,3 +964,12 @@ mod linux_captures {
         assert_eq!(buf[..n], V3_SSM_JOIN);
     }
 }
+
+proptest! {
+    /// The IGMP-local checksum test agrees with the checksum module.
+    #[test]
+    fn local_verify_matches_checksum_module(bytes in proptest::collection::vec(any::<u8>(), 0..300), seal: bool) {
+        let bytes = if seal && bytes.len() >= 4 { sealed(bytes) } else { bytes };
+        prop_assert_eq!(sums_to_ffff_for_tests(&bytes), crate::checksum::verify(&bytes));
+    }
+}
