@@ -78,7 +78,7 @@ pub use v1v2::{V1V2Message, V1V2Repr};
 
 use core::net::Ipv4Addr;
 
-use crate::checksum::{self, Checksum};
+use crate::checksum::Checksum;
 use crate::error::IgmpError;
 
 /// IANA's IP protocol number for IGMP.
@@ -287,10 +287,10 @@ pub(crate) fn checksum_field(bytes: &[u8]) -> u16 {
 }
 
 /// Whether `bytes` sums to `0xffff` ([RFC 1071]): the same answer as
-/// [`checksum::verify`], tuned for IGMP's short messages.
+/// [`checksum::verify`](crate::checksum::verify), tuned for IGMP's short messages.
 ///
 /// Most IGMP messages are 8 to a few hundred bytes long, where the
-/// general-purpose [`checksum::verify`] spends more time on set-up (block
+/// general-purpose [`checksum::verify`](crate::checksum::verify) spends more time on set-up (block
 /// splitting, tail copying) than on summing. Here 64-bit big-endian words
 /// are added with end-around carry (one's complement addition works at any
 /// word width, RFC 1071 §2(C)), so an 8-byte message is one load and one
