@@ -1,0 +1,71 @@
+//! Portable sums: the path for short inputs, for targets without a SIMD
+//! kernel, and for Miri.
+//!
+//! Every function here returns an unfolded one's complement sum of the data
+//! taken as *native-endian* 16-bit words, an odd trailing byte being the
+//! first byte of a last word padded with zero. The sum is congruent modulo
+//! `0xffff` to the true word sum; [`fold`](super::fold) reduces it and the
+//! caller turns native order into network order once, at the end
+//! ([RFC 1071] §2(B): the sum is byte-order independent).
+//!
+//! [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
+
+/// One's complement addition on 64 bits: the carry out is added back in.
+///
+/// Because `2^64 ≡ 1 (mod 0xffff)`, the result stays congruent to the true
+/// sum; it cannot overflow (with a carry, the wrapped sum is at most
+/// `2^64 - 2`).
+#[inline(always)]
+pub(super) const fn add(a: u64, b: u64) -> u64 {
+    let (sum, carry) = a.overflowing_add(b);
+    sum + carry as u64
+}
+
+/// Sum of a short slice, written to stay small and branch-light when inlined
+/// into a header parser: one 8-byte word at a time, then a 4-, 2- and
+/// 1-byte tail.
+#[inline(always)]
+pub(super) fn sum_short(data: &[u8]) -> u64 {
+    let (words, tail) = data.as_chunks::<8>();
+    let mut sum = 0u64;
+    for word in words {
+        sum = add(sum, u64::from_ne_bytes(*word));
+    }
+    add(sum, sum_tail(tail))
+}
+
+/// Sum of fewer than 8 bytes. The result is below `2^33`.
+#[inline(always)]
+fn sum_tail(mut tail: &[u8]) -> u64 {
+    let mut sum = 0u64;
+    if let Some((word, rest)) = tail.split_first_chunk::<4>() {
+        // A native u32 is `w0 + 2^16 w1` (or the reverse), which is
+        // congruent to `w0 + w1` modulo 0xffff.
+        sum += u64::from(u32::from_ne_bytes(*word));
+        tail = rest;
+    }
+    if let Some((word, rest)) = tail.split_first_chunk::<2>() {
+        sum += u64::from(u16::from_ne_bytes(*word));
+        tail = rest;
+    }
+    if let [last] = tail {
+        sum += u64::from(u16::from_ne_bytes([*last, 0]));
+    }
+    sum
+}
+
+/// Sum of a slice of any length: 32 bytes per step into four independent
+/// accumulators, so the add-with-carry chains overlap.
+#[inline]
+pub(super) fn sum(data: &[u8]) -> u64 {
+    let (blocks, rest) = data.as_chunks::<32>();
+    let mut acc = [0u64; 4];
+    for block in blocks {
+        let (words, _) = block.as_chunks::<8>();
+        for (acc, word) in acc.iter_mut().zip(words) {
+            *acc = add(*acc, u64::from_ne_bytes(*word));
+        }
+    }
+    let sum = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
+    add(sum, sum_short(rest))
+}
