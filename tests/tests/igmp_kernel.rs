@@ -18,8 +18,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ipv4_core::header::Header;
 use ipv4_core::igmp::{
-    ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message, MessageType, RecordType, ReportV3Repr,
+    ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message, MessageType, RecordType, ReportV3Repr, envelope,
 };
 use ipv4_tests::netns::{self, VethPair};
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, Socket, Type};
@@ -41,6 +42,7 @@ struct Captured {
     dst: Ipv4Addr,
     options: Vec<u8>,
     igmp: Vec<u8>,
+    packet: Vec<u8>,
 }
 
 impl Captured {
@@ -59,6 +61,7 @@ impl Captured {
             dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
             options: packet.get(20..ihl)?.to_vec(),
             igmp: packet.get(ihl..total)?.to_vec(),
+            packet: packet[..total].to_vec(),
         })
     }
 
@@ -70,6 +73,28 @@ impl Captured {
         assert_eq!(self.ttl, 1, "{self:?}");
         assert_eq!(self.options, [0x94, 0x04, 0x00, 0x00], "{self:?}");
         assert_eq!(self.tos, 0xc0, "{self:?}");
+
+        // The envelope `ipv4_core::igmp` builds for this message is the
+        // kernel's header, all but the identification (and so the
+        // checksum).
+        let message = Message::parse(&self.igmp).unwrap();
+        let mut ours = message.ip_header(VethPair::A_ADDR).unwrap();
+        let kernel = Header::parse(&self.packet).unwrap();
+        ours.identification = kernel.identification;
+        ours.fill_checksum();
+        assert_eq!(ours, kernel, "{message}");
+        // And `emit_packet` writes the kernel's bytes, but for the ID.
+        let mut buf = [0u8; 1500];
+        let len = envelope::emit_packet(&mut buf, VethPair::A_ADDR, |b| {
+            b[..self.igmp.len()].copy_from_slice(&self.igmp);
+            Ok(self.igmp.len())
+        })
+        .unwrap();
+        let mut expected = self.packet.clone();
+        expected[4..6].fill(0);
+        expected[10..12].fill(0);
+        buf[10..12].fill(0);
+        assert_eq!(&buf[..len], &expected[..]);
     }
 }
 

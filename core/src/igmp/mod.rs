@@ -46,7 +46,7 @@
 //! writes the message, checksum included, into a caller's buffer:
 //! [`V1V2Repr`], [`QueryV3Repr`], [`ReportV3Repr`]. [`ReportSplitter`]
 //! spreads a long list of group records over as many reports as a size
-//! limit needs ([RFC 9776 §4.2.16]). The `envelope` module builds the IPv4 header an
+//! limit needs ([RFC 9776 §4.2.16]). [`envelope`] builds the IPv4 header an
 //! IGMP message must travel in.
 //!
 //! [RFC 1112]: https://www.rfc-editor.org/rfc/rfc1112#appendix-I
@@ -59,6 +59,7 @@
 mod builder;
 mod codes;
 mod display;
+pub mod envelope;
 mod extension;
 mod query_v3;
 mod report_v3;
