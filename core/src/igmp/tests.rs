@@ -973,3 +973,12 @@ proptest! {
         prop_assert_eq!(sums_to_ffff_for_tests(&bytes), crate::checksum::verify(&bytes));
     }
 }
+
+proptest! {
+    /// The one-word path for 8-byte messages agrees too.
+    #[test]
+    fn local_verify_matches_on_8_bytes(bytes: [u8; 8], seal: bool) {
+        let bytes = if seal { sealed(bytes.to_vec()) } else { bytes.to_vec() };
+        prop_assert_eq!(sums_to_ffff_for_tests(&bytes), crate::checksum::verify(&bytes));
+    }
+}
