@@ -323,11 +323,13 @@ fn sums_to_ffff(bytes: &[u8]) -> bool {
     }
     // Up to 7 bytes remain: pad them with zeros to a last word, as the
     // checksum pads an odd byte.
-    let mut last = [0u8; 8];
-    for (dst, src) in last.iter_mut().zip(rest) {
-        *dst = *src;
+    let mut last = 0u64;
+    for (i, b) in rest.iter().enumerate() {
+        // Where byte `i` of a word lands when read in native order.
+        let shift = if cfg!(target_endian = "little") { 8 * i } else { 56 - 8 * i };
+        last |= u64::from(*b) << shift;
     }
-    let (s, carry) = sum.overflowing_add(u64::from_ne_bytes(last));
+    let (s, carry) = sum.overflowing_add(last);
     let sum = s + u64::from(carry);
     fold_to_16(sum) == 0xffff
 }
