@@ -143,7 +143,11 @@ impl fmt::Display for IgmpError {
 
 impl core::error::Error for IgmpError {}
 
-/// Why an IGMP message could not be built.
+/// Why an IGMP message ([RFC 2236 §2], [RFC 9776 §4]) or its IPv4
+/// envelope could not be built.
+///
+/// [RFC 2236 §2]: https://www.rfc-editor.org/rfc/rfc2236#section-2
+/// [RFC 9776 §4]: https://www.rfc-editor.org/rfc/rfc9776#section-4
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IgmpBuildError {
     /// The output buffer is too short.

@@ -136,7 +136,11 @@ impl MessageType {
     }
 }
 
-/// Whether [`Message::parse_with`] verifies the checksum.
+/// Whether [`Message::parse_with`] verifies the checksum, which covers the
+/// whole message ([RFC 9776 §4.1.2], [RFC 2236 §2.3]).
+///
+/// [RFC 9776 §4.1.2]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.2
+/// [RFC 2236 §2.3]: https://www.rfc-editor.org/rfc/rfc2236#section-2.3
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum ChecksumCheck {
     /// Verify it and fail with [`IgmpError::Checksum`] when it is wrong.
@@ -326,7 +330,11 @@ fn sums_to_ffff(bytes: &[u8]) -> bool {
     let mut last = 0u64;
     for (i, b) in rest.iter().enumerate() {
         // Where byte `i` of a word lands when read in native order.
-        let shift = if cfg!(target_endian = "little") { 8 * i } else { 56 - 8 * i };
+        let shift = if cfg!(target_endian = "little") {
+            8 * i
+        } else {
+            56 - 8 * i
+        };
         last |= u64::from(*b) << shift;
     }
     let (s, carry) = sum.overflowing_add(last);

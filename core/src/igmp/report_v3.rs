@@ -390,9 +390,12 @@ impl<'a> ReportV3<'a> {
     }
 }
 
-/// Iterator over the group records of a report, yielding each with its
-/// offset-free fields; records of unknown type are yielded too, so the
-/// caller decides to skip them.
+/// Iterator over the group records of a report ([RFC 9776 §4.2.4]);
+/// records of unknown type are yielded too, so the caller decides to skip
+/// them ([RFC 9776 §4.2.12]).
+///
+/// [RFC 9776 §4.2.4]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.4
+/// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
 #[derive(Debug, Clone)]
 pub struct Records<'a>(RecordsInner<'a>);
 
@@ -466,7 +469,9 @@ impl FusedIterator for Records<'_> {}
 
 /// The group records of a [`ReportV3Repr`]: a caller's slice, or the
 /// records of a parsed report (zero-copy). Both compare equal when they
-/// hold equal records in the same order.
+/// hold equal records in the same order ([RFC 9776 §4.2]).
+///
+/// [RFC 9776 §4.2]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2
 #[derive(Clone, Copy)]
 pub struct RecordList<'a>(ListInner<'a>);
 

@@ -207,7 +207,9 @@ impl<'a> IntoIterator for &Sources<'a> {
     }
 }
 
-/// Iterator over the addresses of [`Sources`].
+/// Iterator over the addresses of [`Sources`] ([RFC 9776 §4.2.9]).
+///
+/// [RFC 9776 §4.2.9]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.9
 #[derive(Debug, Clone)]
 pub struct SourcesIter<'a>(IterInner<'a>);
 
