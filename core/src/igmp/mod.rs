@@ -40,6 +40,29 @@
 //! # Ok::<(), ipv4_core::error::IgmpError>(())
 //! ```
 //!
+//! A raw IGMP socket (or a packet socket) hands over whole IPv4 packets;
+//! [`HeaderView::payload`](crate::header::HeaderView::payload) cuts the
+//! message to the Total Length, as classification needs:
+//!
+//! ```
+//! use ipv4_core::header::HeaderView;
+//! use ipv4_core::igmp::Message;
+//!
+//! // An IGMPv2 join of 239.1.2.3 as Linux sends it (TTL 1, TOS 0xc0, DF,
+//! // Router Alert), with the identification set to 0.
+//! let packet = [
+//!     0x46, 0xc0, 0x00, 0x20, 0x00, 0x00, 0x40, 0x00, 0x01, 0x02, 0xc8, 0xde,
+//!     198, 51, 100, 1, 239, 1, 2, 3, 0x94, 0x04, 0x00, 0x00, // header
+//!     0x16, 0x00, 0xf8, 0xfa, 239, 1, 2, 3, // IGMP
+//! ];
+//! let ip = HeaderView::new_checked(&packet[..]).unwrap();
+//! assert!(ip.verify_checksum());
+//! let message = Message::parse(ip.payload())?;
+//! assert_eq!(message.to_string(), "IGMPv2 report for 239.1.2.3");
+//! assert_eq!(message.destination(), Some(ip.destination()));
+//! # Ok::<(), ipv4_core::error::IgmpError>(())
+//! ```
+//!
 //! # Building
 //!
 //! Each message kind has a `*Repr` type with public fields whose `emit`
