@@ -433,7 +433,7 @@ struct RawReceived {
 
 /// Decodes the control buffer and fills `src`, keeping only enabled fields.
 #[inline]
-fn finish(
+pub(crate) fn finish(
     flags: ControlFlags,
     control: &[u8],
     source: Option<SocketAddrV4>,
