@@ -59,9 +59,10 @@ pub struct RawPacket<'a> {
 ///   [`verify_checksum`](HeaderView::verify_checksum) to check it.
 /// * [`send`](Self::send) and [`send_view`](Self::send_view) write a header
 ///   and a payload with one `sendmsg(2)` and two iovecs. Linux then fills in
-///   the checksum and total length always, and the identification and
-///   source address when they are zero ([`raw(7)`]); every other field,
-///   options included, leaves as given.
+///   the checksum and total length always, the source address when it is
+///   zero, and the identification when it is zero and Don't Fragment is
+///   clear ([`raw(7)`]); every other field, options included, leaves as
+///   given.
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
@@ -216,8 +217,9 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// The header is marshalled in wire format into a 60-byte array on the
     /// stack with its total length set to `header_len() + payload.len()`
-    /// (Linux would write that value anyway). Source 0.0.0.0 and
-    /// identification 0 let the kernel choose them.
+    /// (Linux would write that value anyway). Source 0.0.0.0 lets the
+    /// kernel choose the source, identification 0 (without Don't Fragment)
+    /// the identification.
     ///
     /// `cm`, when given:
     /// * `dst` overrides where the datagram is routed; the header's

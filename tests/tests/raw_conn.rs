@@ -135,7 +135,7 @@ fn header_included_send_arrives_bit_for_bit() {
 }
 
 /// Fields left zero are the kernel's to fill (raw(7)): the source address
-/// from the route (or the control message's `src`), the identification.
+/// from the route, the identification (Don't Fragment being clear).
 #[test]
 fn kernel_fills_zero_source_and_identification() {
     if !netns::can_create("kernel_fills_zero_source_and_identification") {
@@ -155,6 +155,7 @@ fn kernel_fills_zero_source_and_identification() {
         if_index: Some(pair.a_index),
         ..ControlMessage::default()
     };
+    let mut ids = Vec::new();
     for cm in [None, Some(&cm)] {
         sender.send(&header, PAYLOAD, cm).unwrap();
         let mut buf = [0u8; 256];
@@ -164,7 +165,9 @@ fn kernel_fills_zero_source_and_identification() {
         assert_eq!(p.header.ttl(), Header::DEFAULT_TTL);
         assert!(p.header.verify_checksum());
         assert_eq!(p.payload, PAYLOAD);
+        ids.push(p.header.identification());
     }
+    assert_ne!(ids, [0, 0], "the kernel chose identifications");
 }
 
 /// A control message's destination routes the datagram while the header's
