@@ -32,11 +32,12 @@ const SOURCE: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
 
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
-    run()
+    run().map(drop)
 }
 
-/// Prints the reports that arrive within `window`.
-fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<()> {
+/// Prints the reports that arrive within `window`, and returns them.
+fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<Vec<String>> {
+    let mut seen = Vec::new();
     let deadline = Instant::now() + window;
     let mut buf = [0u8; 1500];
     while Instant::now() < deadline && !common::interrupted() {
@@ -59,8 +60,9 @@ fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<()> {
             packet.header.ttl(),
             packet.header.options().len()
         );
+        seen.push(decoded);
     }
-    Ok(())
+    Ok(seen)
 }
 
 fn general_query(monitor: &RawConn<Socket>, if_index: u32) -> Result<(), Box<dyn Error>> {
@@ -83,10 +85,12 @@ fn general_query(monitor: &RawConn<Socket>, if_index: u32) -> Result<(), Box<dyn
     Ok(())
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
+/// Returns the decoded reports of each step, or `None` without root.
+fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
     if !common::can_create_namespaces("igmp_monitor") {
-        return Ok(());
+        return Ok(None);
     }
+    let mut steps = Vec::new();
     let monitor_ns = Netns::new("monitor")?;
     let host_ns = Netns::new("host")?;
     let (m_if, h_if) = common::link(
@@ -113,28 +117,46 @@ fn run() -> Result<(), Box<dyn Error>> {
     let window = Duration::from_millis(400);
     println!("  The host joins {GROUP} (any source):");
     host.join_group(h_if, GROUP)?;
-    watch(&monitor, window)?;
+    steps.push(watch(&monitor, window)?);
     println!("  The host blocks source {SOURCE} in {GROUP}:");
     host.exclude_source_specific_group(h_if, GROUP, SOURCE)?;
-    watch(&monitor, window)?;
+    steps.push(watch(&monitor, window)?);
     println!("  The host joins {SSM_GROUP} for source {SOURCE} only:");
     host.join_source_specific_group(h_if, SSM_GROUP, SOURCE)?;
-    watch(&monitor, window)?;
+    steps.push(watch(&monitor, window)?);
     println!("  The monitor sends a general query; the host reports its current state:");
     general_query(&monitor, m_if)?;
-    watch(&monitor, Duration::from_millis(1500))?;
+    steps.push(watch(&monitor, Duration::from_millis(1500))?);
     println!("  The host leaves both groups:");
     host.leave_group(h_if, GROUP)?;
     host.leave_source_specific_group(h_if, SSM_GROUP, SOURCE)?;
-    watch(&monitor, window)?;
+    steps.push(watch(&monitor, window)?);
     println!("Removing the namespaces.");
-    Ok(())
+    Ok(Some(steps))
 }
 
 #[cfg(test)]
 mod tests {
+    /// Each step produced the report RFC 9776 §5.1 prescribes. (Checked
+    /// over all steps together, so a report delayed into the next window
+    /// still counts.)
     #[test]
     fn runs() {
-        super::run().unwrap();
+        let Some(steps) = super::run().unwrap() else {
+            return;
+        };
+        let all = steps.concat();
+        for record in [
+            "CHANGE_TO_EXCLUDE_MODE 239.1.1.1 {}",
+            "BLOCK_OLD_SOURCES 239.1.1.1 {203.0.113.7}",
+            "ALLOW_NEW_SOURCES 232.1.1.1 {203.0.113.7}",
+            "MODE_IS_EXCLUDE 239.1.1.1 {203.0.113.7}",
+            "CHANGE_TO_INCLUDE_MODE 239.1.1.1 {}",
+        ] {
+            assert!(
+                all.iter().any(|r| r.contains(record)),
+                "{record} in {all:?}"
+            );
+        }
     }
 }

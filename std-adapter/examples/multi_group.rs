@@ -24,15 +24,21 @@ const GROUP_BOTH: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 250);
 const GROUP_ONE: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 251);
 const PORT: u16 = 1024;
 
+/// A datagram's group and the index of the interface it came in on.
+type Arrival = (Ipv4Addr, u32);
+
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
-    run()
+    run().map(drop)
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
+/// Returns (group, interface index) of each datagram received, or `None`
+/// without root.
+fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
     if !common::can_create_namespaces("multi_group") {
-        return Ok(());
+        return Ok(None);
     }
+    let mut received = Vec::new();
     let listener_ns = Netns::new("listener")?;
     let east = Netns::new("east")?;
     let west = Netns::new("west")?;
@@ -85,6 +91,10 @@ fn run() -> Result<(), Box<dyn Error>> {
         match listener.recv_from(&mut buf) {
             Ok((n, cm, _)) => {
                 got += 1;
+                received.push((
+                    cm.dst.unwrap_or(Ipv4Addr::UNSPECIFIED),
+                    cm.if_index.unwrap_or(0),
+                ));
                 println!(
                     "Received {:?} sent to {} on interface {} ({cm}).",
                     String::from_utf8_lossy(&buf[..n]),
@@ -110,13 +120,20 @@ fn run() -> Result<(), Box<dyn Error>> {
         listener.leave_group(ifindex, group)?;
     }
     println!("Left every group; removing the namespaces.");
-    Ok(())
+    received.sort();
+    Ok(Some(received))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{GROUP_BOTH, GROUP_ONE};
+
+    /// The group joined on both interfaces arrives on both; the other only
+    /// where it was joined (interfaces 2 and 3 are the two veth links).
     #[test]
     fn runs() {
-        super::run().unwrap();
+        if let Some(received) = super::run().unwrap() {
+            assert_eq!(received, [(GROUP_BOTH, 2), (GROUP_BOTH, 3), (GROUP_ONE, 3)]);
+        }
     }
 }

@@ -29,7 +29,7 @@ const WAIT: Duration = Duration::from_millis(500);
 
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
-    run()
+    run().map(drop)
 }
 
 fn udp(addr: (Ipv4Addr, u16)) -> io::Result<PacketConn<UdpSocket>> {
@@ -38,10 +38,13 @@ fn udp(addr: (Ipv4Addr, u16)) -> io::Result<PacketConn<UdpSocket>> {
     Ok(PacketConn::new(s))
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
+/// Returns the destinations of the datagrams the listener received, or
+/// `None` without root.
+fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
     if !common::can_create_namespaces("multicast_listener") {
-        return Ok(());
+        return Ok(None);
     }
+    let mut destinations = Vec::new();
     let listener_ns = Netns::new("listener")?;
     let sender_ns = Netns::new("sender")?;
     let (l_if, s_if) = common::link(
@@ -90,6 +93,7 @@ fn run() -> Result<(), Box<dyn Error>> {
             Err(e) => return Err(e.into()),
         };
         let text = String::from_utf8_lossy(&buf[..n]);
+        destinations.extend(cm.dst);
         match cm.dst {
             Some(dst) if dst == GROUP => {
                 println!("Received {text:?} from {src} for our group ({cm}).")
@@ -117,13 +121,17 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
     listener.leave_group(l_if, GROUP)?;
     println!("The listener left {GROUP}; removing the namespaces.");
-    Ok(())
+    Ok(Some(destinations))
 }
 
 #[cfg(test)]
 mod tests {
+    /// The group's datagram and the unicast one arrive, the other group's
+    /// does not.
     #[test]
     fn runs() {
-        super::run().unwrap();
+        if let Some(destinations) = super::run().unwrap() {
+            assert_eq!(destinations, [super::GROUP, super::LISTENER]);
+        }
     }
 }

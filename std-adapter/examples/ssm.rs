@@ -28,7 +28,7 @@ const PORT: u16 = 1024;
 
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
-    run()
+    run().map(drop)
 }
 
 /// Sends one datagram to `group` from each source (the source chosen per
@@ -62,10 +62,12 @@ fn round(
     Ok(heard)
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
+/// Returns the sources heard in each round (none without root).
+fn run() -> Result<Vec<Vec<Ipv4Addr>>, Box<dyn Error>> {
     if !common::can_create_namespaces("ssm") {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut rounds = Vec::new();
     let listener_ns = Netns::new("listener")?;
     let sender_ns = Netns::new("sources")?;
     let (l_if, s_if) = common::link(
@@ -80,7 +82,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     let listener = listener_ns.run(|| -> io::Result<_> {
         let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, PORT))?;
-        s.set_read_timeout(Some(Duration::from_millis(300)))?;
+        s.set_read_timeout(Some(Duration::from_millis(500)))?;
         Ok(PacketConn::new(s))
     })?;
     listener.set_control_message(ControlFlags::SRC, true)?;
@@ -90,30 +92,43 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     println!("Include mode (MCAST_JOIN_SOURCE_GROUP):");
     listener.join_source_specific_group(l_if, SSM_GROUP, SOURCE_1)?;
-    round(
+    rounds.push(round(
         "joined (232.7.7.7, 198.51.100.2)",
         &sender,
         &listener,
         SSM_GROUP,
-    )?;
+    )?);
     listener.leave_source_specific_group(l_if, SSM_GROUP, SOURCE_1)?;
 
     println!("Exclude mode (MCAST_JOIN_GROUP, then MCAST_BLOCK_SOURCE / MCAST_UNBLOCK_SOURCE):");
     listener.join_group(l_if, ASM_GROUP)?;
-    round("joined any-source", &sender, &listener, ASM_GROUP)?;
+    rounds.push(round("joined any-source", &sender, &listener, ASM_GROUP)?);
     listener.exclude_source_specific_group(l_if, ASM_GROUP, SOURCE_2)?;
-    round("blocked 198.51.100.3", &sender, &listener, ASM_GROUP)?;
+    rounds.push(round(
+        "blocked 198.51.100.3",
+        &sender,
+        &listener,
+        ASM_GROUP,
+    )?);
     listener.include_source_specific_group(l_if, ASM_GROUP, SOURCE_2)?;
-    round("unblocked it again", &sender, &listener, ASM_GROUP)?;
+    rounds.push(round("unblocked it again", &sender, &listener, ASM_GROUP)?);
     listener.leave_group(l_if, ASM_GROUP)?;
     println!("Left the groups; removing the namespaces.");
-    Ok(())
+    Ok(rounds)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{SOURCE_1, SOURCE_2};
+
+    /// Include mode hears only the joined source; exclude mode hears all
+    /// but the blocked one.
     #[test]
     fn runs() {
-        super::run().unwrap();
+        let rounds = super::run().unwrap();
+        if !rounds.is_empty() {
+            let both = vec![SOURCE_1, SOURCE_2];
+            assert_eq!(rounds, [vec![SOURCE_1], both.clone(), vec![SOURCE_1], both]);
+        }
     }
 }

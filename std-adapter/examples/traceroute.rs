@@ -33,7 +33,7 @@ const PROBE_WAIT: Duration = Duration::from_secs(1);
 
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
-    run()
+    run().map(drop)
 }
 
 fn echo_request(id: u16, seq: u16) -> [u8; 16] {
@@ -74,7 +74,9 @@ fn probe_of(icmp: &[u8]) -> Option<(u8, [u8; 4])> {
     Some((kind, echo))
 }
 
-fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<()> {
+/// Returns the address that answered each probe (unspecified for none).
+fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<Vec<Ipv4Addr>> {
+    let mut hops = Vec::new();
     let id = (std::process::id() & 0xffff) as u16;
     println!("traceroute to {target}, {MAX_HOPS} hops max");
     for ttl in 1..=MAX_HOPS {
@@ -107,25 +109,30 @@ fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<()> {
             };
         }
         let ms = sent.elapsed().as_secs_f64() * 1000.0;
+        hops.push(match answer {
+            Some(Answer::Hop(a) | Answer::Target(a) | Answer::Unreachable(a, _)) => a,
+            None => Ipv4Addr::UNSPECIFIED,
+        });
         match answer {
             Some(Answer::Hop(from)) => println!("{ttl:2}  {from}  {ms:.3} ms  (time exceeded)"),
             Some(Answer::Target(from)) => {
                 println!("{ttl:2}  {from}  {ms:.3} ms  (echo reply: reached the target)");
-                return Ok(());
+                return Ok(hops);
             }
             Some(Answer::Unreachable(from, code)) => {
                 println!("{ttl:2}  {from}  {ms:.3} ms  (destination unreachable, code {code})");
-                return Ok(());
+                return Ok(hops);
             }
             None => println!("{ttl:2}  *"),
         }
     }
-    Ok(())
+    Ok(hops)
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
+/// Returns the hops, or `None` without root.
+fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
     if !common::can_create_namespaces("traceroute") {
-        return Ok(());
+        return Ok(None);
     }
     let a = Netns::new("a")?;
     let r = Netns::new("r")?;
@@ -152,15 +159,18 @@ fn run() -> Result<(), Box<dyn Error>> {
         filter.accept(accepted)?;
     }
     conn.set_icmp_filter(filter)?;
-    trace(&conn, B)?;
+    let hops = trace(&conn, B)?;
     println!("Removing the namespaces.");
-    Ok(())
+    Ok(Some(hops))
 }
 
 #[cfg(test)]
 mod tests {
+    /// The router answers the first probe, the target the second.
     #[test]
     fn runs() {
-        super::run().unwrap();
+        if let Some(hops) = super::run().unwrap() {
+            assert_eq!(hops, [super::R_A, super::B]);
+        }
     }
 }
