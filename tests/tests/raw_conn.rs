@@ -13,7 +13,7 @@ use std::os::fd::AsFd;
 use std::time::Duration;
 
 use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
-use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
+use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert, TimestampFlag};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
 use ipv4_tests::netns::{self, Netns, VethPair};
 use socket2::{Domain, Socket, Type};
@@ -200,7 +200,7 @@ fn control_message_destination_routes_header_destination_is_kept() {
     assert_eq!(p.payload, PAYLOAD);
 }
 
-/// Record Route on receive: Linux writes the receiving address into the
+/// Record Route and Timestamp on receive: Linux writes the receiving address into the
 /// option without updating the header checksum (it only does so when
 /// forwarding), so `recv` must not reject on checksum. The peer's own
 /// packet socket shows the sent header was correct.
@@ -247,6 +247,22 @@ fn receives_options_the_kernel_filled_in() {
         !p.header.verify_checksum(),
         "so it no longer matches the header"
     );
+
+    // The same for a Timestamp option (RFC 791: type 68, pointer at byte 2
+    // starting at 5, one 4-byte slot used per hop).
+    let opts = options(|b| {
+        b.empty_timestamp(TimestampFlag::TimestampsOnly, 2).unwrap();
+    });
+    header.set_options(&opts).unwrap();
+    sender.send(&header, PAYLOAD, None).unwrap();
+    let wire = next_captured(&tap, EXPERIMENTAL);
+    assert_eq!(&wire[20..20 + opts.len()], &opts[..], "sent empty");
+    let p = receiver.recv(&mut buf).unwrap();
+    let ts = p.header.options();
+    assert_eq!((ts[0], ts[2]), (68, 9), "one timestamp recorded: {ts:02x?}");
+    assert_ne!(&ts[4..8], &[0; 4], "the timestamp itself");
+    assert!(!p.header.verify_checksum());
+    assert_eq!(p.payload, PAYLOAD);
 }
 
 /// A datagram longer than the buffer: the header view says it is
