@@ -70,8 +70,11 @@ pub struct RawPacket<'a> {
 /// keeps them out.
 ///
 /// All methods take `&self`: a `RawConn` can be shared between threads.
-/// [`get_ref`](Self::get_ref) reaches the socket (timeouts, non-blocking
-/// mode) and [`into_inner`](Self::into_inner) gives it back.
+/// [`get_ref`](Self::get_ref) and [`AsFd`] reach the socket (timeouts,
+/// non-blocking mode) and [`into_inner`](Self::into_inner) gives it back.
+/// Because wrapping can fail (the socket must be raw IPv4), it is built
+/// with [`new`](Self::new) or `TryFrom` ([`socket2::Socket`] or
+/// `&Socket`) rather than `From`.
 ///
 /// ```no_run
 /// use std::net::Ipv4Addr;

@@ -421,3 +421,42 @@ fn send_view_forwards_a_received_header() {
     assert!(back.header.verify_checksum());
     assert_eq!(back.payload, PAYLOAD);
 }
+
+/// A control message's source (`IP_PKTINFO`) becomes the source of a
+/// header that leaves it zero; without it the route's preferred source is
+/// used.
+#[test]
+fn control_message_source_fills_a_zero_header_source() {
+    if !netns::can_create("control_message_source_fills_a_zero_header_source") {
+        return;
+    }
+    let pair = VethPair::new().unwrap();
+    let second = Ipv4Addr::new(198, 51, 100, 10);
+    pair.a
+        .ip(&[
+            "addr",
+            "add",
+            &format!("{second}/24"),
+            "dev",
+            VethPair::A_IF,
+        ])
+        .unwrap();
+    let sender = pair.a.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
+    let receiver = pair.b.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
+    let header = Header::new(
+        Ipv4Addr::UNSPECIFIED,
+        VethPair::B_ADDR,
+        Protocol(EXPERIMENTAL),
+    );
+    let cm = ControlMessage {
+        src: Some(second),
+        ..ControlMessage::default()
+    };
+    for (cm, expected) in [(None, VethPair::A_ADDR), (Some(&cm), second)] {
+        sender.send(&header, PAYLOAD, cm).unwrap();
+        let mut buf = [0u8; 256];
+        let p = receiver.recv(&mut buf).unwrap();
+        assert_eq!(p.header.source(), expected);
+        assert!(p.header.verify_checksum());
+    }
+}
