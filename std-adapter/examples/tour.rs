@@ -261,7 +261,10 @@ fn report_seen(monitor: &RawConn<Socket>, kind: RecordType) -> Result<()> {
         );
         return Ok(());
     }
-    println!("  No IGMP report with {kind:?} arrived within {WAIT:?}.");
+    println!(
+        "  No IGMP report with a {} record arrived within {WAIT:?}.",
+        kind.name().unwrap_or("such")
+    );
     Ok(())
 }
 

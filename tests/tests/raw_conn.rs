@@ -424,7 +424,7 @@ fn send_view_forwards_a_received_header() {
 
 /// A control message's source (`IP_PKTINFO`) becomes the source of a
 /// header that leaves it zero; without it the route's preferred source is
-/// used.
+/// used. `IP_TTL`/`IP_TOS` requests do not override the header.
 #[test]
 fn control_message_source_fills_a_zero_header_source() {
     if !netns::can_create("control_message_source_fills_a_zero_header_source") {
@@ -448,8 +448,11 @@ fn control_message_source_fills_a_zero_header_source() {
         VethPair::B_ADDR,
         Protocol(EXPERIMENTAL),
     );
+    // TTL and TOS requests are accepted but lose to the header's fields.
     let cm = ControlMessage {
         src: Some(second),
+        ttl: Some(3),
+        tos: Some(0x20),
         ..ControlMessage::default()
     };
     for (cm, expected) in [(None, VethPair::A_ADDR), (Some(&cm), second)] {
@@ -457,6 +460,7 @@ fn control_message_source_fills_a_zero_header_source() {
         let mut buf = [0u8; 256];
         let p = receiver.recv(&mut buf).unwrap();
         assert_eq!(p.header.source(), expected);
+        assert_eq!((p.header.ttl(), p.header.tos()), (Header::DEFAULT_TTL, 0));
         assert!(p.header.verify_checksum());
     }
 }
