@@ -11,7 +11,7 @@
 //! BPF) is [`PacketConn`]'s: a `RawConn` wraps one and forwards to it.
 
 use std::fmt;
-use std::io::{self, IoSlice, IoSliceMut};
+use std::io::{self, IoSlice};
 use std::net::{IpAddr, SocketAddrV4};
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -23,7 +23,7 @@ use socket2::Socket;
 use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
 use crate::multicast::MulticastInterface;
-use crate::packet_conn::{self, PacketConn};
+use crate::packet_conn::PacketConn;
 use crate::sys;
 
 /// One datagram received by [`RawConn::recv`]. Everything borrows the
@@ -189,13 +189,9 @@ impl<S: AsFd> RawConn<S> {
                 header::MIN_LEN
             )));
         }
-        let flags = self.inner.state.flags();
-        let mut control = ControlBuffer::new();
-        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
-        let r = sys::recvmsg(self.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
-        let (control, _) = packet_conn::finish(flags, &control[..r.control_len], r.source)?;
+        let (len, control, _) = self.inner.recv_raw_whole(buf)?;
         let buf: &'b [u8] = buf;
-        let packet = buf.get(..r.len).unwrap_or(buf);
+        let packet = buf.get(..len).unwrap_or(buf);
         let header = HeaderView::new_lax(packet)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         let header_len = header.header_len();
