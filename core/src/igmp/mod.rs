@@ -238,39 +238,45 @@ impl<'a> Message<'a> {
     #[inline]
     pub fn parse_with(bytes: &'a [u8], check: ChecksumCheck) -> Result<Message<'a>, IgmpError> {
         if bytes.len() < MIN_LEN {
-            return Err(IgmpError::Truncated {
-                what: "IGMP header",
-                required: MIN_LEN,
-                found: bytes.len(),
-            });
+            return Err(truncated("IGMP header", MIN_LEN, bytes.len()));
         }
         if check == ChecksumCheck::Verify {
             verify_checksum(bytes)?;
         }
-        let message_type = MessageType(bytes[0]);
-        let fixed = |what| {
-            if bytes.len() < V1V2_LEN {
-                Err(IgmpError::Truncated {
-                    what,
-                    required: V1V2_LEN,
-                    found: bytes.len(),
-                })
-            } else {
-                Ok(V1V2Message::from_validated(bytes))
-            }
+        // The 8-byte messages of IGMPv1/v2 are classified here, where this
+        // function is inlined; everything else out of line, so that the
+        // short path stays short.
+        let kind = match (MessageType(bytes[0]), bytes.len()) {
+            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) if bytes[1] == 0 => Message::QueryV1,
+            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) => Message::QueryV2,
+            (MessageType::REPORT_V1, V1V2_LEN..) => Message::ReportV1,
+            (MessageType::REPORT_V2, V1V2_LEN..) => Message::ReportV2,
+            (MessageType::LEAVE_GROUP, V1V2_LEN..) => Message::Leave,
+            _ => return Self::classify_other(bytes),
         };
+        Ok(kind(V1V2Message::from_validated(bytes)))
+    }
+
+    /// Classifies what [`parse_with`](Self::parse_with) does not: queries
+    /// of other lengths, IGMPv3 reports, unknown types and short messages.
+    #[inline(never)]
+    fn classify_other(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
+        let message_type = MessageType(bytes[0]);
         Ok(match message_type {
             MessageType::MEMBERSHIP_QUERY => match bytes.len() {
-                V1V2_LEN if bytes[1] == 0 => Message::QueryV1(V1V2Message::from_validated(bytes)),
-                V1V2_LEN => Message::QueryV2(V1V2Message::from_validated(bytes)),
                 9..=11 => Message::IgnoredQuery(bytes),
                 n if n >= QUERY_V3_MIN_LEN => Message::QueryV3(QueryV3::new_checked(bytes)?),
-                // Shorter than 8: `fixed` fails.
-                _ => Message::QueryV1(fixed("membership query")?),
+                n => return Err(truncated("membership query", V1V2_LEN, n)),
             },
-            MessageType::REPORT_V1 => Message::ReportV1(fixed("IGMPv1 report")?),
-            MessageType::REPORT_V2 => Message::ReportV2(fixed("IGMPv2 report")?),
-            MessageType::LEAVE_GROUP => Message::Leave(fixed("IGMPv2 leave")?),
+            MessageType::REPORT_V1 => {
+                return Err(truncated("IGMPv1 report", V1V2_LEN, bytes.len()));
+            }
+            MessageType::REPORT_V2 => {
+                return Err(truncated("IGMPv2 report", V1V2_LEN, bytes.len()));
+            }
+            MessageType::LEAVE_GROUP => {
+                return Err(truncated("IGMPv2 leave", V1V2_LEN, bytes.len()));
+            }
             MessageType::REPORT_V3 => Message::ReportV3(ReportV3::new_checked(bytes)?),
             _ => Message::Unknown {
                 message_type,
@@ -312,6 +318,16 @@ impl<'a> Message<'a> {
     }
 }
 
+/// A message shorter than its fixed part.
+#[cold]
+fn truncated(what: &'static str, required: usize, found: usize) -> IgmpError {
+    IgmpError::Truncated {
+        what,
+        required,
+        found,
+    }
+}
+
 /// The Checksum field of `bytes` (at least 4 long).
 #[inline]
 pub(crate) fn checksum_field(bytes: &[u8]) -> u16 {
@@ -342,6 +358,13 @@ fn sums_to_ffff(bytes: &[u8]) -> bool {
         let sum = (sum & 0xffff) + (sum >> 16) + u32::from(carry);
         return (sum & 0xffff) + (sum >> 16) == 0xffff;
     }
+    long_sums_to_ffff(bytes)
+}
+
+/// [`sums_to_ffff`] for messages other than 8 bytes long, out of line so
+/// that the 8-byte path stays short where it is inlined.
+#[inline(never)]
+fn long_sums_to_ffff(bytes: &[u8]) -> bool {
     let (words, rest) = bytes.as_chunks::<8>();
     let mut sum: u64 = 0;
     for w in words {
