@@ -223,9 +223,9 @@ impl<'a> QueryV3<'a> {
     }
 
     /// Whether this is a General Query: no group and no sources
-    /// ([RFC 9776 §4.1.9]).
+    /// ([RFC 9776 §4.1.11]).
     ///
-    /// [RFC 9776 §4.1.9]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.9
+    /// [RFC 9776 §4.1.11]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.11
     #[inline]
     pub fn is_general(&self) -> bool {
         self.group().is_unspecified() && self.number_of_sources() == 0
