@@ -13,6 +13,7 @@ use super::{BufferTooSmall, HeaderError};
 /// [RFC 2236]: https://www.rfc-editor.org/rfc/rfc2236
 /// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IgmpError {
     /// The message is shorter than the fixed part of its type.
     Truncated {
@@ -149,6 +150,7 @@ impl core::error::Error for IgmpError {}
 /// [RFC 2236 §2]: https://www.rfc-editor.org/rfc/rfc2236#section-2
 /// [RFC 9776 §4]: https://www.rfc-editor.org/rfc/rfc9776#section-4
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IgmpBuildError {
     /// The output buffer is too short.
     BufferTooSmall(BufferTooSmall),

@@ -238,3 +238,52 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::header::HeaderView;
+    use crate::igmp::{MaxRespCode, MessageType, Qqic, QueryV3Repr, Sources, V1V2Repr};
+    use proptest::prelude::*;
+
+    const SRC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+
+    proptest! {
+        /// Whatever a builder writes, `emit_packet` wraps it in a header
+        /// that verifies, carries exactly the message, and goes where
+        /// `Message::destination` says.
+        #[test]
+        fn packets_carry_the_message(
+            ty in prop_oneof![Just(0x11u8), Just(0x12), Just(0x16), Just(0x17)],
+            code: u8,
+            group: [u8; 4],
+            v3: bool,
+            sources in proptest::collection::vec(any::<[u8; 4]>().prop_map(Ipv4Addr::from), 0..8),
+        ) {
+            let mut buf = [0u8; 128];
+            let len = emit_packet(&mut buf, SRC, |b| {
+                if v3 {
+                    QueryV3Repr {
+                        max_resp_code: MaxRespCode::new(code),
+                        group: group.into(),
+                        qqic: Qqic::new(code),
+                        sources: Sources::from(&sources[..]),
+                        ..QueryV3Repr::general()
+                    }
+                    .emit(b)
+                } else {
+                    V1V2Repr { message_type: MessageType(ty), max_resp_code: code, group: group.into() }
+                        .emit(b)
+                }
+            })
+            .unwrap();
+            let ip = HeaderView::new_checked(&buf[..len]).unwrap();
+            prop_assert!(ip.verify_checksum());
+            prop_assert_eq!(usize::from(ip.total_len()), len);
+            let message = Message::parse(ip.payload()).unwrap();
+            prop_assert_eq!(Some(ip.destination()), message.destination());
+            prop_assert_eq!((ip.ttl(), ip.tos(), ip.protocol()), (TTL, TOS, Protocol::IGMP));
+            prop_assert_eq!(ip.options(), &RouterAlert::EXAMINE.to_bytes()[..]);
+        }
+    }
+}
