@@ -21,26 +21,40 @@ pub(super) const fn add(a: u64, b: u64) -> u64 {
     sum + carry as u64
 }
 
-/// Sum of a short slice, written to stay small and branch-light when inlined
-/// into a header parser: one 8-byte word at a time, then a 4-, 2- and
-/// 1-byte tail.
+/// Sum of a short slice (callers pass fewer than 2^32 bytes; in practice
+/// under [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)), written to stay small and
+/// branch-light when inlined into a header parser.
+///
+/// Native 32-bit words go into four 64-bit accumulators without carries
+/// (each word is below 2^32, so 2^32 of them cannot overflow), so the
+/// additions do not wait on each other or on a carry flag.
 #[inline(always)]
 pub(super) fn sum_short(data: &[u8]) -> u64 {
-    let (words, tail) = data.as_chunks::<8>();
-    let mut sum = 0u64;
-    for word in words {
-        sum = add(sum, u64::from_ne_bytes(*word));
+    let (steps, tail) = data.as_chunks::<16>();
+    let mut acc = [0u64; 4];
+    for step in steps {
+        let (words, _) = step.as_chunks::<4>();
+        for (acc, word) in acc.iter_mut().zip(words) {
+            *acc += u64::from(u32::from_ne_bytes(*word));
+        }
     }
-    add(sum, sum_tail(tail))
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + sum_tail(tail)
 }
 
-/// Sum of fewer than 8 bytes. The result is below `2^33`.
+/// Sum of fewer than 16 bytes. The result is below `2^35`.
 #[inline(always)]
 fn sum_tail(mut tail: &[u8]) -> u64 {
+    // A native u32 is `w0 + 2^16 w1` (or the reverse), which is congruent to
+    // `w0 + w1` modulo 0xffff.
     let mut sum = 0u64;
+    if let Some((words, rest)) = tail.split_first_chunk::<8>() {
+        let (first, second) = words.split_at(4);
+        let first = u32::from_ne_bytes([first[0], first[1], first[2], first[3]]);
+        let second = u32::from_ne_bytes([second[0], second[1], second[2], second[3]]);
+        sum += u64::from(first) + u64::from(second);
+        tail = rest;
+    }
     if let Some((word, rest)) = tail.split_first_chunk::<4>() {
-        // A native u32 is `w0 + 2^16 w1` (or the reverse), which is
-        // congruent to `w0 + w1` modulo 0xffff.
         sum += u64::from(u32::from_ne_bytes(*word));
         tail = rest;
     }
@@ -52,6 +66,22 @@ fn sum_tail(mut tail: &[u8]) -> u64 {
         sum += u64::from(u16::from_ne_bytes([*last, 0]));
     }
     sum
+}
+
+/// Sum of a piece of a few dozen bytes at most: the unaligned head and the
+/// short tail around a SIMD kernel's vectors.
+///
+/// One 8-byte word at a time with end-around carry. The carry chain keeps
+/// the compiler from vectorizing this loop, whose setup would cost more than
+/// the few words it has to add.
+#[inline(always)]
+pub(super) fn sum_piece(data: &[u8]) -> u64 {
+    let (words, tail) = data.as_chunks::<8>();
+    let mut sum = 0u64;
+    for word in words {
+        sum = add(sum, u64::from_ne_bytes(*word));
+    }
+    add(sum, sum_tail(tail))
 }
 
 /// Sum of a slice of any length: 32 bytes per step into four independent
@@ -67,5 +97,5 @@ pub(super) fn sum(data: &[u8]) -> u64 {
         }
     }
     let sum = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
-    add(sum, sum_short(rest))
+    add(sum, sum_piece(rest))
 }
