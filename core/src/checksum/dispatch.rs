@@ -122,6 +122,27 @@ pub fn sum16_with(kernel: Kernel, data: &[u8]) -> Option<u16> {
     }
 }
 
+/// The unfolded sum of `data`, at most [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)
+/// bytes long, with the SSE2 kernel inlined into the caller: at these
+/// lengths a wider kernel gains nothing, and a call and the feature check
+/// would cost more than the sum.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[inline(always)]
+pub(super) fn sum_medium(data: &[u8]) -> u64 {
+    debug_assert!(data.len() <= super::SIMD_MIN_LEN);
+    // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it. (The block
+    // kernel takes at most 64 KiB; `data` is far shorter.)
+    unsafe { x86::block_sse2(data) }
+}
+
+/// The unfolded sum of `data`, at most [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)
+/// bytes long: without x86_64 (or under Miri), the scalar code.
+#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+#[inline(always)]
+pub(super) fn sum_medium(data: &[u8]) -> u64 {
+    scalar::sum(data)
+}
+
 /// The unfolded sum of `data` with the fastest kernel.
 #[inline(never)]
 pub(super) fn sum(data: &[u8]) -> u64 {

@@ -59,7 +59,7 @@ macro_rules! kernel {
         /// Sum of at most [`BLOCK`] bytes.
         $(#[$feature])*
         #[inline]
-        fn $block(block: &[u8]) -> u64 {
+        pub(super) fn $block(block: &[u8]) -> u64 {
             let (steps, rest) = block.as_chunks::<{ 4 * $bytes }>();
             let mut all = [$zero(); 4];
             let mut high = [$zero(); 4];
