@@ -15,6 +15,7 @@
 //! our kernels forced.
 
 use std::hint::black_box;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, measurement::WallTime};
@@ -58,12 +59,16 @@ impl Buffer {
 /// result.
 fn read_ceiling(data: &[u8]) -> u64 {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
+    if *HAS_AVX2 {
         // SAFETY: the CPU has AVX2 (checked just above).
         return unsafe { xor_blocks_avx2(data) };
     }
     xor_blocks(data)
 }
+
+/// Detected once, so small inputs measure the loop rather than the check.
+#[cfg(target_arch = "x86_64")]
+static HAS_AVX2: LazyLock<bool> = LazyLock::new(|| std::is_x86_feature_detected!("avx2"));
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]

@@ -16,6 +16,26 @@
 //! All values are returned as host integers whose big-endian bytes
 //! (`to_be_bytes()`) are what goes on the wire.
 //!
+//! # How the sum is computed
+//!
+//! Words are summed in native byte order and the folded result is swapped
+//! once at the end ([RFC 1071] §2(B)); a piece that starts at an odd offset
+//! is accounted for by swapping its folded sum. By length:
+//!
+//! * under 32 bytes (an IPv4 header without options): inline scalar code,
+//!   two 64-bit accumulators with end-around carry, no dispatch;
+//! * 32 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
+//!   has SSE2); elsewhere the scalar kernel;
+//! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
+//!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (SSE2
+//!   on AMD Zen 1, where it is faster than AVX2), the scalar kernel (four
+//!   64-bit accumulators with end-around carry) elsewhere and under Miri.
+//!
+//! CPU features are detected with `cpuid`/`xgetbv`, so the `no_std` build
+//! picks the same kernel as a std one; the `std` feature is not needed. The
+//! SIMD kernels are safe code (zerocopy turns byte arrays into vectors);
+//! calling them is the crate's only `unsafe`, in one private module.
+//!
 //! [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 //! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
 
