@@ -50,9 +50,13 @@ mod x86;
 #[doc(hidden)]
 pub use dispatch::{Kernel, available, best, sum16_with};
 
-/// Inputs shorter than this are summed inline by scalar code: a header's 20
-/// to 60 bytes take a few additions and no branch beyond the length check.
-const SHORT_MAX_LEN: usize = 32;
+/// Inputs shorter than this are summed inline by scalar code without loops
+/// (an IPv4 header without options takes three additions).
+const TINY_MAX_LEN: usize = 32;
+
+/// Inputs shorter than this (and at least [`TINY_MAX_LEN`]) are summed
+/// inline by a short scalar loop.
+const SHORT_MAX_LEN: usize = 128;
 
 /// Inputs shorter than this (and at least [`SHORT_MAX_LEN`]) are summed by
 /// the SSE2 kernel inlined at the call site on x86_64, without kernel
@@ -61,14 +65,15 @@ const SHORT_MAX_LEN: usize = 32;
 /// cost more than the width saves.
 const SIMD_MIN_LEN: usize = 512;
 
-/// Folds a wide one's complement sum down to 16 bits.
+/// Folds a wide one's complement sum down to 16 bits: two additions with
+/// end-around carry (64 to 32 bits, 32 to 16), each congruent modulo
+/// `0xffff` because `2^32 ≡ 2^16 ≡ 1`.
 #[inline]
-const fn fold(mut sum: u64) -> u16 {
-    sum = (sum & 0xffff_ffff) + (sum >> 32);
-    sum = (sum & 0xffff_ffff) + (sum >> 32);
-    let mut s = ((sum & 0xffff) + (sum >> 16)) as u32;
-    s = (s & 0xffff) + (s >> 16);
-    s as u16
+const fn fold(sum: u64) -> u16 {
+    let (half, carry) = (sum as u32).overflowing_add((sum >> 32) as u32);
+    let half = half + carry as u32;
+    let (quarter, carry) = (half as u16).overflowing_add((half >> 16) as u16);
+    quarter + carry as u16
 }
 
 /// Turns a folded sum of native-endian words into the sum of big-endian
@@ -82,7 +87,9 @@ const fn to_network(sum: u16) -> u16 {
 /// odd trailing byte padded with zero.
 #[inline]
 fn sum_ne(data: &[u8]) -> u64 {
-    if data.len() < SHORT_MAX_LEN {
+    if data.len() < TINY_MAX_LEN {
+        scalar::sum_tiny(data)
+    } else if data.len() < SHORT_MAX_LEN {
         scalar::sum_short(data)
     } else if data.len() < SIMD_MIN_LEN {
         dispatch::sum_medium(data)
