@@ -146,6 +146,18 @@ fn pseudo_header_matches_its_bytes() {
 }
 
 #[test]
+fn fold_extremes() {
+    assert_eq!(fold(0), 0);
+    assert_eq!(fold(u64::MAX), 0xffff);
+    assert_eq!(fold(0xffff), 0xffff);
+    // 2^16, 2^32 and 2^48 are all congruent to 1 modulo 0xffff.
+    for shift in [16, 32, 48] {
+        assert_eq!(fold(1 << shift), 1);
+    }
+    assert_eq!(fold(0x0001_0002_0003_0004), 10);
+}
+
+#[test]
 fn empty_and_tiny_inputs() {
     assert_eq!(checksum(&[]), 0xffff);
     assert_eq!(checksum(&[0xab]), !0xab00);
