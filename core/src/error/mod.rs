@@ -5,5 +5,13 @@
 //! `Display` reads as a sentence. All types implement [`core::error::Error`].
 
 mod buffer;
+mod header;
+mod icmp;
+mod igmp;
+mod options;
 
 pub use buffer::BufferTooSmall;
+pub use header::{HeaderError, HeaderField};
+pub use icmp::IcmpFilterError;
+pub use igmp::{CodeError, IgmpBuildError, IgmpError};
+pub use options::{OptionError, OptionsBuildError};

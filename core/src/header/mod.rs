@@ -1,1 +1,161 @@
-//! IPv4 header (RFC 791 §3.1). Being built.
+//! The IPv4 header ([RFC 791 §3.1]): a zero-copy view, an owned value, and
+//! the pieces they share.
+//!
+//! * [`HeaderView`] reads (over `&[u8]`) and edits in place (over
+//!   `&mut [u8]`) the header at the start of a packet. Its setters for TTL,
+//!   TOS and addresses keep the checksum right incrementally ([RFC 1624]).
+//! * [`Header`] is an owned copy of every bit of a header, options included
+//!   (inline, at most 40 bytes, no allocation); it [`parse`](Header::parse)s
+//!   and [`marshal`](Header::marshal)s into a caller's buffer.
+//! * [`RawHeader`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
+//!   [`Protocol`] and [`RawFormat`] type three of its fields and the
+//!   raw-socket byte orders.
+//!
+//! # What is validated
+//!
+//! | rule | [`HeaderView::new_checked`] | [`Header::parse`] | [`HeaderView::new_lax`] |
+//! |---|---|---|---|
+//! | buffer ≥ 20 bytes | yes | yes | yes |
+//! | version = 4 | yes | yes | yes |
+//! | IHL ≥ 5 | yes | yes | yes |
+//! | IHL × 4 ≤ buffer | yes | yes | yes |
+//! | total length ≥ IHL × 4 | yes | yes | no: a smaller one (0 from segmentation offload) means "to the end of the buffer" |
+//! | total length ≤ buffer | yes | no: an owned header holds no payload | no: a truncated capture or an ICMP error's quote |
+//!
+//! The checksum is never checked by construction (it is a separate,
+//! optional step: [`HeaderView::verify_checksum`],
+//! [`HeaderView::new_verified`]), and options are not decoded here: they are
+//! opaque bytes, which the `options` module walks.
+//!
+//! # Differences from Go's `ipv4.Header`
+//!
+//! Go's `Header.Parse` and `Header.Marshal` (x/net/ipv4) are matched where
+//! sensible: the same fields, options as raw bytes, `Flags` as the 3-bit
+//! field, the checksum kept verbatim by parse. Their known bugs are not:
+//!
+//! * parse rejects a version other than 4 and an IHL below 5, where Go
+//!   accepts both;
+//! * [`Header::parse`] returns a new value, so no options can be left over
+//!   from an earlier parse (Go keeps stale `Options` when the new header has
+//!   none);
+//! * [`Header::set_options`] pads options with zero (End of Option List)
+//!   bytes to a multiple of 4 and refuses more than 40 bytes, so the IHL is
+//!   always right (Go writes unpadded options and lets the IHL wrap);
+//! * [`Header::marshal`] checks every field fits and computes the checksum
+//!   (Go truncates silently and never computes it);
+//! * the raw-socket byte order is an explicit [`RawFormat`], never picked
+//!   from the host OS.
+//!
+//! [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+//! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
+
+mod display;
+mod flags;
+mod owned;
+mod protocol;
+mod raw;
+mod raw_format;
+mod view;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testdata;
+#[cfg(test)]
+mod tests;
+
+pub use flags::Flags;
+pub use owned::{ChecksumMode, Header};
+pub use protocol::Protocol;
+pub use raw::RawHeader;
+pub use raw_format::{ByteOrder, RawFormat};
+pub use view::HeaderView;
+
+use crate::error::HeaderError;
+
+/// Length of an IPv4 header without options, in bytes (IHL 5).
+pub const MIN_LEN: usize = 20;
+
+/// Largest IPv4 header, in bytes (IHL 15).
+pub const MAX_LEN: usize = 60;
+
+/// Most option bytes an IPv4 header can carry (`MAX_LEN - MIN_LEN`).
+pub const MAX_OPTIONS_LEN: usize = MAX_LEN - MIN_LEN;
+
+/// The version field of every IPv4 header.
+pub const VERSION: u8 = 4;
+
+/// Byte offsets of the fields inside the header.
+mod field {
+    use core::ops::Range;
+
+    pub(super) const TOTAL_LEN: Range<usize> = 2..4;
+    pub(super) const FLAGS_FRAGMENT: Range<usize> = 6..8;
+    pub(super) const CHECKSUM: Range<usize> = 10..12;
+}
+
+/// How much of the length rules a constructor applies (see the module docs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    /// Every rule: the view's checked constructor.
+    Packet,
+    /// Not "total length ≤ buffer": the owned header's parse.
+    HeaderOnly,
+    /// Neither total length rule: the lax view.
+    Lax,
+}
+
+/// Checks `bytes` against the rules of `strictness`; returns the header
+/// length on success.
+#[inline(always)]
+fn validate(bytes: &[u8], strictness: Strictness) -> Result<usize, HeaderError> {
+    let Some(first) = bytes.first_chunk::<MIN_LEN>() else {
+        return Err(HeaderError::Truncated {
+            required: MIN_LEN,
+            found: bytes.len(),
+        });
+    };
+    let total_len = u16::from_be_bytes([first[2], first[3]]);
+    // The common case in one test: version 4, IHL 5, and a total length that
+    // fits the buffer.
+    if first[0] == 0x45 && total_len >= 20 && usize::from(total_len) <= bytes.len() {
+        return Ok(MIN_LEN);
+    }
+    validate_slow(first[0], total_len, bytes.len(), strictness)
+}
+
+#[cold]
+fn validate_slow(
+    version_ihl: u8,
+    total_len: u16,
+    buffer_len: usize,
+    strictness: Strictness,
+) -> Result<usize, HeaderError> {
+    let version = version_ihl >> 4;
+    if version != VERSION {
+        return Err(HeaderError::Version { found: version });
+    }
+    let header_len = usize::from(version_ihl & 0x0f) * 4;
+    if header_len < MIN_LEN {
+        return Err(HeaderError::HeaderLengthTooSmall { found: header_len });
+    }
+    if header_len > buffer_len {
+        return Err(HeaderError::OptionsTruncated {
+            required: header_len,
+            found: buffer_len,
+        });
+    }
+    if strictness != Strictness::Lax && usize::from(total_len) < header_len {
+        return Err(HeaderError::TotalLengthTooSmall {
+            required: header_len,
+            found: total_len,
+        });
+    }
+    if strictness == Strictness::Packet && usize::from(total_len) > buffer_len {
+        return Err(HeaderError::TotalLengthExceedsBuffer {
+            available: buffer_len,
+            found: total_len,
+        });
+    }
+    Ok(header_len)
+}

@@ -1,0 +1,600 @@
+//! [`Header`]: an owned IPv4 header, every bit of it.
+use core::fmt;
+use core::net::Ipv4Addr;
+
+use zerocopy::FromBytes;
+use zerocopy::network_endian::U16;
+
+use super::view::compute_checksum;
+use super::{
+    Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
+    Strictness, VERSION, field, validate,
+};
+use crate::error::{BufferTooSmall, HeaderError, HeaderField};
+
+/// Whether [`Header::marshal_with`] computes the checksum or writes the
+/// one the header holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ChecksumMode {
+    /// Compute the checksum over the header as written (the default).
+    #[default]
+    Compute,
+    /// Write [`Header::checksum`] as it is: to reproduce a captured header
+    /// bit for bit, or to craft a bad checksum on purpose.
+    Keep,
+}
+
+/// An owned IPv4 header ([RFC 791 §3.1]): every field, options included,
+/// with no allocation.
+///
+/// The fields are public and typed; the options live inline (at most 40
+/// bytes) behind [`options`](Self::options) and
+/// [`set_options`](Self::set_options), which keep them a multiple of 4
+/// bytes so the header length is always `20 + options().len()`.
+///
+/// # Contract
+///
+/// * [`parse`](Self::parse) reads a header from untrusted bytes (version 4,
+///   IHL ≥ 5, the header within the buffer, total length ≥ header length;
+///   the total length may exceed the buffer, as the header is often handed
+///   over alone) and returns a new value: nothing is left over from
+///   anything parsed before.
+/// * [`marshal`](Self::marshal) writes [`header_len`](Self::header_len)
+///   bytes into a caller's buffer, computing the checksum; it checks every
+///   field fits and returns an error (never panics) on a short buffer.
+/// * `Header::parse(&b)` then `marshal` gives back `b`'s header bytes, bit
+///   for bit (with [`ChecksumMode::Keep`], or whenever `b`'s checksum was
+///   right); `parse(marshal(h)) == h` for every `h` that marshals, when the
+///   checksum field holds the computed value.
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::header::{Flags, Header, HeaderView, Protocol};
+///
+/// // An IGMPv2 report: TTL 1 and a Router Alert option (RFC 2236 §2).
+/// let mut header = Header::new(
+///     Ipv4Addr::new(192, 0, 2, 10),
+///     Ipv4Addr::new(239, 1, 2, 3),
+///     Protocol::IGMP,
+/// )
+/// .with_ttl(1)
+/// .with_tos(0xc0)
+/// .with_flags(Flags::DONT_FRAGMENT);
+/// header.set_options(&[0x94, 0x04, 0x00, 0x00])?;
+/// header.set_payload_len(8)?;
+/// assert_eq!(header.header_len(), 24);
+/// assert_eq!(header.total_len, 32);
+///
+/// let mut buf = [0u8; 60];
+/// let n = header.marshal(&mut buf)?;
+/// assert_eq!(n, 24);
+/// let view = HeaderView::new_lax(&buf[..n])?; // the 8 payload bytes are not here
+/// assert!(view.verify_checksum());
+///
+/// let parsed = Header::parse(&buf[..n])?;
+/// assert_eq!(parsed.options(), &[0x94, 0x04, 0x00, 0x00]);
+/// assert_eq!(parsed.checksum, view.checksum());
+/// header.fill_checksum();
+/// assert_eq!(parsed, header);
+/// # Ok::<(), ipv4_core::error::HeaderError>(())
+/// ```
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Header {
+    /// Version: 4 for every header [`parse`](Self::parse) accepts.
+    /// [`marshal`](Self::marshal) writes any value up to 15, so tests can
+    /// craft non-IPv4 packets.
+    pub version: u8,
+    /// Type of Service: DSCP (high six bits) and ECN (low two bits).
+    pub tos: u8,
+    /// Total Length: header plus payload, in bytes. Must be at least
+    /// [`header_len`](Self::header_len) to marshal.
+    pub total_len: u16,
+    /// Identification.
+    pub identification: u16,
+    /// The three flag bits, the reserved one included.
+    pub flags: Flags,
+    /// Fragment Offset in 8-byte units (at most `0x1fff`).
+    pub fragment_offset: u16,
+    /// Time to Live.
+    pub ttl: u8,
+    /// Protocol of the payload.
+    pub protocol: Protocol,
+    /// Header Checksum as parsed, or as to be written with
+    /// [`ChecksumMode::Keep`]. [`marshal`](Self::marshal) computes its own.
+    pub checksum: u16,
+    /// Source Address.
+    pub source: Ipv4Addr,
+    /// Destination Address.
+    pub destination: Ipv4Addr,
+    /// Option bytes; only the first `options_len` are used, the rest are 0.
+    pub(super) options: [u8; MAX_OPTIONS_LEN],
+    /// Number of option bytes: a multiple of 4, at most 40.
+    pub(super) options_len: u8,
+}
+
+impl Default for Header {
+    /// [`Header::EMPTY`].
+    fn default() -> Self {
+        Header::EMPTY
+    }
+}
+
+impl Header {
+    /// Default TTL of [`new`](Self::new): 64, as Linux, the BSDs and macOS
+    /// use ([RFC 1700] recommended value).
+    ///
+    /// [RFC 1700]: https://www.rfc-editor.org/rfc/rfc1700
+    pub const DEFAULT_TTL: u8 = 64;
+
+    /// Version 4, TTL 64, total length 20, every other field zero, the
+    /// addresses `0.0.0.0`, no options.
+    pub const EMPTY: Header = Header {
+        version: VERSION,
+        tos: 0,
+        total_len: MIN_LEN as u16,
+        identification: 0,
+        flags: Flags::empty(),
+        fragment_offset: 0,
+        ttl: Header::DEFAULT_TTL,
+        protocol: Protocol(0),
+        checksum: 0,
+        source: Ipv4Addr::UNSPECIFIED,
+        destination: Ipv4Addr::UNSPECIFIED,
+        options: [0; MAX_OPTIONS_LEN],
+        options_len: 0,
+    };
+
+    /// A 20-byte header from `source` to `destination` carrying `protocol`,
+    /// with TTL 64, no payload yet (total length 20; see
+    /// [`set_payload_len`](Self::set_payload_len)), and every other field
+    /// zero.
+    pub const fn new(source: Ipv4Addr, destination: Ipv4Addr, protocol: Protocol) -> Header {
+        Header {
+            source,
+            destination,
+            protocol,
+            ..Header::EMPTY
+        }
+    }
+
+    /// This header with [`ttl`](Self::ttl) set.
+    #[must_use]
+    pub const fn with_ttl(mut self, ttl: u8) -> Header {
+        self.ttl = ttl;
+        self
+    }
+
+    /// This header with [`tos`](Self::tos) set.
+    #[must_use]
+    pub const fn with_tos(mut self, tos: u8) -> Header {
+        self.tos = tos;
+        self
+    }
+
+    /// This header with [`identification`](Self::identification) set.
+    #[must_use]
+    pub const fn with_identification(mut self, identification: u16) -> Header {
+        self.identification = identification;
+        self
+    }
+
+    /// This header with [`flags`](Self::flags) set.
+    #[must_use]
+    pub const fn with_flags(mut self, flags: Flags) -> Header {
+        self.flags = flags;
+        self
+    }
+
+    /// This header with [`fragment_offset`](Self::fragment_offset) set (in
+    /// 8-byte units).
+    #[must_use]
+    pub const fn with_fragment_offset(mut self, fragment_offset: u16) -> Header {
+        self.fragment_offset = fragment_offset;
+        self
+    }
+
+    /// Parses the header at the start of `bytes` (wire format).
+    ///
+    /// Validates version 4, IHL ≥ 5, that the header (with options) is in
+    /// `bytes`, and that the total length is at least the header length.
+    /// The total length may exceed `bytes` (use
+    /// [`HeaderView::new_checked`] to check the whole packet). The checksum
+    /// is kept as found, not verified.
+    ///
+    /// ```
+    /// use ipv4_core::error::HeaderError;
+    /// use ipv4_core::header::Header;
+    ///
+    /// let mut bytes = [0u8; 20];
+    /// bytes[0] = 0x46; // IHL 6: 24 bytes, 4 of them options
+    /// bytes[3] = 24;
+    /// assert_eq!(
+    ///     Header::parse(&bytes),
+    ///     Err(HeaderError::OptionsTruncated { required: 24, found: 20 })
+    /// );
+    /// ```
+    #[inline]
+    pub fn parse(bytes: &[u8]) -> Result<Header, HeaderError> {
+        validate(bytes, Strictness::HeaderOnly)?;
+        Ok(HeaderView::new_unchecked(bytes).to_header())
+    }
+
+    /// Parses a header in a raw-socket `format` (see [`RawFormat`]); with
+    /// [`RawFormat::Wire`] this is [`parse`](Self::parse).
+    pub fn parse_raw(bytes: &[u8], format: RawFormat) -> Result<Header, HeaderError> {
+        if format == RawFormat::Wire {
+            return Header::parse(bytes);
+        }
+        // Rewrite the two affected fields into wire order in a copy of the
+        // header, then parse that.
+        if bytes.len() < MIN_LEN {
+            return Err(HeaderError::Truncated {
+                required: MIN_LEN,
+                found: bytes.len(),
+            });
+        }
+        let mut wire = [0u8; MAX_LEN];
+        let len = bytes.len().min(MAX_LEN);
+        wire[..len].copy_from_slice(&bytes[..len]);
+        let order = format.byte_order();
+        let mut total_len = u32::from(order.read([wire[2], wire[3]]));
+        if format.length_excludes_header() {
+            total_len += u32::from(wire[0] & 0x0f) * 4;
+        }
+        let total_len = u16::try_from(total_len).map_err(|_| HeaderError::FieldOverflow {
+            field: HeaderField::TotalLength,
+            max: u32::from(u16::MAX),
+            found: total_len,
+        })?;
+        wire[field::TOTAL_LEN].copy_from_slice(&total_len.to_be_bytes());
+        let word = order.read([wire[6], wire[7]]);
+        wire[field::FLAGS_FRAGMENT].copy_from_slice(&word.to_be_bytes());
+        // Lengths are checked against the caller's buffer, not the copy.
+        validate(&wire[..len], Strictness::HeaderOnly)?;
+        Ok(HeaderView::new_unchecked(&wire[..len]).to_header())
+    }
+
+    /// The header length in bytes: `20 + options().len()`.
+    #[inline]
+    pub const fn header_len(&self) -> usize {
+        MIN_LEN + self.options_len as usize
+    }
+
+    /// The IHL field this header marshals with: `header_len() / 4`.
+    #[inline]
+    pub const fn ihl(&self) -> u8 {
+        (self.header_len() / 4) as u8
+    }
+
+    /// The payload length the total length implies: `total_len -
+    /// header_len()`, or 0 if the total length is smaller.
+    #[inline]
+    pub const fn payload_len(&self) -> usize {
+        (self.total_len as usize).saturating_sub(self.header_len())
+    }
+
+    /// Sets the total length to `header_len() + payload_len`.
+    ///
+    /// Fails, changing nothing, if that exceeds 65 535.
+    pub fn set_payload_len(&mut self, payload_len: usize) -> Result<(), HeaderError> {
+        let total = self.header_len().saturating_add(payload_len);
+        self.total_len = u16::try_from(total).map_err(|_| HeaderError::FieldOverflow {
+            field: HeaderField::TotalLength,
+            max: u32::from(u16::MAX),
+            found: u32::try_from(total).unwrap_or(u32::MAX),
+        })?;
+        Ok(())
+    }
+
+    /// The option bytes, padding included: a multiple of 4, at most 40.
+    #[inline]
+    pub fn options(&self) -> &[u8] {
+        self.options
+            .get(..usize::from(self.options_len))
+            .unwrap_or_default()
+    }
+
+    /// Replaces the options with `options`, padded with zero bytes (End of
+    /// Option List, [RFC 791 §3.1]) to a multiple of 4, and keeps the
+    /// payload length: the total length changes by as much as the header
+    /// length does.
+    ///
+    /// Fails, changing nothing, if `options` is longer than 40 bytes or the
+    /// total length would exceed 65 535. The bytes are stored as given, not
+    /// decoded; the `options` module builds valid option lists.
+    ///
+    /// ```
+    /// use core::net::Ipv4Addr;
+    /// use ipv4_core::header::{Header, Protocol};
+    ///
+    /// let mut h = Header::new(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST, Protocol::UDP);
+    /// h.set_options(&[0x01, 0x01, 0x00])?; // NOP, NOP, EOL: padded to 4
+    /// assert_eq!(h.options(), &[0x01, 0x01, 0x00, 0x00]);
+    /// assert_eq!((h.header_len(), h.total_len), (24, 24));
+    /// assert!(h.set_options(&[0; 41]).is_err());
+    /// # Ok::<(), ipv4_core::error::HeaderError>(())
+    /// ```
+    ///
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+    pub fn set_options(&mut self, options: &[u8]) -> Result<(), HeaderError> {
+        if options.len() > MAX_OPTIONS_LEN {
+            return Err(HeaderError::OptionsTooLong {
+                max: MAX_OPTIONS_LEN,
+                found: options.len(),
+            });
+        }
+        let padded = options.len().next_multiple_of(4);
+        let payload_len = usize::from(self.total_len).saturating_sub(self.header_len());
+        let total = (MIN_LEN + padded + payload_len) as u32;
+        let total_len = u16::try_from(total).map_err(|_| HeaderError::FieldOverflow {
+            field: HeaderField::TotalLength,
+            max: u32::from(u16::MAX),
+            found: total,
+        })?;
+        self.copy_options_unpadded(options);
+        self.options_len = padded as u8;
+        self.total_len = total_len;
+        Ok(())
+    }
+
+    /// Stores `options` (at most 40 bytes; more are cut) with the rest of
+    /// the array zeroed, and sets the length to `options.len()` unpadded:
+    /// callers pass a multiple of 4 or fix the length themselves.
+    #[inline]
+    pub(super) fn copy_options_unpadded(&mut self, options: &[u8]) {
+        let len = options.len().min(MAX_OPTIONS_LEN);
+        self.options = [0; MAX_OPTIONS_LEN];
+        if let (Some(dst), Some(src)) = (self.options.get_mut(..len), options.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        self.options_len = len as u8;
+    }
+
+    /// The DSCP, the top six bits of [`tos`](Self::tos) ([RFC 2474 §3]).
+    ///
+    /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
+    #[inline]
+    pub const fn dscp(&self) -> u8 {
+        self.tos >> 2
+    }
+
+    /// The ECN codepoint, the low two bits of [`tos`](Self::tos)
+    /// ([RFC 3168 §5]).
+    ///
+    /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
+    #[inline]
+    pub const fn ecn(&self) -> u8 {
+        self.tos & 0b11
+    }
+
+    /// Sets the DSCP (modulo 64), keeping the ECN bits.
+    #[inline]
+    pub const fn set_dscp(&mut self, dscp: u8) {
+        self.tos = (dscp << 2) | (self.tos & 0b11);
+    }
+
+    /// Sets the ECN codepoint (modulo 4), keeping the DSCP.
+    #[inline]
+    pub const fn set_ecn(&mut self, ecn: u8) {
+        self.tos = (self.tos & !0b11) | (ecn & 0b11);
+    }
+
+    /// Whether this is a fragment: MF set or a non-zero fragment offset.
+    #[inline]
+    pub const fn is_fragment(&self) -> bool {
+        self.flags.contains(Flags::MORE_FRAGMENTS) || self.fragment_offset != 0
+    }
+
+    /// The checksum this header marshals with: computed over its wire form.
+    ///
+    /// On a header that does not marshal (a field too large), the values are
+    /// cut to their field widths first.
+    pub fn compute_checksum(&self) -> u16 {
+        let (bytes, len) = self.layout(0);
+        compute_checksum(bytes.get(..len).unwrap_or_default())
+    }
+
+    /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
+    pub fn fill_checksum(&mut self) {
+        self.checksum = self.compute_checksum();
+    }
+
+    /// Writes the header into the start of `buf` in wire format with a
+    /// computed checksum, and returns its length,
+    /// [`header_len`](Self::header_len).
+    ///
+    /// Fails, writing nothing, if `buf` is shorter than `header_len()`
+    /// ([`HeaderError::BufferTooSmall`]), if `version` exceeds 15,
+    /// `fragment_offset` exceeds `0x1fff` or `flags` holds bits beyond the
+    /// three ([`HeaderError::FieldOverflow`]), or if `total_len` is smaller
+    /// than `header_len()` ([`HeaderError::TotalLengthTooSmall`]).
+    ///
+    /// ```
+    /// use core::net::Ipv4Addr;
+    /// use ipv4_core::error::HeaderError;
+    /// use ipv4_core::header::{Header, Protocol};
+    ///
+    /// let h = Header::new(Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(192, 0, 2, 2), Protocol::UDP);
+    /// let mut short = [0u8; 19];
+    /// assert!(matches!(h.marshal(&mut short), Err(HeaderError::BufferTooSmall(_))));
+    /// let mut buf = [0u8; 20];
+    /// assert_eq!(h.marshal(&mut buf), Ok(20));
+    /// assert_eq!(ipv4_core::checksum::checksum(&buf), 0);
+    /// ```
+    #[inline]
+    pub fn marshal(&self, buf: &mut [u8]) -> Result<usize, HeaderError> {
+        self.marshal_with(buf, RawFormat::Wire, ChecksumMode::Compute)
+    }
+
+    /// Writes the header into the start of `buf` in a raw-socket `format`,
+    /// computing the checksum or keeping [`checksum`](Self::checksum) as
+    /// `mode` says, and returns its length. Fails as
+    /// [`marshal`](Self::marshal) does.
+    ///
+    /// The checksum is computed over the wire form whatever the format
+    /// (kernels that take host-order fields recompute it anyway). With
+    /// [`RawFormat::LengthExcludesHeader`] the total length is written less
+    /// the header length, so [`parse_raw`](Self::parse_raw) reads it back;
+    /// kernels that *deliver* that form take [`RawFormat::BsdHostOrder`]
+    /// on send.
+    pub fn marshal_with(
+        &self,
+        buf: &mut [u8],
+        format: RawFormat,
+        mode: ChecksumMode,
+    ) -> Result<usize, HeaderError> {
+        let header_len = self.header_len();
+        let Some(out) = buf.get_mut(..header_len) else {
+            return Err(HeaderError::BufferTooSmall(BufferTooSmall {
+                what: "IPv4 header",
+                required: header_len,
+                found: buf.len(),
+            }));
+        };
+        self.check_fields()?;
+        let (bytes, len) = self.layout(self.checksum);
+        let src = bytes.get(..len).unwrap_or_default();
+        if src.len() != out.len() {
+            // `layout` returns `header_len()` bytes; this is unreachable.
+            return Err(HeaderError::OptionsTooLong {
+                max: MAX_OPTIONS_LEN,
+                found: len.saturating_sub(MIN_LEN),
+            });
+        }
+        out.copy_from_slice(src);
+        if mode == ChecksumMode::Compute {
+            let sum = compute_checksum(out);
+            if let Some(dst) = out.get_mut(field::CHECKSUM) {
+                dst.copy_from_slice(&sum.to_be_bytes());
+            }
+        }
+        if format != RawFormat::Wire {
+            let order = format.byte_order();
+            let mut total_len = self.total_len;
+            if format.length_excludes_header() {
+                // `check_fields` checked total_len >= header_len.
+                total_len -= header_len as u16;
+            }
+            let word = self.flags.to_word() | self.fragment_offset;
+            if let Some(dst) = out.get_mut(field::TOTAL_LEN) {
+                dst.copy_from_slice(&order.write(total_len));
+            }
+            if let Some(dst) = out.get_mut(field::FLAGS_FRAGMENT) {
+                dst.copy_from_slice(&order.write(word));
+            }
+        }
+        Ok(header_len)
+    }
+
+    /// Checks every field fits its width on the wire and the total length
+    /// covers the header.
+    #[inline]
+    fn check_fields(&self) -> Result<(), HeaderError> {
+        let overflow =
+            |field, max: u32, found: u32| HeaderError::FieldOverflow { field, max, found };
+        if self.version > 0x0f {
+            return Err(overflow(HeaderField::Version, 0x0f, self.version.into()));
+        }
+        if self.flags.bits() > 0b111 {
+            return Err(overflow(
+                HeaderField::Flags,
+                0b111,
+                self.flags.bits().into(),
+            ));
+        }
+        if self.fragment_offset > 0x1fff {
+            return Err(overflow(
+                HeaderField::FragmentOffset,
+                0x1fff,
+                self.fragment_offset.into(),
+            ));
+        }
+        let header_len = self.header_len();
+        if usize::from(self.total_len) < header_len {
+            return Err(HeaderError::TotalLengthTooSmall {
+                required: header_len,
+                found: self.total_len,
+            });
+        }
+        Ok(())
+    }
+
+    /// The fixed 20 bytes, each value cut to its field's width.
+    #[inline]
+    fn raw(&self, checksum: u16) -> RawHeader {
+        RawHeader {
+            version_ihl: (self.version << 4) | self.ihl(),
+            tos: self.tos,
+            total_len: U16::new(self.total_len),
+            identification: U16::new(self.identification),
+            flags_fragment: U16::new(self.flags.to_word() | (self.fragment_offset & 0x1fff)),
+            ttl: self.ttl,
+            protocol: self.protocol.0,
+            checksum: U16::new(checksum),
+            source: self.source.octets(),
+            destination: self.destination.octets(),
+        }
+    }
+
+    /// The header in wire format with `checksum` in its field, each value
+    /// cut to its field's width; and its length, `header_len()`.
+    #[inline]
+    fn layout(&self, checksum: u16) -> ([u8; MAX_LEN], usize) {
+        let mut bytes = [0u8; MAX_LEN];
+        if let Ok((dst, rest)) = RawHeader::mut_from_prefix(&mut bytes[..]) {
+            *dst = self.raw(checksum);
+            if let Some(opts) = rest.get_mut(..self.options().len()) {
+                opts.copy_from_slice(self.options());
+            }
+        }
+        (bytes, self.header_len())
+    }
+}
+
+impl<B: AsRef<[u8]>> From<HeaderView<B>> for Header {
+    fn from(view: HeaderView<B>) -> Header {
+        view.to_header()
+    }
+}
+
+impl TryFrom<&[u8]> for Header {
+    type Error = HeaderError;
+
+    /// [`Header::parse`].
+    fn try_from(bytes: &[u8]) -> Result<Header, HeaderError> {
+        Header::parse(bytes)
+    }
+}
+
+/// A one-line summary in the style of `tcpdump -v`.
+impl fmt::Display for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::display::summary(f, &self.raw(self.checksum), self.options().len())
+    }
+}
+
+/// Every field; the options as their bytes.
+impl fmt::Debug for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Header")
+            .field("version", &self.version)
+            .field("ihl", &self.ihl())
+            .field("tos", &format_args!("{:#04x}", self.tos))
+            .field("total_len", &self.total_len)
+            .field(
+                "identification",
+                &format_args!("{:#06x}", self.identification),
+            )
+            .field("flags", &self.flags)
+            .field("fragment_offset", &self.fragment_offset)
+            .field("ttl", &self.ttl)
+            .field("protocol", &self.protocol)
+            .field("checksum", &format_args!("{:#06x}", self.checksum))
+            .field("source", &self.source)
+            .field("destination", &self.destination)
+            .field("options", &self.options())
+            .finish()
+    }
+}

@@ -1,0 +1,557 @@
+//! [`HeaderView`]: the IPv4 header read and edited in place.
+use core::fmt;
+use core::net::Ipv4Addr;
+
+use zerocopy::FromBytes;
+
+use super::{Flags, Header, MIN_LEN, Protocol, RawHeader, Strictness, field, validate};
+use crate::checksum;
+use crate::error::HeaderError;
+
+/// A zero-copy view of the IPv4 header ([RFC 791 §3.1]) at the start of a
+/// packet buffer.
+///
+/// `HeaderView<&[u8]>` reads; `HeaderView<&mut [u8]>` also edits in place,
+/// keeping the checksum right incrementally ([RFC 1624]). Any
+/// `B: AsRef<[u8]>` works (arrays, `Vec<u8>`, ...).
+///
+/// # Contract
+///
+/// * [`new_checked`](Self::new_checked) validates the lengths once (see
+///   [the module docs](super#what-is-validated)); [`new_lax`](Self::new_lax)
+///   accepts a total length that runs past the buffer (truncated captures,
+///   the quoted header in an ICMP error).
+/// * After construction, **no accessor or setter can panic**, whatever the
+///   bytes. This holds even for [`new_unchecked`](Self::new_unchecked): on
+///   bytes that break the rules, accessors return what the bytes say and
+///   slices shrink to what exists (possibly empty).
+/// * Nothing is copied: [`options`](Self::options) and
+///   [`payload`](Self::payload) borrow the buffer. [`to_header`](Self::to_header)
+///   makes an owned [`Header`] with the same value in every field.
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::header::{Flags, HeaderView, Protocol};
+///
+/// // An ICMP echo request, 192.0.2.1 -> 198.51.100.7, 8 bytes of ICMP.
+/// let packet = [
+///     0x45, 0x00, 0x00, 0x1c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01, 0x32, 0x5f,
+///     0xc0, 0x00, 0x02, 0x01, 0xc6, 0x33, 0x64, 0x07,
+///     0x08, 0x00, 0xf7, 0xfe, 0x00, 0x01, 0x00, 0x00,
+///     0xee, 0xee, // link-layer padding after the datagram
+/// ];
+/// let ip = HeaderView::new_checked(&packet[..])?;
+/// assert!(ip.verify_checksum());
+/// assert_eq!(ip.protocol(), Protocol::ICMP);
+/// assert_eq!(ip.flags(), Flags::DONT_FRAGMENT);
+/// assert_eq!(ip.source(), Ipv4Addr::new(192, 0, 2, 1));
+/// assert_eq!(ip.payload(), &packet[20..28]); // trimmed to the total length
+///
+/// // Forward it: decrement the TTL in place, checksum updated incrementally.
+/// let mut buf = packet;
+/// let mut ip = HeaderView::new_checked(&mut buf[..])?;
+/// assert_eq!(ip.decrement_ttl(), Some(63));
+/// assert!(ip.verify_checksum());
+/// # Ok::<(), ipv4_core::error::HeaderError>(())
+/// ```
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+/// [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HeaderView<B> {
+    buf: B,
+}
+
+/// Stands in for the header when the buffer is shorter than 20 bytes, which
+/// only [`HeaderView::new_unchecked`] allows.
+static ZERO_HEADER: RawHeader = RawHeader::ZERO;
+
+impl<B: AsRef<[u8]>> HeaderView<B> {
+    /// Wraps `buf` after checking every length rule: at least 20 bytes,
+    /// version 4, IHL ≥ 5, IHL × 4 ≤ `buf.len()`, and
+    /// IHL × 4 ≤ total length ≤ `buf.len()`.
+    ///
+    /// The checksum is not checked; see [`verify_checksum`](Self::verify_checksum)
+    /// and [`new_verified`](Self::new_verified).
+    ///
+    /// ```
+    /// use ipv4_core::error::HeaderError;
+    /// use ipv4_core::header::HeaderView;
+    ///
+    /// let mut packet = [0u8; 40];
+    /// packet[0] = 0x45;
+    /// packet[3] = 60; // total length 60, but only 40 bytes captured
+    /// assert_eq!(
+    ///     HeaderView::new_checked(&packet[..]),
+    ///     Err(HeaderError::TotalLengthExceedsBuffer { available: 40, found: 60 })
+    /// );
+    /// assert!(HeaderView::new_lax(&packet[..]).is_ok());
+    /// ```
+    #[inline]
+    pub fn new_checked(buf: B) -> Result<Self, HeaderError> {
+        validate(buf.as_ref(), Strictness::Packet)?;
+        Ok(HeaderView { buf })
+    }
+
+    /// Like [`new_checked`](Self::new_checked), then also checks the
+    /// header checksum, reporting a mismatch as [`HeaderError::Checksum`].
+    #[inline]
+    pub fn new_verified(buf: B) -> Result<Self, HeaderError> {
+        let view = Self::new_checked(buf)?;
+        if view.verify_checksum() {
+            Ok(view)
+        } else {
+            Err(HeaderError::Checksum {
+                expected: view.compute_checksum(),
+                found: view.checksum(),
+            })
+        }
+    }
+
+    /// Wraps `buf` for a header whose datagram may not be all there: a
+    /// truncated capture (snap length), or the original header quoted in an
+    /// ICMP error ([RFC 792]), which carries only its first 8 payload bytes.
+    ///
+    /// Checks at least 20 bytes, version 4, IHL ≥ 5 and IHL × 4 ≤
+    /// `buf.len()`. The total length is not checked: when it exceeds the
+    /// buffer, [`payload`](Self::payload) is what the buffer holds
+    /// ([`is_truncated`](Self::is_truncated) tells); when it is smaller than
+    /// the header (segmentation offload leaves it 0), the payload runs to
+    /// the end of the buffer. This matches etherparse's `LaxIpv4Slice`.
+    ///
+    /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
+    #[inline]
+    pub fn new_lax(buf: B) -> Result<Self, HeaderError> {
+        validate(buf.as_ref(), Strictness::Lax)?;
+        Ok(HeaderView { buf })
+    }
+
+    /// Wraps `buf` without checking anything.
+    ///
+    /// For bytes already validated (by this crate or by the kernel).
+    /// Nothing is unsafe about it: accessors still never panic. On bytes
+    /// that break the rules they report what the bytes say, read a buffer
+    /// shorter than 20 bytes as all-zero fields, and return shorter (possibly
+    /// empty) [`options`](Self::options) and [`payload`](Self::payload).
+    #[inline]
+    pub const fn new_unchecked(buf: B) -> Self {
+        HeaderView { buf }
+    }
+
+    /// The underlying buffer, as given.
+    #[inline]
+    pub fn into_inner(self) -> B {
+        self.buf
+    }
+
+    /// The whole underlying buffer, trailing bytes included.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.as_ref()
+    }
+
+    /// The fixed 20 bytes as a [`RawHeader`].
+    #[inline]
+    pub fn raw(&self) -> &RawHeader {
+        match RawHeader::ref_from_prefix(self.buf.as_ref()) {
+            Ok((raw, _)) => raw,
+            Err(_) => &ZERO_HEADER,
+        }
+    }
+
+    /// The version field (4 after a checked or lax construction).
+    #[inline]
+    pub fn version(&self) -> u8 {
+        self.raw().version()
+    }
+
+    /// The IHL field: header length in 32-bit words.
+    #[inline]
+    pub fn ihl(&self) -> u8 {
+        self.raw().ihl()
+    }
+
+    /// The header length in bytes (IHL × 4), options included.
+    #[inline]
+    pub fn header_len(&self) -> usize {
+        self.raw().header_len()
+    }
+
+    /// The Type of Service byte: DSCP and ECN ([RFC 2474], [RFC 3168]).
+    ///
+    /// [RFC 2474]: https://www.rfc-editor.org/rfc/rfc2474
+    /// [RFC 3168]: https://www.rfc-editor.org/rfc/rfc3168
+    #[inline]
+    pub fn tos(&self) -> u8 {
+        self.raw().tos
+    }
+
+    /// The Differentiated Services Code Point, the top six bits of the TOS
+    /// byte ([RFC 2474 §3]).
+    ///
+    /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
+    #[inline]
+    pub fn dscp(&self) -> u8 {
+        self.raw().tos >> 2
+    }
+
+    /// The Explicit Congestion Notification codepoint, the low two bits of
+    /// the TOS byte ([RFC 3168 §5]): 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE.
+    ///
+    /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
+    #[inline]
+    pub fn ecn(&self) -> u8 {
+        self.raw().tos & 0b11
+    }
+
+    /// The Total Length field: header plus payload, in bytes.
+    #[inline]
+    pub fn total_len(&self) -> u16 {
+        self.raw().total_len.get()
+    }
+
+    /// The Identification field.
+    #[inline]
+    pub fn identification(&self) -> u16 {
+        self.raw().identification.get()
+    }
+
+    /// The three flag bits, the reserved one included.
+    #[inline]
+    pub fn flags(&self) -> Flags {
+        self.raw().flags()
+    }
+
+    /// Whether the reserved flag bit (must be zero) is set.
+    #[inline]
+    pub fn reserved_flag(&self) -> bool {
+        self.flags().contains(Flags::RESERVED)
+    }
+
+    /// Whether DF (Don't Fragment) is set.
+    #[inline]
+    pub fn dont_fragment(&self) -> bool {
+        self.flags().contains(Flags::DONT_FRAGMENT)
+    }
+
+    /// Whether MF (More Fragments) is set.
+    #[inline]
+    pub fn more_fragments(&self) -> bool {
+        self.flags().contains(Flags::MORE_FRAGMENTS)
+    }
+
+    /// The Fragment Offset field, in 8-byte units.
+    #[inline]
+    pub fn fragment_offset(&self) -> u16 {
+        self.raw().fragment_offset()
+    }
+
+    /// Whether this is a fragment: MF set or a non-zero fragment offset.
+    #[inline]
+    pub fn is_fragment(&self) -> bool {
+        self.raw().flags_fragment.get() & 0x3fff != 0
+    }
+
+    /// The Time to Live field.
+    #[inline]
+    pub fn ttl(&self) -> u8 {
+        self.raw().ttl
+    }
+
+    /// The Protocol field.
+    #[inline]
+    pub fn protocol(&self) -> Protocol {
+        self.raw().protocol()
+    }
+
+    /// The Header Checksum field, as stored.
+    #[inline]
+    pub fn checksum(&self) -> u16 {
+        self.raw().checksum.get()
+    }
+
+    /// The Source Address.
+    #[inline]
+    pub fn source(&self) -> Ipv4Addr {
+        self.raw().source()
+    }
+
+    /// The Destination Address.
+    #[inline]
+    pub fn destination(&self) -> Ipv4Addr {
+        self.raw().destination()
+    }
+
+    /// The header bytes, options included (`header_len()` bytes).
+    #[inline]
+    pub fn header_bytes(&self) -> &[u8] {
+        let bytes = self.buf.as_ref();
+        bytes.get(..self.header_len()).unwrap_or(bytes)
+    }
+
+    /// The option bytes (`header_len() - 20` of them), undecoded, padding
+    /// included.
+    #[inline]
+    pub fn options(&self) -> &[u8] {
+        self.buf
+            .as_ref()
+            .get(MIN_LEN..self.header_len())
+            .unwrap_or_default()
+    }
+
+    /// The payload: the bytes after the header up to the total length, so
+    /// link-layer padding is left out. See [`new_lax`](Self::new_lax) for
+    /// what a lax view returns.
+    #[inline]
+    pub fn payload(&self) -> &[u8] {
+        let bytes = self.buf.as_ref();
+        let (start, end) = self.payload_range();
+        bytes.get(start..end).unwrap_or_default()
+    }
+
+    /// Whether the total length runs past the end of the buffer (only
+    /// possible on a lax or unchecked view).
+    #[inline]
+    pub fn is_truncated(&self) -> bool {
+        usize::from(self.total_len()) > self.buf.as_ref().len()
+    }
+
+    /// Whether the header checksum is right ([RFC 1071]): the header's
+    /// 16-bit words sum to `0xffff`.
+    ///
+    /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
+    #[inline]
+    pub fn verify_checksum(&self) -> bool {
+        checksum::verify(self.header_bytes())
+    }
+
+    /// The checksum the header should carry: computed over the header with
+    /// the checksum field taken as zero.
+    #[inline]
+    pub fn compute_checksum(&self) -> u16 {
+        compute_checksum(self.header_bytes())
+    }
+
+    /// An owned copy of the header, equal to it in every field.
+    #[inline]
+    pub fn to_header(&self) -> Header {
+        let raw = self.raw();
+        let mut header = Header {
+            version: raw.version(),
+            tos: raw.tos,
+            total_len: raw.total_len.get(),
+            identification: raw.identification.get(),
+            flags: raw.flags(),
+            fragment_offset: raw.fragment_offset(),
+            ttl: raw.ttl,
+            protocol: raw.protocol(),
+            checksum: raw.checksum.get(),
+            source: raw.source(),
+            destination: raw.destination(),
+            ..Header::EMPTY
+        };
+        header.copy_options_unpadded(self.options());
+        header
+    }
+
+    /// Start and end of the payload in the buffer (possibly out of range on
+    /// an unchecked view; callers use `get`).
+    #[inline]
+    fn payload_range(&self) -> (usize, usize) {
+        let len = self.buf.as_ref().len();
+        let header_len = self.header_len();
+        let total_len = usize::from(self.total_len());
+        let end = if total_len < header_len {
+            len
+        } else {
+            total_len.min(len)
+        };
+        (header_len, end)
+    }
+}
+
+/// The checksum of `header` with its checksum field taken as zero.
+#[inline]
+pub(super) fn compute_checksum(header: &[u8]) -> u16 {
+    let mut sum = checksum::Checksum::new();
+    sum.add_bytes(header.get(..field::CHECKSUM.start).unwrap_or(header));
+    sum.add_bytes(header.get(field::CHECKSUM.end..).unwrap_or_default());
+    sum.finish()
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
+    /// The fixed 20 bytes, mutably. Editing through it does not update the
+    /// checksum; call [`fill_checksum`](Self::fill_checksum) after.
+    ///
+    /// `None` only on an unchecked view over fewer than 20 bytes.
+    #[inline]
+    pub fn raw_mut(&mut self) -> Option<&mut RawHeader> {
+        RawHeader::mut_from_prefix(self.buf.as_mut())
+            .ok()
+            .map(|(raw, _)| raw)
+    }
+
+    /// The option bytes, mutably (checksum not updated).
+    #[inline]
+    pub fn options_mut(&mut self) -> &mut [u8] {
+        let header_len = self.header_len();
+        self.buf
+            .as_mut()
+            .get_mut(MIN_LEN..header_len)
+            .unwrap_or_default()
+    }
+
+    /// The payload, mutably (same range as [`payload`](Self::payload)).
+    #[inline]
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        let (start, end) = self.payload_range();
+        self.buf.as_mut().get_mut(start..end).unwrap_or_default()
+    }
+
+    /// Recomputes the header checksum from scratch and stores it.
+    #[inline]
+    pub fn fill_checksum(&mut self) {
+        let sum = self.compute_checksum();
+        if let Some(raw) = self.raw_mut() {
+            raw.checksum.set(sum);
+        }
+    }
+
+    /// Sets the TTL, updating the checksum incrementally ([RFC 1624]).
+    ///
+    /// [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
+    #[inline]
+    pub fn set_ttl(&mut self, ttl: u8) {
+        if let Some(raw) = self.raw_mut() {
+            let old = u16::from_be_bytes([raw.ttl, raw.protocol]);
+            let new = u16::from_be_bytes([ttl, raw.protocol]);
+            raw.ttl = ttl;
+            raw.checksum
+                .set(checksum::update_u16(raw.checksum.get(), old, new));
+        }
+    }
+
+    /// Decrements the TTL by one as a router does when forwarding
+    /// ([RFC 1812 §5.3.1]), updating the checksum incrementally, and returns
+    /// the new TTL. Returns `None` and changes nothing when the TTL is
+    /// already 0.
+    ///
+    /// A router drops a packet whose TTL becomes 0 and sends ICMP Time
+    /// Exceeded; that decision is the caller's.
+    ///
+    /// [RFC 1812 §5.3.1]: https://www.rfc-editor.org/rfc/rfc1812#section-5.3.1
+    #[inline]
+    pub fn decrement_ttl(&mut self) -> Option<u8> {
+        let ttl = self.ttl().checked_sub(1)?;
+        self.set_ttl(ttl);
+        Some(ttl)
+    }
+
+    /// Sets the TOS byte, updating the checksum incrementally.
+    #[inline]
+    pub fn set_tos(&mut self, tos: u8) {
+        if let Some(raw) = self.raw_mut() {
+            let old = u16::from_be_bytes([raw.version_ihl, raw.tos]);
+            let new = u16::from_be_bytes([raw.version_ihl, tos]);
+            raw.tos = tos;
+            raw.checksum
+                .set(checksum::update_u16(raw.checksum.get(), old, new));
+        }
+    }
+
+    /// Sets the DSCP (top six bits of TOS; `dscp` is taken modulo 64),
+    /// keeping the ECN bits, updating the checksum incrementally.
+    #[inline]
+    pub fn set_dscp(&mut self, dscp: u8) {
+        self.set_tos((dscp << 2) | self.ecn());
+    }
+
+    /// Sets the ECN codepoint (low two bits of TOS; `ecn` is taken modulo
+    /// 4), keeping the DSCP, updating the checksum incrementally. Marking
+    /// congestion is `set_ecn(3)` ([RFC 3168 §5]).
+    ///
+    /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
+    #[inline]
+    pub fn set_ecn(&mut self, ecn: u8) {
+        self.set_tos((self.tos() & !0b11) | (ecn & 0b11));
+    }
+
+    /// Sets the Identification field, updating the checksum incrementally.
+    #[inline]
+    pub fn set_identification(&mut self, id: u16) {
+        if let Some(raw) = self.raw_mut() {
+            let old = raw.identification.get();
+            raw.identification.set(id);
+            raw.checksum
+                .set(checksum::update_u16(raw.checksum.get(), old, id));
+        }
+    }
+
+    /// Sets the Source Address, updating the checksum incrementally (as a
+    /// NAT does).
+    #[inline]
+    pub fn set_source(&mut self, addr: Ipv4Addr) {
+        if let Some(raw) = self.raw_mut() {
+            let old = u32::from_be_bytes(raw.source);
+            raw.source = addr.octets();
+            raw.checksum.set(checksum::update_u32(
+                raw.checksum.get(),
+                old,
+                addr.to_bits(),
+            ));
+        }
+    }
+
+    /// Sets the Destination Address, updating the checksum incrementally.
+    #[inline]
+    pub fn set_destination(&mut self, addr: Ipv4Addr) {
+        if let Some(raw) = self.raw_mut() {
+            let old = u32::from_be_bytes(raw.destination);
+            raw.destination = addr.octets();
+            raw.checksum.set(checksum::update_u32(
+                raw.checksum.get(),
+                old,
+                addr.to_bits(),
+            ));
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> From<&HeaderView<B>> for Header {
+    fn from(view: &HeaderView<B>) -> Header {
+        view.to_header()
+    }
+}
+
+/// A one-line summary in the style of `tcpdump -v`.
+impl<B: AsRef<[u8]>> fmt::Display for HeaderView<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::display::summary(f, self.raw(), self.options().len())
+    }
+}
+
+/// Every field, with the options and the payload length.
+impl<B: AsRef<[u8]>> fmt::Debug for HeaderView<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let raw = self.raw();
+        f.debug_struct("HeaderView")
+            .field("version", &raw.version())
+            .field("ihl", &raw.ihl())
+            .field("tos", &format_args!("{:#04x}", raw.tos))
+            .field("total_len", &raw.total_len.get())
+            .field(
+                "identification",
+                &format_args!("{:#06x}", raw.identification.get()),
+            )
+            .field("flags", &raw.flags())
+            .field("fragment_offset", &raw.fragment_offset())
+            .field("ttl", &raw.ttl)
+            .field("protocol", &raw.protocol())
+            .field("checksum", &format_args!("{:#06x}", raw.checksum.get()))
+            .field("source", &raw.source())
+            .field("destination", &raw.destination())
+            .field("options", &self.options())
+            .field("payload_len", &self.payload().len())
+            .finish()
+    }
+}
