@@ -22,9 +22,10 @@
 //! once at the end ([RFC 1071] §2(B)); a piece that starts at an odd offset
 //! is accounted for by swapping its folded sum. By length:
 //!
-//! * under 32 bytes (an IPv4 header without options): inline scalar code,
-//!   two 64-bit accumulators with end-around carry, no dispatch;
-//! * 32 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
+//! * under 32 bytes (an IPv4 header without options): inline scalar code
+//!   without loops, a handful of additions;
+//! * 32 to 127 bytes: an inline scalar loop, four 64-bit accumulators;
+//! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
 //!   has SSE2); elsewhere the scalar kernel;
 //! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
 //!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (SSE2
@@ -51,7 +52,7 @@ mod x86;
 pub use dispatch::{Kernel, available, best, sum16_with};
 
 /// Inputs shorter than this are summed inline by scalar code without loops
-/// (an IPv4 header without options takes three additions).
+/// (an IPv4 header without options takes a handful of additions).
 const TINY_MAX_LEN: usize = 32;
 
 /// Inputs shorter than this (and at least [`TINY_MAX_LEN`]) are summed

@@ -24,7 +24,6 @@
 //! Four accumulator pairs are kept so consecutive additions do not wait on
 //! each other.
 
-#[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
 use super::scalar;
