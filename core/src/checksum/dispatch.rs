@@ -130,8 +130,8 @@ pub fn sum16_with(kernel: Kernel, data: &[u8]) -> Option<u16> {
 #[inline(always)]
 pub(super) fn sum_medium(data: &[u8]) -> u64 {
     debug_assert!(data.len() <= super::SIMD_MIN_LEN);
-    // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it. (The block
-    // kernel takes at most 64 KiB; `data` is far shorter.)
+    // The block kernel is exact up to 64 KiB; `data` is far shorter.
+    // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
     unsafe { x86::block_sse2(data) }
 }
 
