@@ -1,10 +1,10 @@
 //! Chooses the sum kernel for the running CPU: the crate's one module that
 //! may use `unsafe`.
 //!
-//! Calling a `#[target_feature(enable = "avx2")]` (or `"avx512f"`) function
-//! from code compiled without that feature is `unsafe`: the caller promises
-//! the CPU has the feature. This module keeps that promise by asking the CPU
-//! itself.
+//! Calling a `#[target_feature]` function (the SIMD kernels) from a function
+//! without that attribute is `unsafe`: the caller promises the CPU has the
+//! feature. This module keeps that promise by asking the CPU itself; for
+//! SSE2, which every x86_64 CPU has, the promise holds by definition.
 //!
 //! # Detection
 //!
@@ -50,9 +50,7 @@ pub enum Kernel {
 impl Kernel {
     /// Every kernel, slowest first.
     pub const ALL: [Kernel; 4] = [Kernel::Scalar, Kernel::Sse2, Kernel::Avx2, Kernel::Avx512];
-}
 
-impl Kernel {
     /// This kernel's bit in a [`Kernels`] set.
     const fn bit(self) -> u8 {
         1 << (self as u8)
