@@ -55,6 +55,7 @@ mod owned;
 mod protocol;
 mod raw;
 mod raw_format;
+mod sum;
 mod view;
 
 #[cfg(test)]

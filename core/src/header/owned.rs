@@ -2,13 +2,12 @@
 use core::fmt;
 use core::net::Ipv4Addr;
 
-use zerocopy::FromBytes;
 use zerocopy::network_endian::U16;
+use zerocopy::{FromBytes, IntoBytes};
 
-use super::view::compute_checksum;
 use super::{
     Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
-    Strictness, VERSION, field, validate,
+    Strictness, VERSION, field, sum, validate,
 };
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
@@ -391,9 +390,10 @@ impl Header {
     ///
     /// On a header that does not marshal (a field too large), the values are
     /// cut to their field widths first.
+    #[inline]
     pub fn compute_checksum(&self) -> u16 {
-        let (bytes, len) = self.layout(0);
-        compute_checksum(bytes.get(..len).unwrap_or_default())
+        let raw = self.raw(0);
+        !sum::fold(sum::words(raw.as_bytes()) + sum::words(self.options()))
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
@@ -446,29 +446,28 @@ impl Header {
         mode: ChecksumMode,
     ) -> Result<usize, HeaderError> {
         let header_len = self.header_len();
-        let Some(out) = buf.get_mut(..header_len) else {
+        let found = buf.len();
+        let Some((fixed, rest)) = buf
+            .get_mut(..header_len)
+            .and_then(|out| RawHeader::mut_from_prefix(out).ok())
+        else {
             return Err(HeaderError::BufferTooSmall(BufferTooSmall {
                 what: "IPv4 header",
                 required: header_len,
-                found: buf.len(),
+                found,
             }));
         };
         self.check_fields()?;
-        let (bytes, len) = self.layout(self.checksum);
-        let src = bytes.get(..len).unwrap_or_default();
-        if src.len() != out.len() {
-            // `layout` returns `header_len()` bytes; this is unreachable.
-            return Err(HeaderError::OptionsTooLong {
-                max: MAX_OPTIONS_LEN,
-                found: len.saturating_sub(MIN_LEN),
-            });
+        *fixed = self.raw(self.checksum);
+        // `rest` is exactly the options' length: the buffer was cut to
+        // `header_len()`.
+        for (dst, src) in rest.iter_mut().zip(self.options()) {
+            *dst = *src;
         }
-        out.copy_from_slice(src);
         if mode == ChecksumMode::Compute {
-            let sum = compute_checksum(out);
-            if let Some(dst) = out.get_mut(field::CHECKSUM) {
-                dst.copy_from_slice(&sum.to_be_bytes());
-            }
+            fixed.checksum = U16::ZERO;
+            let sum = sum::words(fixed.as_bytes()) + sum::words(self.options());
+            fixed.checksum = U16::new(!sum::fold(sum));
         }
         if format != RawFormat::Wire {
             let order = format.byte_order();
@@ -478,12 +477,8 @@ impl Header {
                 total_len -= header_len as u16;
             }
             let word = self.flags.to_word() | self.fragment_offset;
-            if let Some(dst) = out.get_mut(field::TOTAL_LEN) {
-                dst.copy_from_slice(&order.write(total_len));
-            }
-            if let Some(dst) = out.get_mut(field::FLAGS_FRAGMENT) {
-                dst.copy_from_slice(&order.write(word));
-            }
+            fixed.total_len = U16::from_bytes(order.write(total_len));
+            fixed.flags_fragment = U16::from_bytes(order.write(word));
         }
         Ok(header_len)
     }
@@ -536,20 +531,6 @@ impl Header {
             source: self.source.octets(),
             destination: self.destination.octets(),
         }
-    }
-
-    /// The header in wire format with `checksum` in its field, each value
-    /// cut to its field's width; and its length, `header_len()`.
-    #[inline]
-    fn layout(&self, checksum: u16) -> ([u8; MAX_LEN], usize) {
-        let mut bytes = [0u8; MAX_LEN];
-        if let Ok((dst, rest)) = RawHeader::mut_from_prefix(&mut bytes[..]) {
-            *dst = self.raw(checksum);
-            if let Some(opts) = rest.get_mut(..self.options().len()) {
-                opts.copy_from_slice(self.options());
-            }
-        }
-        (bytes, self.header_len())
     }
 }
 

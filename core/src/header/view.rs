@@ -4,7 +4,7 @@ use core::net::Ipv4Addr;
 
 use zerocopy::FromBytes;
 
-use super::{Flags, Header, MIN_LEN, Protocol, RawHeader, Strictness, field, validate};
+use super::{Flags, Header, MIN_LEN, Protocol, RawHeader, Strictness, field, sum, validate};
 use crate::checksum;
 use crate::error::HeaderError;
 
@@ -322,7 +322,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
     #[inline]
     pub fn verify_checksum(&self) -> bool {
-        checksum::verify(self.header_bytes())
+        sum::fold(sum::words(self.header_bytes())) == 0xffff
     }
 
     /// The checksum the header should carry: computed over the header with
@@ -373,10 +373,14 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
 /// The checksum of `header` with its checksum field taken as zero.
 #[inline]
 pub(super) fn compute_checksum(header: &[u8]) -> u16 {
-    let mut sum = checksum::Checksum::new();
-    sum.add_bytes(header.get(..field::CHECKSUM.start).unwrap_or(header));
-    sum.add_bytes(header.get(field::CHECKSUM.end..).unwrap_or_default());
-    sum.finish()
+    let stored = match header.get(field::CHECKSUM) {
+        Some(&[hi, lo]) => u64::from(u16::from_be_bytes([hi, lo])),
+        _ => 0,
+    };
+    // The stored checksum is the low half of the third word, so the
+    // unfolded word sum holds it exactly once: subtracting it is the sum
+    // with the field zero.
+    !sum::fold(sum::words(header) - stored)
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
