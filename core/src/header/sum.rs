@@ -2,10 +2,14 @@
 //!
 //! [`crate::checksum`] sums data of any length at any alignment. A header is
 //! 20 to 60 bytes in whole 32-bit words, so here it is summed as five
-//! unrolled words plus up to ten more, with no tail handling. Property tests
-//! check these sums against [`crate::checksum`].
+//! unrolled words plus up to ten more, with no tail handling, in native
+//! byte order: the one's complement sum is byte-order independent
+//! ([RFC 1071 §2(B)]), so one swap of the folded result replaces a swap per
+//! word. Property tests check these sums against [`crate::checksum`].
+//!
+//! [RFC 1071 §2(B)]: https://www.rfc-editor.org/rfc/rfc1071#section-2
 
-/// Folds a sum of 32-bit words to the 16-bit one's complement sum.
+/// Folds a sum of 32-bit words to a 16-bit one's complement sum.
 #[inline(always)]
 pub(super) const fn fold(sum: u64) -> u16 {
     let sum = (sum & 0xffff_ffff) + (sum >> 32);
@@ -15,39 +19,64 @@ pub(super) const fn fold(sum: u64) -> u16 {
     sum as u16
 }
 
-/// The unfolded sum of `bytes` as big-endian 32-bit words; a last partial
-/// word (only on unchecked views) is padded with zeros on the right, as
-/// RFC 1071 pads an odd byte.
+/// The unfolded sum of `bytes` as native-endian 32-bit words; a last
+/// partial word (only on unchecked views) is padded with zeros after its
+/// bytes, as RFC 1071 pads an odd byte. Fold, then `u16::from_be` gives the
+/// big-endian sum.
 #[inline(always)]
-pub(super) fn words(bytes: &[u8]) -> u64 {
+pub(super) fn words_ne(bytes: &[u8]) -> u64 {
     if let Some((fixed, options)) = bytes.split_first_chunk::<20>() {
-        let [a, b, c, d, e] = fixed_words(fixed);
-        let mut sum = u64::from(a) + u64::from(b) + u64::from(c) + u64::from(d) + u64::from(e);
-        if !options.is_empty() {
-            sum += rest_words(options);
+        let w = |i: usize| {
+            u64::from(u32::from_ne_bytes([
+                fixed[i],
+                fixed[i + 1],
+                fixed[i + 2],
+                fixed[i + 3],
+            ]))
+        };
+        let sum = w(0) + w(4) + w(8) + w(12) + w(16);
+        if options.is_empty() {
+            sum
+        } else {
+            sum + rest_ne(options)
         }
-        sum
     } else {
-        rest_words(bytes)
+        rest_ne(bytes)
     }
 }
 
+/// The unfolded sum of an owned header's 40-byte options array as
+/// native-endian words.
 #[inline(always)]
-fn fixed_words(h: &[u8; 20]) -> [u32; 5] {
-    let w = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
-    [w(0), w(4), w(8), w(12), w(16)]
+pub(super) fn options_array_ne(options: &[u8; 40]) -> u64 {
+    let (words, _) = options.as_chunks::<4>();
+    words
+        .iter()
+        .map(|w| u64::from(u32::from_ne_bytes(*w)))
+        .sum()
 }
 
 #[inline]
-fn rest_words(bytes: &[u8]) -> u64 {
+fn rest_ne(bytes: &[u8]) -> u64 {
     let (words, tail) = bytes.as_chunks::<4>();
     let mut sum = 0u64;
     for w in words {
-        sum += u64::from(u32::from_be_bytes(*w));
+        sum += u64::from(u32::from_ne_bytes(*w));
     }
+    if !tail.is_empty() {
+        sum += partial_word_ne(tail);
+    }
+    sum
+}
+
+/// A last word of fewer than four bytes, zero-padded: only unchecked views
+/// over odd-sized buffers have one, so it is kept out of the hot path.
+#[cold]
+#[inline(never)]
+fn partial_word_ne(tail: &[u8]) -> u64 {
     let mut last = [0u8; 4];
     for (dst, src) in last.iter_mut().zip(tail) {
         *dst = *src;
     }
-    sum + u64::from(u32::from_be_bytes(last))
+    u64::from(u32::from_ne_bytes(last))
 }

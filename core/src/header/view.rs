@@ -4,7 +4,9 @@ use core::net::Ipv4Addr;
 
 use zerocopy::FromBytes;
 
-use super::{Flags, Header, MIN_LEN, Protocol, RawHeader, Strictness, field, sum, validate};
+use super::{
+    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, field, sum, validate,
+};
 use crate::checksum;
 use crate::error::HeaderError;
 
@@ -322,7 +324,8 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
     #[inline]
     pub fn verify_checksum(&self) -> bool {
-        sum::fold(sum::words(self.header_bytes())) == 0xffff
+        // 0xffff reads the same in either byte order.
+        sum::fold(sum::words_ne(self.header_bytes())) == 0xffff
     }
 
     /// The checksum the header should carry: computed over the header with
@@ -336,7 +339,13 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     #[inline]
     pub fn to_header(&self) -> Header {
         let raw = self.raw();
-        let mut header = Header {
+        let options = self.options();
+        let mut options_array = [0u8; MAX_OPTIONS_LEN];
+        if !options.is_empty() {
+            copy_options(&mut options_array, options);
+        }
+        // One struct expression, so the value is built in place.
+        Header {
             version: raw.version(),
             tos: raw.tos,
             total_len: raw.total_len.get(),
@@ -348,10 +357,9 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
             checksum: raw.checksum.get(),
             source: raw.source(),
             destination: raw.destination(),
-            ..Header::EMPTY
-        };
-        header.copy_options_unpadded(self.options());
-        header
+            options: options_array,
+            options_len: options.len().min(MAX_OPTIONS_LEN) as u8,
+        }
     }
 
     /// Start and end of the payload in the buffer (possibly out of range on
@@ -370,17 +378,26 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     }
 }
 
+/// Copies option bytes into an owned header's array. Out of line: only
+/// headers with options need it.
+#[inline(never)]
+fn copy_options(dst: &mut [u8; MAX_OPTIONS_LEN], src: &[u8]) {
+    for (dst, src) in dst.iter_mut().zip(src) {
+        *dst = *src;
+    }
+}
+
 /// The checksum of `header` with its checksum field taken as zero.
 #[inline]
 pub(super) fn compute_checksum(header: &[u8]) -> u16 {
     let stored = match header.get(field::CHECKSUM) {
-        Some(&[hi, lo]) => u64::from(u16::from_be_bytes([hi, lo])),
+        Some(&[hi, lo]) => u64::from(u32::from_ne_bytes([0, 0, hi, lo])),
         _ => 0,
     };
-    // The stored checksum is the low half of the third word, so the
-    // unfolded word sum holds it exactly once: subtracting it is the sum
-    // with the field zero.
-    !sum::fold(sum::words(header) - stored)
+    // The checksum field is the second half of the third word, so the
+    // unfolded word sum holds `stored` exactly once: subtracting it is the
+    // sum with the field zero.
+    !u16::from_be(sum::fold(sum::words_ne(header) - stored))
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
