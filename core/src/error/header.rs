@@ -232,7 +232,7 @@ impl fmt::Display for HeaderError {
             ),
             HeaderError::Checksum { expected, found } => write!(
                 f,
-                "the IPv4 header's checksum (bytes 10-11) is {found:#06x} but the header's bytes sum to {expected:#06x}"
+                "the IPv4 header's checksum (bytes 10-11) is {found:#06x} but the header's contents call for {expected:#06x}"
             ),
             HeaderError::OptionsTooLong { max, found } => write!(
                 f,
