@@ -61,10 +61,7 @@ fn ours_view(b: &[u8]) -> Summary {
 }
 
 fn ours_view_cksum(b: &[u8]) -> Summary {
-    let v = HeaderView::new_checked(b).ok()?;
-    if !v.verify_checksum() {
-        return None;
-    }
+    let v = HeaderView::new_verified(b).ok()?;
     Some((
         v.source(),
         v.destination(),
@@ -79,10 +76,7 @@ fn ours_owned(b: &[u8]) -> Summary {
 }
 
 fn ours_owned_cksum(b: &[u8]) -> Summary {
-    let h = Header::parse(b).ok()?;
-    if h.compute_checksum() != h.checksum {
-        return None;
-    }
+    let h = HeaderView::new_verified(b).ok()?.to_header();
     Some((h.source, h.destination, h.protocol.0, h.payload_len()))
 }
 

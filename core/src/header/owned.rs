@@ -390,22 +390,23 @@ impl Header {
     /// cut to their field widths first.
     #[inline]
     pub fn compute_checksum(&self) -> u16 {
-        // From the field values, not from bytes laid out in memory: reading
-        // back just-written bytes as words stalls store forwarding.
-        let word = |hi: u16, lo: u16| u64::from(hi) << 16 | u64::from(lo);
-        let fixed = word(
-            u16::from_be_bytes([(self.version << 4) | self.ihl(), self.tos]),
-            self.total_len,
-        ) + word(
-            self.identification,
-            self.flags.to_word() | (self.fragment_offset & 0x1fff),
-        ) + word(u16::from_be_bytes([self.ttl, self.protocol.0]), 0)
-            + u64::from(self.source.to_bits())
-            + u64::from(self.destination.to_bits());
-        // The whole 40-byte array, unused bytes being zero: a fixed-size sum
-        // with no branch on the options' length.
-        let options = u16::from_be(sum::fold(sum::options_array_ne(&self.options)));
-        !sum::fold(fixed + u64::from(options))
+        // From the field values, not from bytes laid out in memory (reading
+        // back just-written bytes as words stalls store forwarding), as
+        // native-endian words like the options array, so one fold serves
+        // both. The unused bytes of the options array are zero.
+        let word = |bytes: [u8; 4]| u64::from(u32::from_ne_bytes(bytes));
+        let [total_hi, total_lo] = self.total_len.to_be_bytes();
+        let [id_hi, id_lo] = self.identification.to_be_bytes();
+        let fragment = self.flags.to_word() | (self.fragment_offset & 0x1fff);
+        let [frag_hi, frag_lo] = fragment.to_be_bytes();
+        let version_ihl = (self.version << 4) | self.ihl();
+        let sum = word([version_ihl, self.tos, total_hi, total_lo])
+            + word([id_hi, id_lo, frag_hi, frag_lo])
+            + word([self.ttl, self.protocol.0, 0, 0])
+            + word(self.source.octets())
+            + word(self.destination.octets())
+            + sum::options_array_ne(&self.options);
+        !u16::from_be(sum::fold(sum))
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
@@ -451,6 +452,7 @@ impl Header {
     /// the header length, so [`parse_raw`](Self::parse_raw) reads it back;
     /// kernels that *deliver* that form take [`RawFormat::BsdHostOrder`]
     /// on send.
+    #[inline]
     pub fn marshal_with(
         &self,
         buf: &mut [u8],
