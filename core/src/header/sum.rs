@@ -78,7 +78,7 @@ fn fixed_ne(fixed: &[u8; 20]) -> u64 {
 /// multiply) is cheaper than the folds.
 #[inline(always)]
 pub(super) const fn verifies(sum: u64) -> bool {
-    sum != 0 && sum % 0xffff == 0
+    sum != 0 && sum.is_multiple_of(0xffff)
 }
 
 /// The unfolded sum of an owned header's 40-byte options array as
