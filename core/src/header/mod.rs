@@ -90,8 +90,6 @@ pub const VERSION: u8 = 4;
 mod field {
     use core::ops::Range;
 
-    pub(super) const TOTAL_LEN: Range<usize> = 2..4;
-    pub(super) const FLAGS_FRAGMENT: Range<usize> = 6..8;
     pub(super) const CHECKSUM: Range<usize> = 10..12;
 }
 

@@ -7,7 +7,7 @@ use zerocopy::network_endian::U16;
 
 use super::{
     Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
-    Strictness, VERSION, field, sum, validate,
+    Strictness, VERSION, sum, validate,
 };
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
@@ -227,32 +227,33 @@ impl Header {
             return Header::parse(bytes);
         }
         // Rewrite the two affected fields into wire order in a copy of the
-        // header, then parse that.
-        if bytes.len() < MIN_LEN {
+        // header (at most 60 bytes are ever read), then parse that.
+        let mut copy = [0u8; MAX_LEN];
+        for (dst, src) in copy.iter_mut().zip(bytes) {
+            *dst = *src;
+        }
+        let wire = copy.get_mut(..bytes.len().min(MAX_LEN)).unwrap_or_default();
+        let Some((fixed, _)) = RawHeader::mut_from_prefix(wire).ok() else {
             return Err(HeaderError::Truncated {
                 required: MIN_LEN,
                 found: bytes.len(),
             });
-        }
-        let mut wire = [0u8; MAX_LEN];
-        let len = bytes.len().min(MAX_LEN);
-        wire[..len].copy_from_slice(&bytes[..len]);
+        };
         let order = format.byte_order();
-        let mut total_len = u32::from(order.read([wire[2], wire[3]]));
+        let mut total_len = u32::from(order.read(fixed.total_len.to_bytes()));
         if format.length_excludes_header() {
-            total_len += u32::from(wire[0] & 0x0f) * 4;
+            total_len += fixed.header_len() as u32;
         }
         let total_len = u16::try_from(total_len).map_err(|_| HeaderError::FieldOverflow {
             field: HeaderField::TotalLength,
             max: u32::from(u16::MAX),
             found: total_len,
         })?;
-        wire[field::TOTAL_LEN].copy_from_slice(&total_len.to_be_bytes());
-        let word = order.read([wire[6], wire[7]]);
-        wire[field::FLAGS_FRAGMENT].copy_from_slice(&word.to_be_bytes());
-        // Lengths are checked against the caller's buffer, not the copy.
-        validate(&wire[..len], Strictness::HeaderOnly)?;
-        Ok(HeaderView::new_unchecked(&wire[..len]).to_header())
+        fixed.total_len = U16::new(total_len);
+        fixed.flags_fragment = U16::new(order.read(fixed.flags_fragment.to_bytes()));
+        // Lengths are checked against the caller's buffer (the copy has the
+        // same length, cut at 60 bytes, which no header exceeds).
+        Header::parse(wire)
     }
 
     /// The header length in bytes: `20 + options().len()`.
