@@ -200,7 +200,8 @@ impl Header {
     /// `bytes`, and that the total length is at least the header length.
     /// The total length may exceed `bytes` (use
     /// [`HeaderView::new_checked`] to check the whole packet). The checksum
-    /// is kept as found, not verified.
+    /// is kept as found, not verified: to verify it too, parse with
+    /// `HeaderView::new_verified(bytes)?.to_header()`.
     ///
     /// ```
     /// use ipv4_core::error::HeaderError;
