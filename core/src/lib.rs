@@ -33,5 +33,9 @@
 extern crate std;
 
 pub mod checksum;
+pub mod control;
 pub mod error;
 pub mod header;
+pub mod icmp;
+pub mod igmp;
+pub mod options;

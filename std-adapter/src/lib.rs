@@ -1,7 +1,54 @@
 //! `ipv4-std`: binds [`ipv4_core`] to real Linux sockets.
 //!
-//! It re-exports the core as [`core`](crate::core) so that one dependency
-//! gives both halves.
+//! It re-exports the core as [`core`] so that one dependency
+//! gives both halves, and the core types its API speaks
+//! ([`ControlFlags`], [`ControlMessage`], [`IcmpFilter`], [`IcmpType`]) at
+//! the crate root.
+//!
+//! | type | wraps | gives |
+//! |---|---|---|
+//! | [`Conn`] | a stream socket (TCP) | `IP_TOS`, `IP_TTL` |
+//! | [`PacketConn`] | a datagram socket: UDP, ICMP datagram, raw without `IP_HDRINCL` | the above, control messages on receive and send, [multicast], ICMP filter, [BPF](crate::bpf) |
+//! | [`RawConn`] | a raw socket, put in `IP_HDRINCL` mode | what [`PacketConn`] gives, with whole datagrams: a header view and payload on receive, a [`Header`](ipv4_core::header::Header) and payload on send |
+//!
+//! The wrappers are generic over the socket (`S: AsFd`): they take a
+//! [`std::net::UdpSocket`], a [`socket2::Socket`] or a reference to one,
+//! and give it back ([`PacketConn::into_inner`]). They hide nothing: the
+//! socket stays reachable for what they do not cover.
+//!
+//! [`cmsg`] is the control-message codec on its own, for callers of
+//! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
+//!
+//! Errors are [`std::io::Error`]s: kernel errors as the kernel gives them,
+//! invalid arguments (an IPv6 group, an empty BPF program) as
+//! [`InvalidInput`](std::io::ErrorKind::InvalidInput) before any system
+//! call. Nothing panics on bad input.
+//!
+//! Every method's documentation names the Linux option it drives; see
+//! [`ip(7)`], [`raw(7)`] and [`socket(7)`].
+//!
+//! All `unsafe` code is in one private module (`sys`), with a `// SAFETY:`
+//! comment on each block.
+//!
+//! [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+//! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+//! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub use ipv4_core as core;
+pub use ipv4_core::control::{ControlFlags, ControlMessage};
+pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
+
+pub mod bpf;
+pub mod cmsg;
+mod conn;
+pub mod multicast;
+mod packet_conn;
+mod raw_conn;
+mod sys;
+
+pub use conn::Conn;
+pub use multicast::MulticastInterface;
+pub use packet_conn::{PacketConn, ReceivedPacket};
+pub use raw_conn::{RawConn, RawPacket};

@@ -6,6 +6,12 @@
 
 mod buffer;
 mod header;
+mod icmp;
+mod igmp;
+mod options;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
+pub use icmp::IcmpFilterError;
+pub use igmp::{CodeError, IgmpBuildError, IgmpError};
+pub use options::{OptionError, OptionsBuildError};

@@ -1,0 +1,271 @@
+//! Per-datagram control information: what a socket reports about each
+//! received datagram, and what a sender asks for on one outgoing datagram.
+//!
+//! This is the platform-neutral half of IPv4 ancillary data. On Linux the
+//! kernel delivers it as control messages ("cmsgs", [`recvmsg(2)`],
+//! [`ip(7)`]): `IP_TTL` after `IP_RECVTTL`, `IP_TOS` after `IP_RECVTOS`, and
+//! `IP_PKTINFO` (destination address and receiving interface) after
+//! `IP_PKTINFO`. The byte layout of those messages is an operating-system
+//! matter and lives in the `ipv4-std` crate's `cmsg` module; this module only
+//! holds the values, so that code without an operating system (a user-space
+//! stack, a test, a fuzzer) can speak the same type.
+//!
+//! * [`ControlFlags`] says which values a receiver wants.
+//! * [`ControlMessage`] holds the values themselves, each one optional.
+//!
+//! ```
+//! use core::net::Ipv4Addr;
+//! use ipv4_core::control::{ControlFlags, ControlMessage};
+//!
+//! let cm = ControlMessage {
+//!     ttl: Some(64),
+//!     dst: Some(Ipv4Addr::new(224, 0, 0, 251)),
+//!     if_index: Some(2),
+//!     ..ControlMessage::default()
+//! };
+//! assert_eq!(cm.flags(), ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE);
+//! assert_eq!(cm.to_string(), "ttl=64 src=- dst=224.0.0.251 ifindex=2 tos=-");
+//! ```
+//!
+//! [`recvmsg(2)`]: https://man7.org/linux/man-pages/man2/recvmsg.2.html
+//! [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+
+use core::fmt;
+use core::net::Ipv4Addr;
+
+bitflags::bitflags! {
+    /// Which per-datagram values a receiving socket should report.
+    ///
+    /// The first four flags have the values of Go's `ipv4.ControlFlags`
+    /// (`FlagTTL` = 1, `FlagSrc` = 2, `FlagDst` = 4, `FlagInterface` = 8);
+    /// [`TOS`](Self::TOS) is an addition (Linux `IP_RECVTOS`, [`ip(7)`]).
+    ///
+    /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+    pub struct ControlFlags: u8 {
+        /// The received datagram's time-to-live ([RFC 791 §3.1]).
+        ///
+        /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+        const TTL = 1 << 0;
+        /// The source address of the received datagram.
+        const SRC = 1 << 1;
+        /// The destination address of the received datagram (the header's,
+        /// so a group address for multicast).
+        const DST = 1 << 2;
+        /// The index of the interface the datagram arrived on.
+        const INTERFACE = 1 << 3;
+        /// The received datagram's type-of-service byte (DSCP and ECN,
+        /// [RFC 2474 §3], [RFC 3168 §5]).
+        ///
+        /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
+        /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
+        const TOS = 1 << 4;
+    }
+}
+
+/// Control information for one datagram ([RFC 3542]-style ancillary data,
+/// for IPv4).
+///
+/// On receive, a field is `Some` when the socket was asked for it (see
+/// [`ControlFlags`]) and the kernel reported it. On send, a field that is
+/// `Some` asks for per-datagram treatment:
+///
+/// | field | received | sent |
+/// |---|---|---|
+/// | `ttl` | TTL of the datagram | TTL to send with (1–255) |
+/// | `src` | source address of the datagram | source address to send from |
+/// | `dst` | destination address in the datagram's header | not used |
+/// | `if_index` | receiving interface | outgoing interface (≥ 1) |
+/// | `tos` | TOS byte of the datagram | TOS byte to send with |
+///
+/// `Display` prints every field in the style of Go's
+/// `ipv4.ControlMessage.String`, with `-` for an absent value and no commas.
+///
+/// [RFC 3542]: https://www.rfc-editor.org/rfc/rfc3542
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ControlMessage {
+    /// Time-to-live ([RFC 791 §3.1]).
+    ///
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+    pub ttl: Option<u8>,
+    /// Source address.
+    pub src: Option<Ipv4Addr>,
+    /// Destination address.
+    pub dst: Option<Ipv4Addr>,
+    /// Interface index (as `if_nametoindex(3)` returns it).
+    pub if_index: Option<u32>,
+    /// Type-of-service byte: DSCP in the upper six bits, ECN in the lower
+    /// two ([RFC 2474 §3], [RFC 3168 §5]).
+    ///
+    /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
+    /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
+    pub tos: Option<u8>,
+}
+
+impl ControlMessage {
+    /// The flags of the fields that are present.
+    pub const fn flags(&self) -> ControlFlags {
+        let mut bits = 0;
+        if self.ttl.is_some() {
+            bits |= ControlFlags::TTL.bits();
+        }
+        if self.src.is_some() {
+            bits |= ControlFlags::SRC.bits();
+        }
+        if self.dst.is_some() {
+            bits |= ControlFlags::DST.bits();
+        }
+        if self.if_index.is_some() {
+            bits |= ControlFlags::INTERFACE.bits();
+        }
+        if self.tos.is_some() {
+            bits |= ControlFlags::TOS.bits();
+        }
+        ControlFlags::from_bits_retain(bits)
+    }
+
+    /// Returns `true` if no field is present.
+    pub const fn is_empty(&self) -> bool {
+        self.flags().is_empty()
+    }
+
+    /// Keeps only the fields named in `flags`; the others become `None`.
+    #[must_use]
+    pub const fn masked(mut self, flags: ControlFlags) -> ControlMessage {
+        if !flags.contains(ControlFlags::TTL) {
+            self.ttl = None;
+        }
+        if !flags.contains(ControlFlags::SRC) {
+            self.src = None;
+        }
+        if !flags.contains(ControlFlags::DST) {
+            self.dst = None;
+        }
+        if !flags.contains(ControlFlags::INTERFACE) {
+            self.if_index = None;
+        }
+        if !flags.contains(ControlFlags::TOS) {
+            self.tos = None;
+        }
+        self
+    }
+}
+
+/// Writes `Some(v)` as `v` and `None` as `-`.
+struct Opt<T>(Option<T>);
+
+impl<T: fmt::Display> fmt::Display for Opt<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => f.write_str("-"),
+        }
+    }
+}
+
+impl fmt::Display for ControlMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ttl={} src={} dst={} ifindex={} tos=",
+            Opt(self.ttl),
+            Opt(self.src),
+            Opt(self.dst),
+            Opt(self.if_index),
+        )?;
+        match self.tos {
+            Some(tos) => write!(f, "{tos:#04x}"),
+            None => f.write_str("-"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use proptest::prelude::*;
+    use std::string::ToString;
+
+    #[test]
+    fn flag_values_match_go() {
+        assert_eq!(ControlFlags::TTL.bits(), 1);
+        assert_eq!(ControlFlags::SRC.bits(), 2);
+        assert_eq!(ControlFlags::DST.bits(), 4);
+        assert_eq!(ControlFlags::INTERFACE.bits(), 8);
+        assert_eq!(ControlFlags::TOS.bits(), 16);
+    }
+
+    #[test]
+    fn display_full_and_empty() {
+        let cm = ControlMessage {
+            ttl: Some(17),
+            src: Some(Ipv4Addr::new(127, 0, 0, 1)),
+            dst: Some(Ipv4Addr::new(127, 0, 0, 2)),
+            if_index: Some(1),
+            tos: Some(0xb8),
+        };
+        assert_eq!(
+            cm.to_string(),
+            "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8"
+        );
+        assert_eq!(
+            ControlMessage::default().to_string(),
+            "ttl=- src=- dst=- ifindex=- tos=-"
+        );
+        let tos0 = ControlMessage {
+            tos: Some(0),
+            ..ControlMessage::default()
+        };
+        assert!(tos0.to_string().ends_with("tos=0x00"));
+    }
+
+    fn any_message() -> impl Strategy<Value = ControlMessage> {
+        (
+            any::<Option<u8>>(),
+            any::<Option<u32>>(),
+            any::<Option<u32>>(),
+            any::<Option<u32>>(),
+            any::<Option<u8>>(),
+        )
+            .prop_map(|(ttl, src, dst, if_index, tos)| ControlMessage {
+                ttl,
+                src: src.map(Ipv4Addr::from),
+                dst: dst.map(Ipv4Addr::from),
+                if_index,
+                tos,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn flags_name_exactly_the_present_fields(cm in any_message()) {
+            let f = cm.flags();
+            prop_assert_eq!(f.contains(ControlFlags::TTL), cm.ttl.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::SRC), cm.src.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::DST), cm.dst.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::INTERFACE), cm.if_index.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::TOS), cm.tos.is_some());
+            prop_assert_eq!(cm.is_empty(), f.is_empty());
+        }
+
+        #[test]
+        fn masking_keeps_only_named_fields(cm in any_message(), bits in any::<u8>()) {
+            let mask = ControlFlags::from_bits_truncate(bits);
+            let m = cm.masked(mask);
+            prop_assert_eq!(m.flags(), cm.flags() & mask);
+            prop_assert_eq!(m.masked(mask), m);
+            if mask.contains(ControlFlags::TTL) { prop_assert_eq!(m.ttl, cm.ttl); }
+            if mask.contains(ControlFlags::DST) { prop_assert_eq!(m.dst, cm.dst); }
+            prop_assert_eq!(cm.masked(ControlFlags::all()), cm);
+        }
+
+        // Go's tests require the string form to contain no comma.
+        #[test]
+        fn display_has_five_fields_and_no_comma(cm in any_message()) {
+            let s = cm.to_string();
+            prop_assert!(!s.contains(','));
+            prop_assert_eq!(s.split(' ').count(), 5);
+        }
+    }
+}

@@ -1,0 +1,801 @@
+//! The IPv4 control-message codec: [`ControlMessage`] to and from the bytes
+//! of a Linux control buffer (`msg_control`, [`cmsg(3)`]).
+//!
+//! It works on plain byte slices, so it serves any `recvmsg`/`sendmsg`
+//! caller, for instance socket2's [`MsgHdrMut`](socket2::MsgHdrMut) and
+//! [`MsgHdr`](socket2::MsgHdr), not only this crate's
+//! [`PacketConn`](crate::PacketConn):
+//!
+//! * [`space`] is the receive buffer size for a set of [`ControlFlags`]
+//!   (what Go's `NewControlMessage` allocates; here a [`ControlBuffer`] on
+//!   the stack holds the largest).
+//! * [`decode`] turns a received buffer into a [`ControlMessage`]:
+//!   `IP_TTL` (a native-endian `int`), `IP_TOS` (a byte) and `IP_PKTINFO`
+//!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface).
+//!   [`Messages`] walks the raw messages for anything else.
+//! * [`encode`] writes what a sender may ask for: `IP_PKTINFO` with the
+//!   source in `ipi_spec_dst` and the interface index, `IP_TTL` and `IP_TOS`
+//!   as `int`s.
+//!
+//! The decoder checks every header length against the buffer, skips levels
+//! and types it does not know, reports malformed input as a
+//! [`DecodeError`] with the offset, and never panics on any bytes (a level 0,
+//! type 0 message, which makes Go's parser call a nil function, is simply
+//! skipped). It reads and writes bytes only, so the buffer needs no
+//! particular alignment and the module has no `unsafe` code.
+//!
+//! ```
+//! use std::net::Ipv4Addr;
+//! use ipv4_std::cmsg;
+//! use ipv4_std::{ControlFlags, ControlMessage};
+//!
+//! let sent = ControlMessage {
+//!     src: Some(Ipv4Addr::new(198, 51, 100, 1)),
+//!     if_index: Some(2),
+//!     ..ControlMessage::default()
+//! };
+//! let mut buf = cmsg::ControlBuffer::new();
+//! let n = cmsg::encode(&sent, buf.as_mut_bytes())?;
+//! assert_eq!(n, cmsg::encoded_len(&sent));
+//! // The kernel would read it; here we walk it back.
+//! let m = cmsg::Messages::new(&buf.as_bytes()[..n]).next().unwrap()?;
+//! assert_eq!((m.level, m.kind, m.data.len()), (libc::IPPROTO_IP, libc::IP_PKTINFO, 12));
+//! assert!(cmsg::space(ControlFlags::TTL | ControlFlags::DST) <= cmsg::MAX_SPACE);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`cmsg(3)`]: https://man7.org/linux/man-pages/man3/cmsg.3.html
+
+use std::fmt;
+use std::io;
+use std::mem::{offset_of, size_of};
+use std::net::Ipv4Addr;
+
+use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::error::BufferTooSmall;
+
+/// Size of `struct cmsghdr`: 16 bytes on 64-bit Linux, 12 on 32-bit.
+const HEADER_LEN: usize = size_of::<libc::cmsghdr>();
+/// `CMSG_ALIGN` rounds to the size of a `size_t` (glibc, musl, the kernel).
+const ALIGN: usize = size_of::<usize>();
+const LEN_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_len);
+const LEN_SIZE: usize = field_size(|h: &libc::cmsghdr| &h.cmsg_len);
+const LEVEL_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_level);
+const TYPE_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_type);
+
+const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
+    size_of::<F>()
+}
+
+/// `sizeof(struct in_pktinfo)`.
+const PKTINFO_LEN: usize = 12;
+const INT_LEN: usize = size_of::<libc::c_int>();
+
+/// `CMSG_ALIGN(len)`.
+const fn align(len: usize) -> usize {
+    (len + ALIGN - 1) & !(ALIGN - 1)
+}
+
+/// `CMSG_LEN(data_len)`: header plus data, without trailing padding.
+const fn cmsg_len(data_len: usize) -> usize {
+    align(HEADER_LEN) + data_len
+}
+
+/// `CMSG_SPACE(data_len)`: header plus data plus padding.
+const fn cmsg_space(data_len: usize) -> usize {
+    align(HEADER_LEN) + align(data_len)
+}
+
+/// The control-buffer bytes needed to receive what `flags` enables:
+/// `IP_TTL` (an `int`) for [`ControlFlags::TTL`], one `IP_PKTINFO` for
+/// [`ControlFlags::DST`] or [`ControlFlags::INTERFACE`], `IP_TOS` (one byte)
+/// for [`ControlFlags::TOS`]. [`ControlFlags::SRC`] needs none: the source
+/// comes from the datagram's address.
+///
+/// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, all 80.
+pub const fn space(flags: ControlFlags) -> usize {
+    let mut n = 0;
+    if flags.contains(ControlFlags::TTL) {
+        n += cmsg_space(INT_LEN);
+    }
+    if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE)) {
+        n += cmsg_space(PKTINFO_LEN);
+    }
+    if flags.contains(ControlFlags::TOS) {
+        n += cmsg_space(1);
+    }
+    n
+}
+
+/// The largest control buffer this module reads or writes: enough for
+/// every flag on receive ([`space`] of all flags) and for every field on send
+/// ([`encoded_len`] of a full message).
+pub const MAX_SPACE: usize = {
+    let recv = space(ControlFlags::all());
+    let send = cmsg_space(PKTINFO_LEN) + 2 * cmsg_space(INT_LEN);
+    if recv > send { recv } else { send }
+};
+
+/// A control buffer of [`MAX_SPACE`] bytes, aligned for `struct cmsghdr`,
+/// meant to live on the stack.
+///
+/// The codec itself does not need alignment, but C code and the `CMSG_*`
+/// macros do, so a buffer handed to the kernel or to other code should be
+/// one of these.
+#[derive(Clone, Copy)]
+#[repr(C, align(8))]
+pub struct ControlBuffer {
+    bytes: [u8; MAX_SPACE],
+}
+
+impl ControlBuffer {
+    /// A zeroed buffer.
+    pub const fn new() -> ControlBuffer {
+        ControlBuffer {
+            bytes: [0; MAX_SPACE],
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes, for the kernel or [`encode`] to fill.
+    pub fn as_mut_bytes(&mut self) -> &mut [u8] {
+        &mut self.bytes
+    }
+}
+
+impl Default for ControlBuffer {
+    fn default() -> ControlBuffer {
+        ControlBuffer::new()
+    }
+}
+
+impl fmt::Debug for ControlBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ControlBuffer")
+            .field("len", &MAX_SPACE)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a control buffer could not be decoded. Every variant carries the
+/// byte offset of the offending message header within the buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecodeError {
+    /// A message header's `cmsg_len` is shorter than the header itself.
+    HeaderLength {
+        /// Offset of the message header.
+        offset: usize,
+        /// The `cmsg_len` found.
+        found: usize,
+        /// The header size, the smallest valid `cmsg_len`.
+        minimum: usize,
+    },
+    /// A message claims more bytes than the buffer holds after it.
+    Truncated {
+        /// Offset of the message header.
+        offset: usize,
+        /// The `cmsg_len` found.
+        declared: usize,
+        /// Bytes left in the buffer from `offset`.
+        available: usize,
+    },
+    /// A known message's data has a length it can never have.
+    DataLength {
+        /// Offset of the message header.
+        offset: usize,
+        /// The message, e.g. `"IP_PKTINFO"`.
+        message: &'static str,
+        /// The lengths it may have, e.g. `"12"` or `"1 or 4"`.
+        expected: &'static str,
+        /// The data length found.
+        found: usize,
+    },
+    /// A known message holds a value out of its range.
+    Value {
+        /// Offset of the message header.
+        offset: usize,
+        /// The message and field, e.g. `"IP_TTL"`.
+        message: &'static str,
+        /// The value found.
+        found: i64,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            DecodeError::HeaderLength {
+                offset,
+                found,
+                minimum,
+            } => write!(
+                f,
+                "the control message at offset {offset} has length {found}, shorter than its {minimum}-byte header"
+            ),
+            DecodeError::Truncated {
+                offset,
+                declared,
+                available,
+            } => write!(
+                f,
+                "the control message at offset {offset} has length {declared} but only {available} bytes remain in the buffer"
+            ),
+            DecodeError::DataLength {
+                offset,
+                message,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the {message} control message at offset {offset} carries {found} data bytes where {expected} were expected"
+            ),
+            DecodeError::Value {
+                offset,
+                message,
+                found,
+            } => write!(
+                f,
+                "the {message} control message at offset {offset} holds {found}, which is out of range"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl From<DecodeError> for io::Error {
+    fn from(e: DecodeError) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+}
+
+/// One raw control message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// Offset of its header in the buffer.
+    pub offset: usize,
+    /// `cmsg_level`, e.g. `libc::IPPROTO_IP`.
+    pub level: i32,
+    /// `cmsg_type`, e.g. `libc::IP_PKTINFO`.
+    pub kind: i32,
+    /// The data, `cmsg_len` minus the header.
+    pub data: &'a [u8],
+}
+
+/// An iterator over the messages of a control buffer (the `CMSG_FIRSTHDR` /
+/// `CMSG_NXTHDR` walk, bounds-checked).
+///
+/// It stops at the end of the buffer, or when less than a header remains
+/// (a final message may lack its trailing padding). A malformed header yields
+/// one `Err` and ends the walk.
+#[derive(Debug, Clone)]
+pub struct Messages<'a> {
+    buf: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Messages<'a> {
+    /// Walks `buf`, the first `msg_controllen` bytes of a control buffer.
+    pub fn new(buf: &'a [u8]) -> Messages<'a> {
+        Messages { buf, offset: 0 }
+    }
+}
+
+fn read_ne_i32(b: &[u8], at: usize) -> i32 {
+    let mut v = [0; 4];
+    v.copy_from_slice(&b[at..at + 4]);
+    i32::from_ne_bytes(v)
+}
+
+fn read_len(b: &[u8]) -> usize {
+    let field = &b[LEN_OFFSET..LEN_OFFSET + LEN_SIZE];
+    if LEN_SIZE == 8 {
+        let mut v = [0; 8];
+        v.copy_from_slice(field);
+        usize::try_from(u64::from_ne_bytes(v)).unwrap_or(usize::MAX)
+    } else {
+        let mut v = [0; 4];
+        v.copy_from_slice(field);
+        u32::from_ne_bytes(v) as usize
+    }
+}
+
+impl<'a> Iterator for Messages<'a> {
+    type Item = Result<Message<'a>, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let offset = self.offset;
+        let rest = self.buf.get(offset..)?;
+        if rest.len() < HEADER_LEN {
+            self.offset = self.buf.len();
+            return None;
+        }
+        let len = read_len(rest);
+        let error = if len < HEADER_LEN {
+            Some(DecodeError::HeaderLength {
+                offset,
+                found: len,
+                minimum: HEADER_LEN,
+            })
+        } else if len > rest.len() {
+            Some(DecodeError::Truncated {
+                offset,
+                declared: len,
+                available: rest.len(),
+            })
+        } else {
+            None
+        };
+        if let Some(e) = error {
+            self.offset = self.buf.len();
+            return Some(Err(e));
+        }
+        let message = Message {
+            offset,
+            level: read_ne_i32(rest, LEVEL_OFFSET),
+            kind: read_ne_i32(rest, TYPE_OFFSET),
+            data: &rest[align(HEADER_LEN)..len],
+        };
+        self.offset = offset.saturating_add(align(len)).min(self.buf.len());
+        Some(Ok(message))
+    }
+}
+
+/// Decodes the IPv4 control messages of a received control buffer.
+///
+/// `buf` is the first `msg_controllen` bytes. `IP_TTL`, `IP_TOS` and
+/// `IP_PKTINFO` at level `IPPROTO_IP` fill `ttl`, `tos`, `dst` and
+/// `if_index`; every other message is skipped. An `ipi_ifindex` of 0 (which
+/// Linux reports when it recorded no interface, e.g. for a datagram queued
+/// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is never set here: the
+/// source is the datagram's address (`msg_name`), which the caller has.
+/// `IP_TTL` and `IP_TOS` are accepted as a native-endian `int` (Linux) or as
+/// a single byte (BSD style).
+///
+/// # Errors
+///
+/// A [`DecodeError`] for a header whose length is shorter than a header or
+/// runs past the buffer, for a known message of impossible length, or for a
+/// TTL, TOS or interface index out of range.
+pub fn decode(buf: &[u8]) -> Result<ControlMessage, DecodeError> {
+    let mut cm = ControlMessage::default();
+    for message in Messages::new(buf) {
+        let Message {
+            offset,
+            level,
+            kind,
+            data,
+        } = message?;
+        if level != libc::IPPROTO_IP {
+            continue;
+        }
+        match kind {
+            libc::IP_TTL => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
+            libc::IP_TOS => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
+            libc::IP_PKTINFO => {
+                if data.len() < PKTINFO_LEN {
+                    return Err(DecodeError::DataLength {
+                        offset,
+                        message: "IP_PKTINFO",
+                        expected: "12",
+                        found: data.len(),
+                    });
+                }
+                let index = read_ne_i32(data, 0);
+                let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+                    offset,
+                    message: "IP_PKTINFO interface index",
+                    found: i64::from(index),
+                })?;
+                // No interface has index 0; the kernel reports 0 when it did
+                // not record one (a datagram queued before IP_PKTINFO was
+                // turned on, or looped back to a raw socket).
+                cm.if_index = (index != 0).then_some(index);
+                // ipi_spec_dst (bytes 4..8) is the local address a reply
+                // would come from; ipi_addr (8..12) is the header's
+                // destination.
+                let mut dst = [0; 4];
+                dst.copy_from_slice(&data[8..12]);
+                cm.dst = Some(Ipv4Addr::from(dst));
+            }
+            _ => {}
+        }
+    }
+    Ok(cm)
+}
+
+fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
+    match data.len() {
+        1 => Ok(data[0]),
+        INT_LEN => {
+            let v = read_ne_i32(data, 0);
+            u8::try_from(v).map_err(|_| DecodeError::Value {
+                offset,
+                message,
+                found: i64::from(v),
+            })
+        }
+        found => Err(DecodeError::DataLength {
+            offset,
+            message,
+            expected: "1 or 4",
+            found,
+        }),
+    }
+}
+
+/// The bytes [`encode`] writes for `cm`: one `IP_PKTINFO` if `src` or
+/// `if_index` is set, one `IP_TTL` if `ttl` is, one `IP_TOS` if `tos` is.
+pub const fn encoded_len(cm: &ControlMessage) -> usize {
+    let mut n = 0;
+    if cm.src.is_some() || cm.if_index.is_some() {
+        n += cmsg_space(PKTINFO_LEN);
+    }
+    if cm.ttl.is_some() {
+        n += cmsg_space(INT_LEN);
+    }
+    if cm.tos.is_some() {
+        n += cmsg_space(INT_LEN);
+    }
+    n
+}
+
+fn write_header(out: &mut [u8], level: i32, kind: i32, data_len: usize) {
+    let len = cmsg_len(data_len);
+    if LEN_SIZE == 8 {
+        out[LEN_OFFSET..LEN_OFFSET + 8].copy_from_slice(&(len as u64).to_ne_bytes());
+    } else {
+        out[LEN_OFFSET..LEN_OFFSET + 4].copy_from_slice(&(len as u32).to_ne_bytes());
+    }
+    out[LEVEL_OFFSET..LEVEL_OFFSET + 4].copy_from_slice(&level.to_ne_bytes());
+    out[TYPE_OFFSET..TYPE_OFFSET + 4].copy_from_slice(&kind.to_ne_bytes());
+}
+
+/// Encodes what a sender may ask of one datagram into `buf` and returns the
+/// number of bytes written (the `msg_controllen` to pass), which is
+/// [`encoded_len`]`(cm)`.
+///
+/// * `src` and `if_index` become one `IP_PKTINFO`: the source address goes
+///   in `ipi_spec_dst` (which is what Linux uses to pick the source; `ipi_addr`
+///   is ignored on send) and the index in `ipi_ifindex` (0 when absent).
+/// * `ttl` becomes `IP_TTL` (an `int`; Linux rejects 0 with `EINVAL`).
+/// * `tos` becomes `IP_TOS` (an `int`).
+/// * `dst` is not sent: the destination is the `sendmsg` address.
+///
+/// Bytes written include zeroed padding, so no stale buffer content leaks to
+/// the kernel.
+///
+/// # Errors
+///
+/// [`BufferTooSmall`] if `buf` is shorter than [`encoded_len`]`(cm)`.
+pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    let total = encoded_len(cm);
+    let Some(out) = buf.get_mut(..total) else {
+        return Err(BufferTooSmall {
+            what: "IPv4 control messages",
+            required: total,
+            found: buf.len(),
+        });
+    };
+    out.fill(0);
+    let mut at = 0;
+    if cm.src.is_some() || cm.if_index.is_some() {
+        let m = &mut out[at..at + cmsg_space(PKTINFO_LEN)];
+        write_header(m, libc::IPPROTO_IP, libc::IP_PKTINFO, PKTINFO_LEN);
+        let data = &mut m[align(HEADER_LEN)..];
+        // An index above i32::MAX cannot name an interface; the kernel
+        // answers ENXIO for the wrapped value.
+        let index = cm.if_index.unwrap_or(0) as i32;
+        data[0..4].copy_from_slice(&index.to_ne_bytes());
+        data[4..8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
+        at += cmsg_space(PKTINFO_LEN);
+    }
+    for (value, kind) in [(cm.ttl, libc::IP_TTL), (cm.tos, libc::IP_TOS)] {
+        if let Some(v) = value {
+            let m = &mut out[at..at + cmsg_space(INT_LEN)];
+            write_header(m, libc::IPPROTO_IP, kind, INT_LEN);
+            m[align(HEADER_LEN)..align(HEADER_LEN) + INT_LEN]
+                .copy_from_slice(&libc::c_int::from(v).to_ne_bytes());
+            at += cmsg_space(INT_LEN);
+        }
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn layout_matches_libc_macros() {
+        for n in [0u32, 1, 4, 12, 13] {
+            // SAFETY: CMSG_SPACE/CMSG_LEN are pure arithmetic.
+            let (space, len) = unsafe { (libc::CMSG_SPACE(n), libc::CMSG_LEN(n)) };
+            assert_eq!(cmsg_space(n as usize), space as usize);
+            assert_eq!(cmsg_len(n as usize), len as usize);
+        }
+    }
+
+    // Go §3.3: the kernel's own buffer for TTL|DST|INTERFACE on loopback.
+    #[cfg(all(target_pointer_width = "64", target_endian = "little"))]
+    #[test]
+    fn decodes_kernel_capture() {
+        let b = hex(
+            "1c000000 00000000 00000000 08000000 01000000 7f000001 7f000001 00000000
+             14000000 00000000 00000000 02000000 11000000 00000000",
+        );
+        let cm = decode(&b).unwrap();
+        assert_eq!(cm.ttl, Some(17));
+        assert_eq!(cm.if_index, Some(1));
+        assert_eq!(cm.dst, Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(cm.src, None);
+        assert_eq!(cm.tos, None);
+        assert_eq!(
+            space(ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE),
+            56
+        );
+        assert_eq!(space(ControlFlags::TTL), 24);
+        assert_eq!(space(ControlFlags::DST), 32);
+        assert_eq!(space(ControlFlags::SRC), 0);
+    }
+
+    // Go §4.3: Marshal's exact bytes for pktinfo.
+    #[cfg(all(target_pointer_width = "64", target_endian = "little"))]
+    #[test]
+    fn encodes_pktinfo_like_go() {
+        let mut buf = ControlBuffer::new();
+        let cases = [
+            (
+                ControlMessage {
+                    if_index: Some(7),
+                    ..ControlMessage::default()
+                },
+                "1c000000 00000000 00000000 08000000 07000000 00000000 00000000 00000000",
+            ),
+            (
+                ControlMessage {
+                    src: Some(Ipv4Addr::new(10, 1, 2, 3)),
+                    ..ControlMessage::default()
+                },
+                "1c000000 00000000 00000000 08000000 00000000 0a010203 00000000 00000000",
+            ),
+            (
+                ControlMessage {
+                    src: Some(Ipv4Addr::LOCALHOST),
+                    if_index: Some(1),
+                    dst: Some(Ipv4Addr::new(1, 2, 3, 4)),
+                    ..ControlMessage::default()
+                },
+                "1c000000 00000000 00000000 08000000 01000000 7f000001 00000000 00000000",
+            ),
+        ];
+        for (cm, want) in cases {
+            buf.as_mut_bytes().fill(0xaa);
+            let n = encode(&cm, buf.as_mut_bytes()).unwrap();
+            assert_eq!(&buf.as_bytes()[..n], &hex(want)[..], "{cm}");
+        }
+        // Nothing to send: no bytes (Go returns nil for {} and {dst}).
+        let only_dst = ControlMessage {
+            dst: Some(Ipv4Addr::LOCALHOST),
+            ..ControlMessage::default()
+        };
+        assert_eq!(encode(&only_dst, buf.as_mut_bytes()), Ok(0));
+    }
+
+    #[test]
+    fn encodes_ttl_and_tos_as_ints() {
+        let cm = ControlMessage {
+            ttl: Some(5),
+            tos: Some(0xb8),
+            ..ControlMessage::default()
+        };
+        let mut buf = ControlBuffer::new();
+        let n = encode(&cm, buf.as_mut_bytes()).unwrap();
+        let msgs: Vec<_> = Messages::new(&buf.as_bytes()[..n])
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(
+            (msgs[0].kind, msgs[0].data),
+            (libc::IP_TTL, &5i32.to_ne_bytes()[..])
+        );
+        assert_eq!(
+            (msgs[1].kind, msgs[1].data),
+            (libc::IP_TOS, &0xb8i32.to_ne_bytes()[..])
+        );
+        let back = decode(&buf.as_bytes()[..n]).unwrap();
+        assert_eq!((back.ttl, back.tos), (Some(5), Some(0xb8)));
+    }
+
+    #[test]
+    fn short_buffer_is_an_error() {
+        let cm = ControlMessage {
+            ttl: Some(1),
+            if_index: Some(1),
+            ..ControlMessage::default()
+        };
+        let mut small = [0u8; 10];
+        let e = encode(&cm, &mut small).unwrap_err();
+        assert_eq!(e.required, encoded_len(&cm));
+        assert_eq!(e.found, 10);
+    }
+
+    fn header(len: usize, level: i32, kind: i32) -> Vec<u8> {
+        let mut h = vec![0u8; align(HEADER_LEN)];
+        if LEN_SIZE == 8 {
+            h[LEN_OFFSET..LEN_OFFSET + 8].copy_from_slice(&(len as u64).to_ne_bytes());
+        } else {
+            h[LEN_OFFSET..LEN_OFFSET + 4].copy_from_slice(&(len as u32).to_ne_bytes());
+        }
+        h[LEVEL_OFFSET..LEVEL_OFFSET + 4].copy_from_slice(&level.to_ne_bytes());
+        h[TYPE_OFFSET..TYPE_OFFSET + 4].copy_from_slice(&kind.to_ne_bytes());
+        h
+    }
+
+    // Go's TestControlMessageParseWithFuzz inputs, and the level-0 type-0
+    // message that panics Go (§4.3).
+    #[test]
+    fn go_crashers_do_not_panic() {
+        for b in [
+            hex("0c000000 00000000 14000000"),
+            hex("0c000000 00000000 1a000000"),
+            hex("14000000 00000000 00000000 00000000 40000000 00000000"),
+        ] {
+            let _ = decode(&b);
+        }
+        let mut zero = header(cmsg_len(4), 0, 0);
+        zero.extend_from_slice(&[0x40, 0, 0, 0]);
+        assert_eq!(decode(&zero), Ok(ControlMessage::default()));
+    }
+
+    #[test]
+    fn malformed_headers_are_reported_with_offsets() {
+        let short = header(3, libc::IPPROTO_IP, libc::IP_TTL);
+        assert_eq!(
+            decode(&short),
+            Err(DecodeError::HeaderLength {
+                offset: 0,
+                found: 3,
+                minimum: HEADER_LEN
+            })
+        );
+        let mut ok = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        ok.extend_from_slice(&64i32.to_ne_bytes());
+        ok.resize(cmsg_space(4), 0);
+        let mut long = ok.clone();
+        long.extend(header(200, libc::IPPROTO_IP, libc::IP_TTL));
+        assert_eq!(
+            decode(&long),
+            Err(DecodeError::Truncated {
+                offset: cmsg_space(4),
+                declared: 200,
+                available: align(HEADER_LEN)
+            })
+        );
+        let mut bad_pktinfo = header(cmsg_len(8), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        bad_pktinfo.extend_from_slice(&[0; 8]);
+        assert!(matches!(
+            decode(&bad_pktinfo),
+            Err(DecodeError::DataLength {
+                message: "IP_PKTINFO",
+                found: 8,
+                ..
+            })
+        ));
+        let mut big_ttl = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        big_ttl.extend_from_slice(&300i32.to_ne_bytes());
+        let e = decode(&big_ttl).unwrap_err();
+        assert_eq!(
+            e,
+            DecodeError::Value {
+                offset: 0,
+                message: "IP_TTL",
+                found: 300
+            }
+        );
+        assert!(e.to_string().contains("300"));
+        // Trailing bytes shorter than a header, and a final message without
+        // its padding, are accepted.
+        let mut tail = ok.clone();
+        tail.extend_from_slice(&[1, 2, 3]);
+        assert_eq!(decode(&tail).unwrap().ttl, Some(64));
+        let unpadded = &ok[..cmsg_len(4)];
+        assert_eq!(decode(unpadded).unwrap().ttl, Some(64));
+    }
+
+    // TTL and TOS as a single byte (BSD style) and unknown messages skipped.
+    #[test]
+    fn byte_forms_and_unknown_messages() {
+        let mut b = header(cmsg_len(1), libc::IPPROTO_IP, libc::IP_TOS);
+        b.push(0x2e);
+        b.resize(cmsg_space(1), 0);
+        let mut other = header(cmsg_len(8), libc::SOL_SOCKET, libc::SO_TIMESTAMP);
+        other.extend_from_slice(&[9; 8]);
+        b.extend(other);
+        let mut unknown_ip = header(cmsg_len(2), libc::IPPROTO_IP, 99);
+        unknown_ip.extend_from_slice(&[1, 2]);
+        unknown_ip.resize(cmsg_space(2), 0);
+        b.extend(unknown_ip);
+        let cm = decode(&b).unwrap();
+        assert_eq!(cm.tos, Some(0x2e));
+        assert_eq!(cm.flags(), ControlFlags::TOS);
+        assert_eq!(Messages::new(&b).count(), 3);
+    }
+
+    fn any_message() -> impl Strategy<Value = ControlMessage> {
+        (
+            proptest::option::of(1u8..),
+            any::<Option<u32>>(),
+            proptest::option::of(1u32..=i32::MAX as u32),
+            any::<Option<u8>>(),
+        )
+            .prop_map(|(ttl, src, if_index, tos)| ControlMessage {
+                ttl,
+                src: src.map(Ipv4Addr::from),
+                dst: None,
+                if_index,
+                tos,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn decode_never_panics(b in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&b);
+            let n = Messages::new(&b).count();
+            prop_assert!(n <= b.len() / HEADER_LEN + 1);
+        }
+
+        // Well-formed messages with arbitrary payload bytes.
+        #[test]
+        fn decode_never_panics_on_framed_messages(
+            parts in proptest::collection::vec((0i32..4, 0i32..30, proptest::collection::vec(any::<u8>(), 0..20)), 0..6)
+        ) {
+            let mut b = Vec::new();
+            for (level, kind, data) in parts {
+                let mut m = header(cmsg_len(data.len()), level, kind);
+                m.extend_from_slice(&data);
+                m.resize(cmsg_space(data.len()), 0);
+                b.extend(m);
+            }
+            let _ = decode(&b);
+            for m in Messages::new(&b) {
+                prop_assert!(m.is_ok());
+            }
+        }
+
+        // What we send decodes back to the same TTL and TOS, and the pktinfo
+        // carries the index (the source travels in ipi_spec_dst, which the
+        // receive side does not report).
+        #[test]
+        fn encode_then_decode(cm in any_message()) {
+            let mut buf = ControlBuffer::new();
+            let n = encode(&cm, buf.as_mut_bytes()).unwrap();
+            prop_assert_eq!(n, encoded_len(&cm));
+            prop_assert!(n <= MAX_SPACE);
+            let back = decode(&buf.as_bytes()[..n]).unwrap();
+            prop_assert_eq!(back.ttl, cm.ttl);
+            prop_assert_eq!(back.tos, cm.tos);
+            prop_assert_eq!(back.if_index, cm.if_index);
+            for m in Messages::new(&buf.as_bytes()[..n]) {
+                let m = m.unwrap();
+                if m.kind == libc::IP_PKTINFO {
+                    prop_assert_eq!(&m.data[4..8], &cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
+                }
+            }
+        }
+    }
+}

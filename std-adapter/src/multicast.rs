@@ -1,0 +1,362 @@
+//! The multicast surface of [`PacketConn`]: sending options (TTL, interface,
+//! loopback) and group membership, any-source and source-specific.
+//!
+//! Membership uses the protocol-independent calls of [RFC 3678 §5.1]
+//! (`MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`, `MCAST_JOIN_SOURCE_GROUP`,
+//! `MCAST_LEAVE_SOURCE_GROUP`, `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`)
+//! with an interface **index**; index 0 lets the kernel pick the interface
+//! from the routing table. The kernel then speaks IGMP for the socket
+//! ([RFC 3376], [RFC 9776]).
+//!
+//! Groups and sources are taken as [`IpAddr`] so that a caller holding a
+//! generic address gets a clear error: an IPv6 address, a group that is not
+//! multicast, or a source that is multicast or unspecified is an
+//! [`InvalidInput`](io::ErrorKind::InvalidInput) error, before any system
+//! call.
+//!
+//! [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
+//! [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
+//! [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::Ordering;
+
+use libc::c_int;
+use socket2::SockRef;
+
+use crate::packet_conn::{DatagramState, INDEX_SET, PacketConn};
+use crate::sys;
+
+/// The interface outgoing multicast datagrams leave by (`IP_MULTICAST_IF`).
+///
+/// `Index(0)` and `Address(0.0.0.0)` both mean "let the routing table
+/// choose", the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MulticastInterface {
+    /// The interface with this index (`if_nametoindex(3)`).
+    Index(u32),
+    /// The interface that has this local address; the address is also the
+    /// source of the datagrams.
+    Address(Ipv4Addr),
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, msg)
+}
+
+/// Checks that `group` is an IPv4 multicast address.
+pub(crate) fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
+    match group {
+        IpAddr::V4(g) if g.is_multicast() => Ok(g),
+        IpAddr::V4(g) => Err(invalid(format!(
+            "{g} is not a multicast group address (224.0.0.0/4)"
+        ))),
+        IpAddr::V6(g) => Err(invalid(format!(
+            "{g} is an IPv6 address; this socket speaks IPv4 multicast"
+        ))),
+    }
+}
+
+/// Checks that `source` is an IPv4 address that can send.
+pub(crate) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
+    match source {
+        IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
+        IpAddr::V4(s) => Err(invalid(format!(
+            "{s} cannot be a multicast source: sources are unicast addresses"
+        ))),
+        IpAddr::V6(s) => Err(invalid(format!(
+            "{s} is an IPv6 address; this socket speaks IPv4 multicast"
+        ))),
+    }
+}
+
+/// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`.
+pub(crate) fn group_op(
+    fd: BorrowedFd<'_>,
+    name: c_int,
+    if_index: u32,
+    group: IpAddr,
+) -> io::Result<()> {
+    let group = multicast_group(group)?;
+    sys::setsockopt(
+        fd,
+        libc::IPPROTO_IP,
+        name,
+        &sys::GroupReq::new(if_index, group),
+    )
+}
+
+/// One of the `MCAST_*_SOURCE*` calls.
+pub(crate) fn source_op(
+    fd: BorrowedFd<'_>,
+    name: c_int,
+    if_index: u32,
+    group: IpAddr,
+    source: IpAddr,
+) -> io::Result<()> {
+    let group = multicast_group(group)?;
+    let source = unicast_source(source)?;
+    sys::setsockopt(
+        fd,
+        libc::IPPROTO_IP,
+        name,
+        &sys::GroupSourceReq::new(if_index, group, source),
+    )
+}
+
+/// `IP_MULTICAST_IF` set with an `ip_mreqn`, recording an index in `state`.
+pub(crate) fn set_interface(
+    fd: BorrowedFd<'_>,
+    state: &DatagramState,
+    interface: MulticastInterface,
+) -> io::Result<()> {
+    let (index, address) = match interface {
+        MulticastInterface::Index(i) => (i, Ipv4Addr::UNSPECIFIED),
+        MulticastInterface::Address(a) => (0, a),
+    };
+    let index_int = c_int::try_from(index)
+        .map_err(|_| invalid(format!("{index} is not a valid interface index")))?;
+    let mreqn = libc::ip_mreqn {
+        imr_multiaddr: sys::in_addr(Ipv4Addr::UNSPECIFIED),
+        imr_address: sys::in_addr(address),
+        imr_ifindex: index_int,
+    };
+    sys::setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &mreqn)?;
+    let record = match interface {
+        MulticastInterface::Index(i) => INDEX_SET | u64::from(i),
+        MulticastInterface::Address(_) => 0,
+    };
+    state.multicast_if.store(record, Ordering::Relaxed);
+    Ok(())
+}
+
+/// `IP_MULTICAST_IF` read: the kernel's address, or the recorded index.
+pub(crate) fn interface(
+    fd: BorrowedFd<'_>,
+    state: &DatagramState,
+) -> io::Result<MulticastInterface> {
+    // Linux reports only the address (`struct in_addr`), never the index
+    // (Go's getter reads it as an `ip_mreqn` and always finds nothing,
+    // golang/go#41854).
+    let (addr, _) = sys::getsockopt::<libc::in_addr>(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF)?;
+    let addr = sys::from_in_addr(addr);
+    let record = state.multicast_if.load(Ordering::Relaxed);
+    Ok(if addr.is_unspecified() && record & INDEX_SET != 0 {
+        MulticastInterface::Index(record as u32)
+    } else {
+        MulticastInterface::Address(addr)
+    })
+}
+
+impl<S: AsFd> PacketConn<S> {
+    /// The time-to-live of outgoing multicast datagrams
+    /// (`IP_MULTICAST_TTL`; the default is 1, this link only).
+    pub fn multicast_ttl(&self) -> io::Result<u8> {
+        let v = SockRef::from(self).multicast_ttl_v4()?;
+        u8::try_from(v).map_err(|_| {
+            io::Error::new(io::ErrorKind::InvalidData, "IP_MULTICAST_TTL out of range")
+        })
+    }
+
+    /// Sets the time-to-live of outgoing multicast datagrams
+    /// (`IP_MULTICAST_TTL`).
+    pub fn set_multicast_ttl(&self, ttl: u8) -> io::Result<()> {
+        SockRef::from(self).set_multicast_ttl_v4(u32::from(ttl))
+    }
+
+    /// Whether multicast datagrams this host sends are looped back to its
+    /// own sockets that joined the group (`IP_MULTICAST_LOOP`; default on).
+    pub fn multicast_loopback(&self) -> io::Result<bool> {
+        SockRef::from(self).multicast_loop_v4()
+    }
+
+    /// Sets whether multicast datagrams sent through this socket are looped
+    /// back to local members of the group (`IP_MULTICAST_LOOP`).
+    pub fn set_multicast_loopback(&self, on: bool) -> io::Result<()> {
+        SockRef::from(self).set_multicast_loop_v4(on)
+    }
+
+    /// The interface outgoing multicast datagrams use (`IP_MULTICAST_IF`),
+    /// as last set.
+    ///
+    /// Linux reports only an address for this option; when the interface
+    /// was set by index through this wrapper, the index is returned as it
+    /// was set. `Address(0.0.0.0)` means the routing table chooses.
+    pub fn multicast_interface(&self) -> io::Result<MulticastInterface> {
+        interface(self.as_fd(), &self.state)
+    }
+
+    /// Sets the interface outgoing multicast datagrams use
+    /// (`IP_MULTICAST_IF` with a `struct ip_mreqn`), by index or by local
+    /// address.
+    ///
+    /// # Errors
+    ///
+    /// `EADDRNOTAVAIL` for an address that is not local or an index that
+    /// names no interface; [`InvalidInput`](io::ErrorKind::InvalidInput)
+    /// for an index above `i32::MAX`.
+    pub fn set_multicast_interface(&self, interface: MulticastInterface) -> io::Result<()> {
+        set_interface(self.as_fd(), &self.state, interface)
+    }
+
+    /// Joins `group` on the interface with index `if_index` (0: the kernel
+    /// chooses), receiving from every source (`MCAST_JOIN_GROUP`).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
+    /// non-multicast `group`; `EADDRINUSE` if already joined there.
+    pub fn join_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
+        group_op(self.as_fd(), libc::MCAST_JOIN_GROUP, if_index, group.into())
+    }
+
+    /// Leaves `group` on the interface with index `if_index`, whether it was
+    /// joined any-source or source-specific (`MCAST_LEAVE_GROUP`).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
+    /// non-multicast `group`; `EADDRNOTAVAIL` if not joined.
+    pub fn leave_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
+        group_op(
+            self.as_fd(),
+            libc::MCAST_LEAVE_GROUP,
+            if_index,
+            group.into(),
+        )
+    }
+
+    /// Joins `group` for datagrams from `source` only (source-specific
+    /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`). Calling it again
+    /// with another source adds that source.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
+    /// non-multicast `group`, or an IPv6, multicast, broadcast or unspecified
+    /// `source`.
+    ///
+    /// [RFC 4607]: https://www.rfc-editor.org/rfc/rfc4607
+    pub fn join_source_specific_group(
+        &self,
+        if_index: u32,
+        group: impl Into<IpAddr>,
+        source: impl Into<IpAddr>,
+    ) -> io::Result<()> {
+        source_op(
+            self.as_fd(),
+            libc::MCAST_JOIN_SOURCE_GROUP,
+            if_index,
+            group.into(),
+            source.into(),
+        )
+    }
+
+    /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`);
+    /// leaving the last source leaves the group.
+    ///
+    /// # Errors
+    ///
+    /// As for [`join_source_specific_group`](Self::join_source_specific_group);
+    /// `EADDRNOTAVAIL` if that source was not joined.
+    pub fn leave_source_specific_group(
+        &self,
+        if_index: u32,
+        group: impl Into<IpAddr>,
+        source: impl Into<IpAddr>,
+    ) -> io::Result<()> {
+        source_op(
+            self.as_fd(),
+            libc::MCAST_LEAVE_SOURCE_GROUP,
+            if_index,
+            group.into(),
+            source.into(),
+        )
+    }
+
+    /// Blocks `source` of a group joined any-source with
+    /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`): the group's
+    /// datagrams from that source stop arriving.
+    ///
+    /// # Errors
+    ///
+    /// As for [`join_source_specific_group`](Self::join_source_specific_group);
+    /// `EINVAL` if the group was joined source-specific.
+    pub fn exclude_source_specific_group(
+        &self,
+        if_index: u32,
+        group: impl Into<IpAddr>,
+        source: impl Into<IpAddr>,
+    ) -> io::Result<()> {
+        source_op(
+            self.as_fd(),
+            libc::MCAST_BLOCK_SOURCE,
+            if_index,
+            group.into(),
+            source.into(),
+        )
+    }
+
+    /// Unblocks a `source` blocked with
+    /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
+    /// (`MCAST_UNBLOCK_SOURCE`).
+    ///
+    /// # Errors
+    ///
+    /// As for [`join_source_specific_group`](Self::join_source_specific_group);
+    /// `EADDRNOTAVAIL` if the source was not blocked.
+    pub fn include_source_specific_group(
+        &self,
+        if_index: u32,
+        group: impl Into<IpAddr>,
+        source: impl Into<IpAddr>,
+    ) -> io::Result<()> {
+        source_op(
+            self.as_fd(),
+            libc::MCAST_UNBLOCK_SOURCE,
+            if_index,
+            group.into(),
+            source.into(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv6Addr, UdpSocket};
+
+    #[test]
+    fn bad_addresses_are_invalid_input_before_any_call() {
+        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+        let v6 = IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
+        let unicast = Ipv4Addr::new(192, 0, 2, 1);
+        let group = Ipv4Addr::new(232, 1, 1, 1);
+        let cases = [
+            conn.join_group(0, v6),
+            conn.join_group(0, unicast),
+            conn.leave_group(0, v6),
+            conn.join_source_specific_group(0, group, v6),
+            conn.join_source_specific_group(0, group, Ipv4Addr::new(224, 0, 0, 1)),
+            conn.join_source_specific_group(0, group, Ipv4Addr::UNSPECIFIED),
+            conn.join_source_specific_group(0, unicast, unicast),
+            conn.leave_source_specific_group(0, v6, unicast),
+            conn.exclude_source_specific_group(0, group, Ipv4Addr::BROADCAST),
+            conn.include_source_specific_group(0, v6, unicast),
+        ];
+        for (i, r) in cases.into_iter().enumerate() {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "case {i}: {e}");
+            assert!(
+                e.raw_os_error().is_none(),
+                "case {i} reached the kernel: {e}"
+            );
+        }
+        let e = conn
+            .set_multicast_interface(MulticastInterface::Index(u32::MAX))
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+}

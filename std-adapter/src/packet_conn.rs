@@ -1,0 +1,519 @@
+//! [`PacketConn`]: an IPv4 datagram socket (UDP, ICMP "ping" datagram, or
+//! raw without `IP_HDRINCL`) with per-datagram control messages, and its
+//! unicast options.
+//!
+//! The multicast surface is in [`multicast`](crate::multicast), the BPF
+//! surface in [`bpf`](crate::bpf); both are methods of [`PacketConn`] too.
+
+use std::fmt;
+use std::io::{self, IoSlice, IoSliceMut};
+use std::net::SocketAddrV4;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::header::HeaderView;
+use ipv4_core::icmp::IcmpFilter;
+use libc::c_int;
+
+use crate::cmsg::{self, ControlBuffer};
+use crate::{conn, sys};
+
+/// `ICMP_FILTER` from `<linux/icmp.h>` (not in the libc crate).
+const ICMP_FILTER: c_int = 1;
+
+/// The smallest IPv4 header ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+const MIN_HEADER_LEN: usize = 20;
+
+/// State a datagram wrapper keeps next to its socket: the enabled control
+/// flags and the multicast interface last set by index (which Linux cannot
+/// report back). Shared by every datagram wrapper of the crate.
+pub(crate) struct DatagramState {
+    flags: AtomicU8,
+    /// Serialises `set_control_message`, so that the kernel options and
+    /// `flags` change together.
+    flags_lock: Mutex<()>,
+    /// `INDEX_SET | index` when the multicast interface was last set by
+    /// index, 0 otherwise.
+    pub(crate) multicast_if: AtomicU64,
+}
+
+/// Marks a recorded multicast interface index in `DatagramState::multicast_if`.
+pub(crate) const INDEX_SET: u64 = 1 << 32;
+
+const PKTINFO_FLAGS: ControlFlags = ControlFlags::DST.union(ControlFlags::INTERFACE);
+
+impl DatagramState {
+    /// Starts from what the kernel has enabled on `fd` already (a socket
+    /// configured before it was wrapped keeps its control messages).
+    pub(crate) fn read_from(fd: BorrowedFd<'_>) -> DatagramState {
+        let on = |name| sys::get_int(fd, libc::IPPROTO_IP, name).is_ok_and(|v| v != 0);
+        let mut flags = ControlFlags::empty();
+        flags.set(ControlFlags::TTL, on(libc::IP_RECVTTL));
+        flags.set(PKTINFO_FLAGS, on(libc::IP_PKTINFO));
+        flags.set(ControlFlags::TOS, on(libc::IP_RECVTOS));
+        DatagramState {
+            flags: AtomicU8::new(flags.bits()),
+            flags_lock: Mutex::new(()),
+            multicast_if: AtomicU64::new(0),
+        }
+    }
+
+    /// The enabled control flags.
+    #[inline]
+    pub(crate) fn flags(&self) -> ControlFlags {
+        ControlFlags::from_bits_retain(self.flags.load(Ordering::Relaxed))
+    }
+
+    /// Turns `flags` on or off, driving `IP_RECVTTL`, `IP_PKTINFO` and
+    /// `IP_RECVTOS` as needed.
+    pub(crate) fn set_control_message(
+        &self,
+        fd: BorrowedFd<'_>,
+        flags: ControlFlags,
+        on: bool,
+    ) -> io::Result<()> {
+        let _guard = self
+            .flags_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.flags();
+        let wanted = if on { current | flags } else { current - flags };
+        let steps = [
+            (ControlFlags::TTL, libc::IP_RECVTTL),
+            (PKTINFO_FLAGS, libc::IP_PKTINFO),
+            (ControlFlags::TOS, libc::IP_RECVTOS),
+        ];
+        let mut result = Ok(());
+        for (group, option) in steps {
+            let was = current.intersects(group);
+            let will = wanted.intersects(group);
+            if was != will
+                && let Err(e) = sys::set_int(fd, libc::IPPROTO_IP, option, c_int::from(will))
+            {
+                result = Err(e);
+                break;
+            }
+            current = (current - group) | (wanted & group);
+        }
+        if result.is_ok() {
+            current.set(ControlFlags::SRC, wanted.contains(ControlFlags::SRC));
+        }
+        self.flags.store(current.bits(), Ordering::Relaxed);
+        result
+    }
+}
+
+impl fmt::Debug for DatagramState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatagramState")
+            .field("flags", &self.flags())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A datagram received with its IPv4 header, from
+/// [`PacketConn::recv_with_header`]. Everything borrows the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceivedPacket<'a> {
+    view: HeaderView<&'a [u8]>,
+    /// The control messages enabled on the socket.
+    pub control: ControlMessage,
+    /// The sender (port 0 on raw sockets).
+    pub source: SocketAddrV4,
+}
+
+impl<'a> ReceivedPacket<'a> {
+    /// The header as the core's view, over the whole packet: its version,
+    /// IHL and lengths were checked ([`HeaderView::new_lax`]: a total length
+    /// beyond the buffer means `buf` was too short for the datagram).
+    pub fn header(&self) -> HeaderView<&'a [u8]> {
+        self.view
+    }
+
+    /// The header bytes, options included (`IHL × 4` bytes).
+    pub fn header_bytes(&self) -> &'a [u8] {
+        let packet = self.packet();
+        packet.get(..self.view.header_len()).unwrap_or(packet)
+    }
+
+    /// What follows the header, as far as the buffer held it.
+    pub fn payload(&self) -> &'a [u8] {
+        self.packet()
+            .get(self.view.header_len()..)
+            .unwrap_or_default()
+    }
+
+    /// The whole packet as received.
+    pub fn packet(&self) -> &'a [u8] {
+        self.view.into_inner()
+    }
+}
+
+/// An IPv4 datagram socket with control messages: Go's `ipv4.PacketConn`.
+///
+/// It wraps any socket that gives out its file descriptor (`S: AsFd`):
+/// [`std::net::UdpSocket`], [`socket2::Socket`] (UDP, `SOCK_DGRAM` ICMP, or
+/// `SOCK_RAW` without `IP_HDRINCL`), or a reference to one. The socket stays
+/// the caller's: [`get_ref`](Self::get_ref) reaches it (for timeouts,
+/// non-blocking mode, `connect`, …) and [`into_inner`](Self::into_inner)
+/// hands it back.
+///
+/// All methods take `&self`; a `PacketConn` can be shared between threads
+/// (for instance in an `Arc`) and read, written and reconfigured from all of
+/// them at once. Receiving and sending allocate nothing: the control buffer
+/// is a fixed-size array on the stack.
+///
+/// On a raw socket (`SOCK_RAW`), Linux delivers the IPv4 header with every
+/// datagram; [`recv_from`](Self::recv_from) strips it exactly, options
+/// included, and [`recv_with_header`](Self::recv_with_header) returns it.
+///
+/// ```no_run
+/// use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+/// use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+///
+/// let conn = PacketConn::new(UdpSocket::bind("0.0.0.0:5353")?);
+/// conn.set_control_message(ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE, true)?;
+/// let mut buf = [0; 1500];
+/// let (n, cm, from) = conn.recv_from(&mut buf)?;
+/// println!("{n} bytes from {from}: {cm}");
+/// // Answer from the address the query was sent to, on the same interface.
+/// let reply = ControlMessage { src: cm.dst, if_index: cm.if_index, ..ControlMessage::default() };
+/// conn.send_to(&buf[..n], Some(&reply), from)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct PacketConn<S> {
+    socket: S,
+    raw: bool,
+    pub(crate) state: DatagramState,
+}
+
+impl<S: AsFd> PacketConn<S> {
+    /// Wraps `socket`.
+    ///
+    /// It asks the kernel (`getsockopt`) whether the socket is raw
+    /// (`SO_TYPE`), and which control messages are on already (`IP_RECVTTL`,
+    /// `IP_PKTINFO`, `IP_RECVTOS`), so that a configured socket keeps its
+    /// settings.
+    pub fn new(socket: S) -> PacketConn<S> {
+        let fd = socket.as_fd();
+        let raw =
+            sys::get_int(fd, libc::SOL_SOCKET, libc::SO_TYPE).is_ok_and(|t| t == libc::SOCK_RAW);
+        let state = DatagramState::read_from(fd);
+        PacketConn { socket, raw, state }
+    }
+
+    /// The wrapped socket.
+    pub fn get_ref(&self) -> &S {
+        &self.socket
+    }
+
+    /// Gives back the socket. Its kernel options stay as they are.
+    pub fn into_inner(self) -> S {
+        self.socket
+    }
+
+    /// The type-of-service byte sent with each datagram (`IP_TOS`).
+    pub fn tos(&self) -> io::Result<u8> {
+        conn::tos(self.socket.as_fd())
+    }
+
+    /// Sets the type-of-service byte sent with each datagram (`IP_TOS`):
+    /// DSCP in the upper six bits, ECN in the lower two.
+    pub fn set_tos(&self, tos: u8) -> io::Result<()> {
+        conn::set_tos(self.socket.as_fd(), tos)
+    }
+
+    /// The time-to-live of outgoing unicast datagrams (`IP_TTL`).
+    pub fn ttl(&self) -> io::Result<u8> {
+        conn::ttl(self.socket.as_fd())
+    }
+
+    /// Sets the time-to-live of outgoing unicast datagrams (`IP_TTL`).
+    /// Linux rejects 0 with an [`InvalidInput`](io::ErrorKind::InvalidInput)
+    /// error.
+    pub fn set_ttl(&self, ttl: u8) -> io::Result<()> {
+        conn::set_ttl(self.socket.as_fd(), ttl)
+    }
+
+    /// The control messages currently enabled.
+    pub fn control_flags(&self) -> ControlFlags {
+        self.state.flags()
+    }
+
+    /// Turns the control messages in `flags` on (`on = true`) or off, leaving
+    /// the others as they are.
+    ///
+    /// * [`ControlFlags::TTL`] drives `IP_RECVTTL`.
+    /// * [`ControlFlags::DST`] and [`ControlFlags::INTERFACE`] share
+    ///   `IP_PKTINFO`: it stays on while either flag is on (unlike Go, turning
+    ///   one off does not silently turn the other off).
+    /// * [`ControlFlags::TOS`] drives `IP_RECVTOS`.
+    /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
+    ///   datagram's address.
+    ///
+    /// A received [`ControlMessage`] holds exactly the enabled fields.
+    ///
+    /// # Errors
+    ///
+    /// The `setsockopt` error; the flags switched before it stay switched.
+    pub fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()> {
+        self.state
+            .set_control_message(self.socket.as_fd(), flags, on)
+    }
+
+    /// Receives one datagram's payload into `buf` (`recvmsg(2)`): returns
+    /// its length, its control messages and its sender.
+    ///
+    /// The control message holds the fields enabled with
+    /// [`set_control_message`](Self::set_control_message) (and is empty when
+    /// none is). A datagram longer than `buf` is truncated, as with
+    /// [`UdpSocket::recv_from`](std::net::UdpSocket::recv_from).
+    ///
+    /// On a raw socket the IPv4 header, options included, is removed: the
+    /// length is that of what follows the header, exactly.
+    ///
+    /// # Errors
+    ///
+    /// The `recvmsg` error (`WouldBlock` on a non-blocking socket or a
+    /// timeout); [`InvalidData`](io::ErrorKind::InvalidData) if the kernel
+    /// reported a malformed control message, a non-IPv4 sender, or (raw
+    /// sockets) a malformed header.
+    pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
+        if self.raw {
+            let p = self.recv_raw(buf)?;
+            return Ok((p.len - p.header_len, p.control, p.source));
+        }
+        let flags = self.state.flags();
+        let mut control = ControlBuffer::new();
+        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
+        let r = sys::recvmsg(self.socket.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
+        let (cm, source) = finish(flags, &control[..r.control_len], r.source)?;
+        Ok((r.len, cm, source))
+    }
+
+    /// Receives one datagram with its IPv4 header, on a raw socket.
+    ///
+    /// The whole packet lands in `buf`; the returned
+    /// [`HeaderView`](ipv4_core::header::HeaderView) and payload borrow it.
+    /// Nothing is copied.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if the socket is not
+    /// raw (only raw sockets receive headers), the `recvmsg` error, and
+    /// [`InvalidData`](io::ErrorKind::InvalidData) as for
+    /// [`recv_from`](Self::recv_from), including a header that does not fit
+    /// in `buf`.
+    pub fn recv_with_header<'b>(&self, buf: &'b mut [u8]) -> io::Result<ReceivedPacket<'b>> {
+        if !self.raw {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "only raw sockets receive the IPv4 header",
+            ));
+        }
+        let (len, control, source) = self.recv_raw_whole(buf)?;
+        let view = HeaderView::new_lax(&buf[..len]).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the raw socket delivered a malformed IPv4 header: {e}"),
+            )
+        })?;
+        Ok(ReceivedPacket {
+            view,
+            control,
+            source,
+        })
+    }
+
+    /// Receives a whole packet on a raw socket into `buf`.
+    pub(crate) fn recv_raw_whole(
+        &self,
+        buf: &mut [u8],
+    ) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
+        let flags = self.state.flags();
+        let mut control = ControlBuffer::new();
+        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
+        let r = sys::recvmsg(self.socket.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
+        let (cm, source) = finish(flags, &control[..r.control_len], r.source)?;
+        Ok((r.len, cm, source))
+    }
+
+    /// Receives on a raw socket and removes the header: the first 20 header
+    /// bytes go to a scratch array, the options (if any) land at the start
+    /// of `buf` and are moved out, leaving the payload at its start.
+    fn recv_raw(&self, buf: &mut [u8]) -> io::Result<RawReceived> {
+        let flags = self.state.flags();
+        let mut control = ControlBuffer::new();
+        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
+        let mut scratch = [0u8; MIN_HEADER_LEN];
+        let r = sys::recvmsg(
+            self.socket.as_fd(),
+            &mut [IoSliceMut::new(&mut scratch), IoSliceMut::new(buf)],
+            control,
+            0,
+        )?;
+        let first = scratch[0];
+        let header_len = usize::from(first & 0x0f) * 4;
+        if r.len < MIN_HEADER_LEN || first >> 4 != 4 || header_len < MIN_HEADER_LEN {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
+                    r.len
+                ),
+            ));
+        }
+        if header_len > r.len {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the buffer held {} bytes of a {header_len}-byte IPv4 header; the datagram is lost",
+                    r.len
+                ),
+            ));
+        }
+        if header_len > MIN_HEADER_LEN {
+            // The options sit at the start of `buf`; the payload follows.
+            let options = header_len - MIN_HEADER_LEN;
+            buf.copy_within(options..r.len - MIN_HEADER_LEN, 0);
+        }
+        let (control, source) = finish(flags, &control[..r.control_len], r.source)?;
+        Ok(RawReceived {
+            header_len,
+            len: r.len,
+            control,
+            source,
+        })
+    }
+
+    /// Sends `buf` as one datagram to `dst` (`sendmsg(2)`), with the
+    /// per-datagram requests of `cm` if given: source address and outgoing
+    /// interface (`IP_PKTINFO`), TTL (`IP_TTL`) and TOS (`IP_TOS`); see
+    /// [`cmsg::encode`]. Returns the bytes sent.
+    ///
+    /// On a raw socket the port of `dst` is ignored.
+    ///
+    /// # Errors
+    ///
+    /// The `sendmsg` error, e.g. `EINVAL` ([`InvalidInput`](io::ErrorKind::InvalidInput))
+    /// for a TTL of 0, or `EADDRNOTAVAIL` for a source address that is not
+    /// local.
+    pub fn send_to(
+        &self,
+        buf: &[u8],
+        cm: Option<&ControlMessage>,
+        dst: SocketAddrV4,
+    ) -> io::Result<usize> {
+        let mut control = ControlBuffer::new();
+        let len = match cm {
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            None => 0,
+        };
+        sys::sendmsg(
+            self.socket.as_fd(),
+            &[IoSlice::new(buf)],
+            Some(dst),
+            &control.as_bytes()[..len],
+            0,
+        )
+    }
+
+    /// The ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at level
+    /// `SOL_RAW`, [`raw(7)`]).
+    ///
+    /// # Errors
+    ///
+    /// `EOPNOTSUPP` on a socket that is not raw ICMP.
+    ///
+    /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+    pub fn icmp_filter(&self) -> io::Result<IcmpFilter> {
+        icmp_filter(self.socket.as_fd())
+    }
+
+    /// Sets the ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at
+    /// level `SOL_RAW`, [`raw(7)`]): the kernel drops received ICMP messages
+    /// whose type the filter blocks before they reach this socket.
+    ///
+    /// # Errors
+    ///
+    /// `EOPNOTSUPP` on a raw socket of another protocol, `ENOPROTOOPT` on
+    /// a socket that is not raw.
+    ///
+    /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+    pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
+        set_icmp_filter(self.socket.as_fd(), filter)
+    }
+}
+
+/// `ICMP_FILTER`, read.
+pub(crate) fn icmp_filter(fd: BorrowedFd<'_>) -> io::Result<IcmpFilter> {
+    let (bits, len) = sys::getsockopt::<u32>(fd, libc::SOL_RAW, ICMP_FILTER)?;
+    if len != 4 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
+        ));
+    }
+    Ok(IcmpFilter::from_bits(bits))
+}
+
+/// `ICMP_FILTER`, set.
+pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Result<()> {
+    sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
+}
+
+/// What `recv_raw` found.
+struct RawReceived {
+    header_len: usize,
+    len: usize,
+    control: ControlMessage,
+    source: SocketAddrV4,
+}
+
+/// Decodes the control buffer and fills `src`, keeping only enabled fields.
+#[inline]
+pub(crate) fn finish(
+    flags: ControlFlags,
+    control: &[u8],
+    source: Option<SocketAddrV4>,
+) -> io::Result<(ControlMessage, SocketAddrV4)> {
+    let source = source.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the datagram has no IPv4 source address (not an IPv4 socket?)",
+        )
+    })?;
+    let mut cm = if control.is_empty() {
+        ControlMessage::default()
+    } else {
+        cmsg::decode(control)?
+    };
+    cm.src = Some(*source.ip());
+    Ok((cm.masked(flags), source))
+}
+
+impl<S: AsFd> From<S> for PacketConn<S> {
+    fn from(socket: S) -> PacketConn<S> {
+        PacketConn::new(socket)
+    }
+}
+
+impl<S: AsFd> AsFd for PacketConn<S> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.socket.as_fd()
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for PacketConn<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PacketConn")
+            .field("socket", &self.socket)
+            .field("raw", &self.raw)
+            .field("control_flags", &self.state.flags())
+            .finish()
+    }
+}
