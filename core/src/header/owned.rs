@@ -11,8 +11,11 @@ use super::{
 };
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
-/// Whether [`Header::marshal_with`] computes the checksum or writes the
-/// one the header holds.
+/// Whether [`Header::marshal_with`] computes the header checksum
+/// ([RFC 791 §3.1], [RFC 1071]) or writes the one the header holds.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ChecksumMode {
     /// Compute the checksum over the header as written (the default).
