@@ -171,8 +171,19 @@ fn visit_codes(code: u8) {
 /// Classification and every view on arbitrary bytes; the checksum check
 /// only decides between an error and the same message.
 pub fn igmp(data: &[u8]) {
-    let verified = Message::parse(data);
+    let verified = Message::parse_with(data, ChecksumCheck::Verify);
     let skipped = Message::parse_with(data, ChecksumCheck::Skip);
+    // `parse` verifies, except in fuzzing builds (`--cfg fuzzing`).
+    let parsed = Message::parse(data);
+    assert!(parsed == verified || parsed == skipped);
+    // The parser's own checksum test agrees with the checksum module's.
+    if data.len() >= 4 {
+        assert_eq!(
+            matches!(verified, Err(IgmpError::Checksum { .. })),
+            !checksum::verify(data),
+            "IGMP checksum verification disagrees with checksum::verify"
+        );
+    }
     match (&verified, &skipped) {
         (Ok(v), Ok(s)) => assert_eq!(v, s),
         (Ok(_), Err(e)) => panic!("verified parse accepted what the unverified refused: {e}"),
@@ -233,7 +244,7 @@ pub fn roundtrip_igmp(data: &[u8]) {
             let n = repr.emit(&mut buf).expect("8 bytes suffice");
             assert_eq!(n, V1V2Repr::LEN);
             assert!(checksum::verify(&buf[..n]));
-            let second = Message::parse(&buf[..n]).expect("emitted message parses");
+            let second = parse_verified(&buf[..n]).expect("emitted message parses");
             assert_eq!(discriminant(&second), discriminant(&first));
             let (Message::QueryV1(w)
             | Message::QueryV2(w)
@@ -254,7 +265,7 @@ pub fn roundtrip_igmp(data: &[u8]) {
             assert!(repr.emit(&mut buf[..data.len() - 1]).is_err());
             let n = repr.emit(&mut buf).expect("sized by buffer_len");
             same_but_checksum(&buf[..n], data, right);
-            let Message::QueryV3(again) = Message::parse(&buf[..n]).expect("emitted query parses")
+            let Message::QueryV3(again) = parse_verified(&buf[..n]).expect("emitted query parses")
             else {
                 panic!("an emitted IGMPv3 query parses as something else");
             };
@@ -267,7 +278,7 @@ pub fn roundtrip_igmp(data: &[u8]) {
             let n = repr.emit(&mut buf).expect("sized by buffer_len");
             same_but_checksum(&buf[..n], data, right);
             let Message::ReportV3(again) =
-                Message::parse(&buf[..n]).expect("emitted report parses")
+                parse_verified(&buf[..n]).expect("emitted report parses")
             else {
                 panic!("an emitted IGMPv3 report parses as something else");
             };
@@ -485,7 +496,7 @@ pub fn igmp_split(data: &[u8]) {
 /// continue the input where the previous message stopped.
 fn check_report(message: &[u8], records: &[GroupRecord<'_>], at: &mut Cursor) {
     assert!(checksum::verify(message));
-    let Ok(Message::ReportV3(report)) = Message::parse(message) else {
+    let Ok(Message::ReportV3(report)) = parse_verified(message) else {
         panic!("the splitter wrote something that is not a report");
     };
     assert!(report.number_of_records() > 0, "an empty report");
@@ -565,7 +576,7 @@ fn build_then_parse(data: &[u8]) {
             };
             let mut buf = [0u8; V1V2Repr::LEN];
             assert_eq!(repr.emit(&mut buf), Ok(V1V2Repr::LEN));
-            let view = match Message::parse(&buf).expect("an 8-byte message parses") {
+            let view = match parse_verified(&buf).expect("an 8-byte message parses") {
                 Message::QueryV1(v) | Message::QueryV2(v) => {
                     assert_eq!(message_type, 0x11);
                     v
@@ -601,7 +612,7 @@ fn build_then_parse(data: &[u8]) {
             };
             let mut buf = vec![0u8; repr.buffer_len()];
             assert_eq!(repr.emit(&mut buf), Ok(buf.len()));
-            let Message::QueryV3(view) = Message::parse(&buf).expect("an emitted query parses")
+            let Message::QueryV3(view) = parse_verified(&buf).expect("an emitted query parses")
             else {
                 panic!("an emitted IGMPv3 query parses as something else");
             };
@@ -646,7 +657,7 @@ fn build_then_parse(data: &[u8]) {
                 }
                 Err(e) => panic!("a report that fits was refused: {e}"),
             }
-            let Message::ReportV3(view) = Message::parse(&buf).expect("an emitted report parses")
+            let Message::ReportV3(view) = parse_verified(&buf).expect("an emitted report parses")
             else {
                 panic!("an emitted IGMPv3 report parses as something else");
             };
@@ -657,4 +668,10 @@ fn build_then_parse(data: &[u8]) {
             assert_eq!(ReportV3Repr::parse(&view), expected);
         }
     }
+}
+
+/// Parses with the checksum verified, in every build (`Message::parse`
+/// skips it in fuzzing builds): what the builders write must verify.
+fn parse_verified(bytes: &[u8]) -> Result<Message<'_>, IgmpError> {
+    Message::parse_with(bytes, ChecksumCheck::Verify)
 }
