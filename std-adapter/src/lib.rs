@@ -15,6 +15,10 @@
 //! and give it back ([`PacketConn::into_inner`]). They hide nothing: the
 //! socket stays reachable for what they do not cover.
 //!
+//! [`batch`] receives and sends many datagrams per system call
+//! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`] and
+//! [`PacketConn::send_batch`], allocating nothing per call.
+//!
 //! [`cmsg`] is the control-message codec on its own, for callers of
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
 //!
@@ -39,6 +43,7 @@ pub use ipv4_core as core;
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
 
+pub mod batch;
 pub mod bpf;
 pub mod cmsg;
 mod conn;
