@@ -349,7 +349,9 @@ impl<'a> Iterator for Messages<'a> {
 ///
 /// `buf` is the first `msg_controllen` bytes. `IP_TTL`, `IP_TOS` and
 /// `IP_PKTINFO` at level `IPPROTO_IP` fill `ttl`, `tos`, `dst` and
-/// `if_index`; every other message is skipped. `src` is never set here: the
+/// `if_index`; every other message is skipped. An `ipi_ifindex` of 0 (which
+/// Linux reports when it recorded no interface, e.g. for a datagram queued
+/// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is never set here: the
 /// source is the datagram's address (`msg_name`), which the caller has.
 /// `IP_TTL` and `IP_TOS` are accepted as a native-endian `int` (Linux) or as
 /// a single byte (BSD style).
@@ -389,7 +391,10 @@ pub fn decode(buf: &[u8]) -> Result<ControlMessage, DecodeError> {
                     message: "IP_PKTINFO interface index",
                     found: i64::from(index),
                 })?;
-                cm.if_index = Some(index);
+                // No interface has index 0; the kernel reports 0 when it did
+                // not record one (a datagram queued before IP_PKTINFO was
+                // turned on, or looped back to a raw socket).
+                cm.if_index = (index != 0).then_some(index);
                 // ipi_spec_dst (bytes 4..8) is the local address a reply
                 // would come from; ipi_addr (8..12) is the header's
                 // destination.
@@ -784,8 +789,7 @@ mod tests {
             let back = decode(&buf.as_bytes()[..n]).unwrap();
             prop_assert_eq!(back.ttl, cm.ttl);
             prop_assert_eq!(back.tos, cm.tos);
-            let pktinfo = cm.src.is_some() || cm.if_index.is_some();
-            prop_assert_eq!(back.if_index, pktinfo.then(|| cm.if_index.unwrap_or(0)));
+            prop_assert_eq!(back.if_index, cm.if_index);
             for m in Messages::new(&buf.as_bytes()[..n]) {
                 let m = m.unwrap();
                 if m.kind == libc::IP_PKTINFO {

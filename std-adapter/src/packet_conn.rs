@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::header::HeaderView;
 use ipv4_core::icmp::IcmpFilter;
 use libc::c_int;
 
@@ -115,18 +116,41 @@ impl fmt::Debug for DatagramState {
 }
 
 /// A datagram received with its IPv4 header, from
-/// [`PacketConn::recv_with_header`]. Both slices borrow the caller's buffer.
+/// [`PacketConn::recv_with_header`]. Everything borrows the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReceivedPacket<'a> {
-    /// The IPv4 header, options included: `IHL × 4` bytes, with version 4
-    /// and IHL ≥ 5 checked.
-    pub header: &'a [u8],
-    /// What follows the header, as far as the buffer held it.
-    pub payload: &'a [u8],
+    view: HeaderView<&'a [u8]>,
     /// The control messages enabled on the socket.
     pub control: ControlMessage,
     /// The sender (port 0 on raw sockets).
     pub source: SocketAddrV4,
+}
+
+impl<'a> ReceivedPacket<'a> {
+    /// The header as the core's view, over the whole packet: its version,
+    /// IHL and lengths were checked ([`HeaderView::new_lax`]: a total length
+    /// beyond the buffer means `buf` was too short for the datagram).
+    pub fn header(&self) -> HeaderView<&'a [u8]> {
+        self.view
+    }
+
+    /// The header bytes, options included (`IHL × 4` bytes).
+    pub fn header_bytes(&self) -> &'a [u8] {
+        let packet = self.packet();
+        packet.get(..self.view.header_len()).unwrap_or(packet)
+    }
+
+    /// What follows the header, as far as the buffer held it.
+    pub fn payload(&self) -> &'a [u8] {
+        self.packet()
+            .get(self.view.header_len()..)
+            .unwrap_or_default()
+    }
+
+    /// The whole packet as received.
+    pub fn packet(&self) -> &'a [u8] {
+        self.view.into_inner()
+    }
 }
 
 /// An IPv4 datagram socket with control messages: Go's `ipv4.PacketConn`.
@@ -266,7 +290,7 @@ impl<S: AsFd> PacketConn<S> {
     /// sockets) a malformed header.
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
         if self.raw {
-            let p = self.recv_raw(buf, true)?;
+            let p = self.recv_raw(buf)?;
             return Ok((p.len - p.header_len, p.control, p.source));
         }
         let flags = self.state.flags();
@@ -279,8 +303,9 @@ impl<S: AsFd> PacketConn<S> {
 
     /// Receives one datagram with its IPv4 header, on a raw socket.
     ///
-    /// The whole packet lands in `buf`; the returned header and payload
-    /// borrow it. Nothing is copied.
+    /// The whole packet lands in `buf`; the returned
+    /// [`HeaderView`](ipv4_core::header::HeaderView) and payload borrow it.
+    /// Nothing is copied.
     ///
     /// # Errors
     ///
@@ -296,55 +321,65 @@ impl<S: AsFd> PacketConn<S> {
                 "only raw sockets receive the IPv4 header",
             ));
         }
-        let p = self.recv_raw(buf, false)?;
-        let (header, rest) = buf.split_at(p.header_len);
+        let (len, control, source) = self.recv_raw_whole(buf)?;
+        let view = HeaderView::new_lax(&buf[..len]).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the raw socket delivered a malformed IPv4 header: {e}"),
+            )
+        })?;
         Ok(ReceivedPacket {
-            header,
-            payload: &rest[..p.len - p.header_len],
-            control: p.control,
-            source: p.source,
+            view,
+            control,
+            source,
         })
     }
 
-    /// Receives on a raw socket. With `strip`, the first 20 header bytes go
-    /// to a scratch array and the options (if any) are moved out of `buf`,
-    /// leaving the payload at its start; otherwise the packet fills `buf`.
-    fn recv_raw(&self, buf: &mut [u8], strip: bool) -> io::Result<RawReceived> {
+    /// Receives a whole packet on a raw socket into `buf`.
+    fn recv_raw_whole(&self, buf: &mut [u8]) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
         let flags = self.state.flags();
         let mut control = ControlBuffer::new();
         let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
-        let fd = self.socket.as_fd();
+        let r = sys::recvmsg(self.socket.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
+        let (cm, source) = finish(flags, &control[..r.control_len], r.source)?;
+        Ok((r.len, cm, source))
+    }
+
+    /// Receives on a raw socket and removes the header: the first 20 header
+    /// bytes go to a scratch array, the options (if any) land at the start
+    /// of `buf` and are moved out, leaving the payload at its start.
+    fn recv_raw(&self, buf: &mut [u8]) -> io::Result<RawReceived> {
+        let flags = self.state.flags();
+        let mut control = ControlBuffer::new();
+        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
         let mut scratch = [0u8; MIN_HEADER_LEN];
-        let r = if strip {
-            sys::recvmsg(
-                fd,
-                &mut [IoSliceMut::new(&mut scratch), IoSliceMut::new(buf)],
-                control,
-                0,
-            )?
-        } else {
-            sys::recvmsg(fd, &mut [IoSliceMut::new(buf)], control, 0)?
-        };
-        let first = if strip {
-            scratch[0]
-        } else {
-            buf.first().copied().unwrap_or(0)
-        };
+        let r = sys::recvmsg(
+            self.socket.as_fd(),
+            &mut [IoSliceMut::new(&mut scratch), IoSliceMut::new(buf)],
+            control,
+            0,
+        )?;
+        let first = scratch[0];
         let header_len = usize::from(first & 0x0f) * 4;
-        if r.len < MIN_HEADER_LEN
-            || first >> 4 != 4
-            || header_len < MIN_HEADER_LEN
-            || header_len > r.len
-        {
+        if r.len < MIN_HEADER_LEN || first >> 4 != 4 || header_len < MIN_HEADER_LEN {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
+                    "the raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
                     r.len
                 ),
             ));
         }
-        if strip && header_len > MIN_HEADER_LEN {
+        if header_len > r.len {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the buffer held {} bytes of a {header_len}-byte IPv4 header; the datagram is lost",
+                    r.len
+                ),
+            ));
+        }
+        if header_len > MIN_HEADER_LEN {
             // The options sit at the start of `buf`; the payload follows.
             let options = header_len - MIN_HEADER_LEN;
             buf.copy_within(options..r.len - MIN_HEADER_LEN, 0);
@@ -399,14 +434,7 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn icmp_filter(&self) -> io::Result<IcmpFilter> {
-        let (bits, len) = sys::getsockopt::<u32>(self.socket.as_fd(), libc::SOL_RAW, ICMP_FILTER)?;
-        if len != 4 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
-            ));
-        }
-        Ok(IcmpFilter::from_bits(bits))
+        icmp_filter(self.socket.as_fd())
     }
 
     /// Sets the ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at
@@ -420,13 +448,25 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
-        sys::setsockopt(
-            self.socket.as_fd(),
-            libc::SOL_RAW,
-            ICMP_FILTER,
-            &filter.bits(),
-        )
+        set_icmp_filter(self.socket.as_fd(), filter)
     }
+}
+
+/// `ICMP_FILTER`, read.
+pub(crate) fn icmp_filter(fd: BorrowedFd<'_>) -> io::Result<IcmpFilter> {
+    let (bits, len) = sys::getsockopt::<u32>(fd, libc::SOL_RAW, ICMP_FILTER)?;
+    if len != 4 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
+        ));
+    }
+    Ok(IcmpFilter::from_bits(bits))
+}
+
+/// `ICMP_FILTER`, set.
+pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Result<()> {
+    sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
 }
 
 /// What `recv_raw` found.
@@ -439,7 +479,7 @@ struct RawReceived {
 
 /// Decodes the control buffer and fills `src`, keeping only enabled fields.
 #[inline]
-fn finish(
+pub(crate) fn finish(
     flags: ControlFlags,
     control: &[u8],
     source: Option<SocketAddrV4>,

@@ -284,7 +284,19 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
         let payload = buf[..n].to_vec();
         let mut buf2 = [0u8; 256];
         let p = whole.recv_with_header(&mut buf2).unwrap();
-        (payload, cm, from, p.header.to_vec(), p.payload.to_vec())
+        let view = p.header();
+        assert_eq!(view.header_len(), 24);
+        assert_eq!(view.source(), VethPair::B_ADDR);
+        assert_eq!(view.ttl(), 7);
+        assert!(view.verify_checksum());
+        assert_eq!(usize::from(view.total_len()), p.packet().len());
+        (
+            payload,
+            cm,
+            from,
+            p.header_bytes().to_vec(),
+            p.payload().to_vec(),
+        )
     });
     let sent = echo_request(0x1234, 1, PAYLOAD);
     let sent2 = sent.clone();
@@ -364,5 +376,33 @@ fn raw_icmp_echo_on_loopback() {
             assert_eq!(cm.dst, Some(Ipv4Addr::LOCALHOST));
             assert!(cm.ttl.is_some());
         }
+    });
+}
+
+/// Buffers too short for the header are errors, never panics (Go's
+/// `RawConn.ReadFrom` panics on a buffer shorter than the header); a
+/// payload too long for the buffer is truncated like UDP's.
+#[test]
+fn raw_short_buffers() {
+    if !netns::can_create("raw_short_buffers") {
+        return;
+    }
+    netns::Netns::new().unwrap().run(|| {
+        let conn = PacketConn::new(raw_icmp());
+        let req = echo_request(0x5151, 1, PAYLOAD);
+        let lo = SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);
+        // Own echo and the reply: two packets per send.
+        conn.send_to(&req, None, lo).unwrap();
+        let mut tiny = [0u8; 10];
+        let e = conn.recv_with_header(&mut tiny).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+        // The reply, truncated to its type, code and checksum.
+        let mut four = [0u8; 4];
+        let (n, _, _) = conn.recv_from(&mut four).unwrap();
+        assert_eq!((n, four[0], four[1]), (4, 0, 0));
+        // An empty buffer receives an empty payload.
+        conn.send_to(&req, None, lo).unwrap();
+        let (n, _, from) = conn.recv_from(&mut []).unwrap();
+        assert_eq!((n, *from.ip()), (0, Ipv4Addr::LOCALHOST));
     });
 }
