@@ -147,6 +147,37 @@ impl Acc {
     }
 }
 
+/// CPU time (user + system) this process has used, from `getrusage`:
+/// unlike the wall clock, it does not count the time the process waited
+/// for a CPU that other work on the machine held.
+fn cpu_time() -> Duration {
+    // SAFETY: plain C data, filled by the call.
+    let mut u: libc::rusage = unsafe { zeroed() };
+    // SAFETY: `u` is a live `rusage`.
+    check(
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) },
+        "getrusage",
+    );
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// Wall and CPU time of one timed section.
+#[derive(Clone, Copy)]
+struct Timed {
+    wall: f64,
+    cpu: f64,
+}
+
+fn timed(f: impl FnOnce()) -> Timed {
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    f();
+    Timed {
+        wall: wall.elapsed().as_secs_f64(),
+        cpu: (cpu_time() - cpu).as_secs_f64(),
+    }
+}
+
 fn would_block(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::WouldBlock
 }
@@ -410,8 +441,9 @@ fn libc_recvmmsg(fd: RawFd, size: usize, k: usize, acc: &mut Acc) -> usize {
     count
 }
 
-/// Runs the Go harness for one drain; returns (datagrams, seconds).
-fn go_drain(go: &str, mode: Drain, n: usize, size: usize) -> (usize, f64) {
+/// Runs the Go harness for one drain; returns the datagrams drained and
+/// the time it took.
+fn go_drain(go: &str, mode: Drain, n: usize, size: usize) -> (usize, Timed) {
     let (m, k) = match mode {
         Drain::GoReadFrom => ("readfrom", 1),
         Drain::GoReadBatch(k) => ("readbatch", k),
@@ -436,17 +468,25 @@ fn go_drain(go: &str, mode: Drain, n: usize, size: usize) -> (usize, f64) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    // "count=N ns=T"
+    // "count=N ns=T cpu_ns=C acc=…"
     let mut count = 0;
-    let mut ns = 0f64;
+    let (mut ns, mut cpu_ns) = (0f64, 0f64);
     for field in text.split_whitespace() {
         if let Some(v) = field.strip_prefix("count=") {
             count = v.parse().unwrap();
+        } else if let Some(v) = field.strip_prefix("cpu_ns=") {
+            cpu_ns = v.parse().unwrap();
         } else if let Some(v) = field.strip_prefix("ns=") {
             ns = v.parse().unwrap();
         }
     }
-    (count, ns / 1e9)
+    (
+        count,
+        Timed {
+            wall: ns / 1e9,
+            cpu: cpu_ns / 1e9,
+        },
+    )
 }
 
 // ------------------------------------------------------------------- send
@@ -653,54 +693,83 @@ fn live(mode: Live, size: usize, time: Duration) -> f64 {
 
 // ----------------------------------------------------------------- report
 
+/// Per-packet samples of one mode, one per round.
 struct Samples {
     name: String,
-    values: Vec<f64>,
+    cpu: Vec<f64>,
+    wall: Vec<f64>,
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn min(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(v: &[f64]) -> f64 {
+    v.iter().copied().fold(0.0, f64::max)
 }
 
 impl Samples {
-    fn median(&self) -> f64 {
-        let mut v = self.values.clone();
-        v.sort_by(f64::total_cmp);
-        let m = v.len() / 2;
-        if v.len() % 2 == 1 {
-            v[m]
-        } else {
-            (v[m - 1] + v[m]) / 2.0
+    fn new(name: String) -> Samples {
+        Samples {
+            name,
+            cpu: Vec::new(),
+            wall: Vec::new(),
         }
     }
-    fn min(&self) -> f64 {
-        self.values.iter().copied().fold(f64::INFINITY, f64::min)
-    }
-    fn max(&self) -> f64 {
-        self.values.iter().copied().fold(0.0, f64::max)
-    }
-}
 
-fn find<'a>(rows: &'a [Samples], name: &str) -> Option<&'a Samples> {
-    rows.iter().find(|r| r.name == name)
-}
-
-fn ratio(rows: &[Samples], a: &str, b: &str) -> String {
-    match (find(rows, a), find(rows, b)) {
-        (Some(a), Some(b)) => format!("{:.3}", a.median() / b.median()),
-        _ => "n/a".into(),
+    fn push(&mut self, t: Timed, packets: usize) {
+        let per = |s: f64| s * 1e9 / packets.max(1) as f64;
+        self.cpu.push(per(t.cpu));
+        self.wall.push(per(t.wall));
     }
 }
 
-fn print_table(title: &str, unit: &str, rows: &[Samples]) {
+fn print_table(title: &str, rows: &[Samples]) {
     println!("\n#### {title}\n");
-    println!("| mode | median {unit} | min | max |");
-    println!("|---|---:|---:|---:|");
+    println!("| mode | CPU ns/packet: median | min | max | wall ns/packet: median | min | max |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
             r.name,
-            r.median(),
-            r.min(),
-            r.max()
+            median(&r.cpu),
+            min(&r.cpu),
+            max(&r.cpu),
+            median(&r.wall),
+            min(&r.wall),
+            max(&r.wall)
         );
     }
+}
+
+/// Prints the ratios of medians `a / b` for each `(label, a, b)`.
+fn print_ratios(rows: &[Samples], pairs: &[(String, String, String)]) {
+    println!("\n| ratio of medians | CPU time | wall time |\n|---|---:|---:|");
+    for (label, a, b) in pairs {
+        let find = |name: &str| rows.iter().find(|r| r.name == name);
+        match (find(a), find(b)) {
+            (Some(a), Some(b)) => println!(
+                "| {label} | {:.3} | {:.3} |",
+                median(&a.cpu) / median(&b.cpu),
+                median(&a.wall) / median(&b.wall)
+            ),
+            _ => println!("| {label} | n/a | n/a |"),
+        }
+    }
+}
+
+fn pair(label: impl Into<String>, a: String, b: String) -> (String, String, String) {
+    (label.into(), a, b)
 }
 
 fn main() {
@@ -741,26 +810,14 @@ fn main() {
         go.as_deref().unwrap_or("not run")
     );
     for &size in &sizes {
-        let mut drain_rows: Vec<Samples> = drains
-            .iter()
-            .map(|d| Samples {
-                name: d.name(),
-                values: Vec::new(),
-            })
-            .collect();
-        let mut send_rows: Vec<Samples> = sends
-            .iter()
-            .map(|s| Samples {
-                name: s.name(),
-                values: Vec::new(),
-            })
-            .collect();
+        let mut drain_rows: Vec<Samples> = drains.iter().map(|d| Samples::new(d.name())).collect();
+        let mut send_rows: Vec<Samples> = sends.iter().map(|s| Samples::new(s.name())).collect();
         let mut lost = 0usize;
         for round in 0..rounds {
             for j in 0..drains.len() {
                 let i = (j + round) % drains.len();
                 let mode = drains[i];
-                let (count, secs) = match mode {
+                let (count, t) = match mode {
                     Drain::GoReadFrom | Drain::GoReadBatch(_) => {
                         go_drain(go.as_deref().unwrap(), mode, n, size)
                     }
@@ -768,102 +825,97 @@ fn main() {
                         let rx = if mode.all_flags() { &rx_all } else { &rx_plain };
                         fill(&tx, v4(rx), n, size);
                         let mut acc = Acc::default();
-                        let start = Instant::now();
-                        let count = drain(mode, rx, size, &mut acc);
-                        let secs = start.elapsed().as_secs_f64();
+                        let mut count = 0;
+                        let t = timed(|| count = drain(mode, rx, size, &mut acc));
                         black_box(acc.0);
-                        (count, secs)
+                        (count, t)
                     }
                 };
                 lost += n.saturating_sub(count);
-                drain_rows[i].values.push(secs * 1e9 / count.max(1) as f64);
+                drain_rows[i].push(t, count);
             }
             for j in 0..sends.len() {
                 let i = (j + round) % sends.len();
-                let start = Instant::now();
-                send(sends[i], &tx, v4(&tx_sink), n, size);
-                let secs = start.elapsed().as_secs_f64();
-                let got = discard(&tx_sink);
-                lost += n.saturating_sub(got);
-                send_rows[i].values.push(secs * 1e9 / n as f64);
+                let t = timed(|| send(sends[i], &tx, v4(&tx_sink), n, size));
+                lost += n.saturating_sub(discard(&tx_sink));
+                send_rows[i].push(t, n);
             }
         }
         println!("\n### {size}-byte datagrams");
         if lost > 0 {
             println!("\n(warning: {lost} datagrams were dropped by the receive queues)");
         }
-        print_table("drain, ns/packet", "ns/packet", &drain_rows);
-        println!("\n| ratio (medians) | value |\n|---|---:|");
-        let r = |a: &str, b: &str, label: &str| {
-            println!("| {label} | {} |", ratio(&drain_rows, a, b));
-        };
-        r(
-            &Drain::PacketConnRecvFrom.name(),
-            &Drain::LibcRecvmsg.name(),
-            "(b) PacketConn::recv_from / libc recvmsg",
-        );
-        r(
-            &Drain::StdRecvFrom.name(),
-            &Drain::LibcRecvfrom.name(),
-            "(a) std recv_from / libc recvfrom",
-        );
+        print_table("drain", &drain_rows);
+        let mut pairs = vec![
+            pair(
+                "(b) PacketConn::recv_from / libc recvmsg",
+                Drain::PacketConnRecvFrom.name(),
+                Drain::LibcRecvmsg.name(),
+            ),
+            pair(
+                "(a) std recv_from / libc recvfrom",
+                Drain::StdRecvFrom.name(),
+                Drain::LibcRecvfrom.name(),
+            ),
+        ];
         for k in BATCHES {
-            r(
-                &Drain::RecvBatch(k).name(),
-                &Drain::LibcRecvmmsg(k).name(),
-                &format!("(c) recv_batch {k} / libc recvmmsg {k}"),
-            );
+            pairs.push(pair(
+                format!("(c) recv_batch {k} / libc recvmmsg {k}"),
+                Drain::RecvBatch(k).name(),
+                Drain::LibcRecvmmsg(k).name(),
+            ));
         }
         for k in BATCHES {
-            r(
-                &Drain::RecvBatch(k).name(),
-                &Drain::PacketConnRecvFrom.name(),
-                &format!("(c) recv_batch {k} / (b) recv_from"),
-            );
+            pairs.push(pair(
+                format!("(c) recv_batch {k} / (b) recv_from"),
+                Drain::RecvBatch(k).name(),
+                Drain::PacketConnRecvFrom.name(),
+            ));
         }
         if go.is_some() {
-            r(
-                &Drain::PacketConnRecvFrom.name(),
-                &Drain::GoReadFrom.name(),
+            pairs.push(pair(
                 "(b) recv_from / Go ReadFrom",
-            );
+                Drain::PacketConnRecvFrom.name(),
+                Drain::GoReadFrom.name(),
+            ));
             for k in BATCHES {
-                r(
-                    &Drain::RecvBatch(k).name(),
-                    &Drain::GoReadBatch(k).name(),
-                    &format!("(c) recv_batch {k} / Go ReadBatch {k}"),
-                );
+                pairs.push(pair(
+                    format!("(c) recv_batch {k} / Go ReadBatch {k}"),
+                    Drain::RecvBatch(k).name(),
+                    Drain::GoReadBatch(k).name(),
+                ));
             }
         }
-        print_table("send, ns/packet", "ns/packet", &send_rows);
-        println!("\n| ratio (medians) | value |\n|---|---:|");
-        let r = |a: &str, b: &str, label: &str| {
-            println!("| {label} | {} |", ratio(&send_rows, a, b));
-        };
-        r(
-            &SendMode::PacketConnSendTo.name(),
-            &SendMode::LibcSendmsg.name(),
-            "(b) PacketConn::send_to / libc sendmsg",
-        );
-        r(
-            &SendMode::StdSendTo.name(),
-            &SendMode::LibcSendto.name(),
-            "(a) std send_to / libc sendto",
-        );
+        print_ratios(&drain_rows, &pairs);
+
+        print_table("send", &send_rows);
+        let mut pairs = vec![
+            pair(
+                "(b) PacketConn::send_to / libc sendmsg",
+                SendMode::PacketConnSendTo.name(),
+                SendMode::LibcSendmsg.name(),
+            ),
+            pair(
+                "(a) std send_to / libc sendto",
+                SendMode::StdSendTo.name(),
+                SendMode::LibcSendto.name(),
+            ),
+        ];
         for k in BATCHES {
-            r(
-                &SendMode::SendBatch(k).name(),
-                &SendMode::LibcSendmmsg(k).name(),
-                &format!("(c) send_batch {k} / libc sendmmsg {k}"),
-            );
+            pairs.push(pair(
+                format!("(c) send_batch {k} / libc sendmmsg {k}"),
+                SendMode::SendBatch(k).name(),
+                SendMode::LibcSendmmsg(k).name(),
+            ));
         }
         for k in BATCHES {
-            r(
-                &SendMode::SendBatch(k).name(),
-                &SendMode::PacketConnSendTo.name(),
-                &format!("(c) send_batch {k} / (b) send_to"),
-            );
+            pairs.push(pair(
+                format!("(c) send_batch {k} / (b) send_to"),
+                SendMode::SendBatch(k).name(),
+                SendMode::PacketConnSendTo.name(),
+            ));
         }
+        print_ratios(&send_rows, &pairs);
 
         if live_ms > 0 {
             let modes = [
@@ -872,26 +924,27 @@ fn main() {
                 Live::Batch(32),
                 Live::LibcMmsg(32),
             ];
-            let mut rows: Vec<Samples> = modes
-                .iter()
-                .map(|m| Samples {
-                    name: m.name(),
-                    values: Vec::new(),
-                })
-                .collect();
+            let mut rows: Vec<Vec<f64>> = vec![Vec::new(); modes.len()];
             for round in 0..rounds.min(3) {
                 for j in 0..modes.len() {
                     let i = (j + round) % modes.len();
-                    rows[i]
-                        .values
-                        .push(live(modes[i], size, Duration::from_millis(live_ms as u64)) / 1e3);
+                    let time = Duration::from_millis(live_ms as u64);
+                    rows[i].push(live(modes[i], size, time) / 1e3);
                 }
             }
-            print_table(
-                "live sender/receiver pair, kpackets/s received",
-                "kpps",
-                &rows,
+            println!(
+                "\n#### live sender/receiver pair ({live_ms} ms per run), kpackets/s received\n"
             );
+            println!("| mode | median kpps | min | max |\n|---|---:|---:|---:|");
+            for (m, v) in modes.iter().zip(&rows) {
+                println!(
+                    "| {} | {:.1} | {:.1} | {:.1} |",
+                    m.name(),
+                    median(v),
+                    min(v),
+                    max(v)
+                );
+            }
         }
     }
 }
