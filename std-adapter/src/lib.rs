@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | [`Conn`] | a stream socket (TCP) | `IP_TOS`, `IP_TTL` |
 //! | [`PacketConn`] | a datagram socket: UDP, ICMP datagram, raw without `IP_HDRINCL` | the above, control messages on receive and send, [multicast], ICMP filter, [BPF](crate::bpf) |
+//! | [`RawConn`] | a raw socket, put in `IP_HDRINCL` mode | what [`PacketConn`] gives, with whole datagrams: a header view and payload on receive, a [`Header`](ipv4_core::header::Header) and payload on send |
 //!
 //! The wrappers are generic over the socket (`S: AsFd`): they take a
 //! [`std::net::UdpSocket`], a [`socket2::Socket`] or a reference to one,
@@ -49,8 +50,10 @@ pub mod cmsg;
 mod conn;
 pub mod multicast;
 mod packet_conn;
+mod raw_conn;
 mod sys;
 
 pub use conn::Conn;
 pub use multicast::MulticastInterface;
 pub use packet_conn::{PacketConn, ReceivedPacket};
+pub use raw_conn::{RawConn, RawPacket};

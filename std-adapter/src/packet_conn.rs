@@ -336,7 +336,10 @@ impl<S: AsFd> PacketConn<S> {
     }
 
     /// Receives a whole packet on a raw socket into `buf`.
-    fn recv_raw_whole(&self, buf: &mut [u8]) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
+    pub(crate) fn recv_raw_whole(
+        &self,
+        buf: &mut [u8],
+    ) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
         let flags = self.state.flags();
         let mut control = ControlBuffer::new();
         let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];

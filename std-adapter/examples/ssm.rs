@@ -1,0 +1,134 @@
+//! Source-specific multicast, as in Go's package documentation: include
+//! mode (join a group for one source only, RFC 4607) and exclude mode
+//! (join any-source, then block one source and unblock it again).
+//!
+//! ```sh
+//! sudo cargo run -p ipv4-std --example ssm
+//! ```
+//!
+//! A listener namespace and a sender namespace with two addresses (two
+//! "sources") are created here and removed on exit. Needs root.
+
+mod common;
+
+use std::error::Error;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+use std::time::Duration;
+
+use common::Netns;
+use ipv4_std::{ControlFlags, ControlMessage, MulticastInterface, PacketConn};
+
+const SSM_GROUP: Ipv4Addr = Ipv4Addr::new(232, 7, 7, 7);
+const ASM_GROUP: Ipv4Addr = Ipv4Addr::new(239, 7, 7, 7);
+const LISTENER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+const SOURCE_1: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
+const SOURCE_2: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 3);
+const PORT: u16 = 1024;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    common::catch_interrupt();
+    run().map(drop)
+}
+
+/// Sends one datagram to `group` from each source (the source chosen per
+/// datagram with an `IP_PKTINFO` control message), then reports which
+/// sources the listener heard.
+fn round(
+    what: &str,
+    sender: &PacketConn<UdpSocket>,
+    listener: &PacketConn<UdpSocket>,
+    group: Ipv4Addr,
+) -> io::Result<Vec<Ipv4Addr>> {
+    for source in [SOURCE_1, SOURCE_2] {
+        let cm = ControlMessage {
+            src: Some(source),
+            ..ControlMessage::default()
+        };
+        sender.send_to(b"hello", Some(&cm), SocketAddrV4::new(group, PORT))?;
+    }
+    let mut heard = Vec::new();
+    let mut buf = [0u8; 64];
+    while !common::interrupted() {
+        match listener.recv_from(&mut buf) {
+            Ok((_, _, from)) => heard.push(*from.ip()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) => return Err(e),
+        }
+    }
+    println!(
+        "  {what}: sources {SOURCE_1} and {SOURCE_2} sent to {group}; the listener heard {heard:?}."
+    );
+    Ok(heard)
+}
+
+/// Returns the sources heard in each round (none without root).
+fn run() -> Result<Vec<Vec<Ipv4Addr>>, Box<dyn Error>> {
+    if !common::can_create_namespaces("ssm") {
+        return Ok(Vec::new());
+    }
+    let mut rounds = Vec::new();
+    let listener_ns = Netns::new("listener")?;
+    let sender_ns = Netns::new("sources")?;
+    let (l_if, s_if) = common::link(
+        (&listener_ns, "veth-l", LISTENER),
+        (&sender_ns, "veth-s", SOURCE_1),
+        24,
+    )?;
+    sender_ns.ip(&["addr", "add", &format!("{SOURCE_2}/24"), "dev", "veth-s"])?;
+    println!(
+        "The listener ({LISTENER}) is linked to a host with two source addresses, {SOURCE_1} and {SOURCE_2}."
+    );
+
+    let listener = listener_ns.run(|| -> io::Result<_> {
+        let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, PORT))?;
+        s.set_read_timeout(Some(Duration::from_millis(500)))?;
+        Ok(PacketConn::new(s))
+    })?;
+    listener.set_control_message(ControlFlags::SRC, true)?;
+    let sender =
+        sender_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).map(PacketConn::new))?;
+    sender.set_multicast_interface(MulticastInterface::Index(s_if))?;
+
+    println!("Include mode (MCAST_JOIN_SOURCE_GROUP):");
+    listener.join_source_specific_group(l_if, SSM_GROUP, SOURCE_1)?;
+    rounds.push(round(
+        "joined (232.7.7.7, 198.51.100.2)",
+        &sender,
+        &listener,
+        SSM_GROUP,
+    )?);
+    listener.leave_source_specific_group(l_if, SSM_GROUP, SOURCE_1)?;
+
+    println!("Exclude mode (MCAST_JOIN_GROUP, then MCAST_BLOCK_SOURCE / MCAST_UNBLOCK_SOURCE):");
+    listener.join_group(l_if, ASM_GROUP)?;
+    rounds.push(round("joined any-source", &sender, &listener, ASM_GROUP)?);
+    listener.exclude_source_specific_group(l_if, ASM_GROUP, SOURCE_2)?;
+    rounds.push(round(
+        "blocked 198.51.100.3",
+        &sender,
+        &listener,
+        ASM_GROUP,
+    )?);
+    listener.include_source_specific_group(l_if, ASM_GROUP, SOURCE_2)?;
+    rounds.push(round("unblocked it again", &sender, &listener, ASM_GROUP)?);
+    listener.leave_group(l_if, ASM_GROUP)?;
+    println!("Left the groups; removing the namespaces.");
+    Ok(rounds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SOURCE_1, SOURCE_2};
+
+    /// Include mode hears only the joined source; exclude mode hears all
+    /// but the blocked one.
+    #[test]
+    fn runs() {
+        let rounds = super::run().unwrap();
+        if !rounds.is_empty() {
+            let both = vec![SOURCE_1, SOURCE_2];
+            assert_eq!(rounds, [vec![SOURCE_1], both.clone(), vec![SOURCE_1], both]);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Unicast TOS marking, as in the first section of Go's package
+//! documentation: a server marks every connection it accepts with a DSCP
+//! (`IP_TOS`) and a TTL (`IP_TTL`) before answering.
+//!
+//! ```sh
+//! cargo run -p ipv4-std --example tos_marking
+//! ```
+//!
+//! Runs on loopback, as any user; the server takes three connections from
+//! clients this program starts itself.
+
+use std::error::Error;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use ipv4_std::Conn;
+
+/// DSCP AF11 (RFC 2597) in the upper six bits, ECN not-ECT.
+const DIFFSERV_AF11: u8 = 0x28;
+const CLIENTS: usize = 3;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    run()
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let addr = listener.local_addr()?;
+    println!("Listening on {addr}; each accepted connection is marked before the server writes.");
+    let clients = thread::spawn(move || -> std::io::Result<Vec<String>> {
+        let mut seen = Vec::new();
+        for _ in 0..CLIENTS {
+            let mut c = TcpStream::connect(addr)?;
+            c.set_read_timeout(Some(Duration::from_secs(5)))?;
+            let mut s = String::new();
+            c.read_to_string(&mut s)?;
+            seen.push(s);
+        }
+        Ok(seen)
+    });
+    for _ in 0..CLIENTS {
+        let (stream, peer) = listener.accept()?;
+        let conn = Conn::new(stream);
+        conn.set_tos(DIFFSERV_AF11)?;
+        conn.set_ttl(128)?;
+        println!(
+            "Accepted {peer}: marked it with TOS {:#04x} and TTL {} (the kernel reads them back).",
+            conn.tos()?,
+            conn.ttl()?
+        );
+        let mut stream = conn.into_inner();
+        stream.write_all(b"hello, world\n")?;
+    }
+    let replies = clients.join().map_err(|_| "client thread panicked")??;
+    println!("The clients read: {replies:?}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runs() {
+        super::run().unwrap();
+    }
+}

@@ -1,0 +1,413 @@
+//! [`RawConn`]: a raw IPv4 socket in header-included mode (`IP_HDRINCL`),
+//! Go's `ipv4.RawConn`.
+//!
+//! Receiving yields the whole datagram as the kernel delivered it: a
+//! [`HeaderView`] (options included) and the payload, both borrowing the
+//! caller's buffer. Sending takes a [`Header`] (or a [`HeaderView`]) and a
+//! payload and hands both to `sendmsg(2)` as two iovecs, so the payload is
+//! never copied next to the header.
+//!
+//! The option surface (TOS/TTL, control messages, multicast, ICMP filter,
+//! BPF) is [`PacketConn`]'s: a `RawConn` wraps one and forwards to it.
+
+use std::fmt;
+use std::io::{self, IoSlice};
+use std::net::{IpAddr, SocketAddrV4};
+use std::os::fd::{AsFd, BorrowedFd};
+
+use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::header::{self, Header, HeaderView};
+use ipv4_core::icmp::IcmpFilter;
+use socket2::Socket;
+
+use crate::bpf::Instruction;
+use crate::cmsg::{self, ControlBuffer};
+use crate::multicast::MulticastInterface;
+use crate::packet_conn::PacketConn;
+use crate::sys;
+
+/// One datagram received by [`RawConn::recv`]. Everything borrows the
+/// caller's buffer; nothing is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawPacket<'a> {
+    /// The datagram as received: a lax view (version 4, IHL ≥ 5 and the
+    /// whole header in the buffer are checked; the checksum is not). Its
+    /// [`options`](HeaderView::options) are the header's options;
+    /// [`is_truncated`](HeaderView::is_truncated) tells whether the buffer
+    /// was too short for the whole datagram.
+    pub header: HeaderView<&'a [u8]>,
+    /// The bytes after the header, up to the header's total length (or to
+    /// the end of what the buffer held, if that is less).
+    pub payload: &'a [u8],
+    /// The control messages enabled with
+    /// [`RawConn::set_control_message`]; empty when none is.
+    pub control: ControlMessage,
+}
+
+/// A raw IPv4 socket that sends and receives whole datagrams, header
+/// included: Go's `ipv4.RawConn`.
+///
+/// [`new`](Self::new) takes a `SOCK_RAW` `AF_INET` socket (of any
+/// protocol; `IPPROTO_RAW`, 255, can only send) and turns `IP_HDRINCL` on
+/// ([`raw(7)`]). Opening one needs `CAP_NET_RAW`.
+///
+/// * [`recv`](Self::recv) gives the header view, the payload and the
+///   control message of one datagram, all inside the caller's buffer. It
+///   does **not** reject a header whose checksum is wrong: Linux fills in
+///   Record Route and Timestamp options of received datagrams without
+///   updating the checksum. Call
+///   [`verify_checksum`](HeaderView::verify_checksum) to check it.
+/// * [`send`](Self::send) and [`send_view`](Self::send_view) write a header
+///   and a payload with one `sendmsg(2)` and two iovecs. Linux then fills in
+///   the checksum and total length always, the source address when it is
+///   zero, and the identification when it is zero and Don't Fragment is
+///   clear ([`raw(7)`]); every other field, options included, leaves as
+///   given.
+///
+/// Like Linux itself, a raw socket also receives the host's own outgoing
+/// datagrams of its protocol (an ICMP socket sees its echo requests); an
+/// [ICMP filter](Self::set_icmp_filter) or a [BPF program](Self::set_bpf)
+/// keeps them out.
+///
+/// All methods take `&self`: a `RawConn` can be shared between threads.
+/// [`get_ref`](Self::get_ref) and [`AsFd`] reach the socket (timeouts,
+/// non-blocking mode) and [`into_inner`](Self::into_inner) gives it back.
+/// Because wrapping can fail (the socket must be raw IPv4), it is built
+/// with [`new`](Self::new) or `TryFrom` ([`socket2::Socket`] or
+/// `&Socket`) rather than `From`.
+///
+/// ```no_run
+/// use std::net::Ipv4Addr;
+/// use ipv4_std::RawConn;
+/// use ipv4_std::core::header::{Flags, Header, Protocol};
+/// use socket2::{Domain, Socket, Type};
+///
+/// let socket = Socket::new(Domain::IPV4, Type::RAW, Some(socket2::Protocol::ICMPV4))?;
+/// let conn = RawConn::new(socket)?;
+/// // An ICMP echo request to 127.0.0.1 with TOS 0x28, TTL 8 and DF.
+/// let header = Header::new(Ipv4Addr::UNSPECIFIED, Ipv4Addr::LOCALHOST, Protocol::ICMP)
+///     .with_tos(0x28)
+///     .with_ttl(8)
+///     .with_flags(Flags::DONT_FRAGMENT);
+/// let echo = [8, 0, 0xf7, 0xfe, 0, 1, 0, 0];
+/// conn.send(&header, &echo, None)?;
+///
+/// let mut buf = [0u8; 1500];
+/// let packet = conn.recv(&mut buf)?;
+/// println!("{}: {} payload bytes", packet.header, packet.payload.len());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+pub struct RawConn<S> {
+    inner: PacketConn<S>,
+}
+
+fn invalid_input(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, msg)
+}
+
+/// Forwards methods to the wrapped [`PacketConn`], keeping their docs here.
+macro_rules! forward {
+    ($( $(#[$attr:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+        $(
+            $(#[$attr])*
+            #[inline]
+            pub fn $name(&self $(, $arg: $ty)*) -> $ret {
+                self.inner.$name($($arg),*)
+            }
+        )*
+    };
+}
+
+impl<S: AsFd> RawConn<S> {
+    /// Wraps a raw IPv4 socket and turns header inclusion on (`IP_HDRINCL`
+    /// set to 1).
+    ///
+    /// It first asks the kernel for the socket's type and family
+    /// (`SO_TYPE`, `SO_DOMAIN`) and reads which control messages are on
+    /// already (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if `socket` is not an
+    /// `AF_INET` `SOCK_RAW` socket (Go's `NewRawConn` panics on a
+    /// non-IP connection); the `getsockopt`/`setsockopt` error otherwise.
+    /// The socket is dropped (closed) on error.
+    pub fn new(socket: S) -> io::Result<RawConn<S>> {
+        let fd = socket.as_fd();
+        let domain = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?;
+        let kind = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+        if domain != libc::AF_INET || kind != libc::SOCK_RAW {
+            return Err(invalid_input(format!(
+                "a RawConn needs a raw IPv4 socket (AF_INET {}, SOCK_RAW {}); this one has family {domain} and type {kind}",
+                libc::AF_INET,
+                libc::SOCK_RAW
+            )));
+        }
+        sys::set_int(fd, libc::IPPROTO_IP, libc::IP_HDRINCL, 1)?;
+        Ok(RawConn {
+            inner: PacketConn::new(socket),
+        })
+    }
+
+    /// The wrapped socket.
+    pub fn get_ref(&self) -> &S {
+        self.inner.get_ref()
+    }
+
+    /// Gives back the socket. Its kernel options, `IP_HDRINCL` included,
+    /// stay as they are.
+    pub fn into_inner(self) -> S {
+        self.inner.into_inner()
+    }
+
+    /// Receives one datagram into `buf` (`recvmsg(2)`): its header, its
+    /// payload and its control messages, all borrowing `buf`.
+    ///
+    /// A datagram longer than `buf` is truncated (the rest is lost, as
+    /// with any datagram socket); the header view then reports
+    /// [`is_truncated`](HeaderView::is_truncated) and the payload is what
+    /// fitted. 65 535 bytes hold any IPv4 datagram.
+    ///
+    /// # Errors
+    ///
+    /// * [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    ///   call, if `buf` is shorter than 20 bytes (the smallest header).
+    /// * The `recvmsg` error (`WouldBlock` on a non-blocking socket or a
+    ///   timeout).
+    /// * [`InvalidData`](io::ErrorKind::InvalidData) if the datagram's
+    ///   header does not fit in `buf` (Go panics there) or is not a valid
+    ///   IPv4 header, with the [`HeaderError`](ipv4_core::error::HeaderError)
+    ///   as the source; the datagram is consumed. Also for a malformed
+    ///   control message.
+    pub fn recv<'b>(&self, buf: &'b mut [u8]) -> io::Result<RawPacket<'b>> {
+        if buf.len() < header::MIN_LEN {
+            return Err(invalid_input(format!(
+                "a receive buffer of {} bytes cannot hold an IPv4 header ({} bytes at least)",
+                buf.len(),
+                header::MIN_LEN
+            )));
+        }
+        let (len, control, _) = self.inner.recv_raw_whole(buf)?;
+        let buf: &'b [u8] = buf;
+        let packet = buf.get(..len).unwrap_or(buf);
+        let header = HeaderView::new_lax(packet)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let header_len = header.header_len();
+        let total = usize::from(header.total_len());
+        // As `HeaderView::payload` on a lax view: a total length below the
+        // header length (segmentation offload) runs to the end.
+        let end = if total < header_len {
+            packet.len()
+        } else {
+            total.min(packet.len())
+        };
+        let payload = packet.get(header_len..end).unwrap_or_default();
+        Ok(RawPacket {
+            header,
+            payload,
+            control,
+        })
+    }
+
+    /// Sends `header` and `payload` as one datagram (`sendmsg(2)` with two
+    /// iovecs), and returns the bytes sent, header included.
+    ///
+    /// The header is marshalled in wire format into a 60-byte array on the
+    /// stack with its total length set to `header_len() + payload.len()`
+    /// (Linux would write that value anyway). Source 0.0.0.0 lets the
+    /// kernel choose the source, identification 0 (without Don't Fragment)
+    /// the identification.
+    ///
+    /// `cm`, when given:
+    /// * `dst` overrides where the datagram is routed; the header's
+    ///   destination is still what the datagram carries (Go behaves the
+    ///   same). Without it the header's destination routes.
+    /// * `src` and `if_index` go in an `IP_PKTINFO` message: the route is
+    ///   looked up from that source and through that interface, and a zero
+    ///   header source becomes `src`.
+    /// * `ttl` and `tos` go in `IP_TTL`/`IP_TOS` messages, which Linux
+    ///   ignores here: the header's fields are sent.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if the header does not
+    /// marshal (see [`Header::marshal`]) or header and payload exceed
+    /// 65 535 bytes; the `sendmsg` error, e.g. `EMSGSIZE` for a datagram
+    /// larger than the route's MTU with Don't Fragment set.
+    pub fn send(
+        &self,
+        header: &Header,
+        payload: &[u8],
+        cm: Option<&ControlMessage>,
+    ) -> io::Result<usize> {
+        let mut header = *header;
+        header
+            .set_payload_len(payload.len())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let mut bytes = [0u8; header::MAX_LEN];
+        let len = header
+            .marshal(&mut bytes)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let header_bytes = bytes.get(..len).unwrap_or_default();
+        self.send_parts(header_bytes, header.destination, payload, cm)
+    }
+
+    /// Sends the header bytes of `header` as they are, then `payload`, as
+    /// one datagram (`sendmsg(2)` with two iovecs); returns the bytes sent.
+    ///
+    /// Nothing is copied: forwarding a received [`RawPacket`] is
+    /// `send_view(&p.header, p.payload, None)`. Linux still fills in the
+    /// checksum and total length. `cm` works as for [`send`](Self::send).
+    ///
+    /// # Errors
+    ///
+    /// The `sendmsg` error.
+    pub fn send_view<B: AsRef<[u8]>>(
+        &self,
+        header: &HeaderView<B>,
+        payload: &[u8],
+        cm: Option<&ControlMessage>,
+    ) -> io::Result<usize> {
+        self.send_parts(header.header_bytes(), header.destination(), payload, cm)
+    }
+
+    fn send_parts(
+        &self,
+        header: &[u8],
+        destination: std::net::Ipv4Addr,
+        payload: &[u8],
+        cm: Option<&ControlMessage>,
+    ) -> io::Result<usize> {
+        let mut control = ControlBuffer::new();
+        let control_len = match cm {
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            None => 0,
+        };
+        let dst = cm.and_then(|cm| cm.dst).unwrap_or(destination);
+        sys::sendmsg(
+            self.as_fd(),
+            &[IoSlice::new(header), IoSlice::new(payload)],
+            Some(SocketAddrV4::new(dst, 0)),
+            control.as_bytes().get(..control_len).unwrap_or_default(),
+            0,
+        )
+    }
+
+    forward! {
+        /// The `IP_TOS` socket option. Datagrams sent through a `RawConn`
+        /// carry the TOS of their header instead.
+        fn tos(&self) -> io::Result<u8>;
+        /// Sets the `IP_TOS` socket option (see [`tos`](Self::tos)).
+        fn set_tos(&self, tos: u8) -> io::Result<()>;
+        /// The `IP_TTL` socket option. Datagrams sent through a `RawConn`
+        /// carry the TTL of their header instead.
+        fn ttl(&self) -> io::Result<u8>;
+        /// Sets the `IP_TTL` socket option (see [`ttl`](Self::ttl)); Linux
+        /// rejects 0.
+        fn set_ttl(&self, ttl: u8) -> io::Result<()>;
+        /// The control messages currently enabled.
+        fn control_flags(&self) -> ControlFlags;
+        /// Turns control messages on or off: `IP_RECVTTL`, `IP_PKTINFO`
+        /// (destination and interface), `IP_RECVTOS`; as
+        /// [`PacketConn::set_control_message`].
+        fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()>;
+        /// The `IP_MULTICAST_TTL` socket option (sent multicast datagrams
+        /// carry their header's TTL).
+        fn multicast_ttl(&self) -> io::Result<u8>;
+        /// Sets `IP_MULTICAST_TTL`.
+        fn set_multicast_ttl(&self, ttl: u8) -> io::Result<()>;
+        /// Whether datagrams sent to a group this host has joined are looped
+        /// back to it (`IP_MULTICAST_LOOP`).
+        fn multicast_loopback(&self) -> io::Result<bool>;
+        /// Sets `IP_MULTICAST_LOOP`.
+        fn set_multicast_loopback(&self, on: bool) -> io::Result<()>;
+        /// The interface multicast datagrams leave by (`IP_MULTICAST_IF`);
+        /// as [`PacketConn::multicast_interface`].
+        fn multicast_interface(&self) -> io::Result<MulticastInterface>;
+        /// Sets the interface multicast datagrams leave by
+        /// (`IP_MULTICAST_IF` with an `ip_mreqn`) when the header's
+        /// destination is a group and no `if_index` control message is
+        /// given.
+        fn set_multicast_interface(&self, interface: MulticastInterface) -> io::Result<()>;
+        /// Joins `group` on interface `if_index` (0: the routing table
+        /// chooses) with `MCAST_JOIN_GROUP`; as [`PacketConn::join_group`].
+        fn join_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()>;
+        /// Leaves `group` (`MCAST_LEAVE_GROUP`).
+        fn leave_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()>;
+        /// Joins `group` for `source` only (`MCAST_JOIN_SOURCE_GROUP`).
+        fn join_source_specific_group(
+            &self,
+            if_index: u32,
+            group: impl Into<IpAddr>,
+            source: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// Leaves the source-specific membership (`MCAST_LEAVE_SOURCE_GROUP`).
+        fn leave_source_specific_group(
+            &self,
+            if_index: u32,
+            group: impl Into<IpAddr>,
+            source: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// Blocks `source` in an any-source membership
+        /// (`MCAST_BLOCK_SOURCE`).
+        fn exclude_source_specific_group(
+            &self,
+            if_index: u32,
+            group: impl Into<IpAddr>,
+            source: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// Unblocks `source` (`MCAST_UNBLOCK_SOURCE`).
+        fn include_source_specific_group(
+            &self,
+            if_index: u32,
+            group: impl Into<IpAddr>,
+            source: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// The ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at level
+        /// `SOL_RAW`).
+        fn icmp_filter(&self) -> io::Result<IcmpFilter>;
+        /// Sets the ICMP type filter (`ICMP_FILTER` at level `SOL_RAW`): the
+        /// kernel drops ICMP messages of blocked types before they reach
+        /// this socket.
+        fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()>;
+        /// Attaches a classic BPF program (`SO_ATTACH_FILTER`); it sees
+        /// each datagram from its IPv4 header on. As [`PacketConn::set_bpf`].
+        fn set_bpf(&self, program: &[Instruction]) -> io::Result<()>;
+        /// Detaches the BPF program (`SO_DETACH_FILTER`).
+        fn detach_bpf(&self) -> io::Result<()>;
+    }
+}
+
+impl TryFrom<Socket> for RawConn<Socket> {
+    type Error = io::Error;
+
+    /// [`RawConn::new`].
+    fn try_from(socket: Socket) -> io::Result<RawConn<Socket>> {
+        RawConn::new(socket)
+    }
+}
+
+impl<'a> TryFrom<&'a Socket> for RawConn<&'a Socket> {
+    type Error = io::Error;
+
+    /// [`RawConn::new`] over a borrowed socket.
+    fn try_from(socket: &'a Socket) -> io::Result<RawConn<&'a Socket>> {
+        RawConn::new(socket)
+    }
+}
+
+impl<S: AsFd> AsFd for RawConn<S> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.inner.as_fd()
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for RawConn<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawConn")
+            .field("conn", &self.inner)
+            .finish()
+    }
+}
