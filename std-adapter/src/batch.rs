@@ -18,6 +18,11 @@
 //!   addresses, encoded control messages); [`PacketConn::send_batch`] sends a
 //!   slice of [`SendMessage`]s, each with its own destination and control
 //!   message, borrowing the caller's payloads for the call only.
+//! * [`RawConn::recv_batch`] fills the same [`RecvBatch`], each message
+//!   with its header view; [`RawConn::send_batch`] sends
+//!   [`RawSendMessage`]s: an owned [`Header`] (marshalled into the scratch
+//!   space) or the bytes of a received [`HeaderView`] (forwarded as they
+//!   are), and a payload, as two iovecs — the payload is never copied.
 //!
 //! Differences from Go (`golang.org/x/net/ipv4`, `batch.go`):
 //!
@@ -79,16 +84,16 @@
 use std::fmt;
 use std::io;
 use std::iter::FusedIterator;
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsFd, BorrowedFd};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
-use ipv4_core::header::HeaderView;
+use ipv4_core::header::{self, Header, HeaderView};
 use libc::c_int;
 
-use crate::PacketConn;
 use crate::cmsg::{self, ControlBuffer};
 use crate::sys::{self, Mmsg, RecvSlot, SendSlot};
+use crate::{PacketConn, RawConn};
 
 /// The `msg_flags` the kernel set on one received message.
 ///
@@ -451,6 +456,9 @@ pub struct SendBatch {
     mmsg: Mmsg,
     controls: Vec<ControlBuffer>,
     control_lens: Vec<usize>,
+    /// Marshalled headers of [`RawConn::send_batch`].
+    headers: Vec<[u8; header::MAX_LEN]>,
+    header_lens: Vec<usize>,
 }
 
 impl SendBatch {
@@ -466,6 +474,8 @@ impl SendBatch {
             mmsg: Mmsg::with_capacity(messages),
             controls: vec![ControlBuffer::new(); messages],
             control_lens: vec![0; messages],
+            headers: Vec::new(),
+            header_lens: Vec::new(),
         }
     }
 
@@ -654,6 +664,7 @@ impl<S: AsFd> PacketConn<S> {
             mmsg,
             controls,
             control_lens,
+            ..
         } = batch;
         let (controls, control_lens) = (&*controls, &*control_lens);
         send_all(mmsg, self.as_fd(), msgs.len(), |from| {
@@ -664,6 +675,207 @@ impl<S: AsFd> PacketConn<S> {
                     head: &[],
                     body: m.payload,
                     dst: m.dst,
+                    control: encoded(controls, control_lens, i),
+                })
+        })
+    }
+}
+
+/// The header of a [`RawSendMessage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawHeaderRef<'a> {
+    /// Marshalled at send time, total length set from the payload.
+    Owned(&'a Header),
+    /// Header bytes sent as they are, and the header's destination.
+    Bytes(&'a [u8], Ipv4Addr),
+}
+
+/// One datagram to send with [`RawConn::send_batch`]: a header, a payload
+/// and an optional control message, as for [`RawConn::send`] and
+/// [`RawConn::send_view`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawSendMessage<'a> {
+    header: RawHeaderRef<'a>,
+    payload: &'a [u8],
+    control: Option<ControlMessage>,
+}
+
+impl<'a> RawSendMessage<'a> {
+    /// `header` (marshalled with its total length set to header plus
+    /// payload, as [`RawConn::send`] does) followed by `payload`.
+    pub const fn new(header: &'a Header, payload: &'a [u8]) -> RawSendMessage<'a> {
+        RawSendMessage {
+            header: RawHeaderRef::Owned(header),
+            payload,
+            control: None,
+        }
+    }
+
+    /// The header bytes of `view` as they are, followed by `payload`, as
+    /// [`RawConn::send_view`] does: forwarding a received message is
+    /// `RawSendMessage::from_view(&m.header.unwrap(), m.payload)`.
+    pub fn from_view<B: AsRef<[u8]>>(
+        view: &'a HeaderView<B>,
+        payload: &'a [u8],
+    ) -> RawSendMessage<'a> {
+        RawSendMessage {
+            header: RawHeaderRef::Bytes(view.header_bytes(), view.destination()),
+            payload,
+            control: None,
+        }
+    }
+
+    /// The same message with control message `cm` (see [`RawConn::send`]:
+    /// `dst` routes, `src` and `if_index` go in `IP_PKTINFO`).
+    pub const fn with_control(mut self, cm: ControlMessage) -> RawSendMessage<'a> {
+        self.control = Some(cm);
+        self
+    }
+
+    /// The payload.
+    pub const fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// The control message, if any.
+    pub const fn control(&self) -> Option<&ControlMessage> {
+        self.control.as_ref()
+    }
+
+    /// Where the datagram is routed: the control message's `dst`, else the
+    /// header's destination.
+    fn route(&self) -> SocketAddrV4 {
+        let destination = match self.header {
+            RawHeaderRef::Owned(h) => h.destination,
+            RawHeaderRef::Bytes(_, destination) => destination,
+        };
+        let dst = self.control.and_then(|cm| cm.dst).unwrap_or(destination);
+        SocketAddrV4::new(dst, 0)
+    }
+}
+
+impl SendBatch {
+    /// Marshals the owned headers of `msgs` into the scratch space.
+    fn marshal_headers(&mut self, msgs: &[RawSendMessage<'_>]) -> io::Result<()> {
+        let n = msgs.len();
+        if self.headers.len() < n {
+            self.headers.resize(n, [0; header::MAX_LEN]);
+            self.header_lens.resize(n, 0);
+        }
+        for (i, (m, (bytes, len))) in msgs
+            .iter()
+            .zip(self.headers.iter_mut().zip(self.header_lens.iter_mut()))
+            .enumerate()
+        {
+            *len = 0;
+            if let RawHeaderRef::Owned(h) = m.header {
+                let mut h = *h;
+                *len = h
+                    .set_payload_len(m.payload.len())
+                    .and_then(|()| h.marshal(bytes))
+                    .map_err(|e| {
+                        io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            format!("message {i} of the batch: {e}"),
+                        )
+                    })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<S: AsFd> RawConn<S> {
+    /// Receives up to [`batch.capacity()`](RecvBatch::capacity) whole
+    /// datagrams with one `recvmmsg(2)` and returns how many arrived; each
+    /// [`RecvMessage`] has the [`header`](RecvMessage::header) view, the
+    /// payload (after the header, up to its total length), the control
+    /// messages, the sender and the flags. Nothing is copied.
+    ///
+    /// It waits as the socket does for the first datagram only, as
+    /// [`PacketConn::recv_batch`]. A truncated datagram has
+    /// [`MessageFlags::TRUNCATED`] set and a header view that
+    /// [`is_truncated`](HeaderView::is_truncated).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, for a batch without buffers or with a buffer shorter than 20
+    /// bytes (the smallest header); the `recvmmsg` error otherwise.
+    /// Per-message problems (a header that does not fit in its buffer) are
+    /// in the messages, see [`RecvBatch::get`].
+    pub fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
+        &self,
+        batch: &mut RecvBatch<B>,
+    ) -> io::Result<usize> {
+        if let Some((i, short)) = batch
+            .bufs
+            .iter()
+            .map(|b| b.as_ref().len())
+            .enumerate()
+            .find(|&(_, len)| len < header::MIN_LEN)
+        {
+            batch.received = 0;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "buffer {i} of the batch has {short} bytes and cannot hold an IPv4 header ({} bytes at least)",
+                    header::MIN_LEN
+                ),
+            ));
+        }
+        batch.recv(self.as_fd(), self.control_flags(), true)
+    }
+
+    /// Sends `msgs` with `sendmmsg(2)`, each a header and a payload (two
+    /// iovecs, no copy) with its own control message, using `batch` as
+    /// scratch space; returns the number sent, which is `msgs.len()`.
+    ///
+    /// Each message is sent as by [`RawConn::send`] (an owned header) or
+    /// [`RawConn::send_view`] (header bytes): Linux fills in the checksum
+    /// and total length, and the source and identification when zero.
+    ///
+    /// # Errors
+    ///
+    /// A [`SendBatchError`]: `sent` 0 and
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, for an empty batch or a header that does not marshal (the
+    /// message is named); otherwise the number of messages sent and the
+    /// `sendmmsg` error of the first that was not, as
+    /// [`PacketConn::send_batch`].
+    pub fn send_batch(
+        &self,
+        batch: &mut SendBatch,
+        msgs: &[RawSendMessage<'_>],
+    ) -> Result<usize, SendBatchError> {
+        let prepare = |batch: &mut SendBatch| {
+            batch.marshal_headers(msgs)?;
+            batch.encode_controls(msgs.iter().map(|m| m.control.as_ref()))
+        };
+        prepare(batch).map_err(|error| SendBatchError { sent: 0, error })?;
+        let SendBatch {
+            mmsg,
+            controls,
+            control_lens,
+            headers,
+            header_lens,
+        } = batch;
+        let (controls, control_lens) = (&*controls, &*control_lens);
+        let (headers, header_lens) = (&*headers, &*header_lens);
+        send_all(mmsg, self.as_fd(), msgs.len(), |from| {
+            msgs.iter()
+                .enumerate()
+                .skip(from)
+                .map(move |(i, m)| SendSlot {
+                    head: match m.header {
+                        RawHeaderRef::Owned(_) => headers
+                            .get(i)
+                            .and_then(|h| h.get(..header_lens.get(i).copied().unwrap_or(0)))
+                            .unwrap_or_default(),
+                        RawHeaderRef::Bytes(bytes, _) => bytes,
+                    },
+                    body: m.payload,
+                    dst: Some(m.route()),
                     control: encoded(controls, control_lens, i),
                 })
         })

@@ -17,8 +17,9 @@
 //! socket stays reachable for what they do not cover.
 //!
 //! [`batch`] receives and sends many datagrams per system call
-//! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`] and
-//! [`PacketConn::send_batch`], allocating nothing per call.
+//! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`],
+//! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
+//! [`RawConn::send_batch`], allocating nothing per call.
 //!
 //! [`cmsg`] is the control-message codec on its own, for callers of
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).

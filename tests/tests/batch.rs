@@ -4,14 +4,17 @@
 //! keeping the failing message's error; empty batches; blocking,
 //! non-blocking and timeout behaviour; reuse of one batch across calls.
 //!
-//! The raw-socket test needs root and skips with a printed reason otherwise.
+//! The raw-socket tests need root and skip with a printed reason otherwise;
+//! the `RawConn` ones run inside a private network namespace.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 
-use ipv4_std::batch::{MessageFlags, RecvBatch, SendBatch, SendMessage};
-use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+use ipv4_std::batch::{MessageFlags, RawSendMessage, RecvBatch, SendBatch, SendMessage};
+use ipv4_std::core::header::{Header, HeaderView, Protocol as HeaderProtocol};
+use ipv4_std::{ControlFlags, ControlMessage, PacketConn, RawConn};
+use ipv4_tests::netns::{self, Netns};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
@@ -350,4 +353,180 @@ fn raw_packet_conn_batch_gives_header_and_exact_payload() {
             break 'outer;
         }
     }
+}
+
+// ------------------------------------------------------------- RawConn
+
+/// An experimental protocol number (RFC 3692), so nothing else answers.
+const EXPERIMENTAL: u8 = 253;
+
+fn raw_conn(ns: &Netns) -> RawConn<Socket> {
+    ns.run(|| {
+        let s = Socket::new(
+            Domain::IPV4,
+            Type::RAW,
+            Some(Protocol::from(i32::from(EXPERIMENTAL))),
+        )
+        .unwrap();
+        s.set_read_timeout(TIMEOUT).unwrap();
+        RawConn::new(s).unwrap()
+    })
+}
+
+fn probe(i: u8) -> Header {
+    let mut h = Header::new(
+        Ipv4Addr::LOCALHOST,
+        Ipv4Addr::LOCALHOST,
+        HeaderProtocol(EXPERIMENTAL),
+    )
+    .with_ttl(10 + i)
+    .with_tos(4 * i)
+    .with_identification(1000 + u16::from(i));
+    if i % 2 == 1 {
+        // Router Alert (RFC 2113), so some headers carry options.
+        h.set_options(&[0x94, 0x04, 0x00, 0x00]).unwrap();
+    }
+    h
+}
+
+/// A received whole datagram: header bytes, payload, control TTL, source.
+type RawReceived = (Vec<u8>, Vec<u8>, Option<u8>, SocketAddrV4);
+
+/// Receives `want` whole datagrams.
+fn drain_raw(
+    conn: &RawConn<Socket>,
+    batch: &mut RecvBatch<Vec<u8>>,
+    want: usize,
+) -> Vec<RawReceived> {
+    let mut got = Vec::new();
+    while got.len() < want {
+        conn.recv_batch(batch).unwrap();
+        for m in batch.iter() {
+            let m = m.unwrap();
+            let h = m.header.expect("RawConn gives the header");
+            assert!(!h.is_truncated() && !m.flags.is_truncated());
+            got.push((
+                h.header_bytes().to_vec(),
+                m.payload.to_vec(),
+                m.control.ttl,
+                m.source,
+            ));
+        }
+    }
+    got
+}
+
+#[test]
+fn raw_conn_batch_sends_headers_as_given_and_receives_header_views() {
+    if !netns::can_create("raw_conn_batch_sends_headers_as_given_and_receives_header_views") {
+        return;
+    }
+    let ns = Netns::new().unwrap();
+    let tx = raw_conn(&ns);
+    let rx = raw_conn(&ns);
+    rx.set_control_message(ControlFlags::TTL, true).unwrap();
+    let headers: Vec<Header> = (0..6).map(probe).collect();
+    let payloads: Vec<Vec<u8>> = (0..6u8).map(|i| vec![i; 3 + usize::from(i)]).collect();
+    let msgs: Vec<RawSendMessage<'_>> = headers
+        .iter()
+        .zip(&payloads)
+        .map(|(h, p)| RawSendMessage::new(h, p))
+        .collect();
+    let mut out = SendBatch::new();
+    assert_eq!(tx.send_batch(&mut out, &msgs).unwrap(), 6);
+
+    let mut batch = RecvBatch::new(vec![vec![0u8; 256]; 4]);
+    let got = drain_raw(&rx, &mut batch, 6);
+    for (i, (header, payload, ttl, source)) in got.iter().enumerate() {
+        let sent = &headers[i];
+        // `header` holds the header only: a lax view reads it.
+        let h = HeaderView::new_lax(header.as_slice()).unwrap();
+        assert_eq!(h.ttl(), sent.ttl, "message {i}");
+        assert_eq!(h.tos(), sent.tos);
+        assert_eq!(h.identification(), sent.identification);
+        assert_eq!(h.options(), sent.options());
+        assert!(h.verify_checksum(), "Linux fills in the checksum");
+        assert_eq!(
+            usize::from(h.total_len()),
+            sent.header_len() + payloads[i].len()
+        );
+        assert_eq!(payload, &payloads[i]);
+        assert_eq!(*ttl, Some(sent.ttl), "IP_TTL reports the header's TTL");
+        assert_eq!(*source, SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+    }
+
+    // Forwarding: the received views go out again as they are, payloads
+    // borrowed from the receive batch.
+    let mut first = RecvBatch::new(vec![vec![0u8; 256]; 8]);
+    assert_eq!(tx.send_batch(&mut out, &msgs[..2]).unwrap(), 2);
+    // Loopback delivers within the send, so one receive gets both.
+    assert_eq!(rx.recv_batch(&mut first).unwrap(), 2);
+    let views: Vec<_> = first.iter().map(|m| m.unwrap()).collect();
+    let headers_in: Vec<HeaderView<&[u8]>> = views.iter().map(|m| m.header.unwrap()).collect();
+    let forward: Vec<RawSendMessage<'_>> = headers_in
+        .iter()
+        .zip(&views)
+        .map(|(h, m)| RawSendMessage::from_view(h, m.payload))
+        .collect();
+    assert_eq!(tx.send_batch(&mut out, &forward).unwrap(), 2);
+    let again = drain_raw(&rx, &mut batch, 2);
+    for (k, (header, payload, _, _)) in again.iter().enumerate() {
+        assert_eq!(header.as_slice(), headers_in[k].header_bytes());
+        assert_eq!(payload.as_slice(), views[k].payload);
+    }
+}
+
+#[test]
+fn raw_conn_batch_errors() {
+    if !netns::can_create("raw_conn_batch_errors") {
+        return;
+    }
+    let ns = Netns::new().unwrap();
+    let tx = raw_conn(&ns);
+    let rx = raw_conn(&ns);
+
+    // A buffer that cannot hold a header is refused before the call.
+    let mut short = RecvBatch::new([vec![0u8; 64], vec![0u8; 19]]);
+    let e = rx.recv_batch(&mut short).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+
+    // A header that cannot marshal (datagram over 65 535 bytes) fails the
+    // batch before anything is sent, naming the message.
+    let ok = probe(0);
+    let big = vec![0u8; 70_000];
+    let msgs = [
+        RawSendMessage::new(&ok, b"a"),
+        RawSendMessage::new(&ok, &big),
+    ];
+    let e = tx.send_batch(&mut SendBatch::new(), &msgs).unwrap_err();
+    assert_eq!((e.sent, e.kind()), (0, io::ErrorKind::InvalidInput), "{e}");
+    assert!(e.error.to_string().contains("message 1"), "{e}");
+    rx.get_ref().set_nonblocking(true).unwrap();
+    let mut batch = RecvBatch::new(vec![vec![0u8; 128]; 4]);
+    let e = rx.recv_batch(&mut batch).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::WouldBlock, "nothing was sent");
+
+    // A message the kernel refuses (an interface that does not exist)
+    // after one it accepts: the count and that message's error.
+    let nowhere = ControlMessage {
+        if_index: Some(999_999),
+        ..ControlMessage::default()
+    };
+    let msgs = [
+        RawSendMessage::new(&ok, b"first"),
+        RawSendMessage::new(&ok, b"second").with_control(nowhere),
+        RawSendMessage::new(&ok, b"third"),
+    ];
+    let e = tx.send_batch(&mut SendBatch::new(), &msgs).unwrap_err();
+    assert_eq!(e.sent, 1, "{e}");
+    assert!(e.error.raw_os_error().is_some(), "{e}");
+    rx.get_ref().set_nonblocking(false).unwrap();
+    let got = drain_raw(&rx, &mut batch, 1);
+    assert_eq!(got[0].1, b"first");
+    rx.get_ref().set_nonblocking(true).unwrap();
+    assert_eq!(
+        rx.recv_batch(&mut batch).unwrap_err().kind(),
+        io::ErrorKind::WouldBlock,
+        "neither second nor third was sent"
+    );
 }
