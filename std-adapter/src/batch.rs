@@ -139,6 +139,15 @@ impl MessageFlags {
     }
 }
 
+impl std::ops::BitOr for MessageFlags {
+    type Output = MessageFlags;
+
+    /// Both sets of flags.
+    fn bitor(self, other: MessageFlags) -> MessageFlags {
+        MessageFlags(self.0 | other.0)
+    }
+}
+
 impl fmt::Debug for MessageFlags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_set();
@@ -879,5 +888,82 @@ impl<S: AsFd> RawConn<S> {
                     control: encoded(controls, control_lens, i),
                 })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_flags_name_the_kernel_bits() {
+        let f = MessageFlags::from_bits(libc::MSG_TRUNC | libc::MSG_CTRUNC | libc::MSG_ERRQUEUE);
+        assert!(f.is_truncated() && f.is_control_truncated());
+        assert!(f.contains(MessageFlags::TRUNCATED | MessageFlags::CONTROL_TRUNCATED));
+        assert_eq!(
+            format!("{f:?}"),
+            format!("{{MSG_TRUNC, MSG_CTRUNC, {:#x}}}", libc::MSG_ERRQUEUE)
+        );
+        assert_eq!(format!("{:?}", MessageFlags::default()), "{}");
+        assert!(!MessageFlags::default().is_truncated());
+    }
+
+    #[test]
+    fn send_batch_error_keeps_count_kind_and_cause() {
+        let e = SendBatchError {
+            sent: 3,
+            error: io::Error::from_raw_os_error(libc::EINVAL),
+        };
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let text = e.to_string();
+        assert!(
+            text.starts_with("the batch send stopped after 3 messages: message 3 failed: "),
+            "{text}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        let io: io::Error = e.into();
+        assert_eq!(io.kind(), io::ErrorKind::InvalidInput);
+        let inner = io.get_ref().unwrap().downcast_ref::<SendBatchError>();
+        assert_eq!(inner.map(|e| e.sent), Some(3));
+    }
+
+    #[test]
+    fn an_empty_receive_batch_reads_as_empty() {
+        let batch: RecvBatch<[u8; 4]> = RecvBatch::new([]);
+        assert_eq!((batch.capacity(), batch.len()), (0, 0));
+        assert!(batch.get(0).is_none());
+        assert_eq!(batch.iter().count(), 0);
+        let batch = RecvBatch::new([[0u8; 4]; 3]);
+        assert!(batch.is_empty() && batch.get(0).is_none());
+        assert_eq!(batch.into_buffers().len(), 3);
+    }
+
+    #[test]
+    fn raw_send_message_routes_by_control_then_header() {
+        let h = Header::new(
+            Ipv4Addr::new(192, 0, 2, 1),
+            Ipv4Addr::new(198, 51, 100, 7),
+            ipv4_core::header::Protocol::UDP,
+        );
+        let m = RawSendMessage::new(&h, b"x");
+        assert_eq!(
+            m.route(),
+            SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 7), 0)
+        );
+        let via = ControlMessage {
+            dst: Some(Ipv4Addr::new(203, 0, 113, 9)),
+            ..ControlMessage::default()
+        };
+        assert_eq!(
+            m.with_control(via).route(),
+            SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 0)
+        );
+        let mut bytes = [0u8; 20];
+        h.marshal(&mut bytes).unwrap();
+        let view = HeaderView::new_lax(&bytes[..]).unwrap();
+        let fwd = RawSendMessage::from_view(&view, b"y");
+        assert_eq!(fwd.route(), m.route());
+        assert_eq!(fwd.payload(), b"y");
+        assert!(fwd.control().is_none());
     }
 }
