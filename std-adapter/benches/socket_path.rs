@@ -215,13 +215,14 @@ impl Drain {
     }
 }
 
-/// Drains `rx` until it would block; returns the datagrams read.
-fn drain(mode: Drain, rx: &UdpSocket, size: usize, acc: &mut Acc) -> usize {
+/// Drains `rx` until it would block, or until at least `limit` datagrams
+/// were read; returns the datagrams read.
+fn drain(mode: Drain, rx: &UdpSocket, size: usize, limit: usize, acc: &mut Acc) -> usize {
     let mut count = 0;
     match mode {
         Drain::StdRecvFrom => {
             let mut buf = vec![0u8; size.max(1) + 64];
-            loop {
+            while count < limit {
                 match rx.recv_from(&mut buf) {
                     Ok((n, from)) => {
                         acc.add(n as u64 + u64::from(from.port()));
@@ -235,7 +236,7 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, acc: &mut Acc) -> usize {
         Drain::PacketConnRecvFrom => {
             let conn = PacketConn::new(rx);
             let mut buf = vec![0u8; size.max(1) + 64];
-            loop {
+            while count < limit {
                 match conn.recv_from(&mut buf) {
                     Ok((n, cm, from)) => {
                         acc.add(n as u64 + u64::from(from.port()));
@@ -250,7 +251,7 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, acc: &mut Acc) -> usize {
         Drain::RecvBatch(k) => {
             let conn = PacketConn::new(rx);
             let mut batch = RecvBatch::new(vec![vec![0u8; size.max(1) + 64]; k]);
-            loop {
+            while count < limit {
                 match conn.recv_batch(&mut batch) {
                     Ok(_) => {
                         for m in &batch {
@@ -265,9 +266,9 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, acc: &mut Acc) -> usize {
                 }
             }
         }
-        Drain::LibcRecvfrom => count = libc_recvfrom(rx.as_raw_fd(), size, acc),
-        Drain::LibcRecvmsg => count = libc_recvmsg(rx.as_raw_fd(), size, acc),
-        Drain::LibcRecvmmsg(k) => count = libc_recvmmsg(rx.as_raw_fd(), size, k, acc),
+        Drain::LibcRecvfrom => count = libc_recvfrom(rx.as_raw_fd(), size, limit, acc),
+        Drain::LibcRecvmsg => count = libc_recvmsg(rx.as_raw_fd(), size, limit, acc),
+        Drain::LibcRecvmmsg(k) => count = libc_recvmmsg(rx.as_raw_fd(), size, k, limit, acc),
         Drain::GoReadFrom | Drain::GoReadBatch(_) => unreachable!("run as a subprocess"),
     }
     count
@@ -282,10 +283,10 @@ fn control_sum(cm: &ControlMessage) -> u64 {
         + u64::from(cm.src.map_or(0, u32::from))
 }
 
-fn libc_recvfrom(fd: RawFd, size: usize, acc: &mut Acc) -> usize {
+fn libc_recvfrom(fd: RawFd, size: usize, limit: usize, acc: &mut Acc) -> usize {
     let mut buf = vec![0u8; size.max(1) + 64];
     let mut count = 0;
-    loop {
+    while count < limit {
         // SAFETY: plain C data.
         let mut name: libc::sockaddr_in = unsafe { zeroed() };
         let mut len = size_of::<libc::sockaddr_in>() as socklen_t;
@@ -351,7 +352,7 @@ const CONTROL_SPACE: usize = ipv4_std::cmsg::space(ControlFlags::all());
 #[derive(Clone, Copy)]
 struct Control([u8; 128]);
 
-fn libc_recvmsg(fd: RawFd, size: usize, acc: &mut Acc) -> usize {
+fn libc_recvmsg(fd: RawFd, size: usize, limit: usize, acc: &mut Acc) -> usize {
     let mut buf = vec![0u8; size.max(1) + 64];
     let mut control = Control([0; 128]);
     // SAFETY: plain C data.
@@ -363,7 +364,7 @@ fn libc_recvmsg(fd: RawFd, size: usize, acc: &mut Acc) -> usize {
     // SAFETY: plain C data.
     let mut msg: libc::msghdr = unsafe { zeroed() };
     let mut count = 0;
-    loop {
+    while count < limit {
         msg.msg_name = (&raw mut name).cast();
         msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
         msg.msg_iov = &mut iov;
@@ -386,7 +387,7 @@ fn libc_recvmsg(fd: RawFd, size: usize, acc: &mut Acc) -> usize {
     count
 }
 
-fn libc_recvmmsg(fd: RawFd, size: usize, k: usize, acc: &mut Acc) -> usize {
+fn libc_recvmmsg(fd: RawFd, size: usize, k: usize, limit: usize, acc: &mut Acc) -> usize {
     let mut bufs = vec![vec![0u8; size.max(1) + 64]; k];
     let mut controls = vec![Control([0; 128]); k];
     // SAFETY: plain C data.
@@ -408,7 +409,7 @@ fn libc_recvmmsg(fd: RawFd, size: usize, k: usize, acc: &mut Acc) -> usize {
         m.msg_control = controls[i].0.as_mut_ptr().cast();
     }
     let mut count = 0;
-    loop {
+    while count < limit {
         for h in &mut hdrs {
             h.msg_len = 0;
             h.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
@@ -620,7 +621,7 @@ fn send(mode: SendMode, tx: &UdpSocket, to: SocketAddrV4, n: usize, size: usize)
 /// Empties `rx` without timing it.
 fn discard(rx: &UdpSocket) -> usize {
     let mut acc = Acc::default();
-    libc_recvmmsg(rx.as_raw_fd(), 1500, 64, &mut acc)
+    libc_recvmmsg(rx.as_raw_fd(), 1500, 64, usize::MAX, &mut acc)
 }
 
 // ------------------------------------------------------------------- live
@@ -681,8 +682,9 @@ fn live(mode: Live, size: usize, time: Duration) -> f64 {
         Live::LibcMmsg(k) => Drain::LibcRecvmmsg(k),
     };
     while start.elapsed() < time {
-        // Each drain returns when 20 ms pass without a datagram.
-        received += drain(drain_mode, &rx, size, &mut acc);
+        // Each drain returns after 4096 datagrams, or when 20 ms pass
+        // without one.
+        received += drain(drain_mode, &rx, size, 4096, &mut acc);
     }
     let secs = start.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
@@ -826,7 +828,7 @@ fn main() {
                         fill(&tx, v4(rx), n, size);
                         let mut acc = Acc::default();
                         let mut count = 0;
-                        let t = timed(|| count = drain(mode, rx, size, &mut acc));
+                        let t = timed(|| count = drain(mode, rx, size, usize::MAX, &mut acc));
                         black_box(acc.0);
                         (count, t)
                     }
