@@ -34,8 +34,9 @@
 //!   drops that error when some messages went out (and Go with it);
 //!   [`PacketConn::send_batch`] calls again from the first unsent message,
 //!   so that it either goes out or yields its error.
-//! * Receiving never allocates: Go's `ReadBatch` allocates a `net.Addr` per
-//!   message, and the caller must parse every control message itself.
+//! * Receiving and sending allocate nothing (only building an error does):
+//!   Go's `ReadBatch` allocates a `net.Addr` per message, and its caller
+//!   must parse every control message itself (allocating again).
 //! * A receive returns as soon as one message is there (`MSG_WAITFORONE`),
 //!   with as many more as are queued, up to the batch's capacity: a blocking
 //!   socket and `SO_RCVTIMEO` behave as with [`PacketConn::recv_from`], and
