@@ -7,10 +7,17 @@
 //! packet socket (a raw IGMP socket would only see groups `b` itself is a
 //! member of). The test then checks that the reports decode to exactly what
 //! was asked, in an IPv4 envelope with TTL 1, the Router Alert option and
-//! the right destination. Nothing leaves the two namespaces.
+//! the right destination, and that the envelope `ipv4_core` builds for the
+//! same message is the kernel's header.
+//!
+//! The other way round, host `b` sends queries built by `ipv4_core` (IGMPv3
+//! general and group-specific, IGMPv2, and one with a broken checksum) as
+//! whole IPv4 packets in its envelope, and the test checks that Linux on
+//! `a` answers the good ones and ignores the bad one. Nothing leaves the
+//! two namespaces.
 
 use std::io::Read;
-use std::net::{Ipv4Addr, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,8 +25,11 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ipv4_core::error::IgmpBuildError;
+use ipv4_core::header::Header;
 use ipv4_core::igmp::{
-    ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message, MessageType, RecordType, ReportV3Repr,
+    ALL_IGMPV3_ROUTERS, ALL_ROUTERS, MaxRespCode, Message, MessageType, QueryV3Repr, RecordType,
+    ReportV3Repr, V1V2Repr, envelope,
 };
 use ipv4_tests::netns::{self, VethPair};
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, Socket, Type};
@@ -41,6 +51,7 @@ struct Captured {
     dst: Ipv4Addr,
     options: Vec<u8>,
     igmp: Vec<u8>,
+    packet: Vec<u8>,
 }
 
 impl Captured {
@@ -59,6 +70,7 @@ impl Captured {
             dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
             options: packet.get(20..ihl)?.to_vec(),
             igmp: packet.get(ihl..total)?.to_vec(),
+            packet: packet[..total].to_vec(),
         })
     }
 
@@ -70,6 +82,28 @@ impl Captured {
         assert_eq!(self.ttl, 1, "{self:?}");
         assert_eq!(self.options, [0x94, 0x04, 0x00, 0x00], "{self:?}");
         assert_eq!(self.tos, 0xc0, "{self:?}");
+
+        // The envelope `ipv4_core::igmp` builds for this message is the
+        // kernel's header, all but the identification (and so the
+        // checksum).
+        let message = Message::parse(&self.igmp).unwrap();
+        let mut ours = message.ip_header(VethPair::A_ADDR).unwrap();
+        let kernel = Header::parse(&self.packet).unwrap();
+        ours.identification = kernel.identification;
+        ours.fill_checksum();
+        assert_eq!(ours, kernel, "{message}");
+        // And `emit_packet` writes the kernel's bytes, but for the ID.
+        let mut buf = [0u8; 1500];
+        let len = envelope::emit_packet(&mut buf, VethPair::A_ADDR, |b| {
+            b[..self.igmp.len()].copy_from_slice(&self.igmp);
+            Ok(self.igmp.len())
+        })
+        .unwrap();
+        let mut expected = self.packet.clone();
+        expected[4..6].fill(0);
+        expected[10..12].fill(0);
+        buf[10..12].fill(0);
+        assert_eq!(&buf[..len], &expected[..]);
     }
 }
 
@@ -316,4 +350,204 @@ fn igmpv2_source_specific_join_reports_the_group() {
         !groups.is_empty() && groups.iter().all(|g| *g == SSM_GROUP),
         "{packets:?}"
     );
+}
+
+// ---- Linux answers queries we build ------------------------------------
+
+/// A host that joined [`GROUP`] on `a`, a capture on `b`, and a way to send
+/// whole IPv4 packets from `b`: for checking that Linux accepts the queries
+/// (and their envelope) that `ipv4_core::igmp` builds, by its answers.
+struct Querier {
+    pair: VethPair,
+    stop_capture: Arc<AtomicBool>,
+    capturer: Option<thread::JoinHandle<Vec<(Instant, Captured)>>>,
+    leave: mpsc::Sender<()>,
+    member: Option<thread::JoinHandle<()>>,
+}
+
+impl Querier {
+    fn new() -> Option<Querier> {
+        if !netns::can_create("igmp_kernel") {
+            return None;
+        }
+        let pair = VethPair::new().expect("veth pair");
+        for (key, value) in [
+            ("igmpv3_unsolicited_report_interval", "100"),
+            ("igmpv2_unsolicited_report_interval", "100"),
+        ] {
+            let key = format!("net.ipv4.conf.{}.{key}", VethPair::A_IF);
+            let _ = pair.a.sysctl(&key, value);
+        }
+        let stop_capture = Arc::new(AtomicBool::new(false));
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let capturer = {
+            let stop = Arc::clone(&stop_capture);
+            pair.b.spawn(move || {
+                let eth_p_ip = i32::from((libc::ETH_P_IP as u16).to_be());
+                let mut sock =
+                    Socket::new(Domain::PACKET, Type::DGRAM, Some(Protocol::from(eth_p_ip)))
+                        .expect("packet socket");
+                sock.set_read_timeout(Some(Duration::from_millis(50)))
+                    .unwrap();
+                ready_tx.send(()).unwrap();
+                let mut packets = Vec::new();
+                let deadline = Instant::now() + Duration::from_secs(20);
+                let mut buf = [0u8; 2048];
+                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                    if let Ok(n) = sock.read(&mut buf)
+                        && let Some(p) = Captured::from_ipv4(&buf[..n])
+                        && p.src == VethPair::A_ADDR
+                    {
+                        packets.push((Instant::now(), p));
+                    }
+                }
+                packets
+            })
+        };
+        ready_rx.recv().expect("capturer started");
+        let (leave, leave_rx) = mpsc::channel::<()>();
+        let a_index = pair.a_index;
+        let member = pair.a.spawn(move || {
+            let s = Socket::from(udp());
+            s.join_multicast_v4_n(&GROUP, &InterfaceIndexOrAddress::Index(a_index))
+                .unwrap();
+            let _ = leave_rx.recv_timeout(Duration::from_secs(20));
+        });
+        // Let the unsolicited reports of the join go by.
+        thread::sleep(Duration::from_millis(800));
+        Some(Querier {
+            pair,
+            stop_capture,
+            capturer: Some(capturer),
+            leave,
+            member: Some(member),
+        })
+    }
+
+    /// Sends `igmp` from `b` inside the envelope `ipv4_core` builds for it;
+    /// returns when it was sent.
+    fn send(
+        &self,
+        emit: impl FnOnce(&mut [u8]) -> Result<usize, IgmpBuildError> + Send,
+    ) -> Instant {
+        self.pair.b.run(move || {
+            let mut buf = [0u8; 1500];
+            let len = envelope::emit_packet(&mut buf, VethPair::B_ADDR, emit).unwrap();
+            let packet = &buf[..len];
+            let destination = Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]);
+            let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(2))).unwrap();
+            s.set_header_included_v4(true).unwrap();
+            s.set_multicast_if_v4(&VethPair::B_ADDR).unwrap();
+            let sent = Instant::now();
+            let n = s
+                .send_to(packet, &SocketAddrV4::new(destination, 0).into())
+                .unwrap();
+            assert_eq!(n, len);
+            sent
+        })
+    }
+
+    /// Stops capturing and leaves; returns what `a` sent, with arrival times.
+    fn finish(mut self) -> Vec<(Instant, Captured)> {
+        self.stop_capture.store(true, Ordering::Relaxed);
+        let packets = self.capturer.take().unwrap().join().expect("capturer");
+        let _ = self.leave.send(());
+        self.member.take().unwrap().join().expect("member");
+        packets
+    }
+}
+
+/// Answers sent after `since`, as (record type, group) for v3 records and
+/// (0x16, group) for v2 reports.
+fn answers_after(packets: &[(Instant, Captured)], since: Instant) -> Vec<(u8, Ipv4Addr)> {
+    let mut out = Vec::new();
+    for (_, p) in packets.iter().filter(|(at, _)| *at > since) {
+        match Message::parse(&p.igmp).expect("kernel IGMP decodes") {
+            Message::ReportV3(r) => {
+                p.assert_envelope(ALL_IGMPV3_ROUTERS);
+                out.extend(r.records().map(|rec| (rec.record_type.0, rec.group)));
+            }
+            Message::ReportV2(r) => {
+                p.assert_envelope(r.group());
+                out.push((MessageType::REPORT_V2.0, r.group()));
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    out
+}
+
+#[test]
+fn linux_answers_our_igmpv3_queries() {
+    let Some(querier) = Querier::new() else {
+        return;
+    };
+    // General query, Max Resp Time 0.5 s: a current-state record per group.
+    let general = querier.send(|b| {
+        QueryV3Repr {
+            max_resp_code: MaxRespCode::from_tenths_exact(5).unwrap(),
+            ..QueryV3Repr::general()
+        }
+        .emit(b)
+    });
+    thread::sleep(Duration::from_millis(900));
+    // Group-specific query for GROUP.
+    let specific = querier.send(|b| {
+        QueryV3Repr {
+            max_resp_code: MaxRespCode::from_tenths_exact(5).unwrap(),
+            group: GROUP,
+            ..QueryV3Repr::general()
+        }
+        .emit(b)
+    });
+    thread::sleep(Duration::from_millis(900));
+    let packets = querier.finish();
+    let is_ex = (RecordType::MODE_IS_EXCLUDE.0, GROUP);
+    let first = answers_after(&packets, general);
+    assert!(
+        first.contains(&is_ex),
+        "no answer to the general query: {first:?}"
+    );
+    let second = answers_after(&packets, specific);
+    assert!(
+        second.contains(&is_ex),
+        "no answer to the group query: {second:?}"
+    );
+}
+
+#[test]
+fn linux_answers_our_igmpv2_query() {
+    let Some(querier) = Querier::new() else {
+        return;
+    };
+    // An 8-byte query with a non-zero Max Resp Time is IGMPv2: the host
+    // falls back to v2 and answers with a v2 report to the group.
+    let sent = querier.send(|b| V1V2Repr::query_v2(Ipv4Addr::UNSPECIFIED, 5).emit(b));
+    thread::sleep(Duration::from_millis(900));
+    let packets = querier.finish();
+    let answers = answers_after(&packets, sent);
+    assert!(
+        answers.contains(&(MessageType::REPORT_V2.0, GROUP)),
+        "no IGMPv2 answer: {answers:?}"
+    );
+}
+
+#[test]
+fn linux_ignores_our_query_with_a_bad_checksum() {
+    let Some(querier) = Querier::new() else {
+        return;
+    };
+    let sent = querier.send(|b| {
+        let len = QueryV3Repr {
+            max_resp_code: MaxRespCode::from_tenths_exact(5).unwrap(),
+            ..QueryV3Repr::general()
+        }
+        .emit(b)?;
+        b[3] ^= 0xff; // the IGMP checksum
+        Ok(len)
+    });
+    thread::sleep(Duration::from_millis(900));
+    let packets = querier.finish();
+    let answers = answers_after(&packets, sent);
+    assert!(answers.is_empty(), "answered a corrupt query: {answers:?}");
 }

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::BufferTooSmall;
+use super::{BufferTooSmall, HeaderError};
 
 /// Why an IGMP message ([RFC 2236], [RFC 9776]) could not be parsed.
 ///
@@ -13,6 +13,7 @@ use super::BufferTooSmall;
 /// [RFC 2236]: https://www.rfc-editor.org/rfc/rfc2236
 /// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IgmpError {
     /// The message is shorter than the fixed part of its type.
     Truncated {
@@ -143,8 +144,13 @@ impl fmt::Display for IgmpError {
 
 impl core::error::Error for IgmpError {}
 
-/// Why an IGMP message could not be built.
+/// Why an IGMP message ([RFC 2236 §2], [RFC 9776 §4]) or its IPv4
+/// envelope could not be built.
+///
+/// [RFC 2236 §2]: https://www.rfc-editor.org/rfc/rfc2236#section-2
+/// [RFC 9776 §4]: https://www.rfc-editor.org/rfc/rfc9776#section-4
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IgmpBuildError {
     /// The output buffer is too short.
     BufferTooSmall(BufferTooSmall),
@@ -161,6 +167,14 @@ pub enum IgmpBuildError {
         /// Length of the auxiliary data in bytes.
         len: usize,
     },
+    /// The IPv4 header for the message could not be written.
+    Header(HeaderError),
+    /// The message has no destination an IGMP envelope could give it: a
+    /// 9-to-11-byte query, an unknown type, or bytes that do not parse.
+    NoDestination {
+        /// The message's Type byte, if it has one.
+        message_type: Option<u8>,
+    },
     /// A size limit is too small for even one record of a report.
     LimitTooSmall {
         /// The limit, in bytes of IGMP message.
@@ -168,6 +182,12 @@ pub enum IgmpBuildError {
         /// Bytes the smallest message that makes progress needs.
         required: usize,
     },
+}
+
+impl From<HeaderError> for IgmpBuildError {
+    fn from(e: HeaderError) -> Self {
+        IgmpBuildError::Header(e)
+    }
 }
 
 impl From<BufferTooSmall> for IgmpBuildError {
@@ -189,6 +209,16 @@ impl fmt::Display for IgmpBuildError {
                 "auxiliary data of {len} bytes is not a whole number of 32-bit words \
                  up to 255 words (1020 bytes)"
             ),
+            IgmpBuildError::Header(e) => e.fmt(f),
+            IgmpBuildError::NoDestination {
+                message_type: Some(t),
+            } => write!(
+                f,
+                "an IGMP message of type {t:#04x} and this length has no standard destination"
+            ),
+            IgmpBuildError::NoDestination { message_type: None } => {
+                f.write_str("an empty IGMP message has no destination")
+            }
             IgmpBuildError::LimitTooSmall { limit, required } => write!(
                 f,
                 "the size limit of {limit} bytes is too small: the next report needs \
@@ -202,6 +232,7 @@ impl core::error::Error for IgmpBuildError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             IgmpBuildError::BufferTooSmall(e) => Some(e),
+            IgmpBuildError::Header(e) => Some(e),
             _ => None,
         }
     }

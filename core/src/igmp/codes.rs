@@ -147,6 +147,7 @@ impl MaxRespCode {
     }
 
     /// The code for exactly `tenths` tenths of a second.
+    #[inline]
     pub fn from_tenths_exact(tenths: u32) -> Result<Self, CodeError> {
         encode_exact(u64::from(tenths))
             .map(MaxRespCode)
@@ -160,6 +161,7 @@ impl MaxRespCode {
     }
 
     /// The code for exactly `d`, which must be a whole number of tenths.
+    #[inline]
     pub fn from_duration_exact(d: Duration) -> Result<Self, CodeError> {
         let (tenths, whole) = units(d, TENTH_NANOS);
         match encode_exact(tenths) {
@@ -169,12 +171,14 @@ impl MaxRespCode {
     }
 
     /// The largest code not above `d`.
+    #[inline]
     pub fn from_duration_lossy(d: Duration) -> Self {
         MaxRespCode(encode_lossy(units(d, TENTH_NANOS).0))
     }
 }
 
 impl fmt::Display for MaxRespCode {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.tenths();
         write!(f, "{}.{}s", t / 10, t % 10)
@@ -224,6 +228,7 @@ impl Qqic {
     }
 
     /// The code for exactly `secs` seconds.
+    #[inline]
     pub fn from_secs_exact(secs: u32) -> Result<Self, CodeError> {
         encode_exact(u64::from(secs))
             .map(Qqic)
@@ -237,6 +242,7 @@ impl Qqic {
     }
 
     /// The code for exactly `d`, which must be a whole number of seconds.
+    #[inline]
     pub fn from_duration_exact(d: Duration) -> Result<Self, CodeError> {
         let (secs, whole) = units(d, SECOND_NANOS);
         match encode_exact(secs) {
@@ -246,12 +252,14 @@ impl Qqic {
     }
 
     /// The largest code not above `d`.
+    #[inline]
     pub fn from_duration_lossy(d: Duration) -> Self {
         Qqic(encode_lossy(units(d, SECOND_NANOS).0))
     }
 }
 
 impl fmt::Display for Qqic {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}s", self.secs())
     }

@@ -55,6 +55,7 @@ pub struct Extensions<'a> {
 
 impl<'a> Extensions<'a> {
     /// TLVs in `bytes`, which start at `offset` of the message.
+    #[inline]
     pub const fn new(bytes: &'a [u8], offset: usize) -> Self {
         Extensions {
             bytes,
@@ -67,6 +68,7 @@ impl<'a> Extensions<'a> {
 impl<'a> Iterator for Extensions<'a> {
     type Item = Result<Extension<'a>, IgmpError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done || self.bytes.is_empty() {
             return None;

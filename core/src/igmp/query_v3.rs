@@ -77,6 +77,7 @@ impl<'a> QueryV3<'a> {
     /// Views `bytes` as an IGMPv3 query after checking that the fixed part
     /// and the declared sources fit. The type and checksum are not checked;
     /// [`Message::parse`](super::Message::parse) does both.
+    #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         if bytes.len() < QUERY_V3_MIN_LEN {
             return Err(IgmpError::Truncated {
@@ -215,15 +216,16 @@ impl<'a> QueryV3<'a> {
     /// The [RFC 9279] TLVs, when the E bit is set.
     ///
     /// [RFC 9279]: https://www.rfc-editor.org/rfc/rfc9279#section-3
+    #[inline]
     pub fn extensions(&self) -> Option<Extensions<'a>> {
         self.extension_flag()
             .then(|| Extensions::new(self.additional_data(), self.sources_end()))
     }
 
     /// Whether this is a General Query: no group and no sources
-    /// ([RFC 9776 §4.1.9]).
+    /// ([RFC 9776 §4.1.11]).
     ///
-    /// [RFC 9776 §4.1.9]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.9
+    /// [RFC 9776 §4.1.11]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.11
     #[inline]
     pub fn is_general(&self) -> bool {
         self.group().is_unspecified() && self.number_of_sources() == 0
@@ -271,6 +273,7 @@ impl<'a> QueryV3Repr<'a> {
     /// A General Query with the RFC 9776 §8 defaults: Query Response
     /// Interval 10 s (code 100), Robustness Variable 2, Query Interval
     /// 125 s.
+    #[inline]
     pub const fn general() -> Self {
         QueryV3Repr {
             max_resp_code: MaxRespCode::new(100),
@@ -286,6 +289,7 @@ impl<'a> QueryV3Repr<'a> {
     }
 
     /// The fields of a parsed query.
+    #[inline]
     pub fn parse(view: &QueryV3<'a>) -> Self {
         QueryV3Repr {
             max_resp_code: view.max_resp_code(),
@@ -301,12 +305,14 @@ impl<'a> QueryV3Repr<'a> {
     }
 
     /// Bytes [`emit`](Self::emit) writes.
+    #[inline]
     pub const fn buffer_len(&self) -> usize {
         QUERY_V3_MIN_LEN + self.sources.len() * 4 + self.additional_data.len()
     }
 
     /// Writes the query with its checksum into the start of `buf`; returns
     /// its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, IgmpBuildError> {
         let count = count16("sources", self.sources.len())?;
         let len = self.buffer_len();

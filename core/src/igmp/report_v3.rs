@@ -86,6 +86,7 @@ impl RecordType {
     pub const BLOCK_OLD_SOURCES: RecordType = RecordType(6);
 
     /// The RFC's name of a known type, e.g. `"MODE_IS_INCLUDE"`.
+    #[inline]
     pub const fn name(self) -> Option<&'static str> {
         Some(match self.0 {
             1 => "MODE_IS_INCLUDE",
@@ -99,6 +100,7 @@ impl RecordType {
     }
 
     /// Whether this is one of the six types RFC 9776 defines.
+    #[inline]
     pub const fn is_known(self) -> bool {
         matches!(self.0, 1..=6)
     }
@@ -108,12 +110,14 @@ impl RecordType {
     /// ([RFC 9776 §4.2.16]): MODE_IS_EXCLUDE and CHANGE_TO_EXCLUDE_MODE.
     ///
     /// [RFC 9776 §4.2.16]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.16
+    #[inline]
     pub const fn truncates_when_split(self) -> bool {
         matches!(self.0, 2 | 4)
     }
 }
 
 impl fmt::Display for RecordType {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
             Some(name) => f.write_str(name),
@@ -143,6 +147,7 @@ pub struct GroupRecord<'a> {
 
 impl<'a> GroupRecord<'a> {
     /// A record with no auxiliary data.
+    #[inline]
     pub fn new(record_type: RecordType, group: Ipv4Addr, sources: impl Into<Sources<'a>>) -> Self {
         GroupRecord {
             record_type,
@@ -167,6 +172,7 @@ impl<'a> GroupRecord<'a> {
 
 /// Writes one record (header, `sources`, aux data) at the start of `out`,
 /// which the caller has sized; returns its length.
+#[inline]
 pub(crate) fn write_record(
     out: &mut [u8],
     record_type: RecordType,
@@ -187,6 +193,7 @@ pub(crate) fn write_record(
 }
 
 /// Writes the report header with `count` records.
+#[inline]
 pub(crate) fn write_header(out: &mut [u8], reserved_1: u8, word_2: u16, count: u16) {
     out[field::TYPE] = MessageType::REPORT_V3.0;
     out[field::RESERVED_1] = reserved_1;
@@ -198,37 +205,48 @@ pub(crate) fn write_header(out: &mut [u8], reserved_1: u8, word_2: u16, count: u
 /// overran ([RFC 9776 §4.2.4]).
 ///
 /// [RFC 9776 §4.2.4]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.4
+#[inline]
 fn walk_records(bytes: &[u8], count: u16) -> Result<usize, IgmpError> {
-    let mut offset = HEADER_LEN;
+    let mut rest = bytes.get(HEADER_LEN..).unwrap_or_default();
     for index in 0..usize::from(count) {
-        let Some(header) = bytes
-            .get(offset..)
-            .and_then(|b| b.first_chunk::<RECORD_HEADER_LEN>())
-        else {
-            return Err(IgmpError::RecordHeaderPastEnd {
-                record: index,
-                offset,
-                remaining: bytes.len().saturating_sub(offset),
-            });
+        let Some((header, body)) = rest.split_first_chunk::<RECORD_HEADER_LEN>() else {
+            return Err(record_error(bytes, rest, index));
         };
         let sources =
             u16::from_be_bytes([header[record::NUM_SOURCES], header[record::NUM_SOURCES + 1]]);
-        let aux_words = header[record::AUX_LEN];
-        let required = usize::from(sources) * 4 + usize::from(aux_words) * 4;
-        let remaining = bytes.len() - offset - RECORD_HEADER_LEN;
-        if required > remaining {
-            return Err(IgmpError::RecordPastEnd {
+        let required = (usize::from(sources) + usize::from(header[record::AUX_LEN])) * 4;
+        match body.get(required..) {
+            Some(next) => rest = next,
+            None => return Err(record_error(bytes, rest, index)),
+        }
+    }
+    Ok(bytes.len() - rest.len())
+}
+
+/// The error for record `index`, which starts `rest` and overruns `bytes`.
+#[cold]
+fn record_error(bytes: &[u8], rest: &[u8], index: usize) -> IgmpError {
+    let offset = bytes.len() - rest.len();
+    match rest.first_chunk::<RECORD_HEADER_LEN>() {
+        None => IgmpError::RecordHeaderPastEnd {
+            record: index,
+            offset,
+            remaining: rest.len(),
+        },
+        Some(header) => {
+            let sources =
+                u16::from_be_bytes([header[record::NUM_SOURCES], header[record::NUM_SOURCES + 1]]);
+            let aux_words = header[record::AUX_LEN];
+            IgmpError::RecordPastEnd {
                 record: index,
                 offset,
                 sources,
                 aux_words,
-                required,
-                remaining,
-            });
+                required: (usize::from(sources) + usize::from(aux_words)) * 4,
+                remaining: rest.len() - RECORD_HEADER_LEN,
+            }
         }
-        offset += RECORD_HEADER_LEN + required;
     }
-    Ok(offset)
 }
 
 /// A view of an IGMPv3 Membership Report ([RFC 9776 §4.2]) whose group
@@ -264,6 +282,7 @@ impl<'a> ReportV3<'a> {
     /// to check that its sources and auxiliary data fit. The type and
     /// checksum are not checked; [`Message::parse`](super::Message::parse)
     /// does both.
+    #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         let Some(header) = bytes.first_chunk::<HEADER_LEN>() else {
             return Err(IgmpError::Truncated {
@@ -330,14 +349,17 @@ impl<'a> ReportV3<'a> {
     /// The group records, in order.
     #[inline]
     pub fn records(&self) -> Records<'a> {
-        Records::wire(&self.bytes[..self.records_end], self.number_of_records())
+        Records::wire(
+            &self.bytes[HEADER_LEN..self.records_end],
+            self.number_of_records(),
+        )
     }
 
     /// The group records as a list a [`ReportV3Repr`] can hold.
     #[inline]
     pub fn record_list(&self) -> RecordList<'a> {
         RecordList(ListInner::Wire {
-            bytes: &self.bytes[..self.records_end],
+            bytes: &self.bytes[HEADER_LEN..self.records_end],
             count: self.number_of_records(),
         })
     }
@@ -355,6 +377,7 @@ impl<'a> ReportV3<'a> {
     /// The [RFC 9279] TLVs, when the E bit is set.
     ///
     /// [RFC 9279]: https://www.rfc-editor.org/rfc/rfc9279#section-3
+    #[inline]
     pub fn extensions(&self) -> Option<Extensions<'a>> {
         self.extension_flag()
             .then(|| Extensions::new(self.additional_data(), self.records_end))
@@ -367,29 +390,33 @@ impl<'a> ReportV3<'a> {
     }
 }
 
-/// Iterator over the group records of a report, yielding each with its
-/// offset-free fields; records of unknown type are yielded too, so the
-/// caller decides to skip them.
+/// Iterator over the group records of a report ([RFC 9776 §4.2.4]);
+/// records of unknown type are yielded too, so the caller decides to skip
+/// them ([RFC 9776 §4.2.12]).
+///
+/// [RFC 9776 §4.2.4]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.4
+/// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
 #[derive(Debug, Clone)]
 pub struct Records<'a>(RecordsInner<'a>);
 
 #[derive(Debug, Clone)]
 enum RecordsInner<'a> {
-    /// Validated report bytes up to the end of the last record; `offset`
-    /// is the next record.
+    /// The records not yet yielded, from a report validated by
+    /// `ReportV3::new_checked`.
     Wire {
-        bytes: &'a [u8],
-        offset: usize,
+        rest: &'a [u8],
         left: u16,
     },
     Slice(core::slice::Iter<'a, GroupRecord<'a>>),
 }
 
 impl<'a> Records<'a> {
-    fn wire(bytes: &'a [u8], count: u16) -> Self {
+    /// `records` holds exactly `count` records (walked by
+    /// [`walk_records`]).
+    #[inline]
+    fn wire(records: &'a [u8], count: u16) -> Self {
         Records(RecordsInner::Wire {
-            bytes,
-            offset: HEADER_LEN,
+            rest: records,
             left: count,
         })
     }
@@ -400,35 +427,29 @@ impl<'a> Iterator for Records<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<GroupRecord<'a>> {
-        let (bytes, offset, left) = match &mut self.0 {
+        let (rest, left) = match &mut self.0 {
             RecordsInner::Slice(it) => return it.next().copied(),
-            RecordsInner::Wire {
-                bytes,
-                offset,
-                left,
-            } => (*bytes, offset, left),
+            RecordsInner::Wire { rest, left } => (rest, left),
         };
         if *left == 0 {
             return None;
         }
-        // The bytes were walked by `ReportV3::new_checked`; `get` keeps
-        // this panic-free regardless.
-        let rest = bytes.get(*offset..)?;
-        let header = rest.first_chunk::<RECORD_HEADER_LEN>()?;
+        // The records were walked by `ReportV3::new_checked`; the checked
+        // splits keep this panic-free regardless.
+        let (header, body) = rest.split_first_chunk::<RECORD_HEADER_LEN>()?;
         let n = usize::from(u16::from_be_bytes([
             header[record::NUM_SOURCES],
             header[record::NUM_SOURCES + 1],
         ]));
         let aux = usize::from(header[record::AUX_LEN]) * 4;
-        let sources_end = RECORD_HEADER_LEN + n * 4;
-        let sources = Sources::from_wire(rest.get(RECORD_HEADER_LEN..sources_end)?)?;
-        let aux_data = rest.get(sources_end..sources_end + aux)?;
-        *offset += sources_end + aux;
+        let (sources, body) = body.split_at_checked(n * 4)?;
+        let (aux_data, body) = body.split_at_checked(aux)?;
+        *rest = body;
         *left -= 1;
         Some(GroupRecord {
             record_type: RecordType(header[record::TYPE]),
             group: addr_at(header, record::GROUP),
-            sources,
+            sources: Sources::from_whole_words(sources),
             aux_data,
         })
     }
@@ -448,23 +469,31 @@ impl FusedIterator for Records<'_> {}
 
 /// The group records of a [`ReportV3Repr`]: a caller's slice, or the
 /// records of a parsed report (zero-copy). Both compare equal when they
-/// hold equal records in the same order.
+/// hold equal records in the same order ([RFC 9776 §4.2]).
+///
+/// [RFC 9776 §4.2]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2
 #[derive(Clone, Copy)]
 pub struct RecordList<'a>(ListInner<'a>);
 
 #[derive(Clone, Copy)]
 enum ListInner<'a> {
-    Wire { bytes: &'a [u8], count: u16 },
+    /// The records of a validated report, without the report header.
+    Wire {
+        bytes: &'a [u8],
+        count: u16,
+    },
     Slice(&'a [GroupRecord<'a>]),
 }
 
 impl<'a> RecordList<'a> {
     /// A list over the caller's records.
+    #[inline]
     pub const fn from_slice(records: &'a [GroupRecord<'a>]) -> Self {
         RecordList(ListInner::Slice(records))
     }
 
     /// Number of records.
+    #[inline]
     pub fn len(&self) -> usize {
         match self.0 {
             ListInner::Wire { count, .. } => usize::from(count),
@@ -473,11 +502,13 @@ impl<'a> RecordList<'a> {
     }
 
     /// Whether there are no records.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Iterates over the records.
+    #[inline]
     pub fn iter(&self) -> Records<'a> {
         match self.0 {
             ListInner::Wire { bytes, count } => Records::wire(bytes, count),
@@ -486,21 +517,24 @@ impl<'a> RecordList<'a> {
     }
 
     /// Bytes the records take in a message.
+    #[inline]
     pub fn wire_len(&self) -> usize {
         match self.0 {
-            ListInner::Wire { bytes, .. } => bytes.len() - HEADER_LEN,
+            ListInner::Wire { bytes, .. } => bytes.len(),
             ListInner::Slice(s) => s.iter().map(GroupRecord::wire_len).sum(),
         }
     }
 }
 
 impl<'a> From<&'a [GroupRecord<'a>]> for RecordList<'a> {
+    #[inline]
     fn from(records: &'a [GroupRecord<'a>]) -> Self {
         RecordList::from_slice(records)
     }
 }
 
 impl<'a, const N: usize> From<&'a [GroupRecord<'a>; N]> for RecordList<'a> {
+    #[inline]
     fn from(records: &'a [GroupRecord<'a>; N]) -> Self {
         RecordList::from_slice(records)
     }
@@ -509,12 +543,14 @@ impl<'a, const N: usize> From<&'a [GroupRecord<'a>; N]> for RecordList<'a> {
 impl<'a> IntoIterator for RecordList<'a> {
     type Item = GroupRecord<'a>;
     type IntoIter = Records<'a>;
+    #[inline]
     fn into_iter(self) -> Records<'a> {
         self.iter()
     }
 }
 
 impl PartialEq for RecordList<'_> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
@@ -523,6 +559,7 @@ impl PartialEq for RecordList<'_> {
 impl Eq for RecordList<'_> {}
 
 impl fmt::Debug for RecordList<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -554,6 +591,7 @@ pub struct ReportV3Repr<'a> {
 
 impl<'a> ReportV3Repr<'a> {
     /// A report of `records`, reserved fields 0, no extension.
+    #[inline]
     pub fn new(records: impl Into<RecordList<'a>>) -> Self {
         ReportV3Repr {
             reserved_1: 0,
@@ -565,6 +603,7 @@ impl<'a> ReportV3Repr<'a> {
     }
 
     /// The fields of a parsed report.
+    #[inline]
     pub fn parse(view: &ReportV3<'a>) -> Self {
         ReportV3Repr {
             reserved_1: view.reserved_1(),
@@ -576,12 +615,14 @@ impl<'a> ReportV3Repr<'a> {
     }
 
     /// Bytes [`emit`](Self::emit) writes.
+    #[inline]
     pub fn buffer_len(&self) -> usize {
         HEADER_LEN + self.records.wire_len() + self.additional_data.len()
     }
 
     /// Writes the report with its checksum into the start of `buf`; returns
     /// its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, IgmpBuildError> {
         let count = count16("group records", self.records.len())?;
         let len = self.buffer_len();

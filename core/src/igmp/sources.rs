@@ -47,6 +47,13 @@ impl<'a> Sources<'a> {
         rest.is_empty().then_some(Sources(Inner::Wire(addrs)))
     }
 
+    /// A list over `bytes`, whose length the caller knows to be a multiple
+    /// of 4 (a trailing partial address would be dropped).
+    #[inline]
+    pub(crate) fn from_whole_words(bytes: &'a [u8]) -> Self {
+        Sources(Inner::Wire(bytes.as_chunks::<4>().0))
+    }
+
     /// A list over the caller's addresses.
     #[inline]
     pub const fn from_addrs(addrs: &'a [Ipv4Addr]) -> Self {
@@ -120,24 +127,28 @@ impl<'a> Sources<'a> {
 }
 
 impl Default for Sources<'_> {
+    #[inline]
     fn default() -> Self {
         Sources::EMPTY
     }
 }
 
 impl<'a> From<&'a [Ipv4Addr]> for Sources<'a> {
+    #[inline]
     fn from(addrs: &'a [Ipv4Addr]) -> Self {
         Sources::from_addrs(addrs)
     }
 }
 
 impl<'a, const N: usize> From<&'a [Ipv4Addr; N]> for Sources<'a> {
+    #[inline]
     fn from(addrs: &'a [Ipv4Addr; N]) -> Self {
         Sources::from_addrs(addrs)
     }
 }
 
 impl PartialEq for Sources<'_> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         match (self.0, other.0) {
             (Inner::Wire(a), Inner::Wire(b)) => a == b,
@@ -150,12 +161,14 @@ impl PartialEq for Sources<'_> {
 impl Eq for Sources<'_> {}
 
 impl PartialEq<[Ipv4Addr]> for Sources<'_> {
+    #[inline]
     fn eq(&self, other: &[Ipv4Addr]) -> bool {
         *self == Sources::from_addrs(other)
     }
 }
 
 impl fmt::Debug for Sources<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -163,6 +176,7 @@ impl fmt::Debug for Sources<'_> {
 
 /// `{a, b, c}`, the notation of RFC 9776's state tables.
 impl fmt::Display for Sources<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{")?;
         for (i, addr) in self.iter().enumerate() {
@@ -178,6 +192,7 @@ impl fmt::Display for Sources<'_> {
 impl<'a> IntoIterator for Sources<'a> {
     type Item = Ipv4Addr;
     type IntoIter = SourcesIter<'a>;
+    #[inline]
     fn into_iter(self) -> SourcesIter<'a> {
         self.iter()
     }
@@ -186,12 +201,15 @@ impl<'a> IntoIterator for Sources<'a> {
 impl<'a> IntoIterator for &Sources<'a> {
     type Item = Ipv4Addr;
     type IntoIter = SourcesIter<'a>;
+    #[inline]
     fn into_iter(self) -> SourcesIter<'a> {
         self.iter()
     }
 }
 
-/// Iterator over the addresses of [`Sources`].
+/// Iterator over the addresses of [`Sources`] ([RFC 9776 §4.2.9]).
+///
+/// [RFC 9776 §4.2.9]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.9
 #[derive(Debug, Clone)]
 pub struct SourcesIter<'a>(IterInner<'a>);
 
@@ -219,6 +237,14 @@ impl Iterator for SourcesIter<'_> {
             IterInner::Addrs(a) => a.len(),
         };
         (n, Some(n))
+    }
+
+    #[inline]
+    fn fold<B, F: FnMut(B, Ipv4Addr) -> B>(self, init: B, mut f: F) -> B {
+        match self.0 {
+            IterInner::Wire(w) => w.fold(init, |acc, b| f(acc, Ipv4Addr::from(*b))),
+            IterInner::Addrs(a) => a.fold(init, |acc, x| f(acc, *x)),
+        }
     }
 }
 

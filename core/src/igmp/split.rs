@@ -28,8 +28,11 @@ const MAX_MESSAGE_LEN: usize = u16::MAX as usize - IPV4_HEADER_LEN;
 /// sources as fit and the rest are not reported (excluding fewer sources
 /// is safe, dropping an exclusion record is not); every other type is
 /// split into records with consecutive parts of the source list, each in a
-/// report of its own. A message therefore never exceeds the limit, and
-/// records and sources keep their order.
+/// report of its own (the last part may share its report with the records
+/// after it). Every part repeats the record's auxiliary data. A message
+/// therefore never exceeds the limit, and records and sources keep their
+/// order. [`next_len`](Self::next_len) says how large the next message is,
+/// so a buffer of [`limit`](Self::limit) bytes always suffices.
 ///
 /// ```
 /// use core::net::Ipv4Addr;

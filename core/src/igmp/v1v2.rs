@@ -57,6 +57,7 @@ impl<'a> V1V2Message<'a> {
     /// Views `bytes` as an IGMPv1/v2 message after checking its length. The
     /// type and checksum are not checked; [`Message::parse`](super::Message::parse)
     /// does both.
+    #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         if bytes.len() < V1V2_LEN {
             return Err(IgmpError::Truncated {
@@ -153,6 +154,7 @@ impl V1V2Repr {
     pub const LEN: usize = V1V2_LEN;
 
     /// An IGMPv1 query (always general).
+    #[inline]
     pub const fn query_v1() -> Self {
         V1V2Repr {
             message_type: MessageType::MEMBERSHIP_QUERY,
@@ -166,6 +168,7 @@ impl V1V2Repr {
     /// query for IGMPv1 ([RFC 9776 §7.1]).
     ///
     /// [RFC 9776 §7.1]: https://www.rfc-editor.org/rfc/rfc9776#section-7.1
+    #[inline]
     pub const fn query_v2(group: Ipv4Addr, max_resp_tenths: u8) -> Self {
         V1V2Repr {
             message_type: MessageType::MEMBERSHIP_QUERY,
@@ -175,6 +178,7 @@ impl V1V2Repr {
     }
 
     /// An IGMPv1 Membership Report for `group`.
+    #[inline]
     pub const fn report_v1(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::REPORT_V1,
@@ -184,6 +188,7 @@ impl V1V2Repr {
     }
 
     /// An IGMPv2 Membership Report for `group`.
+    #[inline]
     pub const fn report_v2(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::REPORT_V2,
@@ -193,6 +198,7 @@ impl V1V2Repr {
     }
 
     /// An IGMPv2 Leave Group for `group`.
+    #[inline]
     pub const fn leave(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::LEAVE_GROUP,
@@ -202,6 +208,7 @@ impl V1V2Repr {
     }
 
     /// The fields of a parsed message (additional data is dropped).
+    #[inline]
     pub fn parse(view: &V1V2Message<'_>) -> Self {
         V1V2Repr {
             message_type: view.message_type(),
@@ -211,12 +218,14 @@ impl V1V2Repr {
     }
 
     /// Bytes [`emit`](Self::emit) writes: always [`LEN`](Self::LEN).
+    #[inline]
     pub const fn buffer_len(&self) -> usize {
         Self::LEN
     }
 
     /// Writes the message with its checksum into the start of `buf`;
     /// returns its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, IgmpBuildError> {
         let out = take(buf, Self::LEN, "IGMPv1/v2 message")?;
         out[field::TYPE] = self.message_type.0;
