@@ -1,10 +1,10 @@
 //! Chooses the sum kernel for the running CPU: the crate's one module that
 //! may use `unsafe`.
 //!
-//! Calling a `#[target_feature(enable = "avx2")]` (or `"avx512f"`) function
-//! from code compiled without that feature is `unsafe`: the caller promises
-//! the CPU has the feature. This module keeps that promise by asking the CPU
-//! itself.
+//! Calling a `#[target_feature]` function (the SIMD kernels) from a function
+//! without that attribute is `unsafe`: the caller promises the CPU has the
+//! feature. This module keeps that promise by asking the CPU itself; for
+//! SSE2, which every x86_64 CPU has, the promise holds by definition.
 //!
 //! # Detection
 //!
@@ -17,8 +17,10 @@
 //! agree. The result is cached in an atomic: the first large sum pays for
 //! `cpuid`, later ones for one relaxed load.
 //!
-//! SSE2 needs no detection: it is part of x86_64. On other architectures,
-//! and under Miri, only the scalar kernel exists.
+//! SSE2 needs no detection: it is part of x86_64. The order of preference
+//! is AVX-512F, AVX2, SSE2, except that AMD Zen 1/Zen+ cores, which split
+//! 256-bit instructions in two, run SSE2 (see [`AVX2_SLOWER`]). On other
+//! architectures, and under Miri, only the scalar kernel exists.
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -48,17 +50,22 @@ pub enum Kernel {
 impl Kernel {
     /// Every kernel, slowest first.
     pub const ALL: [Kernel; 4] = [Kernel::Scalar, Kernel::Sse2, Kernel::Avx2, Kernel::Avx512];
-}
 
-impl Kernel {
     /// This kernel's bit in a [`Kernels`] set.
     const fn bit(self) -> u8 {
         1 << (self as u8)
     }
 }
 
-/// A set of kernels, one bit per [`Kernel`]; bit 0 says "detected".
+/// A set of kernels, one bit per [`Kernel`]; bit 0 says "detected", and
+/// [`AVX2_SLOWER`] may be set too.
 type Kernels = u8;
+
+/// Set when the CPU has AVX2 but runs the SSE2 kernel faster: AMD Zen 1 and
+/// Zen+ (family 17h, models below 30h) split every 256-bit instruction into
+/// two 128-bit halves, so AVX2 buys nothing per byte and its wider
+/// reduction and tail cost more (BENCHMARKS.md, `kernels/*`).
+const AVX2_SLOWER: Kernels = 1 << 7;
 
 /// The kernels this CPU runs, once detected; 0 before that.
 static DETECTED: AtomicU8 = AtomicU8::new(0);
@@ -81,13 +88,15 @@ fn kernels() -> Kernels {
 #[inline]
 pub fn best() -> Kernel {
     let kernels = kernels();
-    let mut best = Kernel::Scalar;
-    for kernel in Kernel::ALL {
-        if kernels & kernel.bit() != 0 {
-            best = kernel;
-        }
+    if kernels & Kernel::Avx512.bit() != 0 {
+        Kernel::Avx512
+    } else if kernels & Kernel::Avx2.bit() != 0 && kernels & AVX2_SLOWER == 0 {
+        Kernel::Avx2
+    } else if kernels & Kernel::Sse2.bit() != 0 {
+        Kernel::Sse2
+    } else {
+        Kernel::Scalar
     }
-    best
 }
 
 /// Whether `kernel` can run on this CPU (and in this build).
@@ -111,38 +120,47 @@ pub fn sum16_with(kernel: Kernel, data: &[u8]) -> Option<u16> {
     }
 }
 
+/// The unfolded sum of `data`, at most [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)
+/// bytes long, with the SSE2 kernel inlined into the caller: at these
+/// lengths a wider kernel gains nothing, and a call and the feature check
+/// would cost more than the sum.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[inline(always)]
+pub(super) fn sum_medium(data: &[u8]) -> u64 {
+    debug_assert!(data.len() <= super::SIMD_MIN_LEN);
+    // The block kernel is exact up to 64 KiB; `data` is far shorter.
+    // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
+    unsafe { x86::block_sse2(data) }
+}
+
+/// The unfolded sum of `data`, at most [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)
+/// bytes long: without x86_64 (or under Miri), the scalar code.
+#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+#[inline(always)]
+pub(super) fn sum_medium(data: &[u8]) -> u64 {
+    scalar::sum(data)
+}
+
 /// The unfolded sum of `data` with the fastest kernel.
 #[inline(never)]
 pub(super) fn sum(data: &[u8]) -> u64 {
     run(best(), data)
 }
 
-/// Runs `kernel`, which the caller has checked is [`available`].
-#[inline(always)]
-fn run(kernel: Kernel, data: &[u8]) -> u64 {
-    // Every kernel reads aligned vectors faster, so sum a short unaligned
-    // head separately. An odd-length head shifts the rest of the data into
-    // the other byte of each word, which swapping the rest's folded sum
-    // undoes (RFC 1071 §2(B)).
-    let head_len = data.as_ptr().align_offset(64).min(data.len());
-    let (head, body) = data.split_at(head_len);
-    let body_sum = run_aligned(kernel, body);
-    let body_sum = if head_len % 2 == 1 {
-        u64::from(super::fold(body_sum).swap_bytes())
-    } else {
-        body_sum
-    };
-    scalar::add(scalar::sum_short(head), body_sum)
-}
-
+/// Runs `kernel`. Both callers pass only an [`available`] kernel:
+/// [`sum16_with`] checks, and [`best`] picks among the available ones.
+///
+/// Loads are unaligned: starting a 1500-byte sum 54 bytes past a cache line
+/// costs a few percent (see BENCHMARKS.md), less than summing an unaligned
+/// head separately would.
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[inline(always)]
-fn run_aligned(kernel: Kernel, data: &[u8]) -> u64 {
+fn run(kernel: Kernel, data: &[u8]) -> u64 {
     match kernel {
         Kernel::Scalar => scalar::sum(data),
         // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
         Kernel::Sse2 => unsafe { x86::sum_sse2(data) },
-        // SAFETY: callers run only `available` kernels, and `detect` reports
+        // SAFETY: `kernel` is available (see above), and `detect` reports
         // AVX2 only when cpuid and xgetbv say the CPU and OS support it.
         Kernel::Avx2 => unsafe { x86::sum_avx2(data) },
         // SAFETY: as above, for AVX-512F.
@@ -150,9 +168,10 @@ fn run_aligned(kernel: Kernel, data: &[u8]) -> u64 {
     }
 }
 
+/// Runs the scalar kernel, the only one there is here.
 #[cfg(not(all(target_arch = "x86_64", not(miri))))]
 #[inline(always)]
-fn run_aligned(_kernel: Kernel, data: &[u8]) -> u64 {
+fn run(_kernel: Kernel, data: &[u8]) -> u64 {
     scalar::sum(data)
 }
 
@@ -173,8 +192,9 @@ fn detect() -> Kernels {
     const XCR0_ZMM: u64 = 0b1110_0000;
 
     let mut kernels = Kernel::Scalar.bit() | Kernel::Sse2.bit();
-    let max_leaf = __cpuid(0).eax;
-    if max_leaf < 7 || __cpuid(1).ecx & OSXSAVE == 0 {
+    let vendor = __cpuid(0);
+    let signature = __cpuid(1);
+    if vendor.eax < 7 || signature.ecx & OSXSAVE == 0 {
         return kernels;
     }
     // SAFETY: OSXSAVE is set, so the CPU has XGETBV and the OS enabled it;
@@ -183,11 +203,34 @@ fn detect() -> Kernels {
     let leaf7 = __cpuid_count(7, 0).ebx;
     if leaf7 & AVX2 != 0 && xcr0 & XCR0_YMM == XCR0_YMM {
         kernels |= Kernel::Avx2.bit();
+        if is_zen1(vendor, signature.eax) {
+            kernels |= AVX2_SLOWER;
+        }
     }
     if leaf7 & AVX512F != 0 && xcr0 & (XCR0_YMM | XCR0_ZMM) == XCR0_YMM | XCR0_ZMM {
         kernels |= Kernel::Avx512.bit();
     }
     kernels
+}
+
+/// Whether CPUID leaves 0 (`vendor`) and 1 (`signature`, its EAX) name an AMD
+/// Zen 1 or Zen+ core: "AuthenticAMD", family 17h, model below 30h.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+fn is_zen1(vendor: core::arch::x86_64::CpuidResult, signature: u32) -> bool {
+    let amd = (vendor.ebx, vendor.edx, vendor.ecx)
+        == (
+            u32::from_le_bytes(*b"Auth"),
+            u32::from_le_bytes(*b"enti"),
+            u32::from_le_bytes(*b"cAMD"),
+        );
+    let base_family = (signature >> 8) & 0xf;
+    let family = if base_family == 0xf {
+        base_family + ((signature >> 20) & 0xff)
+    } else {
+        base_family
+    };
+    let model = ((signature >> 4) & 0xf) | ((signature >> 12) & 0xf0);
+    amd && family == 0x17 && model < 0x30
 }
 
 /// Without x86_64 (or under Miri) only the scalar kernel exists.
@@ -213,5 +256,6 @@ mod tests {
             available(Kernel::Avx512),
             std::is_x86_feature_detected!("avx512f")
         );
+        assert!(available(best()));
     }
 }

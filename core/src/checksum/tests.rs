@@ -54,8 +54,8 @@ fn rfc1071_numerical_example() {
         pieces.add_bytes(piece);
     }
     assert_eq!(pieces.sum16(), 0xddf2);
-    // Every kernel, on the example repeated past the scalar cut-off
-    // (16 copies: 16 × 0xddf2 folded).
+    // Every kernel, forced, on the example repeated 16 times (128 bytes:
+    // enough for the SIMD kernels' vector loops and their reduction).
     let long: Vec<u8> = data.iter().copied().cycle().take(8 * 16).collect();
     let expected = naive_sum16(&long);
     assert_eq!(checksum(&long), !expected);
@@ -143,6 +143,18 @@ fn pseudo_header_matches_its_bytes() {
     let smoltcp =
         smoltcp::wire::checksum::pseudo_header_v4(&src, &dst, smoltcp::wire::IpProtocol::Tcp, 1500);
     assert_eq!(sum.sum16(), smoltcp);
+}
+
+#[test]
+fn fold_extremes() {
+    assert_eq!(fold(0), 0);
+    assert_eq!(fold(u64::MAX), 0xffff);
+    assert_eq!(fold(0xffff), 0xffff);
+    // 2^16, 2^32 and 2^48 are all congruent to 1 modulo 0xffff.
+    for shift in [16, 32, 48] {
+        assert_eq!(fold(1 << shift), 1);
+    }
+    assert_eq!(fold(0x0001_0002_0003_0004), 10);
 }
 
 #[test]

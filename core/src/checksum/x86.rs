@@ -24,7 +24,6 @@
 //! Four accumulator pairs are kept so consecutive additions do not wait on
 //! each other.
 
-#[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
 use super::scalar;
@@ -46,6 +45,9 @@ macro_rules! kernel {
         #[doc = $doc]
         $(#[$feature])*
         pub(super) fn $name(data: &[u8]) -> u64 {
+            if data.len() <= BLOCK {
+                return $block(data);
+            }
             let mut total = 0u64;
             for block in data.chunks(BLOCK) {
                 total = scalar::add(total, $block(block));
@@ -56,18 +58,19 @@ macro_rules! kernel {
         /// Sum of at most [`BLOCK`] bytes.
         $(#[$feature])*
         #[inline]
-        fn $block(block: &[u8]) -> u64 {
-            let (vectors, tail) = block.as_chunks::<$bytes>();
-            let (quads, singles) = vectors.as_chunks::<4>();
+        pub(super) fn $block(block: &[u8]) -> u64 {
+            let (steps, rest) = block.as_chunks::<{ 4 * $bytes }>();
             let mut all = [$zero(); 4];
             let mut high = [$zero(); 4];
-            for quad in quads {
-                for lane in 0..4 {
-                    let v: $vec = zerocopy::transmute!(quad[lane]);
+            for step in steps {
+                let (vectors, _) = step.as_chunks::<$bytes>();
+                for (lane, vector) in vectors.iter().enumerate() {
+                    let v: $vec = zerocopy::transmute!(*vector);
                     all[lane] = $add(all[lane], v);
                     high[lane] = $add(high[lane], $srli::<16>(v));
                 }
             }
+            let (singles, tail) = rest.as_chunks::<$bytes>();
             for single in singles {
                 let v: $vec = zerocopy::transmute!(*single);
                 all[0] = $add(all[0], v);
@@ -84,13 +87,11 @@ macro_rules! kernel {
                 $add($and(high, mask), $srli::<16>(high)),
             );
             let lanes: [u32; $bytes / 4] = zerocopy::transmute!(folded);
-            let mut sum = 0u64;
-            for lane in lanes {
-                sum += u64::from(lane);
-            }
-            // The tail starts at a multiple of the vector width, an even
-            // offset, so its words line up with the vectors'.
-            scalar::add(sum, scalar::sum(tail))
+            // At most 16 lanes below 2^18: no overflow in a u32.
+            let lanes: u32 = lanes.iter().sum();
+            // The tail starts at an even offset, so its words line up with
+            // the vectors'.
+            scalar::add(u64::from(lanes), scalar::sum_piece(tail))
         }
     };
 }

@@ -88,7 +88,8 @@ impl fmt::Display for HeaderField {
     }
 }
 
-/// Why an IPv4 header could not be parsed, verified or written.
+/// Why an IPv4 header ([RFC 791 §3.1]) could not be parsed, verified or
+/// written.
 ///
 /// Every variant says which [`field`](Self::field) was wrong, at which byte
 /// [`offset`](Self::offset) of the header, and what was expected against
@@ -110,6 +111,8 @@ impl fmt::Display for HeaderField {
 ///     "the IPv4 header's version (byte 0) is 6 but must be 4"
 /// );
 /// ```
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HeaderError {
@@ -232,7 +235,7 @@ impl fmt::Display for HeaderError {
             ),
             HeaderError::Checksum { expected, found } => write!(
                 f,
-                "the IPv4 header's checksum (bytes 10-11) is {found:#06x} but the header's bytes sum to {expected:#06x}"
+                "the IPv4 header's checksum (bytes 10-11) is {found:#06x} but the header's contents call for {expected:#06x}"
             ),
             HeaderError::OptionsTooLong { max, found } => write!(
                 f,

@@ -10,12 +10,12 @@ use super::BufferTooSmall;
 /// a bare `&[u8]`, and from the start of the IPv4 header when it runs over a
 /// header (so the options area starts at 20). [`problem_offset`] gives the
 /// offset of the octet that is actually wrong: the value an ICMP Parameter
-/// Problem message carries as its pointer ([RFC 792], [RFC 1812 §4.3.2.2]).
+/// Problem message carries as its pointer ([RFC 792], [RFC 1122 §3.2.2.5]).
 ///
 /// [`problem_offset`]: OptionError::problem_offset
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
-/// [RFC 1812 §4.3.2.2]: https://www.rfc-editor.org/rfc/rfc1812#section-4.3.2.2
+/// [RFC 1122 §3.2.2.5]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.2.5
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OptionError {
     /// The option's type byte is the last byte of the area, so its length
@@ -124,10 +124,10 @@ impl OptionError {
             | OptionError::UnexpectedKind { offset, .. } => offset,
             OptionError::LengthTooShort { offset, .. }
             | OptionError::LengthPastEnd { offset, .. }
-            | OptionError::BadLength { offset, .. } => offset + 1,
-            OptionError::BadPointer { offset, .. } => offset + 2,
+            | OptionError::BadLength { offset, .. } => offset.saturating_add(1),
+            OptionError::BadPointer { offset, .. } => offset.saturating_add(2),
             OptionError::BadTimestampFlag { offset, .. }
-            | OptionError::TimestampOverflow { offset } => offset + 3,
+            | OptionError::TimestampOverflow { offset } => offset.saturating_add(3),
         }
     }
 
@@ -160,7 +160,7 @@ impl OptionError {
         match self {
             OptionError::MissingLength { kind, offset } => OptionError::MissingLength {
                 kind,
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
             },
             OptionError::LengthTooShort {
                 kind,
@@ -168,7 +168,7 @@ impl OptionError {
                 length,
             } => OptionError::LengthTooShort {
                 kind,
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 length,
             },
             OptionError::LengthPastEnd {
@@ -178,7 +178,7 @@ impl OptionError {
                 available,
             } => OptionError::LengthPastEnd {
                 kind,
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 length,
                 available,
             },
@@ -189,7 +189,7 @@ impl OptionError {
                 expected,
             } => OptionError::BadLength {
                 kind,
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 length,
                 expected,
             },
@@ -200,12 +200,12 @@ impl OptionError {
                 expected,
             } => OptionError::BadPointer {
                 kind,
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 pointer,
                 expected,
             },
             OptionError::BadTimestampFlag { offset, flag } => OptionError::BadTimestampFlag {
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 flag,
             },
             OptionError::UnexpectedKind {
@@ -213,12 +213,12 @@ impl OptionError {
                 expected,
                 found,
             } => OptionError::UnexpectedKind {
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
                 expected,
                 found,
             },
             OptionError::TimestampOverflow { offset } => OptionError::TimestampOverflow {
-                offset: offset + delta,
+                offset: offset.saturating_add(delta),
             },
         }
     }

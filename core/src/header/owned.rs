@@ -5,15 +5,17 @@ use core::net::Ipv4Addr;
 use zerocopy::FromBytes;
 use zerocopy::network_endian::U16;
 
-use super::view::compute_checksum;
 use super::{
     Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
-    Strictness, VERSION, field, validate,
+    Strictness, VERSION, sum, validate,
 };
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
-/// Whether [`Header::marshal_with`] computes the checksum or writes the
-/// one the header holds.
+/// Whether [`Header::marshal_with`] computes the header checksum
+/// ([RFC 791 §3.1], [RFC 1071]) or writes the one the header holds.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ChecksumMode {
     /// Compute the checksum over the header as written (the default).
@@ -201,7 +203,8 @@ impl Header {
     /// `bytes`, and that the total length is at least the header length.
     /// The total length may exceed `bytes` (use
     /// [`HeaderView::new_checked`] to check the whole packet). The checksum
-    /// is kept as found, not verified.
+    /// is kept as found, not verified: to verify it too, parse with
+    /// `HeaderView::new_verified(bytes)?.to_header()`.
     ///
     /// ```
     /// use ipv4_core::error::HeaderError;
@@ -228,32 +231,33 @@ impl Header {
             return Header::parse(bytes);
         }
         // Rewrite the two affected fields into wire order in a copy of the
-        // header, then parse that.
-        if bytes.len() < MIN_LEN {
+        // header (at most 60 bytes are ever read), then parse that.
+        let mut copy = [0u8; MAX_LEN];
+        for (dst, src) in copy.iter_mut().zip(bytes) {
+            *dst = *src;
+        }
+        let wire = copy.get_mut(..bytes.len().min(MAX_LEN)).unwrap_or_default();
+        let Some((fixed, _)) = RawHeader::mut_from_prefix(wire).ok() else {
             return Err(HeaderError::Truncated {
                 required: MIN_LEN,
                 found: bytes.len(),
             });
-        }
-        let mut wire = [0u8; MAX_LEN];
-        let len = bytes.len().min(MAX_LEN);
-        wire[..len].copy_from_slice(&bytes[..len]);
+        };
         let order = format.byte_order();
-        let mut total_len = u32::from(order.read([wire[2], wire[3]]));
+        let mut total_len = u32::from(order.read(fixed.total_len.to_bytes()));
         if format.length_excludes_header() {
-            total_len += u32::from(wire[0] & 0x0f) * 4;
+            total_len += fixed.header_len() as u32;
         }
         let total_len = u16::try_from(total_len).map_err(|_| HeaderError::FieldOverflow {
             field: HeaderField::TotalLength,
             max: u32::from(u16::MAX),
             found: total_len,
         })?;
-        wire[field::TOTAL_LEN].copy_from_slice(&total_len.to_be_bytes());
-        let word = order.read([wire[6], wire[7]]);
-        wire[field::FLAGS_FRAGMENT].copy_from_slice(&word.to_be_bytes());
-        // Lengths are checked against the caller's buffer, not the copy.
-        validate(&wire[..len], Strictness::HeaderOnly)?;
-        Ok(HeaderView::new_unchecked(&wire[..len]).to_header())
+        fixed.total_len = U16::new(total_len);
+        fixed.flags_fragment = U16::new(order.read(fixed.flags_fragment.to_bytes()));
+        // Lengths are checked against the caller's buffer (the copy has the
+        // same length, cut at 60 bytes, which no header exceeds).
+        Header::parse(wire)
     }
 
     /// The header length in bytes: `20 + options().len()`.
@@ -342,13 +346,11 @@ impl Header {
     /// Stores `options` (at most 40 bytes; more are cut) with the rest of
     /// the array zeroed, and sets the length to `options.len()` unpadded:
     /// callers pass a multiple of 4 or fix the length themselves.
-    #[inline]
+    #[inline(never)]
     pub(super) fn copy_options_unpadded(&mut self, options: &[u8]) {
         let len = options.len().min(MAX_OPTIONS_LEN);
         self.options = [0; MAX_OPTIONS_LEN];
-        if let (Some(dst), Some(src)) = (self.options.get_mut(..len), options.get(..len)) {
-            dst.copy_from_slice(src);
-        }
+        copy_bytes(&mut self.options, options);
         self.options_len = len as u8;
     }
 
@@ -391,9 +393,25 @@ impl Header {
     ///
     /// On a header that does not marshal (a field too large), the values are
     /// cut to their field widths first.
+    #[inline]
     pub fn compute_checksum(&self) -> u16 {
-        let (bytes, len) = self.layout(0);
-        compute_checksum(bytes.get(..len).unwrap_or_default())
+        // From the field values, not from bytes laid out in memory (reading
+        // back just-written bytes as words stalls store forwarding), as
+        // native-endian words like the options array, so one fold serves
+        // both. The unused bytes of the options array are zero.
+        let word = |bytes: [u8; 4]| u64::from(u32::from_ne_bytes(bytes));
+        let [total_hi, total_lo] = self.total_len.to_be_bytes();
+        let [id_hi, id_lo] = self.identification.to_be_bytes();
+        let fragment = self.flags.to_word() | (self.fragment_offset & 0x1fff);
+        let [frag_hi, frag_lo] = fragment.to_be_bytes();
+        let version_ihl = (self.version << 4) | self.ihl();
+        let sum = word([version_ihl, self.tos, total_hi, total_lo])
+            + word([id_hi, id_lo, frag_hi, frag_lo])
+            + word([self.ttl, self.protocol.0, 0, 0])
+            + word(self.source.octets())
+            + word(self.destination.octets())
+            + sum::options_array_ne(&self.options);
+        !u16::from_be(sum::fold(sum))
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
@@ -439,6 +457,7 @@ impl Header {
     /// the header length, so [`parse_raw`](Self::parse_raw) reads it back;
     /// kernels that *deliver* that form take [`RawFormat::BsdHostOrder`]
     /// on send.
+    #[inline]
     pub fn marshal_with(
         &self,
         buf: &mut [u8],
@@ -446,29 +465,27 @@ impl Header {
         mode: ChecksumMode,
     ) -> Result<usize, HeaderError> {
         let header_len = self.header_len();
-        let Some(out) = buf.get_mut(..header_len) else {
+        let found = buf.len();
+        let Some((fixed, rest)) = buf
+            .get_mut(..header_len)
+            .and_then(|out| RawHeader::mut_from_prefix(out).ok())
+        else {
             return Err(HeaderError::BufferTooSmall(BufferTooSmall {
                 what: "IPv4 header",
                 required: header_len,
-                found: buf.len(),
+                found,
             }));
         };
         self.check_fields()?;
-        let (bytes, len) = self.layout(self.checksum);
-        let src = bytes.get(..len).unwrap_or_default();
-        if src.len() != out.len() {
-            // `layout` returns `header_len()` bytes; this is unreachable.
-            return Err(HeaderError::OptionsTooLong {
-                max: MAX_OPTIONS_LEN,
-                found: len.saturating_sub(MIN_LEN),
-            });
-        }
-        out.copy_from_slice(src);
-        if mode == ChecksumMode::Compute {
-            let sum = compute_checksum(out);
-            if let Some(dst) = out.get_mut(field::CHECKSUM) {
-                dst.copy_from_slice(&sum.to_be_bytes());
-            }
+        let checksum = match mode {
+            ChecksumMode::Compute => self.compute_checksum(),
+            ChecksumMode::Keep => self.checksum,
+        };
+        *fixed = self.raw(checksum);
+        // `rest` is exactly the options' length: the buffer was cut to
+        // `header_len()`.
+        if self.options_len != 0 {
+            copy_bytes(rest, self.options());
         }
         if format != RawFormat::Wire {
             let order = format.byte_order();
@@ -478,12 +495,8 @@ impl Header {
                 total_len -= header_len as u16;
             }
             let word = self.flags.to_word() | self.fragment_offset;
-            if let Some(dst) = out.get_mut(field::TOTAL_LEN) {
-                dst.copy_from_slice(&order.write(total_len));
-            }
-            if let Some(dst) = out.get_mut(field::FLAGS_FRAGMENT) {
-                dst.copy_from_slice(&order.write(word));
-            }
+            fixed.total_len = U16::from_bytes(order.write(total_len));
+            fixed.flags_fragment = U16::from_bytes(order.write(word));
         }
         Ok(header_len)
     }
@@ -537,19 +550,15 @@ impl Header {
             destination: self.destination.octets(),
         }
     }
+}
 
-    /// The header in wire format with `checksum` in its field, each value
-    /// cut to its field's width; and its length, `header_len()`.
-    #[inline]
-    fn layout(&self, checksum: u16) -> ([u8; MAX_LEN], usize) {
-        let mut bytes = [0u8; MAX_LEN];
-        if let Ok((dst, rest)) = RawHeader::mut_from_prefix(&mut bytes[..]) {
-            *dst = self.raw(checksum);
-            if let Some(opts) = rest.get_mut(..self.options().len()) {
-                opts.copy_from_slice(self.options());
-            }
-        }
-        (bytes, self.header_len())
+/// Copies as many bytes as both slices hold. Out of line: only headers
+/// with options take this path, and keeping it out keeps the 20-byte path
+/// free of register spills.
+#[inline(never)]
+fn copy_bytes(dst: &mut [u8], src: &[u8]) {
+    for (dst, src) in dst.iter_mut().zip(src) {
+        *dst = *src;
     }
 }
 

@@ -480,7 +480,7 @@ fn checked_errors_name_field_offset_and_values() {
     assert_eq!((err.field(), err.offset()), (HeaderField::Checksum, 10));
     assert_eq!(
         Text::of(err).as_str(),
-        "the IPv4 header's checksum (bytes 10-11) is 0x3226 but the header's bytes sum to 0x3227"
+        "the IPv4 header's checksum (bytes 10-11) is 0x3226 but the header's contents call for 0x3227"
     );
     assert!(HeaderView::new_verified(&ICMP_ECHO_REQUEST[..]).is_ok());
 }

@@ -4,7 +4,9 @@ use core::net::Ipv4Addr;
 
 use zerocopy::FromBytes;
 
-use super::{Flags, Header, MIN_LEN, Protocol, RawHeader, Strictness, field, validate};
+use super::{
+    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, field, sum, validate,
+};
 use crate::checksum;
 use crate::error::HeaderError;
 
@@ -60,6 +62,9 @@ use crate::error::HeaderError;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HeaderView<B> {
     buf: B,
+    /// Where the payload ends in `buf`, worked out once by the constructor
+    /// (the total length, cut to the buffer on lax and unchecked views).
+    payload_end: usize,
 }
 
 /// Stands in for the header when the buffer is shorter than 20 bytes, which
@@ -89,22 +94,23 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// ```
     #[inline]
     pub fn new_checked(buf: B) -> Result<Self, HeaderError> {
-        validate(buf.as_ref(), Strictness::Packet)?;
-        Ok(HeaderView { buf })
+        // Validated: header length <= total length <= buffer length.
+        let (_, payload_end) = validate(buf.as_ref(), Strictness::Packet)?;
+        Ok(HeaderView { buf, payload_end })
     }
 
     /// Like [`new_checked`](Self::new_checked), then also checks the
     /// header checksum, reporting a mismatch as [`HeaderError::Checksum`].
     #[inline]
     pub fn new_verified(buf: B) -> Result<Self, HeaderError> {
-        let view = Self::new_checked(buf)?;
-        if view.verify_checksum() {
-            Ok(view)
+        let bytes = buf.as_ref();
+        let (header_len, payload_end) = validate(bytes, Strictness::Packet)?;
+        let header = bytes.get(..header_len).unwrap_or(bytes);
+        // Validated: `header` is 20 to 60 bytes in whole words.
+        if sum::verifies(sum::whole_words_ne(header)) {
+            Ok(HeaderView { buf, payload_end })
         } else {
-            Err(HeaderError::Checksum {
-                expected: view.compute_checksum(),
-                found: view.checksum(),
-            })
+            Err(checksum_error(header))
         }
     }
 
@@ -123,7 +129,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     #[inline]
     pub fn new_lax(buf: B) -> Result<Self, HeaderError> {
         validate(buf.as_ref(), Strictness::Lax)?;
-        Ok(HeaderView { buf })
+        Ok(Self::new_unchecked(buf))
     }
 
     /// Wraps `buf` without checking anything.
@@ -134,8 +140,21 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// shorter than 20 bytes as all-zero fields, and return shorter (possibly
     /// empty) [`options`](Self::options) and [`payload`](Self::payload).
     #[inline]
-    pub const fn new_unchecked(buf: B) -> Self {
-        HeaderView { buf }
+    pub fn new_unchecked(buf: B) -> Self {
+        let bytes = buf.as_ref();
+        let (header_len, total_len) = match bytes.first_chunk::<MIN_LEN>() {
+            Some(h) => (
+                usize::from(h[0] & 0x0f) * 4,
+                usize::from(u16::from_be_bytes([h[2], h[3]])),
+            ),
+            None => (0, 0),
+        };
+        let payload_end = if total_len < header_len {
+            bytes.len()
+        } else {
+            total_len.min(bytes.len())
+        };
+        HeaderView { buf, payload_end }
     }
 
     /// The underlying buffer, as given.
@@ -322,7 +341,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
     #[inline]
     pub fn verify_checksum(&self) -> bool {
-        checksum::verify(self.header_bytes())
+        sum::verifies(sum::words_ne(self.header_bytes()))
     }
 
     /// The checksum the header should carry: computed over the header with
@@ -336,7 +355,13 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     #[inline]
     pub fn to_header(&self) -> Header {
         let raw = self.raw();
-        let mut header = Header {
+        let options = self.options();
+        let mut options_array = [0u8; MAX_OPTIONS_LEN];
+        if !options.is_empty() {
+            copy_options(&mut options_array, options);
+        }
+        // One struct expression, so the value is built in place.
+        Header {
             version: raw.version(),
             tos: raw.tos,
             total_len: raw.total_len.get(),
@@ -348,40 +373,62 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
             checksum: raw.checksum.get(),
             source: raw.source(),
             destination: raw.destination(),
-            ..Header::EMPTY
-        };
-        header.copy_options_unpadded(self.options());
-        header
+            options: options_array,
+            options_len: options.len().min(MAX_OPTIONS_LEN) as u8,
+        }
     }
 
-    /// Start and end of the payload in the buffer (possibly out of range on
+    /// Start and end of the payload in the buffer (out of range only on
     /// an unchecked view; callers use `get`).
     #[inline]
     fn payload_range(&self) -> (usize, usize) {
-        let len = self.buf.as_ref().len();
-        let header_len = self.header_len();
-        let total_len = usize::from(self.total_len());
-        let end = if total_len < header_len {
-            len
-        } else {
-            total_len.min(len)
-        };
-        (header_len, end)
+        (self.header_len(), self.payload_end)
+    }
+}
+
+/// The error for a header whose checksum does not verify (cold but
+/// inlined, for the reason given on `invalid` in the module root).
+#[cold]
+#[inline]
+fn checksum_error(header: &[u8]) -> HeaderError {
+    let found = match header.get(field::CHECKSUM) {
+        Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
+        _ => 0,
+    };
+    HeaderError::Checksum {
+        expected: compute_checksum(header),
+        found,
+    }
+}
+
+/// Copies option bytes into an owned header's array. Out of line: only
+/// headers with options need it.
+#[inline(never)]
+fn copy_options(dst: &mut [u8; MAX_OPTIONS_LEN], src: &[u8]) {
+    for (dst, src) in dst.iter_mut().zip(src) {
+        *dst = *src;
     }
 }
 
 /// The checksum of `header` with its checksum field taken as zero.
 #[inline]
 pub(super) fn compute_checksum(header: &[u8]) -> u16 {
-    let mut sum = checksum::Checksum::new();
-    sum.add_bytes(header.get(..field::CHECKSUM.start).unwrap_or(header));
-    sum.add_bytes(header.get(field::CHECKSUM.end..).unwrap_or_default());
-    sum.finish()
+    let stored = match header.get(field::CHECKSUM) {
+        Some(&[hi, lo]) => u64::from(u32::from_ne_bytes([0, 0, hi, lo])),
+        _ => 0,
+    };
+    // The checksum field is the second half of the third word, so the
+    // unfolded word sum holds `stored` exactly once: subtracting it is the
+    // sum with the field zero.
+    !u16::from_be(sum::fold(sum::words_ne(header) - stored))
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
     /// The fixed 20 bytes, mutably. Editing through it does not update the
-    /// checksum; call [`fill_checksum`](Self::fill_checksum) after.
+    /// checksum; call [`fill_checksum`](Self::fill_checksum) after. Nor does
+    /// it move [`payload`](Self::payload): where the payload ends is read
+    /// once, by the constructor; wrap the buffer again after changing the
+    /// total length.
     ///
     /// `None` only on an unchecked view over fewer than 20 bytes.
     #[inline]

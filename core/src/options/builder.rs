@@ -12,12 +12,16 @@ use super::{Ipv4Option, MAX_OPTIONS_LEN};
 use crate::error::{BufferTooSmall, OptionsBuildError};
 
 /// `len` rounded up to a multiple of 4: the size of an options area holding
-/// `len` bytes of options.
+/// `len` bytes of options (the IHL counts 32-bit words, [RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const fn padded_len(len: usize) -> usize {
     (len + 3) & !3
 }
 
-/// What fills an options area up to a multiple of 4 bytes.
+/// What fills an options area up to a multiple of 4 bytes ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Padding {
     /// An End of Option List byte followed by zeros (which are End of Option

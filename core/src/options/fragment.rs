@@ -10,7 +10,8 @@ use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 /// Writes into `out` the options a later fragment carries, taken from the
 /// first fragment's options area `first`: every option with the copied
 /// flag set, in order, then End of Option List padding to a multiple of 4.
-/// Returns the new area's length (0 when nothing is copied).
+/// Returns the new area's length (0 when nothing is copied). This is
+/// [RFC 791 §3.2]'s rule for fragments after the first.
 ///
 /// No Operation bytes are not copied (type 1 has the flag clear); the walk
 /// ends at End of Option List. Copied options are taken byte for byte, even
@@ -31,6 +32,8 @@ use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 /// let n = copy_for_fragment(&first, &mut out).unwrap();
 /// assert_eq!(out[..n], [131, 7, 4, 10, 0, 0, 1, 148, 4, 0, 0, 0]);
 /// ```
+///
+/// [RFC 791 §3.2]: https://www.rfc-editor.org/rfc/rfc791#section-3.2
 pub fn copy_for_fragment(first: &[u8], out: &mut [u8]) -> Result<usize, OptionsBuildError> {
     // Size first, so a short `out` reports the exact size it needs.
     let mut needed = 0;
@@ -60,7 +63,8 @@ pub fn copy_for_fragment(first: &[u8], out: &mut [u8]) -> Result<usize, OptionsB
 /// Overwrites, in place, every option of `area` whose copied flag is clear
 /// with No Operation bytes, as Linux does when it fragments
 /// (`ip_options_fragment`): the area keeps its length, so the header length
-/// stays the same, and later fragments carry only copied options.
+/// stays the same, and later fragments carry only copied options
+/// ([RFC 791 §3.2]).
 ///
 /// The walk stops at End of Option List. A framing error leaves `area`
 /// untouched and is returned.
@@ -72,6 +76,8 @@ pub fn copy_for_fragment(first: &[u8], out: &mut [u8]) -> Result<usize, OptionsB
 /// nop_uncopied(&mut area).unwrap();
 /// assert_eq!(area, [1, 1, 1, 1, 1, 1, 1, 148, 4, 0, 0, 0]);
 /// ```
+///
+/// [RFC 791 §3.2]: https://www.rfc-editor.org/rfc/rfc791#section-3.2
 pub fn nop_uncopied(area: &mut [u8]) -> Result<(), OptionError> {
     Options::lax(area).try_for_each(|o| o.map(drop))?;
     let mut at = 0;

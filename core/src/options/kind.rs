@@ -54,6 +54,7 @@ pub enum OptionClass {
 
 impl OptionClass {
     /// The class from its two-bit value (higher bits are ignored).
+    #[inline]
     pub const fn from_bits(bits: u8) -> OptionClass {
         match bits & 0b11 {
             0 => OptionClass::Control,
@@ -131,32 +132,38 @@ impl OptionKind {
 
     /// The type byte with the given copied flag, class and number (the number
     /// is taken modulo 32).
+    #[inline]
     pub const fn new(copied: bool, class: OptionClass, number: u8) -> OptionKind {
         OptionKind(((copied as u8) << 7) | ((class as u8) << 5) | (number & 0x1f))
     }
 
     /// The byte as it is on the wire.
+    #[inline]
     pub const fn value(self) -> u8 {
         self.0
     }
 
     /// Whether the option is copied into every fragment (the high bit).
+    #[inline]
     pub const fn copied(self) -> bool {
         self.0 & 0x80 != 0
     }
 
     /// The option class (bits 1–2).
+    #[inline]
     pub const fn class(self) -> OptionClass {
         OptionClass::from_bits(self.0 >> 5)
     }
 
     /// The option number (the low five bits).
+    #[inline]
     pub const fn number(self) -> u8 {
         self.0 & 0x1f
     }
 
     /// Whether this is one of the two single-byte options (End of Option
     /// List, No Operation), which have no length byte.
+    #[inline]
     pub const fn is_single_byte(self) -> bool {
         self.0 <= 1
     }
@@ -167,12 +174,14 @@ impl OptionKind {
 
     /// The IANA abbreviation ("RR", "TS", "RTRALT"), or `None` for a value
     /// the registry does not assign.
+    #[inline]
     pub fn abbreviation(self) -> Option<&'static str> {
         self.entry().map(|e| e.1)
     }
 
     /// The IANA name ("Record Route", "Router Alert"), or `None` for a value
     /// the registry does not assign.
+    #[inline]
     pub fn name(self) -> Option<&'static str> {
         self.entry().map(|e| e.2)
     }

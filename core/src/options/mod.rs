@@ -21,6 +21,15 @@
 //! * [`forward`] holds the in-place processing a router does: record its
 //!   address in a Record Route, follow a source route, add a timestamp,
 //!   keeping the header checksum right.
+//! * In a header: [`HeaderView::options_iter`] walks a header's options with
+//!   header offsets in its errors (the pointer of an ICMP Parameter
+//!   Problem); [`HeaderView::record_route`] and its siblings edit them in
+//!   place; [`Header::set_options_from`] gives an owned header what a
+//!   builder wrote.
+//!
+//! Unlike the option support of other crates, nothing here trusts a length
+//! byte: a zero or overlong length is an [`OptionError`] at its offset, not
+//! an endless loop or a panic; and unknown options are kept, never dropped.
 //!
 //! ```
 //! use ipv4_core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
@@ -44,9 +53,13 @@
 //! [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 //! [RFC 791 §3.2]: https://www.rfc-editor.org/rfc/rfc791#section-3.2
 //! [`OptionError`]: crate::error::OptionError
+//! [`HeaderView::options_iter`]: crate::header::HeaderView::options_iter
+//! [`HeaderView::record_route`]: crate::header::HeaderView::record_route
+//! [`Header::set_options_from`]: crate::header::Header::set_options_from
 
 mod builder;
 mod fragment;
+mod header;
 mod kind;
 mod route;
 mod simple;
@@ -68,7 +81,10 @@ pub use walker::{Options, Validation};
 
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
-/// Most bytes of options an IPv4 header can carry: `(15 - 5) * 4`.
+/// Most bytes of options an IPv4 header can carry: `(15 - 5) * 4`
+/// ([RFC 791 §3.1]: the IHL is 4 bits of 32-bit words).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_OPTIONS_LEN: usize = 40;
 
 /// One item of an options walk ([RFC 791 §3.1]).
@@ -77,6 +93,23 @@ pub const MAX_OPTIONS_LEN: usize = 40;
 /// (in a lax walk) malformed options keep their bytes, so
 /// [`emit`](Ipv4Option::emit)ting the items of a walk in order gives back
 /// the options area.
+///
+/// ```
+/// use ipv4_core::options::{Ipv4Option, OptionKind, Options};
+///
+/// let area = [0x99, 3, 0xab, 148, 4, 0, 0, 0];
+/// let mut out = [0u8; 8];
+/// let mut at = 0;
+/// for item in Options::new(&area) {
+///     let item = item.unwrap();
+///     if let Ipv4Option::Unknown { kind, data } = item {
+///         assert_eq!((kind, data), (OptionKind(0x99), &[0xab][..]));
+///         assert!(kind.copied());
+///     }
+///     at += item.emit(&mut out[at..]).unwrap();
+/// }
+/// assert_eq!(out, area);
+/// ```
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,6 +157,7 @@ pub enum Ipv4Option<'a> {
 
 impl<'a> Ipv4Option<'a> {
     /// The option-type byte.
+    #[inline]
     pub fn kind(&self) -> OptionKind {
         match self {
             Ipv4Option::End { .. } => OptionKind::END_OF_LIST,
@@ -140,12 +174,14 @@ impl<'a> Ipv4Option<'a> {
     }
 
     /// Whether the option is copied into every fragment.
+    #[inline]
     pub fn copied(&self) -> bool {
         self.kind().copied()
     }
 
     /// Bytes [`emit`](Self::emit) writes: the option's length on the wire
     /// (for [`End`](Ipv4Option::End), one plus its padding).
+    #[inline]
     pub fn buffer_len(&self) -> usize {
         match self {
             Ipv4Option::End { padding } => 1 + padding.len(),
@@ -165,6 +201,7 @@ impl<'a> Ipv4Option<'a> {
     ///
     /// An option body longer than 253 bytes cannot be encoded and is an
     /// [`OptionsBuildError::InvalidArgument`].
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, OptionsBuildError> {
         let n = self.buffer_len();
         let found = buf.len();

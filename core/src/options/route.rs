@@ -21,7 +21,10 @@ use core::net::Ipv4Addr;
 use super::kind::OptionKind;
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
-/// Most address slots a route option can have: `(40 - 3) / 4`.
+/// Most address slots a route option can have: `(40 - 3) / 4`
+/// ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_ROUTE_SLOTS: usize = 9;
 
 /// Which of the three route options ([RFC 791 §3.1]).
@@ -41,6 +44,7 @@ pub enum RouteKind {
 
 impl RouteKind {
     /// The option-type byte of this route option.
+    #[inline]
     pub const fn option_kind(self) -> OptionKind {
         match self {
             RouteKind::Record => OptionKind::RECORD_ROUTE,
@@ -50,6 +54,7 @@ impl RouteKind {
     }
 
     /// The route kind of an option-type byte, if it is one.
+    #[inline]
     pub const fn from_option_kind(kind: OptionKind) -> Option<RouteKind> {
         match kind {
             OptionKind::RECORD_ROUTE => Some(RouteKind::Record),
@@ -60,6 +65,7 @@ impl RouteKind {
     }
 
     /// Whether this is a source route (loose or strict).
+    #[inline]
     pub const fn is_source_route(self) -> bool {
         !matches!(self, RouteKind::Record)
     }
@@ -124,6 +130,7 @@ impl<'a> Route<'a> {
     /// Validates `bytes` as one whole route option: a route type byte, a
     /// length byte equal to `bytes.len()`, and the length and pointer rules.
     /// Errors report offsets from the start of `bytes`.
+    #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Route<'a>, OptionError> {
         let kind = super::walker::frame_one(bytes)?;
         let Some(route) = RouteKind::from_option_kind(OptionKind(kind)) else {
@@ -144,47 +151,56 @@ impl<'a> Route<'a> {
     }
 
     /// Which route option this is.
+    #[inline]
     pub const fn kind(&self) -> RouteKind {
         self.kind
     }
 
     /// The length byte: `3 + 4 * capacity()`.
+    #[inline]
     pub fn length(&self) -> u8 {
         self.bytes.len() as u8
     }
 
     /// The pointer byte: one-based octet index of the next free slot.
+    #[inline]
     pub fn pointer(&self) -> u8 {
         self.bytes.get(2).copied().unwrap_or(4)
     }
 
     /// Number of address slots.
+    #[inline]
     pub fn capacity(&self) -> usize {
         self.bytes.len().saturating_sub(3) / 4
     }
 
     /// Number of slots before the pointer (recorded addresses, or hops
     /// already visited for a source route).
+    #[inline]
     pub fn filled(&self) -> usize {
         (usize::from(self.pointer()).saturating_sub(4) / 4).min(self.capacity())
     }
 
     /// Number of slots at and after the pointer.
+    #[inline]
     pub fn free_slots(&self) -> usize {
         self.capacity() - self.filled()
     }
 
     /// Whether the pointer is past the last slot.
+    #[inline]
     pub fn is_full(&self) -> bool {
         self.free_slots() == 0
     }
 
     /// Every slot, filled or not, in order.
+    #[inline]
     pub fn addresses(&self) -> Addresses<'a> {
         Addresses::new(self.bytes.get(3..).unwrap_or(&[]))
     }
 
     /// The slots before the pointer: the recorded route.
+    #[inline]
     pub fn recorded(&self) -> Addresses<'a> {
         let end = 3 + 4 * self.filled();
         Addresses::new(self.bytes.get(3..end).unwrap_or(&[]))
@@ -192,6 +208,7 @@ impl<'a> Route<'a> {
 
     /// The slots from the pointer on: for a source route, the hops still to
     /// visit.
+    #[inline]
     pub fn remaining(&self) -> Addresses<'a> {
         let start = 3 + 4 * self.filled();
         Addresses::new(self.bytes.get(start..).unwrap_or(&[]))
@@ -199,16 +216,22 @@ impl<'a> Route<'a> {
 
     /// The address in the slot at the pointer (for a source route, the next
     /// destination), or `None` if the route is full.
+    #[inline]
     pub fn next_hop(&self) -> Option<Ipv4Addr> {
         self.remaining().next()
     }
 
     /// The option's bytes, type byte included.
+    #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
-    /// The owned form.
+    /// The owned form. It holds up to [`MAX_ROUTE_SLOTS`] slots, all a
+    /// route inside an IPv4 header can have; a longer route (only possible
+    /// in a bare slice of more than 40 bytes) keeps its first nine, so check
+    /// [`capacity`](Self::capacity) first when walking such slices.
+    #[inline]
     pub fn to_repr(&self) -> RouteRepr {
         let mut addrs = [Ipv4Addr::UNSPECIFIED; MAX_ROUTE_SLOTS];
         let mut len = 0;
@@ -229,7 +252,9 @@ impl<'a> Route<'a> {
 /// read in place.
 ///
 /// A slice's trailing bytes that do not make a whole address are never
-/// yielded.
+/// yielded. Route data is a list of such addresses ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct Addresses<'a> {
     chunks: core::slice::ChunksExact<'a, u8>,
@@ -237,6 +262,7 @@ pub struct Addresses<'a> {
 
 impl<'a> Addresses<'a> {
     /// The addresses in `bytes`, four bytes each.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Addresses<'a> {
         Addresses {
             chunks: bytes.chunks_exact(4),
@@ -300,6 +326,7 @@ impl RouteRepr {
     /// A route option with the given pointer and slots. The pointer must be
     /// a multiple of 4 in `4..=4 + 4 * slots.len()`, and there may be at
     /// most [`MAX_ROUTE_SLOTS`] slots.
+    #[inline]
     pub fn new(
         kind: RouteKind,
         pointer: u8,
@@ -334,6 +361,7 @@ impl RouteRepr {
 
     /// An empty Record Route option with `slots` zeroed slots and pointer 4,
     /// as a sender writes it.
+    #[inline]
     pub fn record_route(slots: usize) -> Result<RouteRepr, OptionsBuildError> {
         if slots > MAX_ROUTE_SLOTS {
             return Err(OptionsBuildError::TooLong {
@@ -353,6 +381,7 @@ impl RouteRepr {
     /// RFC 791 §3.1: the sender puts the first hop in the header's
     /// destination field and lists the rest here, ending with the final
     /// destination.
+    #[inline]
     pub fn source_route(
         kind: RouteKind,
         hops: &[Ipv4Addr],
@@ -361,26 +390,31 @@ impl RouteRepr {
     }
 
     /// Which route option this is.
+    #[inline]
     pub const fn kind(&self) -> RouteKind {
         self.kind
     }
 
     /// The pointer.
+    #[inline]
     pub const fn pointer(&self) -> u8 {
         self.pointer
     }
 
     /// Every slot, in order.
+    #[inline]
     pub fn addresses(&self) -> &[Ipv4Addr] {
         &self.addrs[..self.len]
     }
 
     /// Bytes [`emit`](Self::emit) writes: `3 + 4n`.
+    #[inline]
     pub const fn buffer_len(&self) -> usize {
         3 + 4 * self.len
     }
 
     /// Writes the option into the front of `buf` and returns its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, OptionsBuildError> {
         let n = self.buffer_len();
         let found = buf.len();

@@ -36,11 +36,13 @@ impl RouterAlert {
     pub const LEN: usize = 4;
 
     /// The value.
+    #[inline]
     pub const fn value(self) -> u16 {
         self.0
     }
 
     /// Parses one whole Router Alert option (type, length 4, value).
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<RouterAlert, OptionError> {
         let kind = super::walker::frame_one(bytes)?;
         if kind != OptionKind::ROUTER_ALERT.0 {
@@ -54,6 +56,7 @@ impl RouterAlert {
     }
 
     /// The option's four bytes.
+    #[inline]
     pub const fn to_bytes(self) -> [u8; 4] {
         let v = self.0.to_be_bytes();
         [OptionKind::ROUTER_ALERT.0, 4, v[0], v[1]]
@@ -79,6 +82,7 @@ impl StreamId {
     pub const LEN: usize = 4;
 
     /// Parses one whole Stream ID option (type, length 4, identifier).
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<StreamId, OptionError> {
         let kind = super::walker::frame_one(bytes)?;
         if kind != OptionKind::STREAM_ID.0 {
@@ -92,6 +96,7 @@ impl StreamId {
     }
 
     /// The option's four bytes.
+    #[inline]
     pub const fn to_bytes(self) -> [u8; 4] {
         let v = self.0.to_be_bytes();
         [OptionKind::STREAM_ID.0, 4, v[0], v[1]]
@@ -155,6 +160,7 @@ pub struct Rfc791Security {
 impl<'a> Security<'a> {
     /// Wraps a Security option body (the bytes after the length byte). It
     /// must not be empty and at most 38 bytes long.
+    #[inline]
     pub fn new(data: &'a [u8]) -> Result<Security<'a>, OptionsBuildError> {
         if data.is_empty() || data.len() > super::MAX_OPTIONS_LEN - 2 {
             return Err(OptionsBuildError::InvalidArgument {
@@ -166,6 +172,7 @@ impl<'a> Security<'a> {
     }
 
     /// Parses one whole Security option (type 130, length ≥ 3).
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Security<'a>, OptionError> {
         let kind = super::walker::frame_one(bytes)?;
         if kind != OptionKind::SECURITY.0 {
@@ -192,24 +199,28 @@ impl<'a> Security<'a> {
     }
 
     /// The bytes after the length byte.
+    #[inline]
     pub const fn data(&self) -> &'a [u8] {
         self.data
     }
 
     /// RFC 1108: the classification level byte (`0x3d` Top Secret, `0x5a`
     /// Secret, `0x96` Confidential, `0xab` Unclassified).
+    #[inline]
     pub fn classification_level(&self) -> u8 {
         self.data.first().copied().unwrap_or(0)
     }
 
     /// RFC 1108: the protection authority flag bytes (each but the last has
     /// its low bit set).
+    #[inline]
     pub fn protection_authority(&self) -> &'a [u8] {
         self.data.get(1..).unwrap_or(&[])
     }
 
     /// RFC 791: the S, C, H and TCC fields, if the option has the original
     /// length of 11.
+    #[inline]
     pub fn rfc791_fields(&self) -> Option<Rfc791Security> {
         match *self.data {
             [s0, s1, c0, c1, h0, h1, t0, t1, t2] => Some(Rfc791Security {
@@ -223,6 +234,7 @@ impl<'a> Security<'a> {
     }
 
     /// Bytes the option takes on the wire.
+    #[inline]
     pub const fn buffer_len(&self) -> usize {
         2 + self.data.len()
     }

@@ -11,6 +11,7 @@ use core::net::Ipv4Addr;
 use proptest::prelude::*;
 
 use super::*;
+use crate::error::OptionError;
 
 /// A comparable, owned description of one walk item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +195,7 @@ proptest! {
     }
 
     #[test]
-    fn walking_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+    fn walking_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let strict: Vec<_> = Options::new(&bytes).collect();
         let lax: Vec<_> = Options::lax(&bytes).collect();
         prop_assert!(strict.len() <= bytes.len());
@@ -217,11 +218,67 @@ proptest! {
             let mut out = Vec::new();
             for item in &lax {
                 let item = item.as_ref().unwrap();
-                let mut buf = [0u8; 64];
+                let mut buf = [0u8; 300];
                 let n = item.emit(&mut buf).unwrap();
                 out.extend_from_slice(&buf[..n]);
             }
             prop_assert_eq!(out, bytes);
+        }
+    }
+
+    /// The forwarding edits never panic on any bytes, and change nothing
+    /// when they fail.
+    #[test]
+    fn forwarding_edits_never_panic(
+        mut bytes in prop::collection::vec(any::<u8>(), 0..300),
+        kind in prop_oneof![Just(7u8), Just(131), Just(137), Just(68)],
+        time in any::<u32>(),
+    ) {
+        if let Some(b) = bytes.first_mut() { *b = kind; }
+        if bytes.len() > 1 { bytes[1] = bytes.len() as u8; }
+        let me = Ipv4Addr::new(203, 0, 113, 1);
+        let before = bytes.clone();
+        let mut edited = bytes.clone();
+        if forward::record_route(&mut edited, me).is_err() { prop_assert_eq!(&edited, &before); }
+        let mut edited = bytes.clone();
+        if forward::advance_source_route(&mut edited, me).is_err() { prop_assert_eq!(&edited, &before); }
+        let mut edited = bytes.clone();
+        if forward::add_timestamp(&mut edited, me, TimestampValue(time)).is_err() {
+            prop_assert_eq!(&edited, &before);
+        }
+    }
+
+    /// In-place forwarding edits through a header view keep the checksum
+    /// equal to a full recomputation, wherever the option sits.
+    #[test]
+    fn header_edits_match_a_full_checksum(
+        specs in prop::collection::vec(spec(), 0..6),
+        own in addr(),
+        time in any::<u32>(),
+    ) {
+        use crate::header::{Header, HeaderView, Protocol};
+        let (area, _) = build(&specs, Padding::EndOfList);
+        let mut h = Header::new(Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(198, 51, 100, 2), Protocol::UDP);
+        h.set_options(&area).unwrap();
+        let mut wire = [0u8; 60];
+        let n = h.marshal(&mut wire).unwrap();
+        let mut view = HeaderView::new_checked(&mut wire[..n]).unwrap();
+        prop_assert!(view.verify_checksum());
+        let before: Vec<u8> = view.as_bytes().to_vec();
+        let rr = view.record_route(own);
+        prop_assert!(view.verify_checksum());
+        prop_assert_eq!(view.checksum(), view.compute_checksum());
+        let sr = view.advance_source_route(own);
+        prop_assert!(view.verify_checksum());
+        let ts = view.add_timestamp(own, TimestampValue(time));
+        prop_assert!(view.verify_checksum());
+        // The builder only writes well-formed options, so no edit fails,
+        // but a full Timestamp whose overflow counter is already 15.
+        prop_assert!(rr.is_ok() && sr.is_ok());
+        let ts_ok = matches!(ts, Ok(_) | Err(OptionError::TimestampOverflow { .. }));
+        prop_assert!(ts_ok, "{:?}", ts);
+        if matches!((rr, sr, ts), (Ok(None), Ok(None), Ok(None))) {
+            prop_assert_eq!(view.as_bytes(), &before[..]);
         }
     }
 
@@ -404,4 +461,95 @@ fn pnet_misframes_number_zero_kinds() {
             data: &[0xaa, 0xbb]
         })]
     );
+}
+
+/// Headers Linux 6.x sent over loopback with `IP_OPTIONS` set on a UDP
+/// socket, captured by a raw socket inside a private network namespace
+/// (the procedure of `tests/tests/options_kernel.rs`, which re-checks them
+/// against the running kernel). Header bytes only.
+mod linux_captures {
+    /// Record Route, 9 slots: the sender and the receiver each recorded
+    /// 127.0.0.1 (pointer 12). The receiver's entry came after checksum
+    /// verification, so the checksum is stale.
+    pub const RECORD_ROUTE: [u8; 60] = [
+        0x4f, 0x00, 0x00, 0x50, 0x15, 0x69, 0x40, 0x00, 0x40, 0x11, 0x0c, 0x8c, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x07, 0x27, 0x0c, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00,
+        0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    /// Timestamp flag 0 (4 slots, 2 filled) and Router Alert.
+    pub const TIMESTAMP_AND_ROUTER_ALERT: [u8; 44] = [
+        0x4b, 0x00, 0x00, 0x40, 0x15, 0x6a, 0x40, 0x00, 0x40, 0x11, 0x5c, 0xc9, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x44, 0x14, 0x0d, 0x00, 0x01, 0x5c, 0xe2, 0x02, 0x01, 0x5c,
+        0xe2, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x94, 0x04, 0x00, 0x00,
+    ];
+    /// Timestamp flag 3 over 127.0.0.1, 198.51.100.77, 127.0.0.1: only the
+    /// sender's entry is filled; checksum intact.
+    pub const PRESPECIFIED: [u8; 48] = [
+        0x4c, 0x00, 0x00, 0x44, 0x15, 0x6c, 0x40, 0x00, 0x40, 0x11, 0xc3, 0x37, 0x7f, 0x00, 0x00,
+        0x01, 0x7f, 0x00, 0x00, 0x01, 0x44, 0x1c, 0x0d, 0x03, 0x7f, 0x00, 0x00, 0x01, 0x01, 0x5c,
+        0xe2, 0x03, 0xc6, 0x33, 0x64, 0x4d, 0x00, 0x00, 0x00, 0x00, 0x7f, 0x00, 0x00, 0x01, 0x00,
+        0x00, 0x00, 0x00,
+    ];
+}
+
+#[test]
+fn linux_record_route_capture() {
+    use crate::header::HeaderView;
+    let h = linux_captures::RECORD_ROUTE;
+    assert!(!crate::checksum::verify(&h));
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::RecordRoute(rr) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(items[1], Ipv4Option::End { padding: &[] });
+    assert_eq!((rr.capacity(), rr.filled(), rr.pointer()), (9, 2, 12));
+    assert_eq!(
+        rr.recorded().collect::<Vec<_>>(),
+        [Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST]
+    );
+    // Undo the receiver's entry: the sender's checksum verifies, and our
+    // forwarding helper redoes the entry with a right checksum.
+    let mut sent = h;
+    sent[22] = 8;
+    sent[27..31].fill(0);
+    assert!(crate::checksum::verify(&sent));
+    let mut view = HeaderView::new_lax(&mut sent[..]).unwrap();
+    view.record_route(Ipv4Addr::LOCALHOST).unwrap();
+    assert!(view.verify_checksum());
+    assert_eq!(sent[20..], h[20..]);
+}
+
+#[test]
+fn linux_timestamp_captures() {
+    use crate::header::HeaderView;
+    let h = linux_captures::TIMESTAMP_AND_ROUTER_ALERT;
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::Timestamp(ts) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(items[1], Ipv4Option::RouterAlert(RouterAlert::EXAMINE));
+    assert_eq!(ts.flag(), TimestampFlag::TimestampsOnly);
+    assert_eq!((ts.capacity(), ts.filled()), (4, 2));
+    let times: Vec<_> = ts.entries().map(|e| e.time).collect();
+    // 0x015ce202 ms = 06:21:04.386 UTC, standard (high bit clear).
+    assert_eq!(times, [TimestampValue(0x015c_e202); 2]);
+    assert_eq!(times[0].millis_since_midnight(), Some(22_864_386));
+
+    let h = linux_captures::PRESPECIFIED;
+    let view = HeaderView::new_lax(&h[..]).unwrap();
+    assert!(view.verify_checksum());
+    let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
+    let Ipv4Option::Timestamp(ts) = items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(ts.flag(), TimestampFlag::Prespecified);
+    assert_eq!((ts.capacity(), ts.filled(), ts.pointer()), (3, 1, 13));
+    let slots: Vec<_> = ts.slots().collect();
+    assert_eq!(slots[0].address, Some(Ipv4Addr::LOCALHOST));
+    assert_eq!(slots[0].time, TimestampValue(0x015c_e203));
+    assert_eq!(slots[1].address, Some(Ipv4Addr::new(198, 51, 100, 77)));
+    assert_eq!(slots[1].time, TimestampValue(0));
 }

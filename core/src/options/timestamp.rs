@@ -27,7 +27,9 @@ use super::kind::OptionKind;
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
 /// Most entries a Timestamp option can hold: nine timestamps, or four
-/// address/timestamp pairs.
+/// address/timestamp pairs ([RFC 791 §3.1]).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_TIMESTAMP_ENTRIES: usize = 9;
 
 /// What each Timestamp entry holds ([RFC 791 §3.1]).
@@ -47,6 +49,7 @@ pub enum TimestampFlag {
 
 impl TimestampFlag {
     /// The flag from its four-bit value, or `None` for 2 and 4–15.
+    #[inline]
     pub const fn from_bits(bits: u8) -> Option<TimestampFlag> {
         match bits {
             0 => Some(TimestampFlag::TimestampsOnly),
@@ -57,6 +60,7 @@ impl TimestampFlag {
     }
 
     /// Bytes per entry: 4 for timestamps only, 8 with addresses.
+    #[inline]
     pub const fn entry_len(self) -> usize {
         match self {
             TimestampFlag::TimestampsOnly => 4,
@@ -65,6 +69,7 @@ impl TimestampFlag {
     }
 
     /// Whether entries carry an address.
+    #[inline]
     pub const fn has_addresses(self) -> bool {
         !matches!(self, TimestampFlag::TimestampsOnly)
     }
@@ -90,12 +95,14 @@ pub struct TimestampValue(pub u32);
 impl TimestampValue {
     /// Whether the high bit is clear, so the value is milliseconds since
     /// midnight UT.
+    #[inline]
     pub const fn is_standard(self) -> bool {
         self.0 & 0x8000_0000 == 0
     }
 
     /// The milliseconds since midnight UT, or `None` for a non-standard
     /// value.
+    #[inline]
     pub const fn millis_since_midnight(self) -> Option<u32> {
         if self.is_standard() {
             Some(self.0)
@@ -105,7 +112,10 @@ impl TimestampValue {
     }
 }
 
-/// One Timestamp entry: the address (flags 1 and 3) and the time.
+/// One Timestamp entry ([RFC 791 §3.1]): the address (flags 1 and 3) and
+/// the time.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimestampEntry {
     /// The recording (flag 1) or prespecified (flag 3) address; `None` for
@@ -200,6 +210,7 @@ impl<'a> Timestamp<'a> {
     /// Validates `bytes` as one whole Timestamp option (type 68, length byte
     /// equal to `bytes.len()`, length, pointer and flag rules). Errors report
     /// offsets from the start of `bytes`.
+    #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Timestamp<'a>, OptionError> {
         let kind = super::walker::frame_one(bytes)?;
         if kind != OptionKind::TIMESTAMP.0 {
@@ -219,41 +230,49 @@ impl<'a> Timestamp<'a> {
     }
 
     /// The flag.
+    #[inline]
     pub const fn flag(&self) -> TimestampFlag {
         self.flag
     }
 
     /// The length byte.
+    #[inline]
     pub fn length(&self) -> u8 {
         self.bytes.len() as u8
     }
 
     /// The pointer byte: one-based octet index of the next free entry.
+    #[inline]
     pub fn pointer(&self) -> u8 {
         self.bytes.get(2).copied().unwrap_or(5)
     }
 
     /// The overflow counter: routers that could not record (0–15).
+    #[inline]
     pub fn overflow(&self) -> u8 {
         self.bytes.get(3).copied().unwrap_or(0) >> 4
     }
 
     /// Number of entries the option has room for.
+    #[inline]
     pub fn capacity(&self) -> usize {
         self.bytes.len().saturating_sub(4) / self.flag.entry_len()
     }
 
     /// Number of entries before the pointer.
+    #[inline]
     pub fn filled(&self) -> usize {
         (usize::from(self.pointer()).saturating_sub(5) / self.flag.entry_len()).min(self.capacity())
     }
 
     /// Whether the pointer is past the last entry.
+    #[inline]
     pub fn is_full(&self) -> bool {
         self.filled() == self.capacity()
     }
 
     /// The entries before the pointer: those recorded so far.
+    #[inline]
     pub fn entries(&self) -> TimestampEntries<'a> {
         let end = 4 + self.filled() * self.flag.entry_len();
         TimestampEntries::new(self.bytes.get(4..end).unwrap_or(&[]), self.flag)
@@ -261,16 +280,23 @@ impl<'a> Timestamp<'a> {
 
     /// Every entry, recorded or not (for flag 3, the prespecified addresses
     /// with their timestamps, zero where not yet filled).
+    #[inline]
     pub fn slots(&self) -> TimestampEntries<'a> {
         TimestampEntries::new(self.bytes.get(4..).unwrap_or(&[]), self.flag)
     }
 
     /// The option's bytes, type byte included.
+    #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
-    /// The owned form.
+    /// The owned form. It holds up to [`MAX_TIMESTAMP_ENTRIES`] entries,
+    /// more than a Timestamp inside an IPv4 header can have; a longer one
+    /// (only possible in a bare slice of more than 40 bytes) keeps its first
+    /// nine, so check [`capacity`](Self::capacity) first when walking such
+    /// slices.
+    #[inline]
     pub fn to_repr(&self) -> TimestampRepr {
         let mut entries = [TimestampEntry::default(); MAX_TIMESTAMP_ENTRIES];
         let mut len = 0;
@@ -288,7 +314,9 @@ impl<'a> Timestamp<'a> {
     }
 }
 
-/// Entries of a Timestamp option, read in place.
+/// Entries of a Timestamp option ([RFC 791 §3.1]), read in place.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct TimestampEntries<'a> {
     chunks: core::slice::ChunksExact<'a, u8>,
@@ -381,6 +409,7 @@ impl TimestampRepr {
     /// filled or not; each must carry an address exactly when the flag
     /// says so. The overflow counter is 0–15; the pointer must be 5 plus a
     /// whole number of entries, at most one past the last entry.
+    #[inline]
     pub fn new(
         flag: TimestampFlag,
         overflow: u8,
@@ -431,6 +460,7 @@ impl TimestampRepr {
 
     /// An empty option with `slots` entries of the given flag (for flag 1,
     /// zero addresses for routers to fill in), pointer 5.
+    #[inline]
     pub fn empty(flag: TimestampFlag, slots: usize) -> Result<TimestampRepr, OptionsBuildError> {
         let limit = (super::MAX_OPTIONS_LEN - 4) / flag.entry_len();
         if slots > limit {
@@ -448,6 +478,7 @@ impl TimestampRepr {
 
     /// An empty flag-3 option asking each of `addresses`, in order, for a
     /// timestamp.
+    #[inline]
     pub fn prespecified(addresses: &[Ipv4Addr]) -> Result<TimestampRepr, OptionsBuildError> {
         if addresses.len() > 4 {
             return Err(OptionsBuildError::TooLong {
@@ -468,31 +499,37 @@ impl TimestampRepr {
     }
 
     /// The flag.
+    #[inline]
     pub const fn flag(&self) -> TimestampFlag {
         self.flag
     }
 
     /// The overflow counter.
+    #[inline]
     pub const fn overflow(&self) -> u8 {
         self.overflow
     }
 
     /// The pointer.
+    #[inline]
     pub const fn pointer(&self) -> u8 {
         self.pointer
     }
 
     /// Every entry, filled or not.
+    #[inline]
     pub fn slots(&self) -> &[TimestampEntry] {
         &self.entries[..self.len]
     }
 
     /// Bytes [`emit`](Self::emit) writes.
+    #[inline]
     pub const fn buffer_len(&self) -> usize {
         4 + self.len * self.flag.entry_len()
     }
 
     /// Writes the option into the front of `buf` and returns its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, OptionsBuildError> {
         let n = self.buffer_len();
         let found = buf.len();

@@ -28,19 +28,30 @@ use crate::error::OptionError;
 /// nothing after them can be found.
 ///
 /// * [`Strict`](Validation::Strict) is for **forwarding and for hosts that
-///   act on options** (source routes, Record Route, Timestamp). RFC 1812
-///   §4.3.2.2 / §5.2.4 and RFC 1122 §3.2.1.8 answer a malformed option with
-///   an ICMP Parameter Problem whose pointer is
-///   [`OptionError::problem_offset`], and drop the datagram — which is what
-///   Linux does on both its forwarding and its local delivery path. The
-///   walk yields the error and stops.
+///   act on options** (source routes, Record Route, Timestamp).
+///   [RFC 791 §3.1] discards a datagram whose route option has no room for
+///   a whole address, [RFC 1122 §3.2.2.5] has hosts answer a bad parameter with an
+///   ICMP Parameter Problem whose pointer is
+///   [`OptionError::problem_offset`], and Linux (`ip_options_compile`)
+///   drops datagrams with framing errors or out-of-rule route and
+///   timestamp pointers on both its forwarding and its local delivery
+///   path. This walk is stricter than Linux in a few places (a pointer
+///   inside a slot, a Router Alert longer than 4 bytes, Timestamp flag 2),
+///   which the workspace's kernel tests list. The walk yields the error and
+///   stops.
 /// * [`Lax`](Validation::Lax) is for **receive paths that only look**
 ///   (capture tools, monitors, a host that only wants Router Alert): the
 ///   bad option comes back as [`Ipv4Option::Malformed`], carrying its error
 ///   and its bytes, and the walk goes on, so one bad option does not hide
-///   the others.
+///   the others. In the spirit of [RFC 1122 §3.2.1.8], options the reader
+///   does not act on do not stop it (both walks keep unknown types as
+///   [`Ipv4Option::Unknown`]).
 ///
 /// On well-formed input both walks yield the same items.
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+/// [RFC 1122 §3.2.2.5]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.2.5
+/// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Validation {
     /// Semantic errors are yielded as `Err` and end the walk.
@@ -88,7 +99,7 @@ pub(crate) fn frame_one(bytes: &[u8]) -> Result<u8, OptionError> {
 
 /// Turns one framed option (`record.len() == record[1] >= 2`) into its typed
 /// form, or the semantic error it has.
-#[inline]
+#[inline(always)]
 fn classify(kind: u8, record: &[u8], offset: usize) -> Result<Ipv4Option<'_>, OptionError> {
     match OptionKind(kind) {
         OptionKind::RECORD_ROUTE => route::check(record, offset)
@@ -152,15 +163,13 @@ fn classify(kind: u8, record: &[u8], offset: usize) -> Result<Ipv4Option<'_>, Op
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
-    bytes: &'a [u8],
-    /// Offset of the next record in `bytes`; past the end once finished.
-    pos: usize,
+    /// The whole area.
+    area: &'a [u8],
+    /// The bytes not walked yet; empty once the walk has ended.
+    rest: &'a [u8],
     base: usize,
     validation: Validation,
 }
-
-/// `pos` value of a finished walk.
-const DONE: usize = usize::MAX;
 
 impl<'a> Options<'a> {
     /// A strict walk over an options area (see [`Validation::Strict`]).
@@ -179,8 +188,8 @@ impl<'a> Options<'a> {
     #[inline]
     pub const fn with_validation(bytes: &'a [u8], validation: Validation) -> Options<'a> {
         Options {
-            bytes,
-            pos: 0,
+            area: bytes,
+            rest: bytes,
             base: 0,
             validation,
         }
@@ -195,13 +204,15 @@ impl<'a> Options<'a> {
     }
 
     /// The whole options area being walked.
+    #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
+        self.area
     }
 
     /// The bytes not walked yet (empty once the walk has ended).
-    pub fn remaining(&self) -> &'a [u8] {
-        self.bytes.get(self.pos..).unwrap_or(&[])
+    #[inline]
+    pub const fn remaining(&self) -> &'a [u8] {
+        self.rest
     }
 
     /// Walks all of `bytes` strictly and reports the first error.
@@ -211,7 +222,7 @@ impl<'a> Options<'a> {
 
     #[cold]
     fn fail(&mut self, error: OptionError) -> Option<Result<Ipv4Option<'a>, OptionError>> {
-        self.pos = DONE;
+        self.rest = &[];
         Some(Err(error))
     }
 }
@@ -219,23 +230,25 @@ impl<'a> Options<'a> {
 impl<'a> Iterator for Options<'a> {
     type Item = Result<Ipv4Option<'a>, OptionError>;
 
-    #[inline]
+    // Always inlined: the consumer's `match` then fuses with the
+    // classification, and the item never goes through memory.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.bytes.get(self.pos..)?;
+        let rest = self.rest;
         let (&kind, tail) = rest.split_first()?;
-        let offset = self.base + self.pos;
+        let offset = self.base.saturating_add(self.area.len() - rest.len());
         if kind <= 1 {
             if kind == 0 {
-                self.pos = DONE;
+                self.rest = &[];
                 return Some(Ok(Ipv4Option::End { padding: tail }));
             }
-            self.pos += 1;
+            self.rest = tail;
             return Some(Ok(Ipv4Option::Nop));
         }
         let Some(&length) = tail.first() else {
             return self.fail(OptionError::MissingLength { kind, offset });
         };
-        let Some(record) = rest.get(..usize::from(length)) else {
+        let Some((record, after)) = rest.split_at_checked(usize::from(length)) else {
             return self.fail(OptionError::LengthPastEnd {
                 kind,
                 offset,
@@ -250,7 +263,7 @@ impl<'a> Iterator for Options<'a> {
                 length,
             });
         }
-        self.pos += usize::from(length);
+        self.rest = after;
         match classify(kind, record, offset) {
             Ok(option) => Some(Ok(option)),
             Err(error) => match self.validation {
@@ -264,8 +277,9 @@ impl<'a> Iterator for Options<'a> {
         }
     }
 
+    #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.remaining().len();
+        let left = self.rest.len();
         (usize::from(left > 0), Some(left))
     }
 }
