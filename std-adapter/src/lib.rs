@@ -16,6 +16,11 @@
 //! and give it back ([`PacketConn::into_inner`]). They hide nothing: the
 //! socket stays reachable for what they do not cover.
 //!
+//! [`batch`] receives and sends many datagrams per system call
+//! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`],
+//! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
+//! [`RawConn::send_batch`], allocating nothing per call.
+//!
 //! [`cmsg`] is the control-message codec on its own, for callers of
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
 //!
@@ -40,6 +45,7 @@ pub use ipv4_core as core;
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
 
+pub mod batch;
 pub mod bpf;
 pub mod cmsg;
 mod conn;

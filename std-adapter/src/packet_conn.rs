@@ -216,6 +216,12 @@ impl<S: AsFd> PacketConn<S> {
         self.socket
     }
 
+    /// Whether the socket is raw (`SOCK_RAW`): its datagrams arrive with
+    /// their IPv4 header.
+    pub(crate) fn is_raw(&self) -> bool {
+        self.raw
+    }
+
     /// The type-of-service byte sent with each datagram (`IP_TOS`).
     pub fn tos(&self) -> io::Result<u8> {
         conn::tos(self.socket.as_fd())

@@ -1,6 +1,7 @@
 //! The adapter's one door to the kernel for what socket2 does not cover:
 //! `setsockopt(2)`/`getsockopt(2)` with typed values, `recvmsg(2)` and
-//! `sendmsg(2)` with an IPv4 address and a control buffer.
+//! `sendmsg(2)` with an IPv4 address and a control buffer, and their batch
+//! forms `recvmmsg(2)`/`sendmmsg(2)` over a reusable header array ([`Mmsg`]).
 //!
 //! Every `unsafe` block of the crate is in this module; each says why it is
 //! sound. Options socket2 already offers (`IP_TOS`, `IP_TTL`,
@@ -289,5 +290,258 @@ pub(crate) fn sendmsg(
         Err(io::Error::last_os_error())
     } else {
         Ok(n as usize)
+    }
+}
+
+/// The `struct mmsghdr` array of `recvmmsg(2)`/`sendmmsg(2)`, with the
+/// iovecs and addresses its headers point to, kept between calls so that a
+/// batch allocates nothing per call (the vectors only grow, to the largest
+/// batch seen).
+///
+/// Between calls the pointers stored here are stale and never read: every
+/// call rewrites all of them, and every length, from borrows that live for
+/// that call.
+pub(crate) struct Mmsg {
+    hdrs: Vec<libc::mmsghdr>,
+    iovs: Vec<libc::iovec>,
+    names: Vec<libc::sockaddr_in>,
+}
+
+// SAFETY: the raw pointers in `hdrs` and `iovs` are dereferenced only by the
+// kernel inside `Mmsg::recv`/`Mmsg::send`, which take `&mut self` and set
+// each pointer from a borrow that outlives the call. Between calls they are
+// inert integers, so moving or sharing an `Mmsg` between threads is sound.
+unsafe impl Send for Mmsg {}
+// SAFETY: as for `Send`; `&Mmsg` only reads lengths and addresses.
+unsafe impl Sync for Mmsg {}
+
+/// One message to receive into: its data buffer and its control buffer
+/// (empty for none).
+pub(crate) struct RecvSlot<'a> {
+    pub(crate) buf: &'a mut [u8],
+    pub(crate) control: &'a mut [u8],
+}
+
+/// One message to send: up to two data parts (a header and a payload; an
+/// empty `head` is left out), the destination (none on a connected socket)
+/// and the control buffer (empty for none).
+pub(crate) struct SendSlot<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) body: &'a [u8],
+    pub(crate) dst: Option<SocketAddrV4>,
+    pub(crate) control: &'a [u8],
+}
+
+/// What the kernel reported for one message of a `recvmmsg`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MmsgReceived {
+    /// Bytes written into the data buffer (`msg_len`).
+    pub(crate) len: usize,
+    /// Bytes written into the control buffer (`msg_controllen`).
+    pub(crate) control_len: usize,
+    /// The sender, when the kernel reported an IPv4 one.
+    pub(crate) source: Option<SocketAddrV4>,
+    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
+    pub(crate) flags: c_int,
+}
+
+/// All zeros: null pointers and zero lengths, a valid empty `mmsghdr`.
+fn empty_mmsghdr() -> libc::mmsghdr {
+    // SAFETY: `mmsghdr` is plain C data (pointers, integers and private
+    // padding); all zeros is a valid value of each field.
+    unsafe { MaybeUninit::zeroed().assume_init() }
+}
+
+const EMPTY_IOVEC: libc::iovec = libc::iovec {
+    iov_base: std::ptr::null_mut(),
+    iov_len: 0,
+};
+
+/// Iovecs reserved per message on send: a header and a payload.
+const SEND_IOVS: usize = 2;
+
+impl Mmsg {
+    /// Room for `messages` messages, allocated now.
+    pub(crate) fn with_capacity(messages: usize) -> Mmsg {
+        let mut m = Mmsg {
+            hdrs: Vec::new(),
+            iovs: Vec::new(),
+            names: Vec::new(),
+        };
+        m.reserve(messages, SEND_IOVS);
+        m
+    }
+
+    /// Makes room for `messages` headers with `iovs_per_message` iovecs
+    /// each. Allocates only when that is more than ever before.
+    fn reserve(&mut self, messages: usize, iovs_per_message: usize) {
+        if self.hdrs.len() < messages {
+            self.hdrs.resize(messages, empty_mmsghdr());
+            self.names.resize(
+                messages,
+                sockaddr_in(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
+            );
+        }
+        let iovs = messages.saturating_mul(iovs_per_message);
+        if self.iovs.len() < iovs {
+            self.iovs.resize(iovs, EMPTY_IOVEC);
+        }
+    }
+
+    /// `recvmmsg(2)` into `slots` (at most `u32::MAX` of them; Linux takes
+    /// at most `UIO_MAXIOV`, 1024, per call), without a timeout. Returns the
+    /// number of messages received; [`received`](Self::received) tells what
+    /// each got.
+    pub(crate) fn recv<'a>(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        slots: impl ExactSizeIterator<Item = RecvSlot<'a>>,
+        flags: c_int,
+    ) -> io::Result<usize> {
+        self.reserve(slots.len(), 1);
+        let mut count = 0;
+        for (i, slot) in slots.enumerate().take(self.hdrs.len()) {
+            let iov = &mut self.iovs[i];
+            iov.iov_base = slot.buf.as_mut_ptr().cast::<c_void>();
+            iov.iov_len = slot.buf.len();
+            let hdr = &mut self.hdrs[i];
+            hdr.msg_len = 0;
+            let msg = &mut hdr.msg_hdr;
+            msg.msg_name = (&raw mut self.names[i]).cast::<c_void>();
+            msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+            msg.msg_iov = iov;
+            msg.msg_iovlen = 1;
+            if slot.control.is_empty() {
+                msg.msg_control = std::ptr::null_mut();
+                msg.msg_controllen = 0;
+            } else {
+                msg.msg_control = slot.control.as_mut_ptr().cast::<c_void>();
+                msg.msg_controllen = slot.control.len() as _;
+            }
+            msg.msg_flags = 0;
+            count = i + 1;
+        }
+        let vlen = u32::try_from(count).unwrap_or(u32::MAX);
+        // SAFETY: the first `vlen` headers were all just written: each points
+        // to its own `sockaddr_in` in `self.names` and its own iovec in
+        // `self.iovs` (neither vector is resized until the call returns),
+        // whose base and length come from a `&'a mut [u8]` alive for the
+        // call, and to a control buffer from another such borrow, with its
+        // length. The kernel writes within those lengths only, and into the
+        // headers' `msg_len`, `msg_namelen`, `msg_controllen` and
+        // `msg_flags`. The timeout pointer is null (none).
+        let n = unsafe {
+            libc::recvmmsg(
+                fd.as_raw_fd(),
+                self.hdrs.as_mut_ptr(),
+                vlen as _,
+                flags as _,
+                std::ptr::null_mut(),
+            )
+        };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    /// What the kernel reported for message `i` of the last
+    /// [`recv`](Self::recv) (meaningful for `i` below its count).
+    pub(crate) fn received(&self, i: usize, control_capacity: usize) -> MmsgReceived {
+        let Some(hdr) = self.hdrs.get(i) else {
+            return MmsgReceived {
+                len: 0,
+                control_len: 0,
+                source: None,
+                flags: 0,
+            };
+        };
+        let msg = &hdr.msg_hdr;
+        let name = self.names[i];
+        let source = (msg.msg_namelen as usize >= size_of::<libc::sockaddr_in>()
+            && c_int::from(name.sin_family) == libc::AF_INET)
+            .then(|| SocketAddrV4::new(from_in_addr(name.sin_addr), u16::from_be(name.sin_port)));
+        // `msg_controllen` is a `size_t` on glibc and a `socklen_t` on musl.
+        #[allow(clippy::unnecessary_cast)]
+        let control_len = (msg.msg_controllen as usize).min(control_capacity);
+        MmsgReceived {
+            len: hdr.msg_len as usize,
+            control_len,
+            source,
+            flags: msg.msg_flags,
+        }
+    }
+
+    /// `sendmmsg(2)` of `slots` (Linux takes at most `UIO_MAXIOV`, 1024,
+    /// per call). Returns the number of messages sent, which may be fewer
+    /// than given: Linux stops at the first message that fails and reports
+    /// its error only when it is the first.
+    pub(crate) fn send<'a>(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        slots: impl ExactSizeIterator<Item = SendSlot<'a>>,
+        flags: c_int,
+    ) -> io::Result<usize> {
+        self.reserve(slots.len(), SEND_IOVS);
+        let mut count = 0;
+        for (i, slot) in slots.enumerate().take(self.hdrs.len()) {
+            let iovs = &mut self.iovs[i * SEND_IOVS..(i + 1) * SEND_IOVS];
+            let iov = |part: &[u8]| libc::iovec {
+                iov_base: part.as_ptr().cast_mut().cast::<c_void>(),
+                iov_len: part.len(),
+            };
+            let parts = if slot.head.is_empty() {
+                iovs[0] = iov(slot.body);
+                1
+            } else {
+                iovs[0] = iov(slot.head);
+                iovs[1] = iov(slot.body);
+                2
+            };
+            let hdr = &mut self.hdrs[i];
+            hdr.msg_len = 0;
+            let msg = &mut hdr.msg_hdr;
+            if let Some(dst) = slot.dst {
+                self.names[i] = sockaddr_in(dst);
+                msg.msg_name = (&raw mut self.names[i]).cast::<c_void>();
+                msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+            } else {
+                msg.msg_name = std::ptr::null_mut();
+                msg.msg_namelen = 0;
+            }
+            msg.msg_iov = iovs.as_mut_ptr();
+            msg.msg_iovlen = parts as _;
+            if slot.control.is_empty() {
+                msg.msg_control = std::ptr::null_mut();
+                msg.msg_controllen = 0;
+            } else {
+                msg.msg_control = slot.control.as_ptr().cast_mut().cast::<c_void>();
+                msg.msg_controllen = slot.control.len() as _;
+            }
+            msg.msg_flags = 0;
+            count = i + 1;
+        }
+        let vlen = u32::try_from(count).unwrap_or(u32::MAX);
+        // SAFETY: the first `vlen` headers were all just written: each points
+        // to its own `sockaddr_in` in `self.names` (or none), to its own
+        // iovecs in `self.iovs` (neither vector is resized until the call
+        // returns), whose bases and lengths come from `&'a [u8]` borrows
+        // alive for the call, and to a control buffer from another such
+        // borrow. `sendmmsg` only reads through them (so the `cast_mut`s
+        // never lead to a write) and writes only the headers' `msg_len`.
+        let n = unsafe {
+            libc::sendmmsg(
+                fd.as_raw_fd(),
+                self.hdrs.as_mut_ptr(),
+                vlen as _,
+                flags as _,
+            )
+        };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
     }
 }

@@ -1,0 +1,141 @@
+//! Zero allocations per received (and sent) datagram in steady state,
+//! counted by a global allocator: `recv_batch` with every control message
+//! on (reading each message, control message decoded), `recv_from` with
+//! every control message on, and `send_batch` with per-message control
+//! messages, once their batches are warm.
+//!
+//! A `#[global_allocator]` is per binary, hence this file of its own. Only
+//! allocations of the measuring thread are counted, so the test harness's
+//! own threads do not disturb the count.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::time::Duration;
+
+use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
+use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    // `try_with`: during thread teardown the slots may be gone.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+        }
+    });
+}
+
+// SAFETY: forwards to `System`, only counting.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    COUNT.with(|c| c.get())
+}
+
+const ROUNDS: usize = 200;
+const BATCH: usize = 32;
+
+fn conn() -> (PacketConn<UdpSocket>, SocketAddrV4) {
+    let s = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let SocketAddr::V4(addr) = s.local_addr().unwrap() else {
+        unreachable!()
+    };
+    (PacketConn::new(s), addr)
+}
+
+#[test]
+fn steady_state_batch_and_single_calls_allocate_nothing() {
+    let (rx, to) = conn();
+    rx.set_control_message(ControlFlags::all(), true).unwrap();
+    let (tx, _) = conn();
+    let payload = [0x5a; 64];
+    let cm = ControlMessage {
+        ttl: Some(9),
+        tos: Some(0x20),
+        src: Some(Ipv4Addr::LOCALHOST),
+        if_index: Some(1),
+        ..ControlMessage::default()
+    };
+    let msgs = [SendMessage::new(&payload, Some(to)).with_control(cm); BATCH];
+    let mut out = SendBatch::new();
+    let mut batch = RecvBatch::new(vec![[0u8; 1500]; BATCH]);
+    let mut single = [0u8; 1500];
+
+    // Warm-up: the send scratch grows to BATCH once; the first calls may
+    // touch lazily initialised runtime state.
+    tx.send_batch(&mut out, &msgs).unwrap();
+    let mut left = BATCH;
+    while left > 0 {
+        left -= rx.recv_batch(&mut batch).unwrap();
+    }
+    tx.send_to(&payload, Some(&cm), to).unwrap();
+    rx.recv_from(&mut single).unwrap();
+
+    let mut received = 0;
+    let mut ttl_sum = 0usize;
+    let n = allocations(|| {
+        for _ in 0..ROUNDS {
+            assert_eq!(tx.send_batch(&mut out, &msgs).unwrap(), BATCH);
+            let mut left = BATCH;
+            while left > 0 {
+                let got = rx.recv_batch(&mut batch).unwrap();
+                for m in &batch {
+                    let m = m.unwrap();
+                    ttl_sum += usize::from(m.control.ttl.unwrap());
+                    assert_eq!(m.payload.len(), payload.len());
+                }
+                left -= got;
+                received += got;
+            }
+            tx.send_to(&payload, Some(&cm), to).unwrap();
+            let (len, cm, _) = rx.recv_from(&mut single).unwrap();
+            assert_eq!((len, cm.ttl), (payload.len(), Some(9)));
+            received += 1;
+        }
+    });
+    assert_eq!(received, ROUNDS * (BATCH + 1));
+    assert_eq!(ttl_sum, ROUNDS * BATCH * 9);
+    assert_eq!(
+        n, 0,
+        "{n} allocations for {received} datagrams received and as many sent"
+    );
+
+    // The counter works: a Vec allocates.
+    assert_eq!(allocations(|| drop(std::hint::black_box(vec![1u8]))), 1);
+}
