@@ -295,6 +295,22 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 #[inline]
 pub fn verify(data: &[u8]) -> bool {
+    if data.len() < WORDS_MAX_LEN {
+        sums_to_ffff(scalar::sum_bytes32(data))
+    } else {
+        verify_long(data)
+    }
+}
+
+/// [`verify`] for inputs of [`WORDS_MAX_LEN`] bytes and more, out of line.
+///
+/// Parsers inline `verify` for their short messages (8-byte IGMP, 20- to
+/// 60-byte IPv4 headers); inlining the longer paths too (the short loop,
+/// the SSE2 kernel) would crowd those callers with code they rarely run and
+/// cost the short path registers and a larger frame. A call is small next
+/// to summing 64 bytes or more.
+#[inline(never)]
+fn verify_long(data: &[u8]) -> bool {
     sums_to_ffff(sum_ne(data))
 }
 
@@ -319,12 +335,11 @@ pub fn verify(data: &[u8]) -> bool {
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[inline]
 pub fn verify_words(words: &[[u8; 4]]) -> bool {
-    let sum = if words.len() < WORDS_MAX_LEN / 4 {
-        scalar::sum_words32(words)
+    if words.len() < WORDS_MAX_LEN / 4 {
+        sums_to_ffff(scalar::sum_words32(words))
     } else {
-        sum_ne(words.as_flattened())
-    };
-    sums_to_ffff(sum)
+        verify_long(words.as_flattened())
+    }
 }
 
 /// The checksum of `data` with the 16-bit checksum field at offset `at`
