@@ -30,18 +30,23 @@ pub(super) const fn add(a: u64, b: u64) -> u64 {
 /// they save at these lengths.
 #[inline(always)]
 pub(super) fn sum_short(data: &[u8]) -> u64 {
-    let (steps, rest) = data.as_chunks::<32>();
+    let (blocks, rest) = data.as_chunks::<32>();
+    add(sum_blocks(blocks), sum_tiny(rest))
+}
+
+/// Sum of 32-byte blocks: each block's four 8-byte words go to four
+/// independent accumulators with end-around carry, so the carry chains
+/// overlap.
+#[inline(always)]
+fn sum_blocks(blocks: &[[u8; 32]]) -> u64 {
     let mut acc = [0u64; 4];
-    for step in steps {
-        let (words, _) = step.as_chunks::<8>();
+    for block in blocks {
+        let (words, _) = block.as_chunks::<8>();
         for (acc, word) in acc.iter_mut().zip(words) {
             *acc = add(*acc, u64::from_ne_bytes(*word));
         }
     }
-    add(
-        add(acc[0], acc[1]),
-        add(add(acc[2], acc[3]), sum_tiny(rest)),
-    )
+    add(add(acc[0], acc[1]), add(acc[2], acc[3]))
 }
 
 /// Sum of fewer than 32 bytes, the rest after [`sum_short`]'s 32-byte
@@ -107,15 +112,7 @@ pub(super) fn sum_piece(data: &[u8]) -> u64 {
 #[inline]
 pub(super) fn sum(data: &[u8]) -> u64 {
     let (blocks, rest) = data.as_chunks::<32>();
-    let mut acc = [0u64; 4];
-    for block in blocks {
-        let (words, _) = block.as_chunks::<8>();
-        for (acc, word) in acc.iter_mut().zip(words) {
-            *acc = add(*acc, u64::from_ne_bytes(*word));
-        }
-    }
-    let sum = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
-    add(sum, sum_piece(rest))
+    add(sum_blocks(blocks), sum_piece(rest))
 }
 
 /// Exact sum of whole 32-bit words, each read in native byte order: plain
