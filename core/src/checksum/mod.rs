@@ -5,7 +5,11 @@
 //! 16-bit words (an odd trailing byte is padded with a zero byte).
 //!
 //! * [`checksum`] computes it in one call; [`verify`] checks data that already
-//!   holds its checksum.
+//!   holds its checksum. Both are inlined and take a few additions on short
+//!   inputs such as IPv4 headers and IGMP messages.
+//! * [`verify_words`] checks data known to be whole 32-bit words (an IPv4
+//!   header after its length checks), [`checksum_skipping_field`] computes
+//!   the value for a checksum field without zeroing it first.
 //! * [`Checksum`] accumulates many slices (of any length, odd ones included),
 //!   words, and other partial sums, then [`finish`](Checksum::finish)es.
 //! * [`update_u16`], [`update_u32`] and [`update_bytes`] adjust a stored
@@ -22,9 +26,10 @@
 //! once at the end ([RFC 1071] §2(B)); a piece that starts at an odd offset
 //! is accounted for by swapping its folded sum. By length:
 //!
-//! * under 32 bytes (an IPv4 header without options): inline scalar code
-//!   without loops, a handful of additions;
-//! * 32 to 127 bytes: an inline scalar loop, four 64-bit accumulators;
+//! * under 64 bytes (an IGMPv1/v2 message, an IPv4 header with or without
+//!   options): inline exact additions of 32-bit words, the first five
+//!   unrolled, with no carries to fold back until the end;
+//! * 64 to 127 bytes: an inline scalar loop, four 64-bit accumulators;
 //! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
 //!   has SSE2); elsewhere the scalar kernel;
 //! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
@@ -51,11 +56,12 @@ mod x86;
 #[doc(hidden)]
 pub use dispatch::{Kernel, available, best, sum16_with};
 
-/// Inputs shorter than this are summed inline by scalar code without loops
-/// (an IPv4 header without options takes a handful of additions).
-const TINY_MAX_LEN: usize = 32;
+/// Inputs shorter than this are summed inline as exact 32-bit words
+/// ([`scalar::sum_bytes32`]): IGMPv1/v2 messages (8 bytes) and IPv4 headers
+/// (20 to 60 bytes) take a few additions and no folding until the end.
+const WORDS_MAX_LEN: usize = 64;
 
-/// Inputs shorter than this (and at least [`TINY_MAX_LEN`]) are summed
+/// Inputs shorter than this (and at least [`WORDS_MAX_LEN`]) are summed
 /// inline by a short scalar loop.
 const SHORT_MAX_LEN: usize = 128;
 
@@ -88,8 +94,8 @@ const fn to_network(sum: u16) -> u16 {
 /// odd trailing byte padded with zero.
 #[inline]
 fn sum_ne(data: &[u8]) -> u64 {
-    if data.len() < TINY_MAX_LEN {
-        scalar::sum_tiny(data)
+    if data.len() < WORDS_MAX_LEN {
+        scalar::sum_bytes32(data)
     } else if data.len() < SHORT_MAX_LEN {
         scalar::sum_short(data)
     } else if data.len() < SIMD_MIN_LEN {
@@ -103,6 +109,39 @@ fn sum_ne(data: &[u8]) -> u64 {
 #[inline]
 fn sum16(data: &[u8]) -> u16 {
     to_network(fold(sum_ne(data)))
+}
+
+/// Whether an unfolded sum of native-endian words folds to `0xffff`, the
+/// sum of data that holds its right checksum (`0xffff` reads the same in
+/// either byte order).
+///
+/// End-around carry is arithmetic modulo `0xffff`, and folding maps only
+/// zero to zero, so the folded sum is `0xffff` exactly when the unfolded
+/// one is a non-zero multiple of `0xffff`. One remainder by a constant (a
+/// multiplication) is shorter than the folds.
+#[inline(always)]
+const fn sums_to_ffff(sum: u64) -> bool {
+    sum != 0 && sum.is_multiple_of(0xffff)
+}
+
+/// Exact sum of `words`, each a 32-bit word read in native byte order, for
+/// crate code that adds words of its own before finishing with
+/// [`checksum_of_sum_ne`] (an owned IPv4 header sums its fields as values
+/// plus its options array).
+///
+/// A 32-bit word counts as its two 16-bit words (`2^16 ≡ 1` modulo
+/// `0xffff`). Exact below `2^32` words.
+#[inline]
+pub(crate) fn sum_words_ne(words: &[[u8; 4]]) -> u64 {
+    scalar::sum_words32(words)
+}
+
+/// The checksum of data whose unfolded sum of native-endian words (16-bit
+/// or 32-bit, exact or with end-around carry) is `sum`: fold, put the
+/// folded sum in network order, complement.
+#[inline]
+pub(crate) const fn checksum_of_sum_ne(sum: u64) -> u16 {
+    !to_network(fold(sum))
 }
 
 /// A running [RFC 1071] one's complement sum over any number of pieces.
@@ -245,6 +284,11 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// Whether `data`, which includes its checksum field, sums to `0xffff`
 /// ([RFC 1071] §1 (3)).
 ///
+/// Eight bytes (an IGMPv1/v2 message) are checked inline with one 32-bit
+/// addition; other lengths by one call: exact 32-bit word additions under
+/// 64 bytes, the kernels above. For an IPv4 header, [`verify_words`] is
+/// the same test fully inlined.
+///
 /// ```
 /// let header = [
 ///     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
@@ -256,8 +300,119 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 #[inline]
 pub fn verify(data: &[u8]) -> bool {
-    // 0xffff reads the same in either byte order.
-    fold(sum_ne(data)) == 0xffff
+    if let Ok(message) = <&[u8; 8]>::try_from(data) {
+        verify_8(message)
+    } else {
+        verify_other(data)
+    }
+}
+
+/// [`verify`] for exactly 8 bytes (an IGMPv1/v2 message, an ICMP echo
+/// header): two 32-bit words added with end-around carry and folded on 32
+/// bits, with no length tests left for the compiler to keep.
+#[inline(always)]
+const fn verify_8(data: &[u8; 8]) -> bool {
+    let [a0, a1, a2, a3, b0, b1, b2, b3] = *data;
+    let (sum, carry) =
+        u32::from_ne_bytes([a0, a1, a2, a3]).overflowing_add(u32::from_ne_bytes([b0, b1, b2, b3]));
+    let sum = (sum & 0xffff) + (sum >> 16) + carry as u32;
+    (sum & 0xffff) + (sum >> 16) == 0xffff
+}
+
+/// [`verify`] for inputs of [`WORDS_MAX_LEN`] bytes and more, out of line.
+///
+/// Parsers inline `verify` for their short messages (8-byte IGMP, 20- to
+/// 60-byte IPv4 headers); inlining the longer paths too (the short loop,
+/// the SSE2 kernel) would crowd those callers with code they rarely run and
+/// cost the short path registers and a larger frame. A call is small next
+/// to summing 64 bytes or more.
+#[inline(never)]
+fn verify_long(data: &[u8]) -> bool {
+    sums_to_ffff(sum_ne(data))
+}
+
+/// [`verify`] for any length but 8, out of line: callers inline only the
+/// 8-byte test (IGMP's common case) and a call. Data known to be whole
+/// 32-bit words, such as an IPv4 header, has the inlined [`verify_words`].
+#[inline(never)]
+fn verify_other(data: &[u8]) -> bool {
+    if data.len() < WORDS_MAX_LEN {
+        sums_to_ffff(scalar::sum_bytes32(data))
+    } else {
+        verify_long(data)
+    }
+}
+
+/// [`verify`] for data that is a whole number of 32-bit words, such as an
+/// IPv4 header whose IHL has been checked against its buffer
+/// ([RFC 791 §3.1]): the same answer as `verify(words.as_flattened())`,
+/// without the test for a partial last word.
+///
+/// A header of 20 to 60 bytes takes five unrolled additions, a short loop
+/// for the options, and one remainder by a constant.
+///
+/// ```
+/// let header = [
+///     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
+///     0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+/// ];
+/// let (words, rest) = header.as_chunks::<4>();
+/// assert!(rest.is_empty());
+/// assert!(ipv4_core::checksum::verify_words(words));
+/// ```
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+#[inline]
+pub fn verify_words(words: &[[u8; 4]]) -> bool {
+    if words.len() < WORDS_MAX_LEN / 4 {
+        sums_to_ffff(scalar::sum_words32(words))
+    } else {
+        verify_long(words.as_flattened())
+    }
+}
+
+/// The checksum of `data` with the 16-bit checksum field at offset `at`
+/// taken as zero: the value that field should hold ([RFC 1071] §1 (2)),
+/// computed without zeroing it first, so a received header can be checked
+/// or an edited one refilled in place.
+///
+/// The same as [`checksum`] over a copy of `data` with `data[at..at + 2]`
+/// zeroed. If the field does not lie wholly within `data`, nothing is
+/// skipped: the result is `checksum(data)`. `at` may be odd.
+///
+/// ```
+/// use ipv4_core::checksum::checksum_skipping_field;
+/// // An IPv4 header; its checksum field (offset 10) holds 0xb861.
+/// let header = [
+///     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
+///     0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+/// ];
+/// assert_eq!(checksum_skipping_field(&header, 10), 0xb861);
+/// ```
+///
+/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
+#[inline]
+pub fn checksum_skipping_field(data: &[u8], at: usize) -> u16 {
+    let Some(&[hi, lo]) = data.get(at..).and_then(|rest| rest.first_chunk::<2>()) else {
+        return checksum(data);
+    };
+    if data.len() < WORDS_MAX_LEN && at.is_multiple_of(2) {
+        // The exact word sum holds the field once, as the low or high half
+        // of a 32-bit word: subtracting that is the sum with the field zero
+        // (exact, so all-zero data keeps its sum of +0 and checksum 0xffff).
+        let field = if at.is_multiple_of(4) {
+            [hi, lo, 0, 0]
+        } else {
+            [0, 0, hi, lo]
+        };
+        let sum = scalar::sum_bytes32(data) - u64::from(u32::from_ne_bytes(field));
+        checksum_of_sum_ne(sum)
+    } else {
+        let mut sum = Checksum::new();
+        sum.add_bytes(&data[..at]);
+        sum.add_bytes(&data[at + 2..]);
+        sum.finish()
+    }
 }
 
 /// [RFC 1624] eqn. 3 on a sum: `~(~hc + ~old + new)`.

@@ -21,8 +21,8 @@ pub(super) const fn add(a: u64, b: u64) -> u64 {
     sum + carry as u64
 }
 
-/// Sum of a short slice (in practice 32 to
-/// [`SHORT_MAX_LEN`](super::SHORT_MAX_LEN) bytes).
+/// Sum of a short slice (in practice [`WORDS_MAX_LEN`](super::WORDS_MAX_LEN)
+/// to [`SHORT_MAX_LEN`](super::SHORT_MAX_LEN) bytes).
 ///
 /// Four 64-bit accumulators with end-around carry take 32 bytes per step, so
 /// the carry chains overlap. The carries also keep the compiler from
@@ -30,22 +30,27 @@ pub(super) const fn add(a: u64, b: u64) -> u64 {
 /// they save at these lengths.
 #[inline(always)]
 pub(super) fn sum_short(data: &[u8]) -> u64 {
-    let (steps, rest) = data.as_chunks::<32>();
+    let (blocks, rest) = data.as_chunks::<32>();
+    add(sum_blocks(blocks), sum_tiny(rest))
+}
+
+/// Sum of 32-byte blocks: each block's four 8-byte words go to four
+/// independent accumulators with end-around carry, so the carry chains
+/// overlap.
+#[inline(always)]
+fn sum_blocks(blocks: &[[u8; 32]]) -> u64 {
     let mut acc = [0u64; 4];
-    for step in steps {
-        let (words, _) = step.as_chunks::<8>();
+    for block in blocks {
+        let (words, _) = block.as_chunks::<8>();
         for (acc, word) in acc.iter_mut().zip(words) {
             *acc = add(*acc, u64::from_ne_bytes(*word));
         }
     }
-    add(
-        add(acc[0], acc[1]),
-        add(add(acc[2], acc[3]), sum_tiny(rest)),
-    )
+    add(add(acc[0], acc[1]), add(acc[2], acc[3]))
 }
 
-/// Sum of fewer than 32 bytes (an IPv4 header without options, a UDP or
-/// ICMP header): no loop, at most two 8-byte words and a tail.
+/// Sum of fewer than 32 bytes, the rest after [`sum_short`]'s 32-byte
+/// steps: no loop, at most two 8-byte words and a tail.
 #[inline(always)]
 pub(super) fn sum_tiny(data: &[u8]) -> u64 {
     debug_assert!(data.len() < 32);
@@ -107,13 +112,59 @@ pub(super) fn sum_piece(data: &[u8]) -> u64 {
 #[inline]
 pub(super) fn sum(data: &[u8]) -> u64 {
     let (blocks, rest) = data.as_chunks::<32>();
-    let mut acc = [0u64; 4];
-    for block in blocks {
-        let (words, _) = block.as_chunks::<8>();
-        for (acc, word) in acc.iter_mut().zip(words) {
-            *acc = add(*acc, u64::from_ne_bytes(*word));
-        }
+    add(sum_blocks(blocks), sum_piece(rest))
+}
+
+/// Exact sum of whole 32-bit words, each read in native byte order: plain
+/// additions, no carries to fold back, so the result is the true integer
+/// sum (it cannot overflow for fewer than `2^32` words).
+///
+/// The path for short inputs (8-byte IGMP messages, 20- to 60-byte IPv4
+/// headers). A native `u32` is `w0 + 2^16 w1` (or the reverse), congruent
+/// to `w0 + w1` modulo `0xffff`, so a 32-bit word counts as its two 16-bit
+/// words. The first five words (a header's fixed part) or two (an IGMPv2
+/// message) are unrolled; the rest is a short loop.
+#[inline(always)]
+pub(super) fn sum_words32(words: &[[u8; 4]]) -> u64 {
+    let word = |w: &[u8; 4]| u64::from(u32::from_ne_bytes(*w));
+    let (mut sum, rest) = match words.split_first_chunk::<5>() {
+        Some((fixed, rest)) => (
+            word(&fixed[0]) + word(&fixed[1]) + word(&fixed[2]) + word(&fixed[3]) + word(&fixed[4]),
+            rest,
+        ),
+        None => match words.split_first_chunk::<2>() {
+            Some((pair, rest)) => (word(&pair[0]) + word(&pair[1]), rest),
+            None => (0, words),
+        },
+    };
+    for w in rest {
+        sum += word(w);
     }
-    let sum = add(add(acc[0], acc[1]), add(acc[2], acc[3]));
-    add(sum, sum_piece(rest))
+    sum
+}
+
+/// Exact sum of `data` as native-endian 32-bit words ([`sum_words32`]), a
+/// last partial word padded with zeros after its bytes, which is how
+/// RFC 1071 pads an odd byte.
+#[inline(always)]
+pub(super) fn sum_bytes32(data: &[u8]) -> u64 {
+    let (words, tail) = data.as_chunks::<4>();
+    let sum = sum_words32(words);
+    if tail.is_empty() {
+        sum
+    } else {
+        sum + partial_word32(tail)
+    }
+}
+
+/// A last word of one to three bytes, zero-padded. Cold: IPv4 headers and
+/// IGMP messages are whole words, so it is kept out of their inlined path.
+#[cold]
+#[inline(never)]
+fn partial_word32(tail: &[u8]) -> u64 {
+    let mut last = [0u8; 4];
+    for (dst, src) in last.iter_mut().zip(tail) {
+        *dst = *src;
+    }
+    u64::from(u32::from_ne_bytes(last))
 }

@@ -392,3 +392,109 @@ proptest! {
         prop_assert_eq!(ours.to_be_bytes(), etherparse.ones_complement().to_ne_bytes());
     }
 }
+
+/// `data` with a right checksum stored at the even offset `at` (taken
+/// modulo the length), so that it verifies; unchanged if shorter than 2.
+fn sealed(mut data: Vec<u8>, at: usize) -> Vec<u8> {
+    if data.len() < 2 {
+        return data;
+    }
+    let at = (at % (data.len() / 2)) * 2;
+    data[at..at + 2].fill(0);
+    let sum = naive_checksum(&data);
+    data[at..at + 2].copy_from_slice(&sum.to_be_bytes());
+    data
+}
+
+#[test]
+fn skipping_field_of_zero_data() {
+    // All-zero data sums to +0, so its checksum is 0xffff, whatever the
+    // skipped field holds.
+    let mut header = [0u8; 20];
+    assert_eq!(checksum_skipping_field(&header, 10), 0xffff);
+    header[10..12].copy_from_slice(&[0xff, 0xff]);
+    assert_eq!(checksum_skipping_field(&header, 10), 0xffff);
+    assert_eq!(checksum_skipping_field(&IPV4_HEADER, 10), 0xb861);
+    // A field past the end, or cut by it, skips nothing.
+    assert_eq!(
+        checksum_skipping_field(&IPV4_HEADER, 19),
+        checksum(&IPV4_HEADER)
+    );
+    assert_eq!(
+        checksum_skipping_field(&IPV4_HEADER, usize::MAX),
+        checksum(&IPV4_HEADER)
+    );
+}
+
+#[test]
+fn verify_words_on_known_header() {
+    let (words, _) = IPV4_HEADER.as_chunks::<4>();
+    assert!(verify_words(words));
+    let mut bad = IPV4_HEADER;
+    bad[11] ^= 1;
+    assert!(!verify_words(bad.as_chunks::<4>().0));
+    assert!(!verify_words(&[]));
+    assert!(!verify_words(&[[0; 4]; 5]));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The short-input paths of `verify` and `checksum` (exact 32-bit words
+    /// below 64 bytes, then the four-accumulator loop) agree with the
+    /// reference on every length around them, on data that verifies and
+    /// data that does not.
+    #[test]
+    fn short_inputs_match_reference(
+        data in proptest::collection::vec(any::<u8>(), 0..140),
+        seal: bool,
+        at: usize,
+    ) {
+        let data = if seal { sealed(data, at) } else { data };
+        prop_assert_eq!(checksum(&data), naive_checksum(&data));
+        prop_assert_eq!(verify(&data), naive_sum16(&data) == 0xffff);
+    }
+
+    /// An 8-byte IGMPv1/v2 message: the two-word path.
+    #[test]
+    fn eight_bytes_match_reference(data: [u8; 8], seal: bool, at: usize) {
+        let data = if seal { sealed(data.to_vec(), at) } else { data.to_vec() };
+        prop_assert_eq!(verify(&data), naive_sum16(&data) == 0xffff);
+        prop_assert_eq!(checksum(&data), naive_checksum(&data));
+    }
+
+    /// `verify_words` is `verify` over the flattened words, for IPv4 header
+    /// sizes (5 to 15 words) and beyond.
+    #[test]
+    fn verify_words_matches_reference(
+        words in proptest::collection::vec(any::<[u8; 4]>(), 0..40),
+        seal: bool,
+        at: usize,
+    ) {
+        let bytes = words.as_flattened().to_vec();
+        let bytes = if seal { sealed(bytes, at) } else { bytes };
+        let (words, _) = bytes.as_chunks::<4>();
+        prop_assert_eq!(verify_words(words), naive_sum16(&bytes) == 0xffff);
+        prop_assert_eq!(verify_words(words), verify(&bytes));
+    }
+
+    /// `checksum_skipping_field` is the checksum of a copy with the field
+    /// zeroed, at even and odd offsets, short (exact) and long inputs, and
+    /// fields that run past the end.
+    #[test]
+    fn skipping_field_matches_zeroed_copy(data in data(), at in 0usize..400) {
+        let mut zeroed = data.clone();
+        if let Some(field) = zeroed.get_mut(at..at + 2) {
+            field.fill(0);
+        }
+        prop_assert_eq!(checksum_skipping_field(&data, at), naive_checksum(&zeroed));
+    }
+
+    /// The crate's word-sum helpers (an owned header's options array plus
+    /// its fields) finish to the reference checksum.
+    #[test]
+    fn word_sums_match_reference(words in proptest::collection::vec(any::<[u8; 4]>(), 0..40)) {
+        let sum = sum_words_ne(&words);
+        prop_assert_eq!(checksum_of_sum_ne(sum), naive_checksum(words.as_flattened()));
+    }
+}

@@ -55,7 +55,6 @@ mod owned;
 mod protocol;
 mod raw;
 mod raw_format;
-mod sum;
 mod view;
 
 #[cfg(test)]

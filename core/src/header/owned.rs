@@ -7,8 +7,9 @@ use zerocopy::network_endian::U16;
 
 use super::{
     Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
-    Strictness, VERSION, sum, validate,
+    Strictness, VERSION, validate,
 };
+use crate::checksum;
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
 /// Whether [`Header::marshal_with`] computes the header checksum
@@ -410,8 +411,8 @@ impl Header {
             + word([self.ttl, self.protocol.0, 0, 0])
             + word(self.source.octets())
             + word(self.destination.octets())
-            + sum::options_array_ne(&self.options);
-        !u16::from_be(sum::fold(sum))
+            + checksum::sum_words_ne(self.options.as_chunks::<4>().0);
+        checksum::checksum_of_sum_ne(sum)
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).

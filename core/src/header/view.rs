@@ -5,7 +5,7 @@ use core::net::Ipv4Addr;
 use zerocopy::FromBytes;
 
 use super::{
-    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, field, sum, validate,
+    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, field, validate,
 };
 use crate::checksum;
 use crate::error::HeaderError;
@@ -107,7 +107,8 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
         let (header_len, payload_end) = validate(bytes, Strictness::Packet)?;
         let header = bytes.get(..header_len).unwrap_or(bytes);
         // Validated: `header` is 20 to 60 bytes in whole words.
-        if sum::verifies(sum::whole_words_ne(header)) {
+        let (words, _) = header.as_chunks::<4>();
+        if checksum::verify_words(words) {
             Ok(HeaderView { buf, payload_end })
         } else {
             Err(checksum_error(header))
@@ -341,7 +342,13 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
     #[inline]
     pub fn verify_checksum(&self) -> bool {
-        sum::verifies(sum::words_ne(self.header_bytes()))
+        // A header is whole words unless the view is unchecked and cut
+        // short; `verify_words` is the inlined path for whole words.
+        let bytes = self.header_bytes();
+        match bytes.as_chunks::<4>() {
+            (words, []) => checksum::verify_words(words),
+            _ => checksum::verify(bytes),
+        }
     }
 
     /// The checksum the header should carry: computed over the header with
@@ -413,14 +420,7 @@ fn copy_options(dst: &mut [u8; MAX_OPTIONS_LEN], src: &[u8]) {
 /// The checksum of `header` with its checksum field taken as zero.
 #[inline]
 pub(super) fn compute_checksum(header: &[u8]) -> u16 {
-    let stored = match header.get(field::CHECKSUM) {
-        Some(&[hi, lo]) => u64::from(u32::from_ne_bytes([0, 0, hi, lo])),
-        _ => 0,
-    };
-    // The checksum field is the second half of the third word, so the
-    // unfolded word sum holds `stored` exactly once: subtracting it is the
-    // sum with the field zero.
-    !u16::from_be(sum::fold(sum::words_ne(header) - stored))
+    checksum::checksum_skipping_field(header, field::CHECKSUM.start)
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {

@@ -102,7 +102,7 @@ pub use v1v2::{V1V2Message, V1V2Repr};
 
 use core::net::Ipv4Addr;
 
-use crate::checksum::Checksum;
+use crate::checksum;
 use crate::error::IgmpError;
 
 /// IANA's IP protocol number for IGMP.
@@ -351,73 +351,10 @@ pub(crate) fn checksum_field(bytes: &[u8]) -> u16 {
     u16::from_be_bytes([bytes[2], bytes[3]])
 }
 
-/// Whether `bytes` sums to `0xffff` ([RFC 1071]): the same answer as
-/// [`checksum::verify`](crate::checksum::verify), tuned for IGMP's short
-/// messages.
-///
-/// Most IGMP messages are 8 to a few hundred bytes long, where the
-/// general-purpose `verify` spends more time on set-up (block splitting,
-/// tail copying, byte swaps) than on summing. Two facts make this shorter:
-/// the one's complement sum does not depend on byte order (RFC 1071
-/// §2(B)), so words are added in native order with no swaps; and `0xffff`
-/// reads the same in both orders, so the result needs no swap back. Words
-/// are 64 bits wide, added with end-around carry (one's complement
-/// addition works at any width, RFC 1071 §2(C)): one load, add and
-/// add-with-carry per 8 bytes.
-///
-/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
-#[inline]
-fn sums_to_ffff(bytes: &[u8]) -> bool {
-    // IGMPv1/v2 messages: two words, no loop.
-    if let Ok(w) = <[u8; 8]>::try_from(bytes) {
-        let (sum, carry) = u32::from_ne_bytes([w[0], w[1], w[2], w[3]])
-            .overflowing_add(u32::from_ne_bytes([w[4], w[5], w[6], w[7]]));
-        let sum = (sum & 0xffff) + (sum >> 16) + u32::from(carry);
-        return (sum & 0xffff) + (sum >> 16) == 0xffff;
-    }
-    long_sums_to_ffff(bytes)
-}
-
-/// [`sums_to_ffff`] for messages other than 8 bytes long, out of line so
-/// that the 8-byte path stays short where it is inlined.
-#[inline(never)]
-fn long_sums_to_ffff(bytes: &[u8]) -> bool {
-    let (words, rest) = bytes.as_chunks::<8>();
-    let mut sum: u64 = 0;
-    for w in words {
-        let (s, carry) = sum.overflowing_add(u64::from_ne_bytes(*w));
-        sum = s + u64::from(carry);
-    }
-    // Up to 7 bytes remain: pad them with zeros to a last word, as the
-    // checksum pads an odd byte.
-    let mut last = 0u64;
-    for (i, b) in rest.iter().enumerate() {
-        // Where byte `i` of a word lands when read in native order.
-        let shift = if cfg!(target_endian = "little") {
-            8 * i
-        } else {
-            56 - 8 * i
-        };
-        last |= u64::from(*b) << shift;
-    }
-    let (s, carry) = sum.overflowing_add(last);
-    let sum = s + u64::from(carry);
-    fold_to_16(sum) == 0xffff
-}
-
-/// Folds a wide one's complement sum to 16 bits.
-#[inline]
-fn fold_to_16(sum: u64) -> u64 {
-    let mut sum = (sum & 0xffff_ffff) + (sum >> 32);
-    sum = (sum & 0xffff_ffff) + (sum >> 32);
-    sum = (sum & 0xffff) + (sum >> 16);
-    (sum & 0xffff) + (sum >> 16)
-}
-
 /// Verifies the checksum over all of `bytes` (at least 4 long).
 #[inline]
 fn verify_checksum(bytes: &[u8]) -> Result<(), IgmpError> {
-    if sums_to_ffff(bytes) {
+    if checksum::verify(bytes) {
         Ok(())
     } else {
         Err(checksum_error(bytes))
@@ -427,12 +364,9 @@ fn verify_checksum(bytes: &[u8]) -> Result<(), IgmpError> {
 /// The error for a message whose checksum is wrong: what it should be.
 #[cold]
 fn checksum_error(bytes: &[u8]) -> IgmpError {
-    let mut sum = Checksum::new();
-    sum.add_bytes(&bytes[..2]);
-    sum.add_bytes(&bytes[4..]);
     IgmpError::Checksum {
         found: checksum_field(bytes),
-        expected: sum.finish(),
+        expected: checksum::checksum_skipping_field(bytes, 2),
     }
 }
 
@@ -443,11 +377,6 @@ pub(crate) fn addr_at(bytes: &[u8], at: usize) -> Ipv4Addr {
         Some(&[a, b, c, d]) => Ipv4Addr::new(a, b, c, d),
         _ => Ipv4Addr::UNSPECIFIED,
     }
-}
-
-#[cfg(test)]
-pub(crate) fn sums_to_ffff_for_tests(bytes: &[u8]) -> bool {
-    sums_to_ffff(bytes)
 }
 
 #[cfg(test)]

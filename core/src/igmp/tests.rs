@@ -964,21 +964,3 @@ mod linux_captures {
         assert_eq!(buf[..n], V3_SSM_JOIN);
     }
 }
-
-proptest! {
-    /// The IGMP-local checksum test agrees with the checksum module.
-    #[test]
-    fn local_verify_matches_checksum_module(bytes in proptest::collection::vec(any::<u8>(), 0..300), seal: bool) {
-        let bytes = if seal && bytes.len() >= 4 { sealed(bytes) } else { bytes };
-        prop_assert_eq!(sums_to_ffff_for_tests(&bytes), crate::checksum::verify(&bytes));
-    }
-}
-
-proptest! {
-    /// The one-word path for 8-byte messages agrees too.
-    #[test]
-    fn local_verify_matches_on_8_bytes(bytes: [u8; 8], seal: bool) {
-        let bytes = if seal { sealed(bytes.to_vec()) } else { bytes.to_vec() };
-        prop_assert_eq!(sums_to_ffff_for_tests(&bytes), crate::checksum::verify(&bytes));
-    }
-}
