@@ -315,19 +315,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
         control: &[u8],
         r: sys::MmsgReceived,
     ) -> io::Result<RecvMessage<'a>> {
-        let source = r.source.ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the datagram has no IPv4 source address (not an IPv4 socket?)",
-            )
-        })?;
-        let mut cm = if control.is_empty() {
-            ControlMessage::default()
-        } else {
-            cmsg::decode(control)?
-        };
-        cm.src = Some(*source.ip());
-        let control = cm.masked(self.control_flags);
+        let (control, source) = crate::packet_conn::finish(self.control_flags, control, r.source)?;
         let (header, payload) = if self.with_header {
             let header = HeaderView::new_lax(data)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
