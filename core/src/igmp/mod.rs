@@ -337,7 +337,7 @@ impl<'a> Message<'a> {
 
 /// A message shorter than its fixed part.
 #[cold]
-fn truncated(what: &'static str, required: usize, found: usize) -> IgmpError {
+pub(crate) fn truncated(what: &'static str, required: usize, found: usize) -> IgmpError {
     IgmpError::Truncated {
         what,
         required,

@@ -80,11 +80,11 @@ impl<'a> QueryV3<'a> {
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         if bytes.len() < QUERY_V3_MIN_LEN {
-            return Err(IgmpError::Truncated {
-                what: "IGMPv3 query",
-                required: QUERY_V3_MIN_LEN,
-                found: bytes.len(),
-            });
+            return Err(super::truncated(
+                "IGMPv3 query",
+                QUERY_V3_MIN_LEN,
+                bytes.len(),
+            ));
         }
         let declared =
             u16::from_be_bytes([bytes[field::NUM_SOURCES], bytes[field::NUM_SOURCES + 1]]);

@@ -285,11 +285,11 @@ impl<'a> ReportV3<'a> {
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         let Some(header) = bytes.first_chunk::<HEADER_LEN>() else {
-            return Err(IgmpError::Truncated {
-                what: "IGMPv3 report header",
-                required: HEADER_LEN,
-                found: bytes.len(),
-            });
+            return Err(super::truncated(
+                "IGMPv3 report header",
+                HEADER_LEN,
+                bytes.len(),
+            ));
         };
         let count =
             u16::from_be_bytes([header[field::NUM_RECORDS], header[field::NUM_RECORDS + 1]]);

@@ -60,11 +60,7 @@ impl<'a> V1V2Message<'a> {
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Self, IgmpError> {
         if bytes.len() < V1V2_LEN {
-            return Err(IgmpError::Truncated {
-                what: "IGMPv1/v2 message",
-                required: V1V2_LEN,
-                found: bytes.len(),
-            });
+            return Err(super::truncated("IGMPv1/v2 message", V1V2_LEN, bytes.len()));
         }
         Ok(Self::from_validated(bytes))
     }
