@@ -117,11 +117,21 @@ fn sum16(data: &[u8]) -> u16 {
 ///
 /// End-around carry is arithmetic modulo `0xffff`, and folding maps only
 /// zero to zero, so the folded sum is `0xffff` exactly when the unfolded
-/// one is a non-zero multiple of `0xffff`. One remainder by a constant (a
-/// multiplication) is shorter than the folds.
+/// one is a non-zero multiple of `0xffff`.
+///
+/// That test is one multiplication: `0xffff` is odd, so multiplying by its
+/// inverse modulo 2^64 maps the multiples `k · 0xffff` to `k`, in order,
+/// onto `0..=u64::MAX / 0xffff`, and every other value above that range
+/// (Granlund and Montgomery's divisibility test). Subtracting one first
+/// sends zero to the top as well. The compiler's remainder-then-compare
+/// is a multiply, three shifts and subtractions longer, and on the
+/// dependency chain of every header check.
 #[inline(always)]
 const fn sums_to_ffff(sum: u64) -> bool {
-    sum != 0 && sum.is_multiple_of(0xffff)
+    /// `0xffff · INVERSE ≡ 1 (mod 2^64)`.
+    const INVERSE: u64 = 0xfffe_fffe_fffe_ffff;
+    const _: () = assert!(0xffff_u64.wrapping_mul(INVERSE) == 1);
+    sum.wrapping_mul(INVERSE).wrapping_sub(1) < u64::MAX / 0xffff
 }
 
 /// Exact sum of `words`, each a 32-bit word read in native byte order, for
@@ -349,7 +359,7 @@ fn verify_other(data: &[u8]) -> bool {
 /// without the test for a partial last word.
 ///
 /// A header of 20 to 60 bytes takes five unrolled additions, a short loop
-/// for the options, and one remainder by a constant.
+/// for the options, and one multiplication (no remainder, no folds).
 ///
 /// ```
 /// let header = [

@@ -157,6 +157,39 @@ fn fold_extremes() {
     assert_eq!(fold(0x0001_0002_0003_0004), 10);
 }
 
+/// The divisibility test against the remainder it replaces, at the edges
+/// of its range: zero, the first and last non-zero multiples, their
+/// neighbours, and values that fold to `0xffff` only through carries.
+#[test]
+fn sums_to_ffff_edges() {
+    let reference = |sum: u64| sum != 0 && sum.is_multiple_of(0xffff);
+    let last = u64::MAX / 0xffff * 0xffff;
+    assert_eq!(last, u64::MAX, "2^64 - 1 is a multiple of 0xffff");
+    for sum in [
+        0,
+        1,
+        0xfffe,
+        0xffff,
+        0x1_0000,
+        0x1_fffe,
+        2 * 0xffff,
+        0xffff_0000,
+        0xffff_ffff,
+        last - 0xffff,
+        last - 1,
+        last,
+        u64::MAX / 0xffff,
+        1 << 63,
+    ] {
+        assert_eq!(sums_to_ffff(sum), reference(sum), "{sum:#x}");
+        assert_eq!(
+            sums_to_ffff(sum),
+            sum != 0 && fold(sum) == 0xffff,
+            "{sum:#x}"
+        );
+    }
+}
+
 #[test]
 fn empty_and_tiny_inputs() {
     assert_eq!(checksum(&[]), 0xffff);
@@ -492,6 +525,14 @@ proptest! {
 
     /// The crate's word-sum helpers (an owned header's options array plus
     /// its fields) finish to the reference checksum.
+    #[test]
+    fn sums_to_ffff_matches_remainder(sum: u64, k in 0u64..=u64::MAX / 0xffff, d in -2i64..=2) {
+        let near = (k * 0xffff).wrapping_add_signed(d);
+        for sum in [sum, near] {
+            prop_assert_eq!(sums_to_ffff(sum), sum != 0 && sum.is_multiple_of(0xffff), "{:#x}", sum);
+        }
+    }
+
     #[test]
     fn word_sums_match_reference(words in proptest::collection::vec(any::<[u8; 4]>(), 0..40)) {
         let sum = sum_words_ne(&words);

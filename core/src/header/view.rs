@@ -101,7 +101,11 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
 
     /// Like [`new_checked`](Self::new_checked), then also checks the
     /// header checksum, reporting a mismatch as [`HeaderError::Checksum`].
-    #[inline]
+    //
+    // Always inlined: this is the receive path's one call per packet, and
+    // out of line (where `#[inline]` left it in one bench build) its result
+    // comes back through memory: 7.4 ns against 6.1 ns inlined.
+    #[inline(always)]
     pub fn new_verified(buf: B) -> Result<Self, HeaderError> {
         let bytes = buf.as_ref();
         let (header_len, payload_end) = validate(bytes, Strictness::Packet)?;
