@@ -396,23 +396,31 @@ impl Header {
     /// cut to their field widths first.
     #[inline]
     pub fn compute_checksum(&self) -> u16 {
-        // From the field values, not from bytes laid out in memory (reading
-        // back just-written bytes as words stalls store forwarding), as
-        // native-endian words like the options array, so one fold serves
-        // both. The unused bytes of the options array are zero.
-        let word = |bytes: [u8; 4]| u64::from(u32::from_ne_bytes(bytes));
+        checksum_of_words(&self.fixed_words(), &self.options)
+    }
+
+    /// The fixed header's five 32-bit words, in wire byte order, with a
+    /// zero checksum field; values too large for their fields are cut to
+    /// the field widths.
+    ///
+    /// Built from the field values in registers: the checksum sums them
+    /// and [`marshal_with`](Self::marshal_with) stores them, five 4-byte
+    /// stores (summing bytes just written to memory instead waits on store
+    /// forwarding, and writing field by field takes ten stores).
+    #[inline(always)]
+    fn fixed_words(&self) -> [[u8; 4]; 5] {
         let [total_hi, total_lo] = self.total_len.to_be_bytes();
         let [id_hi, id_lo] = self.identification.to_be_bytes();
         let fragment = self.flags.to_word() | (self.fragment_offset & 0x1fff);
         let [frag_hi, frag_lo] = fragment.to_be_bytes();
         let version_ihl = (self.version << 4) | self.ihl();
-        let sum = word([version_ihl, self.tos, total_hi, total_lo])
-            + word([id_hi, id_lo, frag_hi, frag_lo])
-            + word([self.ttl, self.protocol.0, 0, 0])
-            + word(self.source.octets())
-            + word(self.destination.octets())
-            + checksum::sum_words_ne(self.options.as_chunks::<4>().0);
-        checksum::checksum_of_sum_ne(sum)
+        [
+            [version_ihl, self.tos, total_hi, total_lo],
+            [id_hi, id_lo, frag_hi, frag_lo],
+            [self.ttl, self.protocol.0, 0, 0],
+            self.source.octets(),
+            self.destination.octets(),
+        ]
     }
 
     /// Sets [`checksum`](Self::checksum) to [`compute_checksum`](Self::compute_checksum).
@@ -478,16 +486,17 @@ impl Header {
             }));
         };
         self.check_fields()?;
+        let mut words = self.fixed_words();
         let checksum = match mode {
-            ChecksumMode::Compute => self.compute_checksum(),
+            ChecksumMode::Compute => checksum_of_words(&words, &self.options),
             ChecksumMode::Keep => self.checksum,
         };
-        *fixed = self.raw(checksum);
+        let [_, _, checksum_field @ ..] = &mut words[2];
+        *checksum_field = checksum.to_be_bytes();
+        *fixed = zerocopy::transmute!(words);
         // `rest` is exactly the options' length: the buffer was cut to
         // `header_len()`.
-        if self.options_len != 0 {
-            copy_bytes(rest, self.options());
-        }
+        copy_options(rest, &self.options);
         if format != RawFormat::Wire {
             let order = format.byte_order();
             let mut total_len = self.total_len;
@@ -550,6 +559,55 @@ impl Header {
             source: self.source.octets(),
             destination: self.destination.octets(),
         }
+    }
+}
+
+/// The checksum of a header given as its fixed words (checksum field zero)
+/// and its options array (zero past the options).
+///
+/// The words are summed as native-endian values: the one's complement sum
+/// is byte-order independent ([RFC 1071] §2(B)), so one fold at the end
+/// serves both.
+///
+/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
+#[inline(always)]
+fn checksum_of_words(fixed: &[[u8; 4]; 5], options: &[u8; MAX_OPTIONS_LEN]) -> u16 {
+    let sum = checksum::sum_words_ne(fixed) + checksum::sum_words_ne(options.as_chunks::<4>().0);
+    checksum::checksum_of_sum_ne(sum)
+}
+
+/// Copies the first `dst.len()` bytes of an options array into `dst` (a
+/// header's options area: 0 to 40 bytes), as two moves of one fixed size
+/// that overlap in the middle: 4, 8, 16 or 32 bytes each, by the length.
+///
+/// A byte loop becomes a call to `memcpy`, which costs more than the
+/// marshal of the fixed header (measured: 60-byte marshal 15.7 ns with it).
+/// `dst.len()` is a multiple of 4 up to 40 (the options' invariant); any
+/// other length copies only part, and nothing here can panic.
+#[inline(always)]
+fn copy_options(dst: &mut [u8], src: &[u8; MAX_OPTIONS_LEN]) {
+    /// Copies `src[..N]` to the start of `dst` and `src[len - N..len]` to
+    /// its end; for `N <= len <= 2N` that covers every byte.
+    #[inline(always)]
+    fn ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        let len = dst.len();
+        if let (Some(to), Some(from)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *to = *from;
+        }
+        let last = len.checked_sub(N).and_then(|start| src.get(start..len));
+        if let (Some(to), Some(from)) = (
+            dst.last_chunk_mut::<N>(),
+            last.and_then(<[u8]>::first_chunk::<N>),
+        ) {
+            *to = *from;
+        }
+    }
+    match dst.len() {
+        0 => {}
+        1..=8 => ends::<4>(dst, src),
+        9..=16 => ends::<8>(dst, src),
+        17..=32 => ends::<16>(dst, src),
+        _ => ends::<32>(dst, src),
     }
 }
 
