@@ -87,6 +87,14 @@ fn kernels() -> Kernels {
     if cached != 0 {
         return cached;
     }
+    detect_and_cache()
+}
+
+/// The first call's half of [`kernels`], out of line so the cached path
+/// (every later call) saves no registers for `cpuid`.
+#[cold]
+#[inline(never)]
+fn detect_and_cache() -> Kernels {
     let detected = detect() | 1;
     // Racing threads all store the same value.
     DETECTED.store(detected, Ordering::Relaxed);
@@ -169,7 +177,7 @@ pub(super) fn sum(data: &[u8]) -> u64 {
 #[inline(always)]
 fn run(kernel: Kernel, data: &[u8]) -> u64 {
     match kernel {
-        Kernel::Scalar => scalar::sum(data),
+        Kernel::Scalar => scalar_kernel(data),
         // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
         Kernel::Sse2 => unsafe { x86::sum_sse2(data) },
         // SAFETY: `kernel` is available (see above), and `detect` reports
@@ -181,6 +189,14 @@ fn run(kernel: Kernel, data: &[u8]) -> u64 {
         // SAFETY: as above, for AVX-512F.
         Kernel::Avx512 => unsafe { x86::sum_avx512(data) },
     }
+}
+
+/// [`scalar::sum`], kept out of line: inlined into [`run`] it would make
+/// [`sum`] save registers on every call, whichever kernel runs.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[inline(never)]
+fn scalar_kernel(data: &[u8]) -> u64 {
+    scalar::sum(data)
 }
 
 /// Runs the scalar kernel, the only one there is here.
