@@ -130,34 +130,39 @@ kernel!(
 ///
 /// # Why
 ///
-/// On those cores the [`sum_sse2`] loop runs one vector per cycle, 16 bytes:
-/// its four operations per vector (load, add, shift, add) fill the four
-/// operations per cycle the vector unit accepts, and the vector shift has
-/// a single pipe. Meanwhile the integer units and half the load bandwidth
-/// (two loads per cycle) sit idle. This kernel splits each 96-byte step
-/// three ways so every part works at once:
+/// The other kernels take four vector operations per vector (load, add,
+/// shift, add). Zen 1's vector unit accepts four operations per cycle and
+/// has a single shift pipe, so the SSE2 kernel tops out at one vector, 16
+/// bytes, per cycle, while the integer units and half of the two loads per
+/// cycle sit idle. Here each 144-byte step is three triples of 16-byte
+/// chunks, each chunk summed a different way:
 ///
-/// * two vectors take the shift method of the other kernels (`all += v`,
-///   `high += v >> 16`: load, add, shift, add);
-/// * two vectors take the multiply-add pipe instead of the shift pipe:
-///   `v ^ 0x8000` turns each unsigned word `w` into the signed word
-///   `w - 2^15`, `pmaddwd` by ones adds each 32-bit lane's two such words
-///   exactly, giving `lo + hi - 2^16`, and that is added to `all` too. The
-///   load folds into the XOR, so this is three operations per vector;
-/// * 32 bytes are added as four 64-bit words on one `adc` chain (each add
-///   takes the previous carry; memory operands, one operation per word),
-///   the step's last carry counted separately. `add`-then-`adc $0` per
-///   word would take twice the operations.
+/// * a *shifted* vector, as in the other kernels (`all += v`,
+///   `high += v >> 16`): four operations, the shift on the shift pipe;
+/// * a *multiplied* vector, on the multiply pipe instead: `v ^ 0x8000`
+///   turns each unsigned word `w` into the signed word `w - 2^15`, and
+///   `pmaddwd` by ones adds each 32-bit lane's two such words exactly,
+///   giving `lo + hi - 2^16`, which goes into `all` as well. The load folds
+///   into the XOR (the three-operand AVX forms make that possible), so this
+///   is three operations;
+/// * a *word pair*: two 64-bit words on one `adc` chain on the integer
+///   units (each addition takes the previous one's carry and reads its
+///   word from memory: one operation and one load per 8 bytes); the step's
+///   last carry is counted apart. `add` then `adc $0` per word would take
+///   twice the operations.
 ///
-/// The multiply-add vectors' `-2^16` per lane is paid back once: `all[0]`
-/// starts at `2^16` times their number, so `all - (high << 16)` is still
-/// `Σlo` of the shifted vectors plus `Σ(lo + hi)` of the multiplied ones,
-/// exact while below 2^32 (a block holds at most 2^12 vectors of either
-/// kind, each adding below 2^17 per lane).
+/// A step is then 12 loads and 21 vector operations, which the two load
+/// ports and four vector pipes take in about six cycles: some 24 bytes per
+/// cycle where the SSE2 kernel does 16 (BENCHMARKS.md, `kernels/*`).
 ///
-/// On a Zen 1 EPYC this sums 16 KiB about a third faster than
-/// [`sum_sse2`] (BENCHMARKS.md, `kernels/*`); the 256-bit kernels are the
-/// better choice on cores with full-width AVX2.
+/// The multiplied vectors' `-2^16` per lane is paid back up front: `all[0]`
+/// starts at `2^16` times their number, so at the end `all - (high << 16)`
+/// is, per lane, the shifted vectors' `Σlo` plus the multiplied vectors'
+/// `Σ(lo + hi)`, exact while below 2^32 (a block holds at most 2^12
+/// vectors, each adding below 2^17 per lane).
+///
+/// Where 256-bit instructions run at full width, the AVX2 and AVX-512
+/// kernels are the better choice.
 #[target_feature(enable = "avx")]
 pub(super) fn sum_hybrid(data: &[u8]) -> u64 {
     // One call site, so the block sum is inlined: a sum of one block (most
@@ -176,7 +181,8 @@ fn block_hybrid(block: &[u8]) -> u64 {
     // A step is three (shifted vector, multiplied vector, word pair)
     // triples: 144 bytes. Measured, that beats steps of two triples (more
     // loop overhead per byte) and of four (a longer remainder, summed one
-    // vector at a time, on packet-sized inputs).
+    // vector at a time, on packet-sized inputs). The remainder's whole
+    // vectors take the shift path.
     let (chunks, tail) = block.as_chunks::<16>();
     let (steps, singles) = chunks.as_chunks::<9>();
     // `-0x8000` is the bit pattern 0x8000: XOR flips each word's top bit.
