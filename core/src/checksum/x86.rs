@@ -181,16 +181,17 @@ fn block_hybrid(block: &[u8]) -> u64 {
     // A step is three (shifted vector, multiplied vector, word pair)
     // triples: 144 bytes. Measured, that beats steps of two triples (more
     // loop overhead per byte) and of four (a longer remainder, summed one
-    // vector at a time, on packet-sized inputs). The remainder's whole
-    // vectors take the shift path.
+    // vector at a time, on packet-sized inputs).
     let (chunks, tail) = block.as_chunks::<16>();
-    let (steps, singles) = chunks.as_chunks::<9>();
+    let (steps, rest) = chunks.as_chunks::<9>();
+    let (pairs, singles) = rest.as_chunks::<2>();
     // `-0x8000` is the bit pattern 0x8000: XOR flips each word's top bit.
     let bias = _mm_set1_epi16(-0x8000);
     let ones = _mm_set1_epi16(1);
-    // Three multiplied vectors per step, each `2^16` short in every lane
-    // (wrapping is harmless: only the sum modulo 2^32 matters).
-    let multiplied = (3 * steps.len()) as u32;
+    // Three multiplied vectors per step and one per remainder pair, each
+    // `2^16` short in every lane (wrapping is harmless: only the sum
+    // modulo 2^32 matters).
+    let multiplied = (3 * steps.len() + pairs.len()) as u32;
     let mut all = [_mm_setzero_si128(); 4];
     all[0] = _mm_set1_epi32(multiplied.wrapping_mul(1 << 16) as i32);
     let mut high = [_mm_setzero_si128(); 2];
@@ -215,6 +216,16 @@ fn block_hybrid(block: &[u8]) -> u64 {
         }
         carries += u64::from(carry);
     }
+    // The remainder, in (shifted, multiplied) pairs and at most one single
+    // shifted vector, into the accumulators the last triple left alone.
+    for [shifted, multiplied] in pairs {
+        let v: __m128i = zerocopy::transmute!(*shifted);
+        all[2] = _mm_add_epi32(all[2], v);
+        high[1] = _mm_add_epi32(high[1], _mm_srli_epi32::<16>(v));
+        let v: __m128i = zerocopy::transmute!(*multiplied);
+        let sums = _mm_madd_epi16(_mm_xor_si128(v, bias), ones);
+        all[3] = _mm_add_epi32(all[3], sums);
+    }
     for single in singles {
         let v: __m128i = zerocopy::transmute!(*single);
         all[0] = _mm_add_epi32(all[0], v);
@@ -235,5 +246,5 @@ fn block_hybrid(block: &[u8]) -> u64 {
     // words' sum is one more end-around addition.
     let words = scalar::add(words, carries);
     let vectors = scalar::add(halves[0], halves[1]);
-    scalar::add(scalar::add(vectors, words), scalar::sum_piece(tail))
+    scalar::add(scalar::add(vectors, words), scalar::sum_tiny(tail))
 }
