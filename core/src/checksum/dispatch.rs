@@ -19,8 +19,8 @@
 //!
 //! SSE2 needs no detection: it is part of x86_64. The order of preference
 //! is AVX-512F, AVX2, SSE2, except that AMD Zen 1/Zen+ cores, which split
-//! 256-bit instructions in two, run SSE2 (see [`AVX2_SLOWER`]). On other
-//! architectures, and under Miri, only the scalar kernel exists.
+//! 256-bit instructions in two, run the hybrid kernel (see [`SPLIT_256`]).
+//! On other architectures, and under Miri, only the scalar kernel exists.
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -41,6 +41,9 @@ pub enum Kernel {
     Scalar = 1,
     /// 128-bit SSE2 (x86_64 only).
     Sse2 = 2,
+    /// 128-bit AVX vectors alongside a 64-bit add-with-carry chain (x86_64
+    /// with AVX and OS support); the fastest on AMD Zen 1/Zen+.
+    Hybrid = 5,
     /// 256-bit AVX2 (x86_64 with AVX2 and OS support).
     Avx2 = 3,
     /// 512-bit AVX-512F (x86_64 with AVX-512F and OS support).
@@ -48,8 +51,14 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    /// Every kernel, slowest first.
-    pub const ALL: [Kernel; 4] = [Kernel::Scalar, Kernel::Sse2, Kernel::Avx2, Kernel::Avx512];
+    /// Every kernel.
+    pub const ALL: [Kernel; 5] = [
+        Kernel::Scalar,
+        Kernel::Sse2,
+        Kernel::Hybrid,
+        Kernel::Avx2,
+        Kernel::Avx512,
+    ];
 
     /// This kernel's bit in a [`Kernels`] set.
     const fn bit(self) -> u8 {
@@ -58,14 +67,15 @@ impl Kernel {
 }
 
 /// A set of kernels, one bit per [`Kernel`]; bit 0 says "detected", and
-/// [`AVX2_SLOWER`] may be set too.
+/// [`SPLIT_256`] may be set too.
 type Kernels = u8;
 
-/// Set when the CPU has AVX2 but runs the SSE2 kernel faster: AMD Zen 1 and
-/// Zen+ (family 17h, models below 30h) split every 256-bit instruction into
-/// two 128-bit halves, so AVX2 buys nothing per byte and its wider
-/// reduction and tail cost more (BENCHMARKS.md, `kernels/*`).
-const AVX2_SLOWER: Kernels = 1 << 7;
+/// Set on AMD Zen 1 and Zen+ (family 17h, models below 30h) with AVX2: they
+/// split every 256-bit instruction into two 128-bit halves, so AVX2 buys
+/// nothing per byte, and the [`Kernel::Hybrid`] kernel, which keeps
+/// 128-bit vectors and puts the idle integer units to work, is the fastest
+/// (BENCHMARKS.md, `kernels/*`).
+const SPLIT_256: Kernels = 1 << 7;
 
 /// The kernels this CPU runs, once detected; 0 before that.
 static DETECTED: AtomicU8 = AtomicU8::new(0);
@@ -77,6 +87,14 @@ fn kernels() -> Kernels {
     if cached != 0 {
         return cached;
     }
+    detect_and_cache()
+}
+
+/// The first call's half of [`kernels`], out of line so the cached path
+/// (every later call) saves no registers for `cpuid`.
+#[cold]
+#[inline(never)]
+fn detect_and_cache() -> Kernels {
     let detected = detect() | 1;
     // Racing threads all store the same value.
     DETECTED.store(detected, Ordering::Relaxed);
@@ -90,7 +108,9 @@ pub fn best() -> Kernel {
     let kernels = kernels();
     if kernels & Kernel::Avx512.bit() != 0 {
         Kernel::Avx512
-    } else if kernels & Kernel::Avx2.bit() != 0 && kernels & AVX2_SLOWER == 0 {
+    } else if kernels & SPLIT_256 != 0 && kernels & Kernel::Hybrid.bit() != 0 {
+        Kernel::Hybrid
+    } else if kernels & Kernel::Avx2.bit() != 0 {
         Kernel::Avx2
     } else if kernels & Kernel::Sse2.bit() != 0 {
         Kernel::Sse2
@@ -151,21 +171,34 @@ pub(super) fn sum(data: &[u8]) -> u64 {
 /// [`sum16_with`] checks, and [`best`] picks among the available ones.
 ///
 /// Loads are unaligned: starting a 1500-byte sum 54 bytes past a cache line
-/// costs a few percent (see BENCHMARKS.md), less than summing an unaligned
-/// head separately would.
+/// costs the SSE2 kernel a few percent and the hybrid kernel, which is
+/// bound by its loads, about a seventh (see BENCHMARKS.md). Summing an
+/// unaligned head separately, then the rest with aligned loads, won that
+/// back but cost as much on aligned data, so it is not done.
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[inline(always)]
 fn run(kernel: Kernel, data: &[u8]) -> u64 {
     match kernel {
-        Kernel::Scalar => scalar::sum(data),
+        Kernel::Scalar => scalar_kernel(data),
         // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
         Kernel::Sse2 => unsafe { x86::sum_sse2(data) },
         // SAFETY: `kernel` is available (see above), and `detect` reports
-        // AVX2 only when cpuid and xgetbv say the CPU and OS support it.
+        // the hybrid kernel only when cpuid and xgetbv say the CPU and OS
+        // support AVX.
+        Kernel::Hybrid => unsafe { x86::sum_hybrid(data) },
+        // SAFETY: as above, for AVX2.
         Kernel::Avx2 => unsafe { x86::sum_avx2(data) },
         // SAFETY: as above, for AVX-512F.
         Kernel::Avx512 => unsafe { x86::sum_avx512(data) },
     }
+}
+
+/// [`scalar::sum`], kept out of line: inlined into [`run`] it would make
+/// [`sum`] save registers on every call, whichever kernel runs.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[inline(never)]
+fn scalar_kernel(data: &[u8]) -> u64 {
+    scalar::sum(data)
 }
 
 /// Runs the scalar kernel, the only one there is here.
@@ -182,6 +215,8 @@ fn detect() -> Kernels {
 
     /// CPUID.1:ECX bit 27: the OS enabled XSAVE, so XGETBV is usable.
     const OSXSAVE: u32 = 1 << 27;
+    /// CPUID.1:ECX bit 28.
+    const AVX: u32 = 1 << 28;
     /// CPUID.7.0:EBX bit 5.
     const AVX2: u32 = 1 << 5;
     /// CPUID.7.0:EBX bit 16.
@@ -200,11 +235,14 @@ fn detect() -> Kernels {
     // SAFETY: OSXSAVE is set, so the CPU has XGETBV and the OS enabled it;
     // register 0 (XCR0) always exists.
     let xcr0 = unsafe { _xgetbv(0) };
+    if signature.ecx & AVX != 0 && xcr0 & XCR0_YMM == XCR0_YMM {
+        kernels |= Kernel::Hybrid.bit();
+    }
     let leaf7 = __cpuid_count(7, 0).ebx;
     if leaf7 & AVX2 != 0 && xcr0 & XCR0_YMM == XCR0_YMM {
         kernels |= Kernel::Avx2.bit();
         if is_zen1(vendor, signature.eax) {
-            kernels |= AVX2_SLOWER;
+            kernels |= SPLIT_256;
         }
     }
     if leaf7 & AVX512F != 0 && xcr0 & (XCR0_YMM | XCR0_ZMM) == XCR0_YMM | XCR0_ZMM {
@@ -248,6 +286,10 @@ mod tests {
     fn detection_agrees_with_std() {
         assert!(available(Kernel::Scalar));
         assert!(available(Kernel::Sse2));
+        assert_eq!(
+            available(Kernel::Hybrid),
+            std::is_x86_feature_detected!("avx")
+        );
         assert_eq!(
             available(Kernel::Avx2),
             std::is_x86_feature_detected!("avx2")

@@ -33,8 +33,9 @@
 //! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
 //!   has SSE2); elsewhere the scalar kernel;
 //! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
-//!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (SSE2
-//!   on AMD Zen 1, where it is faster than AVX2), the scalar kernel (four
+//!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (on
+//!   AMD Zen 1, where AVX2 runs at half width, 128-bit AVX vectors with a
+//!   64-bit add-with-carry chain beside them), the scalar kernel (four
 //!   64-bit accumulators with end-around carry) elsewhere and under Miri.
 //!
 //! CPU features are detected with `cpuid`/`xgetbv`, so the `no_std` build

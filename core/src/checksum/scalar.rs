@@ -50,7 +50,8 @@ fn sum_blocks(blocks: &[[u8; 32]]) -> u64 {
 }
 
 /// Sum of fewer than 32 bytes, the rest after [`sum_short`]'s 32-byte
-/// steps: no loop, at most two 8-byte words and a tail.
+/// steps (and the hybrid SIMD kernel's last partial vector): no loop, at
+/// most two 8-byte words and a tail.
 #[inline(always)]
 pub(super) fn sum_tiny(data: &[u8]) -> u64 {
     debug_assert!(data.len() < 32);

@@ -216,6 +216,44 @@ fn equal_sums_compare_and_hash_equal() {
     assert_ne!(a, c);
 }
 
+/// Every kernel on data made of extreme words, at lengths around the
+/// kernels' step and block sizes: all zeros, all ones (the largest sums,
+/// the most carries), and words with only the top bit set or clear, which
+/// sit at the edges of the signed words the multiply-add path works on.
+#[test]
+fn every_kernel_on_extreme_words() {
+    let patterns: [[u8; 2]; 6] = [
+        [0x00, 0x00],
+        [0xff, 0xff],
+        [0x80, 0x00],
+        [0x7f, 0xff],
+        [0x00, 0x80],
+        [0xff, 0x7f],
+    ];
+    let lengths = [
+        0, 1, 15, 16, 95, 96, 97, 191, 192, 575, 576, 1500, 65535, 65536, 65537, 200_001,
+    ];
+    // Interpreted, only the scalar kernel runs; the short lengths cover it.
+    let longest = if cfg!(miri) { 600 } else { 200_001 };
+    for pattern in patterns {
+        let data: Vec<u8> = pattern.iter().copied().cycle().take(longest).collect();
+        for len in lengths.into_iter().filter(|&len| len <= longest) {
+            for start in [0, 1] {
+                let data = &data[start..len.max(start)];
+                let expected = naive_sum16(data);
+                for kernel in Kernel::ALL.into_iter().filter(|&k| available(k)) {
+                    assert_eq!(
+                        sum16_with(kernel, data).map(to_network),
+                        Some(expected),
+                        "{kernel:?}, pattern {pattern:02x?}, {} bytes from {start}",
+                        data.len()
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Random data of up to ~70000 bytes, mostly short, so that every kernel's
 /// tail handling, quad loop and block boundary (64 KiB) get exercised.
 fn data() -> impl Strategy<Value = Vec<u8>> {

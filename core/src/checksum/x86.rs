@@ -1,4 +1,6 @@
-//! SIMD kernels for x86_64: SSE2 (every x86_64 CPU), AVX2 and AVX-512F.
+//! SIMD kernels for x86_64: SSE2 (every x86_64 CPU), AVX2 and AVX-512F, and
+//! a hybrid of 128-bit AVX vectors and a 64-bit add-with-carry chain for
+//! cores that split 256-bit instructions (see [`sum_hybrid`]).
 //!
 //! The kernels are safe functions; only *calling* them from code not
 //! compiled with their target feature needs `unsafe`, which lives in
@@ -121,3 +123,128 @@ kernel!(
     srli: _mm512_srli_epi32, slli: _mm512_slli_epi32, and: _mm512_and_si512,
     splat: _mm512_set1_epi32
 );
+
+/// Sum with 128-bit vectors (AVX encodings) and, side by side in the same
+/// loop, a 64-bit add-with-carry chain on the integer units: the kernel for
+/// cores that split 256-bit instructions in two, AMD Zen 1 and Zen+.
+///
+/// # Why
+///
+/// The other kernels take four vector operations per vector (load, add,
+/// shift, add). Zen 1's vector unit accepts four operations per cycle and
+/// has a single shift pipe, so the SSE2 kernel tops out at one vector, 16
+/// bytes, per cycle, while the integer units and half of the two loads per
+/// cycle sit idle. Here each 144-byte step is three triples of 16-byte
+/// chunks, each chunk summed a different way:
+///
+/// * a *shifted* vector, as in the other kernels (`all += v`,
+///   `high += v >> 16`): four operations, the shift on the shift pipe;
+/// * a *multiplied* vector, on the multiply pipe instead: `v ^ 0x8000`
+///   turns each unsigned word `w` into the signed word `w - 2^15`, and
+///   `pmaddwd` by ones adds each 32-bit lane's two such words exactly,
+///   giving `lo + hi - 2^16`, which goes into `all` as well. The load folds
+///   into the XOR (the three-operand AVX forms make that possible), so this
+///   is three operations;
+/// * a *word pair*: two 64-bit words on one `adc` chain on the integer
+///   units (each addition takes the previous one's carry and reads its
+///   word from memory: one operation and one load per 8 bytes); the step's
+///   last carry is counted apart. `add` then `adc $0` per word would take
+///   twice the operations.
+///
+/// A step is then 12 loads and 21 vector operations, which the two load
+/// ports and four vector pipes take in about six cycles: some 24 bytes per
+/// cycle where the SSE2 kernel does 16 (BENCHMARKS.md, `kernels/*`).
+///
+/// The multiplied vectors' `-2^16` per lane is paid back up front: `all[0]`
+/// starts at `2^16` times their number, so at the end `all - (high << 16)`
+/// is, per lane, the shifted vectors' `Σlo` plus the multiplied vectors'
+/// `Σ(lo + hi)`, exact while below 2^32 (a block holds at most 2^12
+/// vectors, each adding below 2^17 per lane).
+///
+/// Where 256-bit instructions run at full width, the AVX2 and AVX-512
+/// kernels are the better choice.
+#[target_feature(enable = "avx")]
+pub(super) fn sum_hybrid(data: &[u8]) -> u64 {
+    // One call site, so the block sum is inlined: a sum of one block (most
+    // calls) pays for no call, nor for saving registers around one.
+    let mut total = 0u64;
+    for block in data.chunks(BLOCK) {
+        total = scalar::add(total, block_hybrid(block));
+    }
+    total
+}
+
+/// [`sum_hybrid`] on at most [`BLOCK`] bytes.
+#[target_feature(enable = "avx")]
+#[inline]
+fn block_hybrid(block: &[u8]) -> u64 {
+    // A step is three (shifted vector, multiplied vector, word pair)
+    // triples: 144 bytes. Measured, that beats steps of two triples (more
+    // loop overhead per byte) and of four (a longer remainder, summed one
+    // vector at a time, on packet-sized inputs).
+    let (chunks, tail) = block.as_chunks::<16>();
+    let (steps, rest) = chunks.as_chunks::<9>();
+    let (pairs, singles) = rest.as_chunks::<2>();
+    // `-0x8000` is the bit pattern 0x8000: XOR flips each word's top bit.
+    let bias = _mm_set1_epi16(-0x8000);
+    let ones = _mm_set1_epi16(1);
+    // Three multiplied vectors per step and one per remainder pair, each
+    // `2^16` short in every lane (wrapping is harmless: only the sum
+    // modulo 2^32 matters).
+    let multiplied = (3 * steps.len() + pairs.len()) as u32;
+    let mut all = [_mm_setzero_si128(); 4];
+    all[0] = _mm_set1_epi32(multiplied.wrapping_mul(1 << 16) as i32);
+    let mut high = [_mm_setzero_si128(); 2];
+    let mut words = 0u64;
+    let mut carries = 0u64;
+    for step in steps {
+        let mut carry = false;
+        for (triple, vectors) in step.as_chunks::<3>().0.iter().enumerate() {
+            let [shifted, multiplied, pair] = vectors;
+            // Two sets of accumulators, so consecutive triples' additions
+            // do not wait on each other.
+            let set = triple % 2;
+            let v: __m128i = zerocopy::transmute!(*shifted);
+            all[2 * set] = _mm_add_epi32(all[2 * set], v);
+            high[set] = _mm_add_epi32(high[set], _mm_srli_epi32::<16>(v));
+            let v: __m128i = zerocopy::transmute!(*multiplied);
+            let sums = _mm_madd_epi16(_mm_xor_si128(v, bias), ones);
+            all[2 * set + 1] = _mm_add_epi32(all[2 * set + 1], sums);
+            let pair: [u64; 2] = zerocopy::transmute!(*pair);
+            (words, carry) = words.carrying_add(pair[0], carry);
+            (words, carry) = words.carrying_add(pair[1], carry);
+        }
+        carries += u64::from(carry);
+    }
+    // The remainder, in (shifted, multiplied) pairs and at most one single
+    // shifted vector, into the accumulators the last triple left alone.
+    for [shifted, multiplied] in pairs {
+        let v: __m128i = zerocopy::transmute!(*shifted);
+        all[2] = _mm_add_epi32(all[2], v);
+        high[1] = _mm_add_epi32(high[1], _mm_srli_epi32::<16>(v));
+        let v: __m128i = zerocopy::transmute!(*multiplied);
+        let sums = _mm_madd_epi16(_mm_xor_si128(v, bias), ones);
+        all[3] = _mm_add_epi32(all[3], sums);
+    }
+    for single in singles {
+        let v: __m128i = zerocopy::transmute!(*single);
+        all[0] = _mm_add_epi32(all[0], v);
+        high[0] = _mm_add_epi32(high[0], _mm_srli_epi32::<16>(v));
+    }
+    // Per lane, `all - (high << 16)` is the exact sum of the shifted
+    // vectors' low words and the multiplied vectors' pair sums; adding
+    // `high` makes it the lane's exact sum, below 2^29 (at most 2^12
+    // vectors, each adding below 2^17).
+    let all = _mm_add_epi32(_mm_add_epi32(all[0], all[1]), _mm_add_epi32(all[2], all[3]));
+    let high = _mm_add_epi32(high[0], high[1]);
+    let lanes = _mm_add_epi32(_mm_sub_epi32(all, _mm_slli_epi32::<16>(high)), high);
+    // Two lanes read as one u64 are `l0 + 2^32 l1`, congruent to `l0 + l1`
+    // modulo 0xffff: no additions across lanes needed.
+    let halves: [u64; 2] = zerocopy::transmute!(lanes);
+    // Each carry out of the chain is worth 2^64, which is 1 modulo 0xffff;
+    // there are far fewer than 2^64 of them, so adding their count to the
+    // words' sum is one more end-around addition.
+    let words = scalar::add(words, carries);
+    let vectors = scalar::add(halves[0], halves[1]);
+    scalar::add(scalar::add(vectors, words), scalar::sum_tiny(tail))
+}
