@@ -69,6 +69,9 @@ fn digest(summary: Summary) -> u64 {
     })
 }
 
+// The three view routines spell out their summary: a shared helper taking
+// `&HeaderView` made the compiler keep the verified view in memory and
+// measured 9.1 ns where this measures 5.5 (20-byte parse with checksum).
 #[inline(always)]
 fn ours_view(b: &[u8]) -> Summary {
     let v = HeaderView::new_checked(b).ok()?;

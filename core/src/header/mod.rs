@@ -173,3 +173,41 @@ fn invalid(
         }
     }
 }
+
+/// Copies as many bytes as both slices hold (option bytes, at most 40 in
+/// practice) as two moves of one fixed size that overlap in the middle: 1,
+/// 2, 4, 8, 16 or 32 bytes each, by the length. A byte loop becomes a call
+/// to `memcpy`, which costs more than marshalling the fixed header
+/// (measured: 60-byte marshal 15.7 against 12.1 ns). Never panics.
+#[inline(always)]
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    /// Copies the first and the last `N` of the `len` bytes; for
+    /// `N <= len <= 2N` that covers every byte.
+    #[inline(always)]
+    fn ends<const N: usize>(dst: &mut [u8], src: &[u8], len: usize) {
+        let (Some(dst), Some(src)) = (dst.get_mut(..len), src.get(..len)) else {
+            return;
+        };
+        if let (Some(to), Some(from)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *to = *from;
+        }
+        if let (Some(to), Some(from)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *to = *from;
+        }
+    }
+    let len = dst.len().min(src.len());
+    match len {
+        0 => {}
+        1 => ends::<1>(dst, src, len),
+        2..=3 => ends::<2>(dst, src, len),
+        4..=7 => ends::<4>(dst, src, len),
+        8..=15 => ends::<8>(dst, src, len),
+        16..=31 => ends::<16>(dst, src, len),
+        32..=63 => ends::<32>(dst, src, len),
+        _ => {
+            if let (Some(dst), Some(src)) = (dst.get_mut(..len), src.get(..len)) {
+                dst.copy_from_slice(src);
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ use zerocopy::network_endian::U16;
 
 use super::{
     Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
-    Strictness, VERSION, validate,
+    Strictness, VERSION, copy_prefix, validate,
 };
 use crate::checksum;
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
@@ -351,7 +351,7 @@ impl Header {
     pub(super) fn copy_options_unpadded(&mut self, options: &[u8]) {
         let len = options.len().min(MAX_OPTIONS_LEN);
         self.options = [0; MAX_OPTIONS_LEN];
-        copy_bytes(&mut self.options, options);
+        copy_prefix(&mut self.options, options);
         self.options_len = len as u8;
     }
 
@@ -486,17 +486,15 @@ impl Header {
             }));
         };
         self.check_fields()?;
-        let mut words = self.fixed_words();
+        let words = self.fixed_words();
         let checksum = match mode {
             ChecksumMode::Compute => checksum_of_words(&words, &self.options),
             ChecksumMode::Keep => self.checksum,
         };
-        let [_, _, checksum_field @ ..] = &mut words[2];
-        *checksum_field = checksum.to_be_bytes();
-        *fixed = zerocopy::transmute!(words);
+        *fixed = with_checksum(words, checksum);
         // `rest` is exactly the options' length: the buffer was cut to
         // `header_len()`.
-        copy_options(rest, &self.options);
+        copy_prefix(rest, &self.options);
         if format != RawFormat::Wire {
             let order = format.byte_order();
             let mut total_len = self.total_len;
@@ -544,22 +542,21 @@ impl Header {
         Ok(())
     }
 
-    /// The fixed 20 bytes, each value cut to its field's width.
-    #[inline]
+    /// The fixed 20 bytes, each value cut to its field's width: the
+    /// [`fixed_words`](Self::fixed_words) with `checksum` in its field.
+    #[inline(always)]
     fn raw(&self, checksum: u16) -> RawHeader {
-        RawHeader {
-            version_ihl: (self.version << 4) | self.ihl(),
-            tos: self.tos,
-            total_len: U16::new(self.total_len),
-            identification: U16::new(self.identification),
-            flags_fragment: U16::new(self.flags.to_word() | (self.fragment_offset & 0x1fff)),
-            ttl: self.ttl,
-            protocol: self.protocol.0,
-            checksum: U16::new(checksum),
-            source: self.source.octets(),
-            destination: self.destination.octets(),
-        }
+        with_checksum(self.fixed_words(), checksum)
     }
+}
+
+/// The fixed header from its [`fixed_words`](Header::fixed_words), with
+/// `checksum` written into its field.
+#[inline(always)]
+fn with_checksum(mut words: [[u8; 4]; 5], checksum: u16) -> RawHeader {
+    let [_, _, checksum_field @ ..] = &mut words[2];
+    *checksum_field = checksum.to_be_bytes();
+    zerocopy::transmute!(words)
 }
 
 /// The checksum of a header given as its fixed words (checksum field zero)
@@ -574,51 +571,6 @@ impl Header {
 fn checksum_of_words(fixed: &[[u8; 4]; 5], options: &[u8; MAX_OPTIONS_LEN]) -> u16 {
     let sum = checksum::sum_words_ne(fixed) + checksum::sum_words_ne(options.as_chunks::<4>().0);
     checksum::checksum_of_sum_ne(sum)
-}
-
-/// Copies the first `dst.len()` bytes of an options array into `dst` (a
-/// header's options area: 0 to 40 bytes), as two moves of one fixed size
-/// that overlap in the middle: 4, 8, 16 or 32 bytes each, by the length.
-///
-/// A byte loop becomes a call to `memcpy`, which costs more than the
-/// marshal of the fixed header (measured: 60-byte marshal 15.7 ns with it).
-/// `dst.len()` is a multiple of 4 up to 40 (the options' invariant); any
-/// other length copies only part, and nothing here can panic.
-#[inline(always)]
-fn copy_options(dst: &mut [u8], src: &[u8; MAX_OPTIONS_LEN]) {
-    /// Copies `src[..N]` to the start of `dst` and `src[len - N..len]` to
-    /// its end; for `N <= len <= 2N` that covers every byte.
-    #[inline(always)]
-    fn ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
-        let len = dst.len();
-        if let (Some(to), Some(from)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
-            *to = *from;
-        }
-        let last = len.checked_sub(N).and_then(|start| src.get(start..len));
-        if let (Some(to), Some(from)) = (
-            dst.last_chunk_mut::<N>(),
-            last.and_then(<[u8]>::first_chunk::<N>),
-        ) {
-            *to = *from;
-        }
-    }
-    match dst.len() {
-        0 => {}
-        1..=8 => ends::<4>(dst, src),
-        9..=16 => ends::<8>(dst, src),
-        17..=32 => ends::<16>(dst, src),
-        _ => ends::<32>(dst, src),
-    }
-}
-
-/// Copies as many bytes as both slices hold. Out of line: only headers
-/// with options take this path, and keeping it out keeps the 20-byte path
-/// free of register spills.
-#[inline(never)]
-fn copy_bytes(dst: &mut [u8], src: &[u8]) {
-    for (dst, src) in dst.iter_mut().zip(src) {
-        *dst = *src;
-    }
 }
 
 impl<B: AsRef<[u8]>> From<HeaderView<B>> for Header {

@@ -736,3 +736,19 @@ fn flags_and_protocols() {
         assert_eq!(Text::of(field).as_str(), field.name());
     }
 }
+
+/// `copy_prefix` against a plain copy, for every pair of lengths up to past
+/// its largest fixed-size move.
+#[test]
+fn copy_prefix_copies_the_common_length() {
+    let src: [u8; 70] = core::array::from_fn(|i| i as u8 + 1);
+    for dst_len in 0..=70 {
+        for src_len in 0..=70 {
+            let mut dst = [0u8; 70];
+            super::copy_prefix(&mut dst[..dst_len], &src[..src_len]);
+            let n = dst_len.min(src_len);
+            assert_eq!(dst[..n], src[..n], "{dst_len} {src_len}");
+            assert!(dst[n..].iter().all(|&b| b == 0), "{dst_len} {src_len}");
+        }
+    }
+}

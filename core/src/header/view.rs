@@ -5,7 +5,8 @@ use core::net::Ipv4Addr;
 use zerocopy::FromBytes;
 
 use super::{
-    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, field, validate,
+    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, copy_prefix, field,
+    validate,
 };
 use crate::checksum;
 use crate::error::HeaderError;
@@ -368,9 +369,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
         let raw = self.raw();
         let options = self.options();
         let mut options_array = [0u8; MAX_OPTIONS_LEN];
-        if !options.is_empty() {
-            copy_options(&mut options_array, options);
-        }
+        copy_prefix(&mut options_array, options);
         // One struct expression, so the value is built in place.
         Header {
             version: raw.version(),
@@ -409,15 +408,6 @@ fn checksum_error(header: &[u8]) -> HeaderError {
     HeaderError::Checksum {
         expected: compute_checksum(header),
         found,
-    }
-}
-
-/// Copies option bytes into an owned header's array. Out of line: only
-/// headers with options need it.
-#[inline(never)]
-fn copy_options(dst: &mut [u8; MAX_OPTIONS_LEN], src: &[u8]) {
-    for (dst, src) in dst.iter_mut().zip(src) {
-        *dst = *src;
     }
 }
 
