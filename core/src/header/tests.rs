@@ -120,6 +120,39 @@ fn icmp_echo_request() {
 }
 
 #[test]
+fn parts_borrowed_from_the_buffer_match_the_views() {
+    fn parts(view: HeaderView<&[u8]>) -> [&[u8]; 3] {
+        [
+            view.into_header_bytes(),
+            view.into_options(),
+            view.into_payload(),
+        ]
+    }
+    let packet = &IGMPV2_REPORT_ROUTER_ALERT[..];
+    let ip = HeaderView::new_verified(packet).unwrap();
+    let [header, options, payload] = parts(ip);
+    assert_eq!(header, &packet[..24]);
+    assert_eq!(options, &packet[20..24]);
+    assert_eq!(payload, &packet[24..]);
+    assert_eq!(
+        [header, options, payload],
+        [ip.header_bytes(), ip.options(), ip.payload()]
+    );
+    // They point into the packet, not into a copy.
+    assert_eq!(payload.as_ptr(), packet[24..].as_ptr());
+    // Lax views of a truncated capture and unchecked views of a stub.
+    let lax = HeaderView::new_lax(&packet[..26]).unwrap();
+    assert_eq!(
+        parts(lax),
+        [&packet[..24], &packet[20..24], &packet[24..26]]
+    );
+    // Under 20 bytes the fields read as zero, so the IHL (0) leaves no
+    // header bytes either.
+    let stub = HeaderView::new_unchecked(&packet[..10]);
+    assert_eq!(parts(stub), [&[][..]; 3]);
+}
+
+#[test]
 fn ethernet_padding_is_not_payload() {
     // A minimum Ethernet frame pads a 28-byte datagram to 46 bytes.
     let mut frame = [0xeeu8; 46];

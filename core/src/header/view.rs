@@ -29,8 +29,11 @@ use crate::error::HeaderError;
 ///   bytes that break the rules, accessors return what the bytes say and
 ///   slices shrink to what exists (possibly empty).
 /// * Nothing is copied: [`options`](Self::options) and
-///   [`payload`](Self::payload) borrow the buffer. [`to_header`](Self::to_header)
-///   makes an owned [`Header`] with the same value in every field.
+///   [`payload`](Self::payload) borrow the buffer (through the view; over a
+///   `&'a [u8]`, [`into_payload`](Self::into_payload) and its siblings
+///   return `&'a [u8]`, which outlives the view).
+///   [`to_header`](Self::to_header) makes an owned [`Header`] with the same
+///   value in every field.
 ///
 /// ```
 /// use core::net::Ipv4Addr;
@@ -310,18 +313,14 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// The header bytes, options included (`header_len()` bytes).
     #[inline]
     pub fn header_bytes(&self) -> &[u8] {
-        let bytes = self.buf.as_ref();
-        bytes.get(..self.header_len()).unwrap_or(bytes)
+        header_part(self.buf.as_ref(), self.header_len())
     }
 
     /// The option bytes (`header_len() - 20` of them), undecoded, padding
     /// included.
     #[inline]
     pub fn options(&self) -> &[u8] {
-        self.buf
-            .as_ref()
-            .get(MIN_LEN..self.header_len())
-            .unwrap_or_default()
+        options_part(self.buf.as_ref(), self.header_len())
     }
 
     /// The payload: the bytes after the header up to the total length, so
@@ -329,9 +328,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// what a lax view returns.
     #[inline]
     pub fn payload(&self) -> &[u8] {
-        let bytes = self.buf.as_ref();
-        let (start, end) = self.payload_range();
-        bytes.get(start..end).unwrap_or_default()
+        payload_part(self.buf.as_ref(), self.payload_range())
     }
 
     /// Whether the total length runs past the end of the buffer (only
@@ -394,6 +391,66 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     fn payload_range(&self) -> (usize, usize) {
         (self.header_len(), self.payload_end)
     }
+}
+
+/// Over a shared slice, the header's parts can borrow the packet buffer
+/// itself rather than the view, so a function can parse a header and
+/// return what is behind it.
+///
+/// ```
+/// use ipv4_core::error::HeaderError;
+/// use ipv4_core::header::HeaderView;
+///
+/// /// The datagram's payload, once its header checks out.
+/// fn ip_payload(packet: &[u8]) -> Result<&[u8], HeaderError> {
+///     Ok(HeaderView::new_verified(packet)?.into_payload())
+/// }
+///
+/// let packet = [
+///     0x45, 0x00, 0x00, 0x1c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01, 0x32, 0x5f,
+///     0xc0, 0x00, 0x02, 0x01, 0xc6, 0x33, 0x64, 0x07,
+///     0x08, 0x00, 0xf7, 0xfe, 0x00, 0x01, 0x00, 0x00,
+/// ];
+/// assert_eq!(ip_payload(&packet)?, &packet[20..]);
+/// # Ok::<(), HeaderError>(())
+/// ```
+impl<'a> HeaderView<&'a [u8]> {
+    /// [`header_bytes`](Self::header_bytes), borrowed from the buffer.
+    #[inline]
+    pub fn into_header_bytes(self) -> &'a [u8] {
+        header_part(self.buf, self.header_len())
+    }
+
+    /// [`options`](Self::options), borrowed from the buffer.
+    #[inline]
+    pub fn into_options(self) -> &'a [u8] {
+        options_part(self.buf, self.header_len())
+    }
+
+    /// [`payload`](Self::payload), borrowed from the buffer.
+    #[inline]
+    pub fn into_payload(self) -> &'a [u8] {
+        payload_part(self.buf, self.payload_range())
+    }
+}
+
+/// The first `header_len` bytes of `bytes` (all of them if fewer).
+#[inline(always)]
+fn header_part(bytes: &[u8], header_len: usize) -> &[u8] {
+    bytes.get(..header_len).unwrap_or(bytes)
+}
+
+/// The options area of a header `header_len` bytes long (empty if `bytes`
+/// holds less).
+#[inline(always)]
+fn options_part(bytes: &[u8], header_len: usize) -> &[u8] {
+    bytes.get(MIN_LEN..header_len).unwrap_or_default()
+}
+
+/// `bytes[start..end]`, or empty where that range does not exist.
+#[inline(always)]
+fn payload_part(bytes: &[u8], (start, end): (usize, usize)) -> &[u8] {
+    bytes.get(start..end).unwrap_or_default()
 }
 
 /// The error for a header whose checksum does not verify (cold but

@@ -47,6 +47,31 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     }
 }
 
+impl<'a> HeaderView<&'a [u8]> {
+    /// [`options_iter`](Self::options_iter), borrowing the buffer rather
+    /// than the view, so the walk can outlive it (be returned from the
+    /// function that parsed the header).
+    ///
+    /// ```
+    /// use ipv4_core::header::HeaderView;
+    /// use ipv4_core::options::Options;
+    ///
+    /// fn options_of(packet: &[u8]) -> Option<Options<'_>> {
+    ///     HeaderView::new_checked(packet).ok().map(HeaderView::into_options_iter)
+    /// }
+    ///
+    /// let packet = [
+    ///     0x46, 0xc0, 0, 24, 0, 0, 0x40, 0, 1, 2, 0, 0, 192, 0, 2, 1, 224, 0, 0, 251,
+    ///     148, 4, 0, 0,
+    /// ];
+    /// assert_eq!(options_of(&packet).map(Iterator::count), Some(1));
+    /// ```
+    #[inline]
+    pub fn into_options_iter(self) -> Options<'a> {
+        Options::new(self.into_options()).with_base(MIN_LEN)
+    }
+}
+
 impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
     /// Runs `edit` on the first option of one of `kinds` and patches the
     /// header checksum for the bytes it changed ([RFC 1624]).

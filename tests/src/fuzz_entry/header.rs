@@ -33,6 +33,10 @@ fn visit_view(view: &HeaderView<&[u8]>, data: &[u8]) {
     };
     assert_eq!(view.options().len(), options_len);
     assert!(view.payload().len() <= data.len().saturating_sub(header_len));
+    assert_eq!(view.into_header_bytes(), view.header_bytes());
+    assert_eq!(view.into_options(), view.options());
+    assert_eq!(view.into_payload(), view.payload());
+    assert!(view.into_options_iter().eq(view.options_iter()));
     assert_eq!(view.tos(), view.dscp() << 2 | view.ecn());
     assert_eq!(
         view.is_fragment(),
