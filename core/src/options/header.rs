@@ -13,6 +13,13 @@ use crate::checksum;
 use crate::error::{HeaderError, OptionError};
 use crate::header::{Header, HeaderView, MIN_LEN};
 
+/// A walk over a header's options `area`, reporting header offsets (the
+/// area starts at byte 20): what every `options_iter` here returns.
+#[inline]
+fn header_walk(area: &[u8], validation: Validation) -> Options<'_> {
+    Options::with_validation(area, validation).with_base(MIN_LEN)
+}
+
 impl<B: AsRef<[u8]>> HeaderView<B> {
     /// A strict walk over this header's options ([`Validation::Strict`]).
     /// Error offsets are header offsets (the options start at 20), so
@@ -35,7 +42,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// ```
     #[inline]
     pub fn options_iter(&self) -> Options<'_> {
-        Options::new(self.options()).with_base(MIN_LEN)
+        header_walk(self.options(), Validation::Strict)
     }
 
     /// A walk over this header's options with the given validation (see
@@ -43,7 +50,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// offsets.
     #[inline]
     pub fn options_iter_with(&self, validation: Validation) -> Options<'_> {
-        Options::with_validation(self.options(), validation).with_base(MIN_LEN)
+        header_walk(self.options(), validation)
     }
 }
 
@@ -68,7 +75,7 @@ impl<'a> HeaderView<&'a [u8]> {
     /// ```
     #[inline]
     pub fn into_options_iter(self) -> Options<'a> {
-        Options::new(self.into_options()).with_base(MIN_LEN)
+        header_walk(self.into_options(), Validation::Strict)
     }
 }
 
@@ -161,7 +168,7 @@ impl Header {
     /// offsets.
     #[inline]
     pub fn options_iter(&self) -> Options<'_> {
-        Options::new(self.options()).with_base(MIN_LEN)
+        header_walk(self.options(), Validation::Strict)
     }
 
     /// Replaces the options with what `builder` wrote, padded with End of
