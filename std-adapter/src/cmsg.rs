@@ -6,20 +6,22 @@
 //! [`MsgHdr`](socket2::MsgHdr), not only this crate's
 //! [`PacketConn`](crate::PacketConn):
 //!
-//! * [`space`] is the receive buffer size for a set of [`ControlFlags`]
-//!   (what Go's `NewControlMessage` allocates; here a [`ControlBuffer`] on
-//!   the stack holds the largest).
+//! * [`space`] is the receive buffer size for a set of [`ControlFlags`]; a
+//!   [`ControlBuffer`] on the stack holds all of them with room to spare
+//!   ([`BUFFER_LEN`]).
 //! * [`decode`] turns a received buffer into a [`ControlMessage`]:
 //!   `IP_TTL` (a native-endian `int`), `IP_TOS` (a byte) and `IP_PKTINFO`
-//!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface).
+//!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface),
+//!   keeping every field it could read when another message is malformed or
+//!   was cut short by the kernel (`MSG_CTRUNC`).
 //!   [`Messages`] walks the raw messages for anything else.
 //! * [`encode`] writes what a sender may ask for: `IP_PKTINFO` with the
 //!   source in `ipi_spec_dst` and the interface index, `IP_TTL` and `IP_TOS`
 //!   as `int`s.
 //!
 //! The decoder checks every header length against the buffer, skips levels
-//! and types it does not know, reports malformed input as a
-//! [`DecodeError`] with the offset, and never panics on any bytes (a level 0,
+//! and types it does not know, reports the first malformed message as a
+//! [`DecodeError`] with its offset (beside what it decoded), and never panics on any bytes (a level 0,
 //! type 0 message, which makes Go's parser call a nil function, is simply
 //! skipped). It reads and writes bytes only, so the buffer needs no
 //! particular alignment and the module has no `unsafe` code.
@@ -116,7 +118,18 @@ pub const MAX_SPACE: usize = {
     if recv > send { recv } else { send }
 };
 
-/// A control buffer of [`MAX_SPACE`] bytes, aligned for `struct cmsghdr`,
+/// The size of a [`ControlBuffer`]: every message [`space`] counts, all at
+/// once ([`MAX_SPACE`]), plus room for messages enabled behind a wrapper's
+/// back, on the same socket, through another wrapper or `get_ref()`: a
+/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) and a full
+/// 40-byte IP options area (`IP_RECVOPTS`). The crate's receive calls always
+/// hand the kernel this much, so such a message does not push out the ones
+/// that were asked for.
+pub const BUFFER_LEN: usize = 256;
+
+const _: () = assert!(BUFFER_LEN >= MAX_SPACE + cmsg_space(3 * 16) + cmsg_space(40));
+
+/// A control buffer of [`BUFFER_LEN`] bytes, aligned for `struct cmsghdr`,
 /// meant to live on the stack.
 ///
 /// The codec itself does not need alignment, but C code and the `CMSG_*`
@@ -125,14 +138,14 @@ pub const MAX_SPACE: usize = {
 #[derive(Clone, Copy)]
 #[repr(C, align(8))]
 pub struct ControlBuffer {
-    bytes: [u8; MAX_SPACE],
+    bytes: [u8; BUFFER_LEN],
 }
 
 impl ControlBuffer {
     /// A zeroed buffer.
     pub const fn new() -> ControlBuffer {
         ControlBuffer {
-            bytes: [0; MAX_SPACE],
+            bytes: [0; BUFFER_LEN],
         }
     }
 
@@ -156,7 +169,7 @@ impl Default for ControlBuffer {
 impl fmt::Debug for ControlBuffer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ControlBuffer")
-            .field("len", &MAX_SPACE)
+            .field("len", &BUFFER_LEN)
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +177,7 @@ impl fmt::Debug for ControlBuffer {
 /// Why a control buffer could not be decoded. Every variant carries the
 /// byte offset of the offending message header within the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// A message header's `cmsg_len` is shorter than the header itself.
     HeaderLength {
@@ -345,67 +359,130 @@ impl<'a> Iterator for Messages<'a> {
     }
 }
 
+/// What [`decode`] made of a control buffer: every field it could read, and
+/// the first message it could not.
+///
+/// A bad message never hides the good ones: a malformed `IP_TTL` still
+/// leaves the `IP_PKTINFO` next to it decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Decoded {
+    /// The fields decoded (`src` is never set: the source is the datagram's
+    /// address).
+    pub control: ControlMessage,
+    /// The first message that could not be decoded, if any. After a framing
+    /// error ([`DecodeError::HeaderLength`], [`DecodeError::Truncated`]) the
+    /// rest of the buffer cannot be walked and is not read.
+    pub error: Option<DecodeError>,
+}
+
 /// Decodes the IPv4 control messages of a received control buffer.
 ///
 /// `buf` is the first `msg_controllen` bytes. `IP_TTL`, `IP_TOS` and
 /// `IP_PKTINFO` at level `IPPROTO_IP` fill `ttl`, `tos`, `dst` and
 /// `if_index`; every other message is skipped. An `ipi_ifindex` of 0 (which
 /// Linux reports when it recorded no interface, e.g. for a datagram queued
-/// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is never set here: the
-/// source is the datagram's address (`msg_name`), which the caller has.
-/// `IP_TTL` and `IP_TOS` are accepted as a native-endian `int` (Linux) or as
-/// a single byte (BSD style).
+/// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is
+/// never set here: the source is the datagram's address (`msg_name`), which
+/// the caller has. `IP_TTL` and `IP_TOS` are accepted as a native-endian
+/// `int` (Linux) or as a single byte (BSD style).
 ///
-/// # Errors
+/// `control_truncated` is whether the kernel set `MSG_CTRUNC` on the
+/// message. When the control buffer is too small, Linux copies as much of
+/// the message that does not fit as there is room for and shortens its
+/// `cmsg_len` to match (`put_cmsg` in `net/core/scm.c`), so the last
+/// message comes out cut short: with `control_truncated` that message is
+/// skipped as lost, not reported as malformed. Without it, a short message
+/// is an error.
 ///
-/// A [`DecodeError`] for a header whose length is shorter than a header or
-/// runs past the buffer, for a known message of impossible length, or for a
-/// TTL, TOS or interface index out of range.
-pub fn decode(buf: &[u8]) -> Result<ControlMessage, DecodeError> {
-    let mut cm = ControlMessage::default();
-    for message in Messages::new(buf) {
-        let Message {
-            offset,
-            level,
-            kind,
-            data,
-        } = message?;
-        if level != libc::IPPROTO_IP {
-            continue;
-        }
-        match kind {
-            libc::IP_TTL => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
-            libc::IP_TOS => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
-            libc::IP_PKTINFO => {
-                if data.len() < PKTINFO_LEN {
-                    return Err(DecodeError::DataLength {
-                        offset,
-                        message: "IP_PKTINFO",
-                        expected: "12",
-                        found: data.len(),
-                    });
-                }
-                let index = read_ne_i32(data, 0);
-                let index = u32::try_from(index).map_err(|_| DecodeError::Value {
-                    offset,
-                    message: "IP_PKTINFO interface index",
-                    found: i64::from(index),
-                })?;
-                // No interface has index 0; the kernel reports 0 when it did
-                // not record one (a datagram queued before IP_PKTINFO was
-                // turned on, or looped back to a raw socket).
-                cm.if_index = (index != 0).then_some(index);
-                // ipi_spec_dst (bytes 4..8) is the local address a reply
-                // would come from; ipi_addr (8..12) is the header's
-                // destination.
-                let mut dst = [0; 4];
-                dst.copy_from_slice(&data[8..12]);
-                cm.dst = Some(Ipv4Addr::from(dst));
+/// Nothing here fails: each message that cannot be decoded leaves its
+/// fields empty, and the first such message is reported in
+/// [`Decoded::error`] with its offset.
+///
+/// ```
+/// use ipv4_std::cmsg;
+///
+/// // An IP_TTL message with a TTL of 300 (no TTL is above 255), then a
+/// // good IP_TOS: the TOS is kept, the TTL reported.
+/// let mut buf = cmsg::ControlBuffer::new();
+/// let bytes = buf.as_mut_bytes();
+/// let header = |len: usize, kind: i32| {
+///     let mut h = [0u8; 16];
+///     h[..8].copy_from_slice(&(len as u64).to_ne_bytes());
+///     h[12..16].copy_from_slice(&kind.to_ne_bytes());
+///     h
+/// };
+/// # if cfg!(all(target_os = "linux", target_pointer_width = "64")) {
+/// bytes[..16].copy_from_slice(&header(20, libc::IP_TTL));
+/// bytes[16..20].copy_from_slice(&300i32.to_ne_bytes());
+/// bytes[24..40].copy_from_slice(&header(20, libc::IP_TOS));
+/// bytes[40..44].copy_from_slice(&0x2ei32.to_ne_bytes());
+/// let d = cmsg::decode(&buf.as_bytes()[..48], false);
+/// assert_eq!((d.control.ttl, d.control.tos), (None, Some(0x2e)));
+/// assert!(matches!(d.error, Some(cmsg::DecodeError::Value { offset: 0, found: 300, .. })));
+/// # }
+/// ```
+pub fn decode(buf: &[u8], control_truncated: bool) -> Decoded {
+    let mut decoded = Decoded::default();
+    let mut messages = Messages::new(buf);
+    while let Some(message) = messages.next() {
+        // The kernel shortens only the message it cuts, and that one is last.
+        let cut_short = control_truncated && messages.clone().next().is_none();
+        let result = message.and_then(|m| decode_one(&mut decoded.control, m));
+        match result {
+            Ok(()) => {}
+            Err(DecodeError::DataLength { .. }) if cut_short => {}
+            Err(e) => {
+                decoded.error.get_or_insert(e);
             }
-            _ => {}
         }
     }
-    Ok(cm)
+    decoded
+}
+
+/// Decodes one message into `cm`; a message this module does not know is
+/// skipped.
+fn decode_one(cm: &mut ControlMessage, message: Message<'_>) -> Result<(), DecodeError> {
+    let Message {
+        offset,
+        level,
+        kind,
+        data,
+    } = message;
+    if level != libc::IPPROTO_IP {
+        return Ok(());
+    }
+    match kind {
+        libc::IP_TTL => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
+        libc::IP_TOS => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
+        libc::IP_PKTINFO => {
+            if data.len() < PKTINFO_LEN {
+                return Err(DecodeError::DataLength {
+                    offset,
+                    message: "IP_PKTINFO",
+                    expected: "12",
+                    found: data.len(),
+                });
+            }
+            let index = read_ne_i32(data, 0);
+            let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+                offset,
+                message: "IP_PKTINFO interface index",
+                found: i64::from(index),
+            })?;
+            // No interface has index 0; the kernel reports 0 when it did
+            // not record one (a datagram queued before IP_PKTINFO was
+            // turned on, or looped back to a raw socket).
+            cm.if_index = (index != 0).then_some(index);
+            // ipi_spec_dst (bytes 4..8) is the local address a reply
+            // would come from; ipi_addr (8..12) is the header's
+            // destination.
+            let mut dst = [0; 4];
+            dst.copy_from_slice(&data[8..12]);
+            cm.dst = Some(Ipv4Addr::from(dst));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
@@ -511,6 +588,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Decodes `b`, asserting that every message decoded.
+    fn ok(b: &[u8]) -> ControlMessage {
+        let d = decode(b, false);
+        assert_eq!(d.error, None, "{b:02x?}");
+        d.control
+    }
+
+    /// The error of decoding `b`.
+    fn err(b: &[u8]) -> DecodeError {
+        decode(b, false).error.expect("a decode error")
+    }
+
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.split_whitespace().collect();
         (0..s.len())
@@ -537,7 +626,7 @@ mod tests {
             "1c000000 00000000 00000000 08000000 01000000 7f000001 7f000001 00000000
              14000000 00000000 00000000 02000000 11000000 00000000",
         );
-        let cm = decode(&b).unwrap();
+        let cm = ok(&b);
         assert_eq!(cm.ttl, Some(17));
         assert_eq!(cm.if_index, Some(1));
         assert_eq!(cm.dst, Some(Ipv4Addr::LOCALHOST));
@@ -616,7 +705,7 @@ mod tests {
             (msgs[1].kind, msgs[1].data),
             (libc::IP_TOS, &0xb8i32.to_ne_bytes()[..])
         );
-        let back = decode(&buf.as_bytes()[..n]).unwrap();
+        let back = ok(&buf.as_bytes()[..n]);
         assert_eq!((back.ttl, back.tos), (Some(5), Some(0xb8)));
     }
 
@@ -654,50 +743,51 @@ mod tests {
             hex("0c000000 00000000 1a000000"),
             hex("14000000 00000000 00000000 00000000 40000000 00000000"),
         ] {
-            let _ = decode(&b);
+            let _ = decode(&b, false);
+            let _ = decode(&b, true);
         }
         let mut zero = header(cmsg_len(4), 0, 0);
         zero.extend_from_slice(&[0x40, 0, 0, 0]);
-        assert_eq!(decode(&zero), Ok(ControlMessage::default()));
+        assert_eq!(ok(&zero), ControlMessage::default());
     }
 
     #[test]
     fn malformed_headers_are_reported_with_offsets() {
         let short = header(3, libc::IPPROTO_IP, libc::IP_TTL);
         assert_eq!(
-            decode(&short),
-            Err(DecodeError::HeaderLength {
+            err(&short),
+            DecodeError::HeaderLength {
                 offset: 0,
                 found: 3,
                 minimum: HEADER_LEN
-            })
+            }
         );
-        let mut ok = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
-        ok.extend_from_slice(&64i32.to_ne_bytes());
-        ok.resize(cmsg_space(4), 0);
-        let mut long = ok.clone();
+        let mut good = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        good.extend_from_slice(&64i32.to_ne_bytes());
+        good.resize(cmsg_space(4), 0);
+        let mut long = good.clone();
         long.extend(header(200, libc::IPPROTO_IP, libc::IP_TTL));
         assert_eq!(
-            decode(&long),
-            Err(DecodeError::Truncated {
+            err(&long),
+            DecodeError::Truncated {
                 offset: cmsg_space(4),
                 declared: 200,
                 available: align(HEADER_LEN)
-            })
+            }
         );
         let mut bad_pktinfo = header(cmsg_len(8), libc::IPPROTO_IP, libc::IP_PKTINFO);
         bad_pktinfo.extend_from_slice(&[0; 8]);
         assert!(matches!(
-            decode(&bad_pktinfo),
-            Err(DecodeError::DataLength {
+            err(&bad_pktinfo),
+            DecodeError::DataLength {
                 message: "IP_PKTINFO",
                 found: 8,
                 ..
-            })
+            }
         ));
         let mut big_ttl = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
         big_ttl.extend_from_slice(&300i32.to_ne_bytes());
-        let e = decode(&big_ttl).unwrap_err();
+        let e = err(&big_ttl);
         assert_eq!(
             e,
             DecodeError::Value {
@@ -709,11 +799,82 @@ mod tests {
         assert!(e.to_string().contains("300"));
         // Trailing bytes shorter than a header, and a final message without
         // its padding, are accepted.
-        let mut tail = ok.clone();
+        let mut tail = good.clone();
         tail.extend_from_slice(&[1, 2, 3]);
-        assert_eq!(decode(&tail).unwrap().ttl, Some(64));
-        let unpadded = &ok[..cmsg_len(4)];
-        assert_eq!(decode(unpadded).unwrap().ttl, Some(64));
+        assert_eq!(ok(&tail).ttl, Some(64));
+        let unpadded = &good[..cmsg_len(4)];
+        assert_eq!(ok(unpadded).ttl, Some(64));
+    }
+
+    // One bad message leaves the others decoded (before, the whole buffer
+    // was an error and the good fields were lost).
+    #[test]
+    fn a_bad_message_keeps_the_good_ones() {
+        let mut b = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        b.extend_from_slice(&300i32.to_ne_bytes());
+        b.resize(cmsg_space(4), 0);
+        let mut pktinfo = header(cmsg_len(PKTINFO_LEN), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        pktinfo.extend_from_slice(&3i32.to_ne_bytes());
+        pktinfo.extend_from_slice(&[127, 0, 0, 1, 127, 0, 0, 9]);
+        pktinfo.resize(cmsg_space(PKTINFO_LEN), 0);
+        b.extend(pktinfo);
+        let mut tos = header(cmsg_len(1), libc::IPPROTO_IP, libc::IP_TOS);
+        tos.push(0xb8);
+        tos.resize(cmsg_space(1), 0);
+        b.extend(tos);
+        let d = decode(&b, false);
+        assert_eq!(d.control.ttl, None);
+        assert_eq!(d.control.if_index, Some(3));
+        assert_eq!(d.control.dst, Some(Ipv4Addr::new(127, 0, 0, 9)));
+        assert_eq!(d.control.tos, Some(0xb8));
+        assert!(matches!(
+            d.error,
+            Some(DecodeError::Value {
+                offset: 0,
+                found: 300,
+                ..
+            })
+        ));
+        // Two bad messages: the first is reported.
+        let mut twice = b.clone();
+        twice.extend_from_slice(&b[..cmsg_space(4)]);
+        assert!(matches!(
+            decode(&twice, false).error,
+            Some(DecodeError::Value { offset: 0, .. })
+        ));
+    }
+
+    // What Linux's put_cmsg leaves when IP_PKTINFO meets a full control
+    // buffer: its cmsg_len shortened to the room left (here 8 of its 12
+    // data bytes) and MSG_CTRUNC set. With the flag that last message is
+    // lost, not malformed; the TTL before it is kept either way.
+    #[test]
+    fn a_message_cut_by_the_kernel_is_truncation_not_an_error() {
+        let mut b = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        b.extend_from_slice(&64i32.to_ne_bytes());
+        b.resize(cmsg_space(4), 0);
+        let mut cut = header(cmsg_len(8), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        cut.extend_from_slice(&[1, 0, 0, 0, 127, 0, 0, 1]);
+        b.extend(cut);
+        let d = decode(&b, true);
+        assert_eq!(d.error, None);
+        assert_eq!(d.control.ttl, Some(64));
+        assert_eq!((d.control.dst, d.control.if_index), (None, None));
+        // Without MSG_CTRUNC the same bytes are a malformed message.
+        let d = decode(&b, false);
+        assert_eq!(d.control.ttl, Some(64));
+        assert!(matches!(
+            d.error,
+            Some(DecodeError::DataLength { found: 8, .. })
+        ));
+        // Only the last message can have been cut: a short one before
+        // another is malformed even under MSG_CTRUNC.
+        let mut early = b[cmsg_space(4)..].to_vec();
+        early.resize(align(early.len()), 0);
+        early.extend_from_slice(&b[..cmsg_space(4)]);
+        let d = decode(&early, true);
+        assert_eq!(d.control.ttl, Some(64));
+        assert!(d.error.is_some());
     }
 
     // TTL and TOS as a single byte (BSD style) and unknown messages skipped.
@@ -729,7 +890,7 @@ mod tests {
         unknown_ip.extend_from_slice(&[1, 2]);
         unknown_ip.resize(cmsg_space(2), 0);
         b.extend(unknown_ip);
-        let cm = decode(&b).unwrap();
+        let cm = ok(&b);
         assert_eq!(cm.tos, Some(0x2e));
         assert_eq!(cm.flags(), ControlFlags::TOS);
         assert_eq!(Messages::new(&b).count(), 3);
@@ -754,7 +915,8 @@ mod tests {
     proptest! {
         #[test]
         fn decode_never_panics(b in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = decode(&b);
+            let _ = decode(&b, false);
+            let _ = decode(&b, true);
             let n = Messages::new(&b).count();
             prop_assert!(n <= b.len() / HEADER_LEN + 1);
         }
@@ -771,7 +933,8 @@ mod tests {
                 m.resize(cmsg_space(data.len()), 0);
                 b.extend(m);
             }
-            let _ = decode(&b);
+            let _ = decode(&b, false);
+            let _ = decode(&b, true);
             for m in Messages::new(&b) {
                 prop_assert!(m.is_ok());
             }
@@ -786,7 +949,7 @@ mod tests {
             let n = encode(&cm, buf.as_mut_bytes()).unwrap();
             prop_assert_eq!(n, encoded_len(&cm));
             prop_assert!(n <= MAX_SPACE);
-            let back = decode(&buf.as_bytes()[..n]).unwrap();
+            let back = ok(&buf.as_bytes()[..n]);
             prop_assert_eq!(back.ttl, cm.ttl);
             prop_assert_eq!(back.tos, cm.tos);
             prop_assert_eq!(back.if_index, cm.if_index);

@@ -46,26 +46,26 @@ pub fn cmsg(data: &[u8]) {
         }
     }
 
-    match cmsg::decode(data) {
-        Ok(cm) => {
-            assert!(walk_error.is_none());
-            assert_eq!(cm.src, None, "the source never comes from control messages");
-            show(&cm);
-        }
-        Err(e) => {
-            show(&e);
-            let _ = std::io::Error::from(e);
-            if let Some(w) = walk_error {
-                // The decoder stops at the first problem, which may be a
+    for control_truncated in [false, true] {
+        let decoded = cmsg::decode(data, control_truncated);
+        assert_eq!(
+            decoded.control.src, None,
+            "the source never comes from control messages"
+        );
+        show(&decoded.control);
+        match (decoded.error, walk_error) {
+            (Some(e), walk) => {
+                show(&e);
+                let _ = std::io::Error::from(e);
+                // The decoder reports the first problem, which may be a
                 // message before the walk's error.
-                let offset = |e: DecodeError| match e {
-                    DecodeError::HeaderLength { offset, .. }
-                    | DecodeError::Truncated { offset, .. }
-                    | DecodeError::DataLength { offset, .. }
-                    | DecodeError::Value { offset, .. } => offset,
-                };
-                assert!(offset(e) <= offset(w));
+                if let Some(w) = walk {
+                    assert!(offset(e) <= offset(w));
+                }
             }
+            // A framing error is always reported, with or without MSG_CTRUNC.
+            (None, Some(w)) => panic!("the walk failed ({w}) but decode reported nothing"),
+            (None, None) => {}
         }
     }
 
@@ -87,8 +87,10 @@ pub fn cmsg(data: &[u8]) {
     }
     assert_eq!(cmsg::encode(&sent, &mut buf), Ok(len));
     let pktinfo = sent.src.is_some() || sent.if_index.is_some();
-    match cmsg::decode(&buf[..len]) {
-        Ok(got) => {
+    let decoded = cmsg::decode(&buf[..len], false);
+    match decoded.error {
+        None => {
+            let got = decoded.control;
             assert_eq!(got.ttl, sent.ttl);
             assert_eq!(got.tos, sent.tos);
             assert_eq!(got.src, None);
@@ -103,9 +105,20 @@ pub fn cmsg(data: &[u8]) {
         }
         // An index above i32::MAX wraps negative on the wire, and the
         // decoder refuses a negative index.
-        Err(DecodeError::Value { .. }) => {
+        Some(DecodeError::Value { .. }) => {
             assert!(sent.if_index.is_some_and(|i| i > i32::MAX as u32));
         }
-        Err(e) => panic!("encoded control messages do not decode: {e}"),
+        Some(e) => panic!("encoded control messages do not decode: {e}"),
+    }
+}
+
+/// The offset of the message an error is about.
+fn offset(e: DecodeError) -> usize {
+    match e {
+        DecodeError::HeaderLength { offset, .. }
+        | DecodeError::Truncated { offset, .. }
+        | DecodeError::DataLength { offset, .. }
+        | DecodeError::Value { offset, .. } => offset,
+        _ => usize::MAX,
     }
 }
