@@ -238,9 +238,9 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, limit: usize, acc: &mut Acc) 
             let mut buf = vec![0u8; size.max(1) + 64];
             while count < limit {
                 match conn.recv_from(&mut buf) {
-                    Ok((n, cm, from)) => {
-                        acc.add(n as u64 + u64::from(from.port()));
-                        acc.add(control_sum(&cm));
+                    Ok(d) => {
+                        acc.add(d.payload.len() as u64 + u64::from(d.source.port()));
+                        acc.add(control_sum(&d.control));
                         count += 1;
                     }
                     Err(e) if would_block(&e) => break,
@@ -255,7 +255,6 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, limit: usize, acc: &mut Acc) 
                 match conn.recv_batch(&mut batch) {
                     Ok(_) => {
                         for m in &batch {
-                            let m = m.unwrap();
                             acc.add(m.payload.len() as u64 + u64::from(m.source.port()));
                             acc.add(control_sum(&m.control));
                             count += 1;

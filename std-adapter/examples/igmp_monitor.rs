@@ -46,7 +46,10 @@ fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<Vec<String>>
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
             Err(e) => return Err(e),
         };
-        if packet.header.source() != HOST {
+        let Some(view) = packet.header else {
+            continue; // not an IPv4 header: nothing of ours
+        };
+        if view.source() != HOST {
             continue; // our own query, looped back
         }
         let decoded = match Message::parse(packet.payload) {
@@ -55,10 +58,10 @@ fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<Vec<String>>
         };
         println!(
             "    {} > {} (ttl {}, {} option bytes): {decoded}",
-            packet.header.source(),
-            packet.header.destination(),
-            packet.header.ttl(),
-            packet.header.options().len()
+            view.source(),
+            view.destination(),
+            view.ttl(),
+            view.options().len()
         );
         seen.push(decoded);
     }

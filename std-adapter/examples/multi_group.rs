@@ -89,7 +89,8 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
     let mut got = 0;
     while !common::interrupted() {
         match listener.recv_from(&mut buf) {
-            Ok((n, cm, _)) => {
+            Ok(d) => {
+                let cm = d.control;
                 got += 1;
                 received.push((
                     cm.dst.unwrap_or(Ipv4Addr::UNSPECIFIED),
@@ -97,7 +98,7 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
                 ));
                 println!(
                     "Received {:?} sent to {} on interface {} ({cm}).",
-                    String::from_utf8_lossy(&buf[..n]),
+                    String::from_utf8_lossy(d.payload),
                     cm.dst.map_or("?".into(), |d| d.to_string()),
                     cm.if_index.map_or("?".into(), |i| i.to_string()),
                 );

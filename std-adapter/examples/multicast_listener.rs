@@ -83,7 +83,7 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
             break;
         }
         let (n, cm, src) = match listener.recv_from(&mut buf) {
-            Ok(r) => r,
+            Ok(d) => (d.payload.len(), d.control, d.source),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 println!(
                     "Nothing more arrived within {WAIT:?}: the datagram to {OTHER_GROUP} never reached the listener's host."
@@ -111,9 +111,10 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
     }
     for _ in 0..2 {
         match sender.recv_from(&mut buf) {
-            Ok((n, _, from)) => println!(
-                "The sender got the answer {:?} from {from}.",
-                String::from_utf8_lossy(&buf[..n])
+            Ok(d) => println!(
+                "The sender got the answer {:?} from {}.",
+                String::from_utf8_lossy(d.payload),
+                d.source
             ),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
             Err(e) => return Err(e.into()),

@@ -76,19 +76,19 @@ fn ping(target: Ipv4Addr, count: u16) -> Result<(), Box<dyn Error>> {
         let mut buf = [0u8; 1500];
         // Wait up to a second for our reply; other replies are skipped.
         while sent.elapsed() < Duration::from_secs(1) {
-            let (n, cm, from) = match conn.recv_from(&mut buf) {
-                Ok(r) => r,
+            let (reply, cm, from) = match conn.recv_from(&mut buf) {
+                Ok(d) => (d.payload, d.control, d.source),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) => return Err(e.into()),
             };
-            let reply = &buf[..n];
             if reply.len() >= 8
                 && reply[4..6] == id.to_be_bytes()
                 && reply[6..8] == seq.to_be_bytes()
             {
                 received += 1;
                 println!(
-                    "{n} bytes from {}: icmp_seq={seq} ttl={} time={:.3} ms",
+                    "{} bytes from {}: icmp_seq={seq} ttl={} time={:.3} ms",
+                    reply.len(),
                     from.ip(),
                     cm.ttl.map_or("?".into(), |t| t.to_string()),
                     sent.elapsed().as_secs_f64() * 1000.0

@@ -51,7 +51,7 @@ fn round(
     let mut buf = [0u8; 64];
     while !common::interrupted() {
         match listener.recv_from(&mut buf) {
-            Ok((_, _, from)) => heard.push(*from.ip()),
+            Ok(d) => heard.push(*d.source.ip()),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
             Err(e) => return Err(e),
         }

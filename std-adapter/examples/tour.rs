@@ -137,7 +137,10 @@ fn loopback() -> Result<()> {
     sender.set_tos(0x10)?;
     sender.send_to(b"one", None, to)?;
     let mut buf = [0u8; 64];
-    let (n, cm, from) = receiver.recv_from(&mut buf)?;
+    let datagram = receiver.recv_from(&mut buf)?;
+    let n = datagram.payload.len();
+    let cm = datagram.control;
+    let from = datagram.source;
     println!(
         "  A datagram {:?} from {from}, sent with the socket's TTL 9 and TOS 0x10, arrived with: {cm}.",
         String::from_utf8_lossy(&buf[..n])
@@ -148,7 +151,9 @@ fn loopback() -> Result<()> {
         ..ControlMessage::default()
     };
     sender.send_to(b"two", Some(&per_datagram), to)?;
-    let (n, cm, _) = receiver.recv_from(&mut buf)?;
+    let datagram = receiver.recv_from(&mut buf)?;
+    let n = datagram.payload.len();
+    let cm = datagram.control;
     println!(
         "  A datagram {:?} sent with a control message asking for TTL 3 and TOS 0xb8 arrived with: {cm}.",
         String::from_utf8_lossy(&buf[..n])
@@ -213,7 +218,10 @@ fn namespaces() -> Result<()> {
     })?;
     sender.send_to(b"to the group", None, SocketAddrV4::new(GROUP, PORT))?;
     let mut buf = [0u8; 64];
-    let (n, cm, from) = member.recv_from(&mut buf)?;
+    let datagram = member.recv_from(&mut buf)?;
+    let n = datagram.payload.len();
+    let cm = datagram.control;
+    let from = datagram.source;
     println!(
         "  Alice sent {:?} to {GROUP}:{PORT} with multicast TTL 1; bob received it from {from} with: {cm}.",
         String::from_utf8_lossy(&buf[..n])
@@ -241,7 +249,10 @@ fn report_seen(monitor: &RawConn<Socket>, kind: RecordType) -> Result<()> {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
             Err(e) => return Err(e.into()),
         };
-        if packet.header.source() != BOB {
+        let Some(view) = packet.header else {
+            continue; // not an IPv4 header: nothing of ours
+        };
+        if view.source() != BOB {
             continue;
         }
         let Ok(Message::ReportV3(report)) = Message::parse(packet.payload) else {
@@ -255,9 +266,9 @@ fn report_seen(monitor: &RawConn<Socket>, kind: RecordType) -> Result<()> {
         }
         println!(
             "  Bob's kernel sent an IGMP report to {} with TTL {} and {} option bytes (Router Alert); alice decoded it: {report}.",
-            packet.header.destination(),
-            packet.header.ttl(),
-            packet.header.options().len()
+            view.destination(),
+            view.ttl(),
+            view.options().len()
         );
         return Ok(());
     }
@@ -291,20 +302,23 @@ fn raw_round_trip(alice: &Netns, bob: &Netns) -> Result<()> {
     );
     let mut buf = [0u8; 1500];
     let packet = receiver.recv(&mut buf)?;
-    println!("  Bob's raw socket received: {}", packet.header);
+    let view = packet
+        .header
+        .ok_or("the raw socket delivered no IPv4 header")?;
+    println!("  Bob's raw socket received: {view}");
     println!(
         "  with the payload {:?} and the control message {}.",
         String::from_utf8_lossy(packet.payload),
         packet.control
     );
-    if let Some(Ok(Ipv4Option::RecordRoute(rr))) = Options::new(packet.header.options()).next() {
+    if let Some(Ok(Ipv4Option::RecordRoute(rr))) = Options::new(view.options()).next() {
         let recorded: Vec<String> = rr.recorded().map(|a| a.to_string()).collect();
         println!(
             "  Bob's kernel wrote his address into the Record Route on the way in: [{}].",
             recorded.join(", ")
         );
     }
-    if packet.header.verify_checksum() {
+    if view.verify_checksum() {
         println!("  The header checksum is right.");
     } else {
         println!(

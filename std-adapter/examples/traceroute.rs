@@ -95,10 +95,13 @@ fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<Vec<Ipv4Addr>> 
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) => return Err(e),
             };
+            let Some(view) = packet.header else {
+                continue; // not an IPv4 header: nothing of ours
+            };
             let mut ours = [0u8; 4];
             ours[..2].copy_from_slice(&id.to_be_bytes());
             ours[2..].copy_from_slice(&seq.to_be_bytes());
-            let from = packet.header.source();
+            let from = view.source();
             answer = match probe_of(packet.payload) {
                 Some((0, echo)) if echo == ours => Some(Answer::Target(from)),
                 Some((11, echo)) if echo == ours => Some(Answer::Hop(from)),

@@ -10,10 +10,12 @@
 //!   (`msg_namelen`, `msg_controllen`, `msg_flags`, `msg_len`) first, so a
 //!   batch can be reused forever (the bug of nix#2506 and nix#2813 cannot
 //!   happen), and nothing is allocated per call.
-//! * Each received message is a [`RecvMessage`]: payload, source address,
-//!   decoded [`ControlMessage`], [`MessageFlags`] (`MSG_TRUNC`,
-//!   `MSG_CTRUNC`) and, from a raw socket, the IPv4 [`HeaderView`] — all
-//!   borrowing the batch.
+//! * Each received message is a [`Datagram`], as from
+//!   [`PacketConn::recv_from`]: payload, source address, decoded
+//!   [`ControlMessage`], [`MessageFlags`](crate::MessageFlags) (`MSG_TRUNC`,
+//!   `MSG_CTRUNC`), the full length and, from a raw socket, the IPv4
+//!   [`HeaderView`] — all borrowing the batch. A message is never an error:
+//!   what could not be decoded is reported inside it.
 //! * [`SendBatch`] is the reusable scratch space of a send (headers,
 //!   addresses, encoded control messages); [`PacketConn::send_batch`] sends a
 //!   slice of [`SendMessage`]s, each with its own destination and control
@@ -71,10 +73,9 @@
 //! while got.len() < 3 {
 //!     rx.recv_batch(&mut batch)?;
 //!     for m in &batch {
-//!         let m = m?;
 //!         assert_eq!(m.control.ttl, Some(m.payload.len() as u8 + 1));
 //!         assert_eq!(m.control.dst, Some(Ipv4Addr::LOCALHOST));
-//!         assert!(!m.flags.is_truncated());
+//!         assert!(!m.is_truncated());
 //!         got.push(m.payload.to_vec());
 //!     }
 //! }
@@ -90,108 +91,11 @@ use std::os::fd::{AsFd, BorrowedFd};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::header::{self, Header, HeaderView};
-use libc::c_int;
 
 use crate::cmsg::{self, ControlBuffer};
-use crate::sys::{self, Mmsg, RecvSlot, SendSlot};
+use crate::received::{self, Datagram};
+use crate::sys::{Mmsg, RecvSlot, SendSlot};
 use crate::{PacketConn, RawConn};
-
-/// The `msg_flags` the kernel set on one received message.
-///
-/// The two that matter for datagrams have their own methods; [`bits`]
-/// gives the rest (`MSG_*` from `recvmsg(2)`).
-///
-/// [`bits`]: MessageFlags::bits
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct MessageFlags(c_int);
-
-impl MessageFlags {
-    /// `MSG_TRUNC`: the datagram was longer than its buffer; the rest of it
-    /// is lost.
-    pub const TRUNCATED: MessageFlags = MessageFlags(libc::MSG_TRUNC);
-    /// `MSG_CTRUNC`: the control messages did not all fit in the control
-    /// buffer (one was enabled behind the wrapper's back, or is of a kind it
-    /// does not size for); some are lost.
-    pub const CONTROL_TRUNCATED: MessageFlags = MessageFlags(libc::MSG_CTRUNC);
-
-    /// The flags of a `msg_flags` value.
-    pub const fn from_bits(bits: c_int) -> MessageFlags {
-        MessageFlags(bits)
-    }
-
-    /// The `msg_flags` value.
-    pub const fn bits(self) -> c_int {
-        self.0
-    }
-
-    /// Whether every flag of `other` is set.
-    pub const fn contains(self, other: MessageFlags) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether the datagram was truncated (`MSG_TRUNC`).
-    pub const fn is_truncated(self) -> bool {
-        self.contains(MessageFlags::TRUNCATED)
-    }
-
-    /// Whether control messages were lost (`MSG_CTRUNC`).
-    pub const fn is_control_truncated(self) -> bool {
-        self.contains(MessageFlags::CONTROL_TRUNCATED)
-    }
-}
-
-impl std::ops::BitOr for MessageFlags {
-    type Output = MessageFlags;
-
-    /// Both sets of flags.
-    fn bitor(self, other: MessageFlags) -> MessageFlags {
-        MessageFlags(self.0 | other.0)
-    }
-}
-
-impl fmt::Debug for MessageFlags {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut list = f.debug_set();
-        let mut rest = self.0;
-        for (flag, name) in [
-            (MessageFlags::TRUNCATED, "MSG_TRUNC"),
-            (MessageFlags::CONTROL_TRUNCATED, "MSG_CTRUNC"),
-        ] {
-            if self.contains(flag) {
-                list.entry(&format_args!("{name}"));
-                rest &= !flag.0;
-            }
-        }
-        if rest != 0 {
-            list.entry(&format_args!("{rest:#x}"));
-        }
-        list.finish()
-    }
-}
-
-/// One datagram of a [`RecvBatch`]: what [`PacketConn::recv_from`] returns
-/// for a single one, plus its flags. Everything borrows the batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecvMessage<'a> {
-    /// The payload: the datagram's data as far as its buffer held it
-    /// ([`flags`](Self::flags) tells whether it was truncated). From a raw
-    /// socket, what follows the IPv4 header, up to the header's total
-    /// length.
-    pub payload: &'a [u8],
-    /// From a raw socket, the IPv4 header that came with the datagram, as a
-    /// lax view (version 4, IHL ≥ 5 and the whole header in the buffer
-    /// checked; not the checksum, which Linux does not update after filling
-    /// in Record Route or Timestamp options). `None` on UDP and ICMP
-    /// datagram sockets.
-    pub header: Option<HeaderView<&'a [u8]>>,
-    /// The sender (port 0 on raw sockets).
-    pub source: SocketAddrV4,
-    /// The control messages enabled on the socket when the batch was
-    /// received; empty when none was.
-    pub control: ControlMessage,
-    /// `MSG_TRUNC`, `MSG_CTRUNC` and the other `msg_flags`.
-    pub flags: MessageFlags,
-}
 
 /// A reusable array of messages to receive into with
 /// [`PacketConn::recv_batch`] (`recvmmsg(2)`).
@@ -200,14 +104,13 @@ pub struct RecvMessage<'a> {
 /// bytes (`[u8; N]`, `Vec<u8>`, `&mut [u8]`, …), and allocates, once, in
 /// [`new`](Self::new), what the kernel needs next to them: a `struct
 /// mmsghdr`, an iovec, a `sockaddr_in` and a control buffer of
-/// [`cmsg::MAX_SPACE`] bytes per message. Receiving allocates nothing.
+/// [`cmsg::BUFFER_LEN`] bytes per message. Receiving allocates nothing.
 ///
 /// After a receive, [`len`](Self::len) messages are there: [`get`](Self::get)
-/// and [`iter`](Self::iter) (also `for m in &batch`) give each as an
-/// `io::Result<RecvMessage>`. A message is an error only when it cannot be
-/// read: a control buffer that does not decode, a sender that is not IPv4,
-/// or (raw sockets) bytes that do not start with an IPv4 header — the others
-/// are unaffected.
+/// and [`iter`](Self::iter) (also `for m in &batch`) give each as a
+/// [`Datagram`]. A message is never an error: a control message that does
+/// not decode, or (raw sockets) bytes that do not start with an IPv4 header,
+/// are reported in the [`Datagram`] beside its data.
 ///
 /// ```
 /// use ipv4_std::batch::RecvBatch;
@@ -233,9 +136,9 @@ pub struct RecvBatch<B> {
 }
 
 impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
-    /// A batch of one message per buffer of `bufs`. Linux receives at most
-    /// 1024 (`UIO_MAXIOV`) messages per call, so buffers past that are
-    /// never filled.
+    /// A batch of one message per buffer of `bufs`. Linux fills as many as
+    /// are queued, without a cap of its own (unlike `sendmmsg`, which sends
+    /// at most `UIO_MAXIOV`, 1024, per call).
     ///
     /// A batch without buffers can be built, but receiving into it is an
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) error.
@@ -269,25 +172,24 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
     }
 
     /// Message `index` of the last receive, or `None` past [`len`](Self::len).
-    ///
-    /// # Errors
-    ///
-    /// [`InvalidData`](io::ErrorKind::InvalidData) if the message's control
-    /// buffer does not decode (see [`cmsg::decode`]), its sender is not an
-    /// IPv4 address, or, from a raw socket, it does not start with a valid
-    /// IPv4 header that fits in its buffer (with the
-    /// [`HeaderError`](ipv4_core::error::HeaderError) as the source).
-    pub fn get(&self, index: usize) -> Option<io::Result<RecvMessage<'_>>> {
+    pub fn get(&self, index: usize) -> Option<Datagram<'_>> {
         if index >= self.received {
             return None;
         }
-        let space = cmsg::space(self.control_flags);
-        let r = self.mmsg.received(index, space);
-        let buf = self.bufs.get(index)?.as_ref();
-        let data = buf.get(..r.len).unwrap_or(buf);
-        let control = self.controls.get(index)?.as_bytes();
-        let control = control.get(..r.control_len).unwrap_or_default();
-        Some(self.message(data, control, r))
+        let r = self.mmsg.received(index, cmsg::BUFFER_LEN);
+        let raw = received::Raw {
+            buf: self.bufs.get(index)?.as_ref(),
+            returned: r.len,
+            control: self
+                .controls
+                .get(index)?
+                .as_bytes()
+                .get(..r.control_len)
+                .unwrap_or_default(),
+            source: r.source,
+            flags: r.flags,
+        };
+        Some(raw.into_datagram(self.control_flags, self.with_header))
     }
 
     /// The messages of the last receive, in the order they arrived.
@@ -299,7 +201,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
     }
 
     /// The buffers, for instance to read a message's bytes beyond what
-    /// [`RecvMessage`] shows.
+    /// [`Datagram`] shows.
     pub fn buffers(&self) -> &[B] {
         &self.bufs
     }
@@ -307,38 +209,6 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
     /// Gives back the buffers.
     pub fn into_buffers(self) -> Vec<B> {
         self.bufs
-    }
-
-    fn message<'a>(
-        &self,
-        data: &'a [u8],
-        control: &[u8],
-        r: sys::MmsgReceived,
-    ) -> io::Result<RecvMessage<'a>> {
-        let (control, source) = crate::packet_conn::finish(self.control_flags, control, r.source)?;
-        let (header, payload) = if self.with_header {
-            let header = HeaderView::new_lax(data)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            let header_len = header.header_len();
-            let total = usize::from(header.total_len());
-            // As `HeaderView::payload` on a lax view: a total length below
-            // the header length (segmentation offload) runs to the end.
-            let end = if total < header_len {
-                data.len()
-            } else {
-                total.min(data.len())
-            };
-            (Some(header), data.get(header_len..end).unwrap_or_default())
-        } else {
-            (None, data)
-        };
-        Ok(RecvMessage {
-            payload,
-            header,
-            source,
-            control,
-            flags: MessageFlags(r.flags),
-        })
     }
 
     /// Receives into the batch from `fd` with `flags` enabled: blocks (as
@@ -355,16 +225,18 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
         }
         self.control_flags = flags;
         self.with_header = with_header;
-        let space = cmsg::space(flags);
         let slots = self
             .bufs
             .iter_mut()
             .zip(self.controls.iter_mut())
             .map(|(buf, control)| RecvSlot {
                 buf: buf.as_mut(),
-                control: control.as_mut_bytes().get_mut(..space).unwrap_or_default(),
+                control: control.as_mut_bytes(),
             });
-        let n = self.mmsg.recv(fd, slots, libc::MSG_WAITFORONE)?;
+        // MSG_TRUNC: each msg_len is the datagram's full length (UDP, raw).
+        let n = self
+            .mmsg
+            .recv(fd, slots, libc::MSG_WAITFORONE | libc::MSG_TRUNC)?;
         self.received = n.min(self.bufs.len());
         Ok(self.received)
     }
@@ -388,7 +260,7 @@ pub struct Iter<'a, B> {
 }
 
 impl<'a, B: AsMut<[u8]> + AsRef<[u8]>> Iterator for Iter<'a, B> {
-    type Item = io::Result<RecvMessage<'a>>;
+    type Item = Datagram<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let item = self.batch.get(self.next)?;
@@ -406,7 +278,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> ExactSizeIterator for Iter<'_, B> {}
 impl<B: AsMut<[u8]> + AsRef<[u8]>> FusedIterator for Iter<'_, B> {}
 
 impl<'a, B: AsMut<[u8]> + AsRef<[u8]>> IntoIterator for &'a RecvBatch<B> {
-    type Item = io::Result<RecvMessage<'a>>;
+    type Item = Datagram<'a>;
     type IntoIter = Iter<'a, B>;
 
     fn into_iter(self) -> Iter<'a, B> {
@@ -630,8 +502,8 @@ impl<S: AsFd> PacketConn<S> {
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for a batch without
     /// buffers; the `recvmmsg` error (`WouldBlock` on a non-blocking socket
     /// with nothing queued, or when `SO_RCVTIMEO` expires). Linux reports an
-    /// error met after the first datagram on the next call. Per-message
-    /// problems are in the messages, see [`RecvBatch::get`].
+    /// error met after the first datagram on the next call. What one
+    /// message's metadata gets wrong is reported in that [`Datagram`].
     pub fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
         &self,
         batch: &mut RecvBatch<B>,
@@ -786,22 +658,23 @@ impl SendBatch {
 impl<S: AsFd> RawConn<S> {
     /// Receives up to [`batch.capacity()`](RecvBatch::capacity) whole
     /// datagrams with one `recvmmsg(2)` and returns how many arrived; each
-    /// [`RecvMessage`] has the [`header`](RecvMessage::header) view, the
+    /// [`Datagram`] has the [`header`](Datagram::header) view, the
     /// payload (after the header, up to its total length), the control
-    /// messages, the sender and the flags. Nothing is copied.
+    /// messages, the sender and the flags, as from [`RawConn::recv`].
+    /// Nothing is copied.
     ///
     /// It waits as the socket does for the first datagram only, as
-    /// [`PacketConn::recv_batch`]. A truncated datagram has
-    /// [`MessageFlags::TRUNCATED`] set and a header view that
-    /// [`is_truncated`](HeaderView::is_truncated).
+    /// [`PacketConn::recv_batch`]. A truncated datagram says so
+    /// ([`Datagram::is_truncated`]), and so does its header view
+    /// ([`is_truncated`](HeaderView::is_truncated)).
     ///
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
     /// call, for a batch without buffers or with a buffer shorter than 20
     /// bytes (the smallest header); the `recvmmsg` error otherwise.
-    /// Per-message problems (a header that does not fit in its buffer) are
-    /// in the messages, see [`RecvBatch::get`].
+    /// A header that does not fit in its buffer is reported in that
+    /// message ([`Datagram::header_error`]).
     pub fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
         &self,
         batch: &mut RecvBatch<B>,
@@ -883,19 +756,6 @@ impl<S: AsFd> RawConn<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn message_flags_name_the_kernel_bits() {
-        let f = MessageFlags::from_bits(libc::MSG_TRUNC | libc::MSG_CTRUNC | libc::MSG_ERRQUEUE);
-        assert!(f.is_truncated() && f.is_control_truncated());
-        assert!(f.contains(MessageFlags::TRUNCATED | MessageFlags::CONTROL_TRUNCATED));
-        assert_eq!(
-            format!("{f:?}"),
-            format!("{{MSG_TRUNC, MSG_CTRUNC, {:#x}}}", libc::MSG_ERRQUEUE)
-        );
-        assert_eq!(format!("{:?}", MessageFlags::default()), "{}");
-        assert!(!MessageFlags::default().is_truncated());
-    }
 
     #[test]
     fn send_batch_error_keeps_count_kind_and_cause() {

@@ -52,9 +52,11 @@ mod conn;
 pub mod multicast;
 mod packet_conn;
 mod raw_conn;
+mod received;
 mod sys;
 
 pub use conn::Conn;
 pub use multicast::MulticastInterface;
-pub use packet_conn::{PacketConn, ReceivedPacket};
-pub use raw_conn::{RawConn, RawPacket};
+pub use packet_conn::PacketConn;
+pub use raw_conn::RawConn;
+pub use received::{Datagram, MessageFlags};

@@ -13,20 +13,15 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
-use ipv4_core::header::HeaderView;
 use ipv4_core::icmp::IcmpFilter;
 use libc::c_int;
 
 use crate::cmsg::{self, ControlBuffer};
+use crate::received::{self, Datagram};
 use crate::{conn, sys};
 
 /// `ICMP_FILTER` from `<linux/icmp.h>` (not in the libc crate).
 const ICMP_FILTER: c_int = 1;
-
-/// The smallest IPv4 header ([RFC 791 §3.1]).
-///
-/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-const MIN_HEADER_LEN: usize = 20;
 
 /// State a datagram wrapper keeps next to its socket: the enabled control
 /// flags and the multicast interface last set by index (which Linux cannot
@@ -115,44 +110,6 @@ impl fmt::Debug for DatagramState {
     }
 }
 
-/// A datagram received with its IPv4 header, from
-/// [`PacketConn::recv_with_header`]. Everything borrows the caller's buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReceivedPacket<'a> {
-    view: HeaderView<&'a [u8]>,
-    /// The control messages enabled on the socket.
-    pub control: ControlMessage,
-    /// The sender (port 0 on raw sockets).
-    pub source: SocketAddrV4,
-}
-
-impl<'a> ReceivedPacket<'a> {
-    /// The header as the core's view, over the whole packet: its version,
-    /// IHL and lengths were checked ([`HeaderView::new_lax`]: a total length
-    /// beyond the buffer means `buf` was too short for the datagram).
-    pub fn header(&self) -> HeaderView<&'a [u8]> {
-        self.view
-    }
-
-    /// The header bytes, options included (`IHL × 4` bytes).
-    pub fn header_bytes(&self) -> &'a [u8] {
-        let packet = self.packet();
-        packet.get(..self.view.header_len()).unwrap_or(packet)
-    }
-
-    /// What follows the header, as far as the buffer held it.
-    pub fn payload(&self) -> &'a [u8] {
-        self.packet()
-            .get(self.view.header_len()..)
-            .unwrap_or_default()
-    }
-
-    /// The whole packet as received.
-    pub fn packet(&self) -> &'a [u8] {
-        self.view.into_inner()
-    }
-}
-
 /// An IPv4 datagram socket with control messages: Go's `ipv4.PacketConn`.
 ///
 /// It wraps any socket that gives out its file descriptor (`S: AsFd`):
@@ -168,21 +125,26 @@ impl<'a> ReceivedPacket<'a> {
 /// is a fixed-size array on the stack.
 ///
 /// On a raw socket (`SOCK_RAW`), Linux delivers the IPv4 header with every
-/// datagram; [`recv_from`](Self::recv_from) strips it exactly, options
-/// included, and [`recv_with_header`](Self::recv_with_header) returns it.
+/// datagram; [`recv_from`](Self::recv_from) returns it as a header view
+/// beside the payload that follows it.
 ///
-/// ```no_run
-/// use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+/// ```
+/// use std::net::{Ipv4Addr, UdpSocket};
 /// use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
 ///
-/// let conn = PacketConn::new(UdpSocket::bind("0.0.0.0:5353")?);
+/// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
 /// conn.set_control_message(ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE, true)?;
+/// let client = UdpSocket::bind("127.0.0.1:0")?;
+/// client.send_to(b"ping", conn.get_ref().local_addr()?)?;
+///
 /// let mut buf = [0; 1500];
-/// let (n, cm, from) = conn.recv_from(&mut buf)?;
-/// println!("{n} bytes from {from}: {cm}");
+/// let d = conn.recv_from(&mut buf)?;
+/// assert_eq!((d.payload, d.control.dst), (&b"ping"[..], Some(Ipv4Addr::LOCALHOST)));
 /// // Answer from the address the query was sent to, on the same interface.
-/// let reply = ControlMessage { src: cm.dst, if_index: cm.if_index, ..ControlMessage::default() };
-/// conn.send_to(&buf[..n], Some(&reply), from)?;
+/// let reply = ControlMessage { src: d.control.dst, if_index: d.control.if_index, ..ControlMessage::default() };
+/// conn.send_to(b"pong", Some(&reply), d.source)?;
+/// let mut answer = [0; 4];
+/// assert_eq!(client.recv(&mut answer)?, 4);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct PacketConn<S> {
@@ -271,129 +233,50 @@ impl<S: AsFd> PacketConn<S> {
             .set_control_message(self.socket.as_fd(), flags, on)
     }
 
-    /// Receives one datagram's payload into `buf` (`recvmsg(2)`): returns
-    /// its length, its control messages and its sender.
+    /// Receives one datagram into `buf` (`recvmsg(2)`): its data, sender,
+    /// control messages and flags, as a [`Datagram`] borrowing `buf`.
     ///
     /// The control message holds the fields enabled with
     /// [`set_control_message`](Self::set_control_message) (and is empty when
     /// none is). A datagram longer than `buf` is truncated, as with
-    /// [`UdpSocket::recv_from`](std::net::UdpSocket::recv_from).
+    /// [`UdpSocket::recv_from`](std::net::UdpSocket::recv_from), and says
+    /// so: [`Datagram::is_truncated`], with its full length in
+    /// [`Datagram::len`] where the kernel gives it (UDP and raw sockets).
     ///
-    /// On a raw socket the IPv4 header, options included, is removed: the
-    /// length is that of what follows the header, exactly.
+    /// The kernel always gets a control buffer of
+    /// [`cmsg::BUFFER_LEN`] bytes, so control messages enabled on the socket
+    /// behind this wrapper's back (another wrapper, `get_ref()`, a
+    /// timestamp option) do not push out the ones asked for; if some are
+    /// lost all the same, [`Datagram::is_control_truncated`] says so. A
+    /// control message that does not decode is reported in
+    /// [`Datagram::control_error`]: the datagram is never lost to its
+    /// control data.
     ///
-    /// # Errors
-    ///
-    /// The `recvmsg` error (`WouldBlock` on a non-blocking socket or a
-    /// timeout); [`InvalidData`](io::ErrorKind::InvalidData) if the kernel
-    /// reported a malformed control message, a non-IPv4 sender, or (raw
-    /// sockets) a malformed header.
-    pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
-        if self.raw {
-            let p = self.recv_raw(buf)?;
-            return Ok((p.len - p.header_len, p.control, p.source));
-        }
-        let flags = self.state.flags();
-        let mut control = ControlBuffer::new();
-        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
-        let r = sys::recvmsg(self.socket.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
-        let (cm, source) = finish(flags, &control[..r.control_len], r.source)?;
-        Ok((r.len, cm, source))
-    }
-
-    /// Receives one datagram with its IPv4 header, on a raw socket.
-    ///
-    /// The whole packet lands in `buf`; the returned
-    /// [`HeaderView`](ipv4_core::header::HeaderView) and payload borrow it.
-    /// Nothing is copied.
+    /// On a raw socket the IPv4 header arrives with the data:
+    /// [`Datagram::header`] is its view and [`Datagram::payload`] what
+    /// follows it, up to its total length.
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if the socket is not
-    /// raw (only raw sockets receive headers), the `recvmsg` error, and
-    /// [`InvalidData`](io::ErrorKind::InvalidData) as for
-    /// [`recv_from`](Self::recv_from), including a header that does not fit
-    /// in `buf`.
-    pub fn recv_with_header<'b>(&self, buf: &'b mut [u8]) -> io::Result<ReceivedPacket<'b>> {
-        if !self.raw {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "only raw sockets receive the IPv4 header",
-            ));
-        }
-        let (len, control, source) = self.recv_raw_whole(buf)?;
-        let view = HeaderView::new_lax(&buf[..len]).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("the raw socket delivered a malformed IPv4 header: {e}"),
-            )
-        })?;
-        Ok(ReceivedPacket {
-            view,
-            control,
-            source,
-        })
-    }
-
-    /// Receives a whole packet on a raw socket into `buf`.
-    pub(crate) fn recv_raw_whole(
-        &self,
-        buf: &mut [u8],
-    ) -> io::Result<(usize, ControlMessage, SocketAddrV4)> {
-        let flags = self.state.flags();
+    /// The `recvmsg` error only (`WouldBlock` on a non-blocking socket or a
+    /// timeout).
+    pub fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
+        let enabled = self.state.flags();
         let mut control = ControlBuffer::new();
-        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
-        let r = sys::recvmsg(self.socket.as_fd(), &mut [IoSliceMut::new(buf)], control, 0)?;
-        let (cm, source) = finish(flags, &control[..r.control_len], r.source)?;
-        Ok((r.len, cm, source))
-    }
-
-    /// Receives on a raw socket and removes the header: the first 20 header
-    /// bytes go to a scratch array, the options (if any) land at the start
-    /// of `buf` and are moved out, leaving the payload at its start.
-    fn recv_raw(&self, buf: &mut [u8]) -> io::Result<RawReceived> {
-        let flags = self.state.flags();
-        let mut control = ControlBuffer::new();
-        let control = &mut control.as_mut_bytes()[..cmsg::space(flags)];
-        let mut scratch = [0u8; MIN_HEADER_LEN];
         let r = sys::recvmsg(
             self.socket.as_fd(),
-            &mut [IoSliceMut::new(&mut scratch), IoSliceMut::new(buf)],
-            control,
-            0,
+            &mut [IoSliceMut::new(buf)],
+            control.as_mut_bytes(),
+            libc::MSG_TRUNC,
         )?;
-        let first = scratch[0];
-        let header_len = usize::from(first & 0x0f) * 4;
-        if r.len < MIN_HEADER_LEN || first >> 4 != 4 || header_len < MIN_HEADER_LEN {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the raw socket delivered {} bytes that do not start with a valid IPv4 header (first byte {first:#04x})",
-                    r.len
-                ),
-            ));
-        }
-        if header_len > r.len {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the buffer held {} bytes of a {header_len}-byte IPv4 header; the datagram is lost",
-                    r.len
-                ),
-            ));
-        }
-        if header_len > MIN_HEADER_LEN {
-            // The options sit at the start of `buf`; the payload follows.
-            let options = header_len - MIN_HEADER_LEN;
-            buf.copy_within(options..r.len - MIN_HEADER_LEN, 0);
-        }
-        let (control, source) = finish(flags, &control[..r.control_len], r.source)?;
-        Ok(RawReceived {
-            header_len,
-            len: r.len,
-            control,
-            source,
-        })
+        let raw = received::Raw {
+            buf,
+            returned: r.len,
+            control: control.as_bytes().get(..r.control_len).unwrap_or_default(),
+            source: r.source,
+            flags: r.flags,
+        };
+        Ok(raw.into_datagram(enabled, self.raw))
     }
 
     /// Sends `buf` as one datagram to `dst` (`sendmsg(2)`), with the
@@ -470,36 +353,6 @@ pub(crate) fn icmp_filter(fd: BorrowedFd<'_>) -> io::Result<IcmpFilter> {
 /// `ICMP_FILTER`, set.
 pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Result<()> {
     sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
-}
-
-/// What `recv_raw` found.
-struct RawReceived {
-    header_len: usize,
-    len: usize,
-    control: ControlMessage,
-    source: SocketAddrV4,
-}
-
-/// Decodes the control buffer and fills `src`, keeping only enabled fields.
-#[inline]
-pub(crate) fn finish(
-    flags: ControlFlags,
-    control: &[u8],
-    source: Option<SocketAddrV4>,
-) -> io::Result<(ControlMessage, SocketAddrV4)> {
-    let source = source.ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the datagram has no IPv4 source address (not an IPv4 socket?)",
-        )
-    })?;
-    let mut cm = if control.is_empty() {
-        ControlMessage::default()
-    } else {
-        cmsg::decode(control)?
-    };
-    cm.src = Some(*source.ip());
-    Ok((cm.masked(flags), source))
 }
 
 impl<S: AsFd> From<S> for PacketConn<S> {

@@ -24,25 +24,8 @@ use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
 use crate::multicast::MulticastInterface;
 use crate::packet_conn::PacketConn;
+use crate::received::Datagram;
 use crate::sys;
-
-/// One datagram received by [`RawConn::recv`]. Everything borrows the
-/// caller's buffer; nothing is copied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawPacket<'a> {
-    /// The datagram as received: a lax view (version 4, IHL ≥ 5 and the
-    /// whole header in the buffer are checked; the checksum is not). Its
-    /// [`options`](HeaderView::options) are the header's options;
-    /// [`is_truncated`](HeaderView::is_truncated) tells whether the buffer
-    /// was too short for the whole datagram.
-    pub header: HeaderView<&'a [u8]>,
-    /// The bytes after the header, up to the header's total length (or to
-    /// the end of what the buffer held, if that is less).
-    pub payload: &'a [u8],
-    /// The control messages enabled with
-    /// [`RawConn::set_control_message`]; empty when none is.
-    pub control: ControlMessage,
-}
 
 /// A raw IPv4 socket that sends and receives whole datagrams, header
 /// included: Go's `ipv4.RawConn`.
@@ -93,8 +76,10 @@ pub struct RawPacket<'a> {
 /// conn.send(&header, &echo, None)?;
 ///
 /// let mut buf = [0u8; 1500];
-/// let packet = conn.recv(&mut buf)?;
-/// println!("{}: {} payload bytes", packet.header, packet.payload.len());
+/// let d = conn.recv(&mut buf)?;
+/// if let Some(header) = d.header {
+///     println!("{header}: {} payload bytes", d.payload.len());
+/// }
 /// # Ok::<(), std::io::Error>(())
 /// ```
 ///
@@ -162,13 +147,17 @@ impl<S: AsFd> RawConn<S> {
         self.inner.into_inner()
     }
 
-    /// Receives one datagram into `buf` (`recvmsg(2)`): its header, its
-    /// payload and its control messages, all borrowing `buf`.
+    /// Receives one datagram into `buf` (`recvmsg(2)`): its header view,
+    /// its payload, its sender, control messages and flags, all borrowing
+    /// `buf` ([`PacketConn::recv_from`] on a raw socket).
     ///
     /// A datagram longer than `buf` is truncated (the rest is lost, as
-    /// with any datagram socket); the header view then reports
-    /// [`is_truncated`](HeaderView::is_truncated) and the payload is what
-    /// fitted. 65 535 bytes hold any IPv4 datagram.
+    /// with any datagram socket): [`Datagram::is_truncated`] says so, the
+    /// header view [`is_truncated`](HeaderView::is_truncated) too, and
+    /// [`Datagram::len`] gives the full length. 65 535 bytes hold any IPv4
+    /// datagram. Should the buffer not even hold the whole header (one with
+    /// options, into less than 60 bytes), the datagram still comes back,
+    /// with [`Datagram::header_error`] set and all its bytes as the payload.
     ///
     /// # Errors
     ///
@@ -176,12 +165,7 @@ impl<S: AsFd> RawConn<S> {
     ///   call, if `buf` is shorter than 20 bytes (the smallest header).
     /// * The `recvmsg` error (`WouldBlock` on a non-blocking socket or a
     ///   timeout).
-    /// * [`InvalidData`](io::ErrorKind::InvalidData) if the datagram's
-    ///   header does not fit in `buf` (Go panics there) or is not a valid
-    ///   IPv4 header, with the [`HeaderError`](ipv4_core::error::HeaderError)
-    ///   as the source; the datagram is consumed. Also for a malformed
-    ///   control message.
-    pub fn recv<'b>(&self, buf: &'b mut [u8]) -> io::Result<RawPacket<'b>> {
+    pub fn recv<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
         if buf.len() < header::MIN_LEN {
             return Err(invalid_input(format!(
                 "a receive buffer of {} bytes cannot hold an IPv4 header ({} bytes at least)",
@@ -189,26 +173,7 @@ impl<S: AsFd> RawConn<S> {
                 header::MIN_LEN
             )));
         }
-        let (len, control, _) = self.inner.recv_raw_whole(buf)?;
-        let buf: &'b [u8] = buf;
-        let packet = buf.get(..len).unwrap_or(buf);
-        let header = HeaderView::new_lax(packet)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        let header_len = header.header_len();
-        let total = usize::from(header.total_len());
-        // As `HeaderView::payload` on a lax view: a total length below the
-        // header length (segmentation offload) runs to the end.
-        let end = if total < header_len {
-            packet.len()
-        } else {
-            total.min(packet.len())
-        };
-        let payload = packet.get(header_len..end).unwrap_or_default();
-        Ok(RawPacket {
-            header,
-            payload,
-            control,
-        })
+        self.inner.recv_from(buf)
     }
 
     /// Sends `header` and `payload` as one datagram (`sendmsg(2)` with two
@@ -257,8 +222,8 @@ impl<S: AsFd> RawConn<S> {
     /// Sends the header bytes of `header` as they are, then `payload`, as
     /// one datagram (`sendmsg(2)` with two iovecs); returns the bytes sent.
     ///
-    /// Nothing is copied: forwarding a received [`RawPacket`] is
-    /// `send_view(&p.header, p.payload, None)`. Linux still fills in the
+    /// Nothing is copied: forwarding a received [`Datagram`] `d` is
+    /// `send_view(&header, d.payload, None)` with `header` its header view. Linux still fills in the
     /// checksum and total length. `cm` works as for [`send`](Self::send).
     ///
     /// # Errors

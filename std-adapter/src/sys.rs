@@ -206,12 +206,15 @@ pub(crate) fn from_in_addr(addr: libc::in_addr) -> Ipv4Addr {
 /// What one `recvmsg` returned.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Received {
-    /// Bytes written into the buffers.
+    /// What the call returned: the bytes written into the buffers, or with
+    /// `MSG_TRUNC` in its flags the datagram's full length (UDP, raw).
     pub(crate) len: usize,
     /// Bytes of control messages written into the control buffer.
     pub(crate) control_len: usize,
     /// The sender, when the kernel reported an IPv4 one.
     pub(crate) source: Option<SocketAddrV4>,
+    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
+    pub(crate) flags: c_int,
 }
 
 /// `recvmsg(2)` into `bufs`, with `control` as the control buffer (empty for
@@ -254,6 +257,7 @@ pub(crate) fn recvmsg(
         len: n as usize,
         control_len,
         source,
+        flags: msg.msg_flags,
     })
 }
 

@@ -116,7 +116,6 @@ fn steady_state_batch_and_single_calls_allocate_nothing() {
             while left > 0 {
                 let got = rx.recv_batch(&mut batch).unwrap();
                 for m in &batch {
-                    let m = m.unwrap();
                     ttl_sum += usize::from(m.control.ttl.unwrap());
                     assert_eq!(m.payload.len(), payload.len());
                 }
@@ -124,7 +123,9 @@ fn steady_state_batch_and_single_calls_allocate_nothing() {
                 received += got;
             }
             tx.send_to(&payload, Some(&cm), to).unwrap();
-            let (len, cm, _) = rx.recv_from(&mut single).unwrap();
+            let datagram = rx.recv_from(&mut single).unwrap();
+            let len = datagram.payload.len();
+            let cm = datagram.control;
             assert_eq!((len, cm.ttl), (payload.len(), Some(9)));
             received += 1;
         }

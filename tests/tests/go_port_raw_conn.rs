@@ -111,7 +111,10 @@ fn raw_conn_read_write_unicast_icmp() {
                 match p.payload[0] {
                     8 => {
                         assert_eq!(p.payload, &req[..]);
-                        assert_eq!((p.header.tos(), p.header.ttl()), (i + 1, i + 1));
+                        assert_eq!(
+                            (p.header.unwrap().tos(), p.header.unwrap().ttl()),
+                            (i + 1, i + 1)
+                        );
                         own = true;
                     }
                     0 => {
@@ -235,8 +238,12 @@ fn raw_conn_read_write_multicast_icmp() {
         conn.send(&header, &req, Some(&cm)).unwrap();
         let mut buf = [0u8; 256];
         let p = conn.recv(&mut buf).unwrap();
-        assert_eq!(p.header.source(), VethPair::B_ADDR);
-        assert_eq!(p.header.destination(), VethPair::A_ADDR, "unicast reply");
+        assert_eq!(p.header.unwrap().source(), VethPair::B_ADDR);
+        assert_eq!(
+            p.header.unwrap().destination(),
+            VethPair::A_ADDR,
+            "unicast reply"
+        );
         assert_eq!(p.control.src, Some(VethPair::B_ADDR));
         assert_eq!(p.control.dst, Some(VethPair::A_ADDR));
         assert_eq!((p.payload[0], p.payload[1]), (0, 0), "echo reply");

@@ -119,14 +119,14 @@ fn header_included_send_arrives_bit_for_bit() {
     // What the peer's RawConn received.
     let mut buf = [0u8; 2048];
     let p = receiver.recv(&mut buf).unwrap();
-    assert_eq!(p.header.as_bytes(), &wire[..]);
-    assert_eq!(p.header.tos(), 0xb8);
-    assert_eq!(p.header.ttl(), 7);
-    assert_eq!(p.header.flags(), Flags::DONT_FRAGMENT);
-    assert_eq!(p.header.identification(), 0x1234);
-    assert_eq!(p.header.options(), &opts[..]);
-    assert!(p.header.verify_checksum());
-    assert!(!p.header.is_truncated());
+    assert_eq!(p.header.unwrap().as_bytes(), &wire[..]);
+    assert_eq!(p.header.unwrap().tos(), 0xb8);
+    assert_eq!(p.header.unwrap().ttl(), 7);
+    assert_eq!(p.header.unwrap().flags(), Flags::DONT_FRAGMENT);
+    assert_eq!(p.header.unwrap().identification(), 0x1234);
+    assert_eq!(p.header.unwrap().options(), &opts[..]);
+    assert!(p.header.unwrap().verify_checksum());
+    assert!(!p.header.unwrap().is_truncated());
     assert_eq!(p.payload, PAYLOAD);
     assert_eq!(p.control.ttl, Some(7));
     assert_eq!(p.control.tos, Some(0xb8));
@@ -160,12 +160,12 @@ fn kernel_fills_zero_source_and_identification() {
         sender.send(&header, PAYLOAD, cm).unwrap();
         let mut buf = [0u8; 256];
         let p = receiver.recv(&mut buf).unwrap();
-        assert_eq!(p.header.source(), VethPair::A_ADDR);
-        assert_eq!(p.header.destination(), VethPair::B_ADDR);
-        assert_eq!(p.header.ttl(), Header::DEFAULT_TTL);
-        assert!(p.header.verify_checksum());
+        assert_eq!(p.header.unwrap().source(), VethPair::A_ADDR);
+        assert_eq!(p.header.unwrap().destination(), VethPair::B_ADDR);
+        assert_eq!(p.header.unwrap().ttl(), Header::DEFAULT_TTL);
+        assert!(p.header.unwrap().verify_checksum());
         assert_eq!(p.payload, PAYLOAD);
-        ids.push(p.header.identification());
+        ids.push(p.header.unwrap().identification());
     }
     assert_ne!(ids, [0, 0], "the kernel chose identifications");
 }
@@ -196,7 +196,7 @@ fn control_message_destination_routes_header_destination_is_kept() {
     sender.send(&header, PAYLOAD, Some(&cm)).unwrap();
     let mut buf = [0u8; 256];
     let p = receiver.recv(&mut buf).unwrap();
-    assert_eq!(p.header.destination(), other);
+    assert_eq!(p.header.unwrap().destination(), other);
     assert_eq!(p.payload, PAYLOAD);
 }
 
@@ -231,20 +231,23 @@ fn receives_options_the_kernel_filled_in() {
     let mut buf = [0u8; 256];
     let p = receiver.recv(&mut buf).unwrap();
     assert_eq!(p.payload, PAYLOAD);
-    let mut walk = Options::new(p.header.options());
+    let mut walk = Options::new(p.header.unwrap().into_options());
     let Some(Ok(Ipv4Option::RecordRoute(rr))) = walk.next() else {
-        panic!("record route expected in {:02x?}", p.header.options());
+        panic!(
+            "record route expected in {:02x?}",
+            p.header.unwrap().into_options()
+        );
     };
     assert_eq!(rr.pointer(), 8, "one address recorded");
     let recorded: Vec<Ipv4Addr> = rr.recorded().collect();
     assert_eq!(recorded, [VethPair::B_ADDR]);
     assert_eq!(
-        p.header.checksum(),
+        p.header.unwrap().checksum(),
         HeaderView::new_lax(&wire[..]).unwrap().checksum(),
         "the kernel left the sender's checksum"
     );
     assert!(
-        !p.header.verify_checksum(),
+        !p.header.unwrap().verify_checksum(),
         "so it no longer matches the header"
     );
 
@@ -258,10 +261,10 @@ fn receives_options_the_kernel_filled_in() {
     let wire = next_captured(&tap, EXPERIMENTAL);
     assert_eq!(&wire[20..20 + opts.len()], &opts[..], "sent empty");
     let p = receiver.recv(&mut buf).unwrap();
-    let ts = p.header.options();
+    let ts = p.header.unwrap().into_options();
     assert_eq!((ts[0], ts[2]), (68, 9), "one timestamp recorded: {ts:02x?}");
     assert_ne!(&ts[4..8], &[0; 4], "the timestamp itself");
-    assert!(!p.header.verify_checksum());
+    assert!(!p.header.unwrap().verify_checksum());
     assert_eq!(p.payload, PAYLOAD);
 }
 
@@ -282,14 +285,18 @@ fn truncated_datagram_is_reported() {
     conn.send(&header, PAYLOAD, None).unwrap();
     let mut buf = [0u8; 25];
     let p = conn.recv(&mut buf).unwrap();
-    assert!(p.header.is_truncated());
-    assert_eq!(usize::from(p.header.total_len()), 20 + PAYLOAD.len());
+    assert!(p.header.unwrap().is_truncated());
+    assert_eq!(
+        usize::from(p.header.unwrap().total_len()),
+        20 + PAYLOAD.len()
+    );
     assert_eq!(p.payload, &PAYLOAD[..5]);
 }
 
 /// Go's RawConn.ReadFrom panics when the buffer is shorter than the
 /// header; here a buffer below 20 bytes is refused before the datagram is
-/// consumed, and one that cuts a header with options is an error.
+/// consumed, and one that cuts a header with options gives the datagram
+/// back with the reason.
 #[test]
 fn buffer_shorter_than_header_is_an_error_not_a_panic() {
     if !netns::can_create("buffer_shorter_than_header_is_an_error_not_a_panic") {
@@ -311,19 +318,28 @@ fn buffer_shorter_than_header_is_an_error_not_a_panic() {
     let err = conn.recv(&mut tiny).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
 
-    // Not consumed: the first datagram is still there, and 20 bytes do not
-    // hold its 24-byte header.
+    // Not consumed: the first datagram is still there. 20 bytes do not
+    // hold its 24-byte header: it comes back all the same, with the reason
+    // and its full length, never as an error that would lose it.
     let mut short = [0u8; 20];
-    let err = conn.recv(&mut short).unwrap_err();
-    assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{err}");
-    let source = err
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<ipv4_std::core::error::HeaderError>());
-    assert!(source.is_some(), "the header error is the source: {err:?}");
+    let d = conn.recv(&mut short).unwrap();
+    assert!(d.header.is_none(), "{d}");
+    assert!(
+        matches!(
+            d.header_error,
+            Some(ipv4_std::core::error::HeaderError::OptionsTruncated {
+                required: 24,
+                found: 20
+            })
+        ),
+        "{d}"
+    );
+    assert_eq!((d.payload.len(), d.len), (20, Some(24 + PAYLOAD.len())));
+    assert!(d.is_truncated());
 
     let mut buf = [0u8; 64];
     let p = conn.recv(&mut buf).unwrap();
-    assert_eq!(p.header.options(), &[1, 1, 1, 0]);
+    assert_eq!(p.header.unwrap().options(), &[1, 1, 1, 0]);
     assert_eq!(p.payload, PAYLOAD);
 }
 
@@ -402,8 +418,8 @@ fn send_view_forwards_a_received_header() {
     let p = b_conn.recv(&mut buf).unwrap();
     // Back to a, with the addresses swapped in a copy of the header.
     let mut copy = [0u8; 60];
-    let hl = p.header.header_len();
-    copy[..hl].copy_from_slice(p.header.header_bytes());
+    let hl = p.header.unwrap().header_len();
+    copy[..hl].copy_from_slice(p.header.unwrap().header_bytes());
     let mut view = HeaderView::new_unchecked(&mut copy[..hl]);
     view.set_source(VethPair::B_ADDR);
     view.set_destination(VethPair::A_ADDR);
@@ -411,14 +427,14 @@ fn send_view_forwards_a_received_header() {
     let mut buf = [0u8; 256];
     let back = loop {
         let q = a_conn.recv(&mut buf).unwrap();
-        if q.header.source() == VethPair::B_ADDR {
+        if q.header.unwrap().source() == VethPair::B_ADDR {
             break q;
         }
     };
-    assert_eq!(back.header.tos(), 0x10);
-    assert_eq!(back.header.ttl(), 9);
-    assert_eq!(back.header.options(), &[148, 4, 0, 0]);
-    assert!(back.header.verify_checksum());
+    assert_eq!(back.header.unwrap().tos(), 0x10);
+    assert_eq!(back.header.unwrap().ttl(), 9);
+    assert_eq!(back.header.unwrap().options(), &[148, 4, 0, 0]);
+    assert!(back.header.unwrap().verify_checksum());
     assert_eq!(back.payload, PAYLOAD);
 }
 
@@ -459,8 +475,11 @@ fn control_message_source_fills_a_zero_header_source() {
         sender.send(&header, PAYLOAD, cm).unwrap();
         let mut buf = [0u8; 256];
         let p = receiver.recv(&mut buf).unwrap();
-        assert_eq!(p.header.source(), expected);
-        assert_eq!((p.header.ttl(), p.header.tos()), (Header::DEFAULT_TTL, 0));
-        assert!(p.header.verify_checksum());
+        assert_eq!(p.header.unwrap().source(), expected);
+        assert_eq!(
+            (p.header.unwrap().ttl(), p.header.unwrap().tos()),
+            (Header::DEFAULT_TTL, 0)
+        );
+        assert!(p.header.unwrap().verify_checksum());
     }
 }

@@ -42,9 +42,11 @@ fn concurrent_readers_and_writers_toggling_control_messages() {
         thread::scope(|s| {
             let reader = || {
                 let mut buf = [0u8; 128];
-                let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
+                let datagram = conn.recv_from(&mut buf).unwrap();
+                let cm = datagram.control;
+                let from = datagram.source;
                 assert_eq!(from, me);
-                let text = std::str::from_utf8(&buf[..n]).unwrap();
+                let text = std::str::from_utf8(datagram.payload).unwrap();
                 let (id, ttl) = parse(text);
                 check(&cm, ttl, text);
                 assert!(seen.lock().unwrap().insert(id), "{id:?} delivered twice");
@@ -136,9 +138,12 @@ fn concurrent_raw_icmp_readers_and_writers() {
         thread::scope(|s| {
             let reader = || {
                 let mut buf = [0u8; 128];
-                let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
+                let datagram = conn.recv_from(&mut buf).unwrap();
+                let n = datagram.payload.len();
+                let cm = datagram.control;
+                let from = datagram.source;
                 assert_eq!(*from.ip(), Ipv4Addr::LOCALHOST);
-                let m = &buf[..n];
+                let m = datagram.payload;
                 assert_eq!(n, 8 + 15, "exact ICMP length: {m:02x?}");
                 assert!(ipv4_std::core::checksum::verify(m), "{m:02x?}");
                 assert_eq!(&m[8..], b"HELLO-R-U-THERE");

@@ -36,17 +36,17 @@ fn bpf_keeps_even_first_bytes_until_detached() {
     }
     let mut buf = [0u8; 16];
     for even in (0..10u8).step_by(2) {
-        let (n, _, _) = conn.recv_from(&mut buf).unwrap();
+        let datagram = conn.recv_from(&mut buf).unwrap();
         assert_eq!(
-            &buf[..n],
+            datagram.payload,
             &[even],
             "odd bytes are dropped, evens arrive in order"
         );
     }
     conn.detach_bpf().unwrap();
     tx.send(&[1]).unwrap();
-    let (n, _, _) = conn.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], &[1]);
+    let datagram = conn.recv_from(&mut buf).unwrap();
+    assert_eq!(datagram.payload, &[1]);
 }
 
 /// A filter returning fewer bytes than the datagram truncates it.
@@ -63,8 +63,8 @@ fn bpf_return_value_truncates() {
         .send_to(b"abcdefgh", to)
         .unwrap();
     let mut buf = [0u8; 16];
-    let (n, _, _) = conn.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"abc");
+    let datagram = conn.recv_from(&mut buf).unwrap();
+    assert_eq!(datagram.payload, b"abc");
 }
 
 fn raw_icmp_in(ns: &Netns) -> PacketConn<Socket> {
@@ -87,8 +87,9 @@ fn icmp(kind: u8, id: u16, seq: u16) -> Vec<u8> {
 
 fn recv(conn: &PacketConn<Socket>) -> (Vec<u8>, Ipv4Addr) {
     let mut buf = [0u8; 256];
-    let (n, _, from) = conn.recv_from(&mut buf).unwrap();
-    (buf[..n].to_vec(), *from.ip())
+    let datagram = conn.recv_from(&mut buf).unwrap();
+    let from = datagram.source;
+    (datagram.payload.to_vec(), *from.ip())
 }
 
 /// Set bit = block: a raw socket that blocks everything but echo replies

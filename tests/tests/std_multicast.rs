@@ -133,9 +133,10 @@ impl Capture {
         let thread = thread::spawn(move || {
             let mut buf = [0u8; 1500];
             while !stop2.load(Ordering::Relaxed) {
-                match conn.recv_with_header(&mut buf) {
+                match conn.recv_from(&mut buf) {
                     Ok(p) => {
-                        let (src, m) = decode_igmp(p.header());
+                        let Some(header) = p.header else { continue };
+                        let (src, m) = decode_igmp(header);
                         if src == from && tx.send(m).is_err() {
                             return;
                         }
@@ -206,8 +207,10 @@ fn udp_in(ns: &Netns, port: u16) -> PacketConn<UdpSocket> {
 
 fn recv(conn: &PacketConn<UdpSocket>) -> (Vec<u8>, ControlMessage, SocketAddrV4) {
     let mut buf = [0u8; 1500];
-    let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
-    (buf[..n].to_vec(), cm, from)
+    let datagram = conn.recv_from(&mut buf).unwrap();
+    let cm = datagram.control;
+    let from = datagram.source;
+    (datagram.payload.to_vec(), cm, from)
 }
 
 fn recv_data(conn: &PacketConn<UdpSocket>) -> Vec<u8> {
@@ -522,8 +525,10 @@ fn multicast_icmp_echo() {
         conn.send_to(&req, None, SocketAddrV4::new(group, 0))
             .unwrap();
         let mut buf = [0u8; 256];
-        let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
-        let reply = &buf[..n];
+        let datagram = conn.recv_from(&mut buf).unwrap();
+        let cm = datagram.control;
+        let from = datagram.source;
+        let reply = datagram.payload;
         assert_eq!((reply[0], reply[1]), (0, 0), "echo reply: {reply:02x?}");
         assert_eq!(&reply[4..], &req[4..], "id, sequence and data echoed");
         assert_eq!(*from.ip(), VethPair::B_ADDR);
@@ -581,8 +586,9 @@ fn group_listeners() {
         .unwrap();
     for c in &shared {
         let mut buf = [0u8; 64];
-        let (n, _, from) = c.recv_from(&mut buf).unwrap();
-        assert_eq!(&buf[..n], b"to-both");
+        let datagram = c.recv_from(&mut buf).unwrap();
+        let from = datagram.source;
+        assert_eq!(datagram.payload, b"to-both");
         assert_eq!(*from.ip(), VethPair::B_ADDR);
         c.leave_group(ifi, groups[2]).unwrap();
     }

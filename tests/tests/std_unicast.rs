@@ -48,8 +48,10 @@ fn udp_read_write_to_self_with_toggled_control_messages() {
         conn.set_ttl(ttl).unwrap();
         assert_eq!(conn.send_to(PAYLOAD, None, me).unwrap(), PAYLOAD.len());
         let mut buf = [0u8; 128];
-        let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
-        assert_eq!(&buf[..n], PAYLOAD);
+        let datagram = conn.recv_from(&mut buf).unwrap();
+        let cm = datagram.control;
+        let from = datagram.source;
+        assert_eq!(datagram.payload, PAYLOAD);
         assert_eq!(from, me);
         if on {
             assert_eq!(cm.ttl, Some(ttl));
@@ -76,7 +78,8 @@ fn pktinfo_flags_are_independent() {
     assert_eq!(pktinfo_enabled(&conn), 1);
     conn.send_to(PAYLOAD, None, me).unwrap();
     let mut buf = [0u8; 64];
-    let (_, cm, _) = conn.recv_from(&mut buf).unwrap();
+    let datagram = conn.recv_from(&mut buf).unwrap();
+    let cm = datagram.control;
     assert_eq!(cm.if_index, Some(1));
     assert_eq!(cm.dst, None);
     conn.set_control_message(ControlFlags::INTERFACE, false)
@@ -166,8 +169,10 @@ fn every_flag_across_a_veth_link() {
             let mut got = Vec::new();
             let mut buf = [0u8; 256];
             for _ in 0..3 {
-                let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
-                got.push((buf[..n].to_vec(), cm, from));
+                let datagram = conn.recv_from(&mut buf).unwrap();
+                let cm = datagram.control;
+                let from = datagram.source;
+                got.push((datagram.payload.to_vec(), cm, from));
             }
             let mut alone = Vec::new();
             for &flag in &flags {
@@ -175,7 +180,10 @@ fn every_flag_across_a_veth_link() {
                     .unwrap();
                 conn.set_control_message(flag, true).unwrap();
                 sync.wait();
-                let (n, cm, from) = conn.recv_from(&mut buf).unwrap();
+                let datagram = conn.recv_from(&mut buf).unwrap();
+                let n = datagram.payload.len();
+                let cm = datagram.control;
+                let from = datagram.source;
                 alone.push((flag, buf[..n].to_vec(), cm, from));
             }
             (got, alone)
@@ -261,9 +269,9 @@ fn raw_icmp() -> Socket {
     s
 }
 
-/// A raw ICMP `PacketConn` strips the IPv4 header exactly, options
-/// included (Go returns a length 20 bytes too large), and
-/// `recv_with_header` hands the header over intact.
+/// A raw ICMP `PacketConn` separates the IPv4 header from the payload
+/// exactly, options included (Go returns a length 20 bytes too large), and
+/// hands the header over intact.
 #[test]
 fn raw_icmp_strips_a_header_with_options_exactly() {
     if !netns::can_create("raw_icmp_strips_a_header_with_options_exactly") {
@@ -280,22 +288,23 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
             .unwrap();
         ready.wait();
         let mut buf = [0u8; 256];
-        let (n, cm, from) = stripped.recv_from(&mut buf).unwrap();
-        let payload = buf[..n].to_vec();
+        let datagram = stripped.recv_from(&mut buf).unwrap();
+        let (cm, from) = (datagram.control, datagram.source);
+        let payload = datagram.payload.to_vec();
         let mut buf2 = [0u8; 256];
-        let p = whole.recv_with_header(&mut buf2).unwrap();
-        let view = p.header();
+        let p = whole.recv_from(&mut buf2).unwrap();
+        let view = p.header.unwrap();
         assert_eq!(view.header_len(), 24);
         assert_eq!(view.source(), VethPair::B_ADDR);
         assert_eq!(view.ttl(), 7);
         assert!(view.verify_checksum());
-        assert_eq!(usize::from(view.total_len()), p.packet().len());
+        assert_eq!(usize::from(view.total_len()), view.as_bytes().len());
         (
             payload,
             cm,
             from,
-            p.header_bytes().to_vec(),
-            p.payload().to_vec(),
+            view.header_bytes().to_vec(),
+            p.payload.to_vec(),
         )
     });
     let sent = echo_request(0x1234, 1, PAYLOAD);
@@ -362,12 +371,13 @@ fn raw_icmp_echo_on_loopback() {
                 .unwrap();
             let mut buf = [0u8; 128];
             let reply = loop {
-                let (n, cm, _) = conn.recv_from(&mut buf).unwrap();
-                if buf[0] == 8 {
-                    assert_eq!(&buf[..n], &req[..], "own echo, unchanged");
+                let datagram = conn.recv_from(&mut buf).unwrap();
+                let cm = datagram.control;
+                if datagram.payload[0] == 8 {
+                    assert_eq!(datagram.payload, &req[..], "own echo, unchanged");
                     continue;
                 }
-                break (buf[..n].to_vec(), cm);
+                break (datagram.payload.to_vec(), cm);
             };
             let (msg, cm) = reply;
             assert_eq!((msg[0], msg[1]), (0, 0), "echo reply, code 0");
@@ -379,9 +389,10 @@ fn raw_icmp_echo_on_loopback() {
     });
 }
 
-/// Buffers too short for the header are errors, never panics (Go's
-/// `RawConn.ReadFrom` panics on a buffer shorter than the header); a
-/// payload too long for the buffer is truncated like UDP's.
+/// Buffers too short for the header give the datagram back with the reason,
+/// never a panic (Go's `RawConn.ReadFrom` panics on a buffer shorter than
+/// the header) nor an error that loses it; a payload too long for the buffer
+/// is truncated like UDP's.
 #[test]
 fn raw_short_buffers() {
     if !netns::can_create("raw_short_buffers") {
@@ -393,16 +404,29 @@ fn raw_short_buffers() {
         let lo = SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);
         // Own echo and the reply: two packets per send.
         conn.send_to(&req, None, lo).unwrap();
+        // A buffer too short for the header: the datagram (our own echo
+        // request) still comes back, with its bytes and the reason.
         let mut tiny = [0u8; 10];
-        let e = conn.recv_with_header(&mut tiny).unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
-        // The reply, truncated to its type, code and checksum.
-        let mut four = [0u8; 4];
-        let (n, _, _) = conn.recv_from(&mut four).unwrap();
-        assert_eq!((n, four[0], four[1]), (4, 0, 0));
+        let d = conn.recv_from(&mut tiny).unwrap();
+        assert!(d.header.is_none() && d.header_error.is_some(), "{d}");
+        assert_eq!(d.payload.len(), 10);
+        assert!(d.is_truncated());
+        assert_eq!(
+            d.len,
+            Some(20 + req.len()),
+            "raw sockets tell the full length"
+        );
+        // The reply into 24 bytes: its header and the first 4 payload bytes
+        // (type, code and checksum).
+        let mut short = [0u8; 24];
+        let d = conn.recv_from(&mut short).unwrap();
+        assert_eq!(d.payload.len(), 4);
+        assert_eq!((d.payload[0], d.payload[1]), (0, 0));
+        assert!(d.is_truncated() && d.header.unwrap().is_truncated());
         // An empty buffer receives an empty payload.
         conn.send_to(&req, None, lo).unwrap();
-        let (n, _, from) = conn.recv_from(&mut []).unwrap();
-        assert_eq!((n, *from.ip()), (0, Ipv4Addr::LOCALHOST));
+        let d = conn.recv_from(&mut []).unwrap();
+        assert_eq!((d.payload.len(), *d.source.ip()), (0, Ipv4Addr::LOCALHOST));
+        assert!(d.is_truncated() && d.header_error.is_some());
     });
 }
