@@ -49,13 +49,13 @@
 //! use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
 //! use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
 //!
-//! let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+//! let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 //! rx.set_control_message(ControlFlags::TTL | ControlFlags::DST, true)?;
 //! let to = match rx.get_ref().local_addr()? {
 //!     std::net::SocketAddr::V4(a) => a,
 //!     _ => unreachable!(),
 //! };
-//! let tx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+//! let tx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 //!
 //! // Three datagrams in one sendmmsg, each with its own TTL.
 //! let mut out = SendBatch::new();

@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn bad_addresses_are_invalid_input_before_any_call() {
-        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
         let v6 = IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
         let unicast = Ipv4Addr::new(192, 0, 2, 1);
         let group = Ipv4Addr::new(232, 1, 1, 1);

@@ -22,6 +22,7 @@ use socket2::Socket;
 
 use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
+use crate::conn::{self, Accept};
 use crate::multicast::MulticastInterface;
 use crate::packet_conn::PacketConn;
 use crate::sys;
@@ -130,24 +131,17 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if `socket` is not an
-    /// `AF_INET` `SOCK_RAW` socket (Go's `NewRawConn` panics on a
-    /// non-IP connection); the `getsockopt`/`setsockopt` error otherwise.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), naming the family or
+    /// type found, if `socket` is not an `AF_INET` `SOCK_RAW` socket (Go's
+    /// `NewRawConn` panics on a non-IP connection); the
+    /// `getsockopt`/`setsockopt` error otherwise.
     /// The socket is dropped (closed) on error.
     pub fn new(socket: S) -> io::Result<RawConn<S>> {
         let fd = socket.as_fd();
-        let domain = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?;
-        let kind = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
-        if domain != libc::AF_INET || kind != libc::SOCK_RAW {
-            return Err(invalid_input(format!(
-                "a RawConn needs a raw IPv4 socket (AF_INET {}, SOCK_RAW {}); this one has family {domain} and type {kind}",
-                libc::AF_INET,
-                libc::SOCK_RAW
-            )));
-        }
+        conn::check_socket(fd, "RawConn", Accept::Raw)?;
         sys::set_int(fd, libc::IPPROTO_IP, libc::IP_HDRINCL, 1)?;
         Ok(RawConn {
-            inner: PacketConn::new(socket),
+            inner: PacketConn::checked(socket, true),
         })
     }
 
