@@ -492,12 +492,18 @@ impl SendBatch {
             self.controls.resize(n, ControlBuffer::new());
             self.control_lens.resize(n, 0);
         }
-        for ((cm, buf), len) in controls
+        for (i, ((cm, buf), len)) in controls
             .zip(self.controls.iter_mut())
             .zip(self.control_lens.iter_mut())
+            .enumerate()
         {
             *len = match cm {
-                Some(cm) => cmsg::encode(cm, buf.as_mut_bytes()).map_err(io::Error::other)?,
+                Some(cm) => cmsg::encode(cm, buf.as_mut_bytes()).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("message {i} of the batch: {e}"),
+                    )
+                })?,
                 None => 0,
             };
         }
@@ -647,8 +653,9 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// A [`SendBatchError`] with the number of messages sent before the
     /// first that failed and that message's error: `sent` is 0 and the
-    /// error [`InvalidInput`](io::ErrorKind::InvalidInput) for an empty
-    /// `msgs`; otherwise the `sendmmsg` error of message `sent`, e.g.
+    /// error [`InvalidInput`](io::ErrorKind::InvalidInput), before any
+    /// system call, for an empty `msgs` or a control message with an
+    /// interface index above `i32::MAX` (the message is named); otherwise the `sendmmsg` error of message `sent`, e.g.
     /// `WouldBlock` on a full non-blocking socket, `EINVAL` for a TTL of 0.
     pub fn send_batch(
         &self,

@@ -423,9 +423,11 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// # Errors
     ///
-    /// The `sendmsg` error, e.g. `EINVAL` ([`InvalidInput`](io::ErrorKind::InvalidInput))
-    /// for a TTL of 0, or `EADDRNOTAVAIL` for a source address that is not
-    /// local.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, for an interface index above `i32::MAX` (see
+    /// [`cmsg::EncodeError`]); the `sendmsg` error, e.g. `EINVAL`
+    /// ([`InvalidInput`](io::ErrorKind::InvalidInput) too) for a TTL of 0,
+    /// or `EADDRNOTAVAIL` for a source address that is not local.
     pub fn send_to(
         &self,
         buf: &[u8],
@@ -434,7 +436,7 @@ impl<S: AsFd> PacketConn<S> {
     ) -> io::Result<usize> {
         let mut control = ControlBuffer::new();
         let len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
             None => 0,
         };
         sys::sendmsg(

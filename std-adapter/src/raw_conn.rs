@@ -276,7 +276,7 @@ impl<S: AsFd> RawConn<S> {
     ) -> io::Result<usize> {
         let mut control = ControlBuffer::new();
         let control_len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
             None => 0,
         };
         let dst = cm.and_then(|cm| cm.dst).unwrap_or(destination);

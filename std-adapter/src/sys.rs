@@ -192,6 +192,14 @@ impl SocketKind {
     }
 }
 
+/// `index` as the kernel takes an interface index: a C `int`
+/// (`ipi_ifindex`, `imr_ifindex`, and `gr_interface`, which Linux copies
+/// into an `int`). `None` above `i32::MAX`, which the kernel would read as
+/// a negative index.
+pub(crate) fn interface_index(index: u32) -> Option<c_int> {
+    c_int::try_from(index).ok()
+}
+
 /// `struct sockaddr_storage` holding a `sockaddr_in`: same size and alignment
 /// as libc's, built without `unsafe`.
 #[derive(Clone, Copy)]
