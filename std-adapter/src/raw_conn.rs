@@ -16,6 +16,7 @@ use std::net::{IpAddr, SocketAddrV4};
 use std::os::fd::{AsFd, BorrowedFd};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::error::HeaderError;
 use ipv4_core::header::{self, Header, HeaderView};
 use ipv4_core::icmp::IcmpFilter;
 use socket2::Socket;
@@ -63,7 +64,8 @@ pub struct RawPacket<'a> {
 ///   the checksum and total length always, the source address when it is
 ///   zero, and the identification when it is zero and Don't Fragment is
 ///   clear ([`raw(7)`]); every other field, options included, leaves as
-///   given.
+///   given. A header the kernel would misread (not version 4, shorter than
+///   20 bytes, or fewer bytes than its IHL announces) is refused first.
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
@@ -106,6 +108,29 @@ pub struct RawConn<S> {
 
 fn invalid_input(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
+}
+
+/// The header of a header-included send, checked by the core's lax view over
+/// `bytes` (the header, possibly followed by more): version 4, IHL ≥ 5 and
+/// all IHL × 4 header bytes present. The view's
+/// [`header_bytes`](HeaderView::header_bytes) are then exactly IHL × 4
+/// bytes, so the kernel reads neither payload as options nor a header cut
+/// short. The total length is not checked: Linux writes it.
+pub(crate) fn sendable_header(bytes: &[u8]) -> Result<HeaderView<&[u8]>, HeaderError> {
+    HeaderView::new_lax(bytes)
+}
+
+/// Marshals `header` (total length set to cover `payload`) into `out` and
+/// returns the checked header bytes, as [`RawConn::send`] sends them.
+pub(crate) fn marshal_for_send<'o>(
+    header: &Header,
+    payload: &[u8],
+    out: &'o mut [u8; header::MAX_LEN],
+) -> Result<HeaderView<&'o [u8]>, HeaderError> {
+    let mut header = *header;
+    header.set_payload_len(payload.len())?;
+    let len = header.marshal(out)?;
+    sendable_header(out.get(..len).unwrap_or_default())
 }
 
 /// Forwards methods to the wrapped [`PacketConn`], keeping their docs here.
@@ -226,26 +251,22 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if the header does not
-    /// marshal (see [`Header::marshal`]) or header and payload exceed
-    /// 65 535 bytes; the `sendmsg` error, e.g. `EMSGSIZE` for a datagram
-    /// larger than the route's MTU with Don't Fragment set.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, with the [`HeaderError`] as the source, if the header does not
+    /// marshal (see [`Header::marshal`]), is not version 4, or header and
+    /// payload exceed 65 535 bytes; also for an interface index above
+    /// `i32::MAX` in `cm`. The `sendmsg` error otherwise, e.g. `EMSGSIZE`
+    /// for a datagram larger than the route's MTU with Don't Fragment set.
     pub fn send(
         &self,
         header: &Header,
         payload: &[u8],
         cm: Option<&ControlMessage>,
     ) -> io::Result<usize> {
-        let mut header = *header;
-        header
-            .set_payload_len(payload.len())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let mut bytes = [0u8; header::MAX_LEN];
-        let len = header
-            .marshal(&mut bytes)
+        let view = marshal_for_send(header, payload, &mut bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let header_bytes = bytes.get(..len).unwrap_or_default();
-        self.send_parts(header_bytes, header.destination, payload, cm)
+        self.send_parts(view.header_bytes(), view.destination(), payload, cm)
     }
 
     /// Sends the header bytes of `header` as they are, then `payload`, as
@@ -255,16 +276,29 @@ impl<S: AsFd> RawConn<S> {
     /// `send_view(&p.header, p.payload, None)`. Linux still fills in the
     /// checksum and total length. `cm` works as for [`send`](Self::send).
     ///
+    /// The view is checked again, since
+    /// [`new_unchecked`](HeaderView::new_unchecked) builds one over any
+    /// bytes: its buffer must hold a version-4 header of at least 20 bytes
+    /// and all IHL × 4 bytes the IHL announces; exactly those are sent.
+    ///
     /// # Errors
     ///
-    /// The `sendmsg` error.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, with the [`HeaderError`] as the source, for a view that breaks
+    /// those rules (Linux would send a view of 10 bytes as a payload-only
+    /// datagram to 0.0.0.0, take payload bytes for the options an IHL
+    /// announces, or send a version-6 header nobody receives); also for an
+    /// interface index above `i32::MAX` in `cm`. The `sendmsg` error
+    /// otherwise.
     pub fn send_view<B: AsRef<[u8]>>(
         &self,
         header: &HeaderView<B>,
         payload: &[u8],
         cm: Option<&ControlMessage>,
     ) -> io::Result<usize> {
-        self.send_parts(header.header_bytes(), header.destination(), payload, cm)
+        let view = sendable_header(header.as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        self.send_parts(view.header_bytes(), view.destination(), payload, cm)
     }
 
     fn send_parts(
