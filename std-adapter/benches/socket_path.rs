@@ -115,6 +115,7 @@ fn receiver(all_flags: bool, forced: &mut bool) -> UdpSocket {
     s.set_nonblocking(true).unwrap();
     if all_flags {
         PacketConn::new(&s)
+            .unwrap()
             .set_control_message(ControlFlags::all(), true)
             .unwrap();
     }
@@ -126,7 +127,7 @@ fn receiver(all_flags: bool, forced: &mut bool) -> UdpSocket {
 fn fill(tx: &UdpSocket, to: SocketAddrV4, n: usize, size: usize) {
     let payload = vec![0xa5u8; size];
     let msgs = vec![SendMessage::new(&payload, Some(to)); 64];
-    let conn = PacketConn::new(tx);
+    let conn = PacketConn::new(tx).unwrap();
     let mut batch = SendBatch::with_capacity(64);
     let mut left = n;
     while left > 0 {
@@ -234,7 +235,7 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, limit: usize, acc: &mut Acc) 
             }
         }
         Drain::PacketConnRecvFrom => {
-            let conn = PacketConn::new(rx);
+            let conn = PacketConn::new(rx).unwrap();
             let mut buf = vec![0u8; size.max(1) + 64];
             while count < limit {
                 match conn.recv_from(&mut buf) {
@@ -249,7 +250,7 @@ fn drain(mode: Drain, rx: &UdpSocket, size: usize, limit: usize, acc: &mut Acc) 
             }
         }
         Drain::RecvBatch(k) => {
-            let conn = PacketConn::new(rx);
+            let conn = PacketConn::new(rx).unwrap();
             let mut batch = RecvBatch::new(vec![vec![0u8; size.max(1) + 64]; k]);
             while count < limit {
                 match conn.recv_batch(&mut batch) {
@@ -531,13 +532,13 @@ fn send(mode: SendMode, tx: &UdpSocket, to: SocketAddrV4, n: usize, size: usize)
             }
         }
         SendMode::PacketConnSendTo => {
-            let conn = PacketConn::new(tx);
+            let conn = PacketConn::new(tx).unwrap();
             for _ in 0..n {
                 conn.send_to(&payload, Some(&SEND_CM), to).unwrap();
             }
         }
         SendMode::SendBatch(k) => {
-            let conn = PacketConn::new(tx);
+            let conn = PacketConn::new(tx).unwrap();
             let msgs = vec![SendMessage::new(&payload, Some(to)).with_control(SEND_CM); k];
             let mut batch = SendBatch::with_capacity(k);
             let mut left = n;

@@ -116,7 +116,8 @@ fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
     monitor.join_group(m_if, ALL_IGMPV3_ROUTERS)?;
     println!("The monitor joined {ALL_IGMPV3_ROUTERS}, where IGMPv3 reports are sent.");
 
-    let host = host_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).map(PacketConn::new))?;
+    let host =
+        host_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).and_then(PacketConn::new))?;
     let window = Duration::from_millis(400);
     println!("  The host joins {GROUP} (any source):");
     host.join_group(h_if, GROUP)?;

@@ -59,7 +59,7 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
     let listener = listener_ns.run(|| -> io::Result<_> {
         let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, PORT))?;
         s.set_read_timeout(Some(Duration::from_millis(500)))?;
-        Ok(PacketConn::new(s))
+        PacketConn::new(s)
     })?;
     listener.set_control_message(
         ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::SRC,
@@ -73,7 +73,8 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
     );
 
     for (name, ns, ifindex) in [("east", &east, e_if), ("west", &west, w_if)] {
-        let sender = ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).map(PacketConn::new))?;
+        let sender =
+            ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).and_then(PacketConn::new))?;
         sender.set_multicast_interface(MulticastInterface::Index(ifindex))?;
         for group in [GROUP_BOTH, GROUP_ONE] {
             sender.send_to(

@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn udp(addr: (Ipv4Addr, u16)) -> io::Result<PacketConn<UdpSocket>> {
     let s = UdpSocket::bind(addr)?;
     s.set_read_timeout(Some(WAIT))?;
-    Ok(PacketConn::new(s))
+    PacketConn::new(s)
 }
 
 /// Returns the destinations of the datagrams the listener received, or

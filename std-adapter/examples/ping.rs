@@ -55,7 +55,7 @@ fn ping(target: Ipv4Addr, count: u16) -> Result<(), Box<dyn Error>> {
     }
     let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4))?;
     socket.set_read_timeout(Some(Duration::from_millis(200)))?;
-    let conn = PacketConn::new(socket);
+    let conn = PacketConn::new(socket)?;
     let mut filter = IcmpFilter::block_all();
     filter.accept(IcmpType::ECHO_REPLY)?;
     conn.set_icmp_filter(filter)?;

@@ -83,11 +83,11 @@ fn run() -> Result<Vec<Vec<Ipv4Addr>>, Box<dyn Error>> {
     let listener = listener_ns.run(|| -> io::Result<_> {
         let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, PORT))?;
         s.set_read_timeout(Some(Duration::from_millis(500)))?;
-        Ok(PacketConn::new(s))
+        PacketConn::new(s)
     })?;
     listener.set_control_message(ControlFlags::SRC, true)?;
     let sender =
-        sender_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).map(PacketConn::new))?;
+        sender_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).and_then(PacketConn::new))?;
     sender.set_multicast_interface(MulticastInterface::Index(s_if))?;
 
     println!("Include mode (MCAST_JOIN_SOURCE_GROUP):");

@@ -42,7 +42,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     });
     for _ in 0..CLIENTS {
         let (stream, peer) = listener.accept()?;
-        let conn = Conn::new(stream);
+        let conn = Conn::new(stream)?;
         conn.set_tos(DIFFSERV_AF11)?;
         conn.set_ttl(128)?;
         println!(

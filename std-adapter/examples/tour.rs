@@ -103,7 +103,7 @@ fn loopback() -> Result<()> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     let client = TcpStream::connect(listener.local_addr()?)?;
     let (mut server, _) = listener.accept()?;
-    let conn = Conn::new(&client);
+    let conn = Conn::new(&client)?;
     conn.set_tos(0x28)?;
     conn.set_ttl(128)?;
     println!(
@@ -120,7 +120,7 @@ fn loopback() -> Result<()> {
         String::from_utf8_lossy(&five)
     );
 
-    let receiver = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?);
+    let receiver = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
     receiver.get_ref().set_read_timeout(Some(WAIT))?;
     let to = match receiver.get_ref().local_addr()? {
         std::net::SocketAddr::V4(a) => a,
@@ -132,7 +132,7 @@ fn loopback() -> Result<()> {
         "  Opened a UDP socket on {to} that asks for the TTL, TOS, destination and interface of each datagram."
     );
 
-    let sender = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?);
+    let sender = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
     sender.set_ttl(9)?;
     sender.set_tos(0x10)?;
     sender.send_to(b"one", None, to)?;
@@ -199,7 +199,7 @@ fn namespaces() -> Result<()> {
     let member = bob.run(|| -> io::Result<PacketConn<UdpSocket>> {
         let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, PORT))?;
         s.set_read_timeout(Some(WAIT))?;
-        let conn = PacketConn::new(s);
+        let conn = PacketConn::new(s)?;
         conn.set_control_message(
             ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TTL,
             true,
@@ -211,7 +211,7 @@ fn namespaces() -> Result<()> {
     report_seen(&monitor, RecordType::CHANGE_TO_EXCLUDE_MODE)?;
 
     let sender = alice.run(|| -> io::Result<PacketConn<UdpSocket>> {
-        let conn = PacketConn::new(UdpSocket::bind((ALICE, 0))?);
+        let conn = PacketConn::new(UdpSocket::bind((ALICE, 0))?)?;
         conn.set_multicast_interface(MulticastInterface::Index(alice_if))?;
         conn.set_multicast_ttl(1)?;
         Ok(conn)

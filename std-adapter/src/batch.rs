@@ -51,13 +51,13 @@
 //! use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
 //! use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
 //!
-//! let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+//! let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 //! rx.set_control_message(ControlFlags::TTL | ControlFlags::DST, true)?;
 //! let to = match rx.get_ref().local_addr()? {
 //!     std::net::SocketAddr::V4(a) => a,
 //!     _ => unreachable!(),
 //! };
-//! let tx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+//! let tx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 //!
 //! // Three datagrams in one sendmmsg, each with its own TTL.
 //! let mut out = SendBatch::new();
@@ -86,7 +86,7 @@
 use std::fmt;
 use std::io;
 use std::iter::FusedIterator;
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::SocketAddrV4;
 use std::os::fd::{AsFd, BorrowedFd};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
@@ -364,12 +364,18 @@ impl SendBatch {
             self.controls.resize(n, ControlBuffer::new());
             self.control_lens.resize(n, 0);
         }
-        for ((cm, buf), len) in controls
+        for (i, ((cm, buf), len)) in controls
             .zip(self.controls.iter_mut())
             .zip(self.control_lens.iter_mut())
+            .enumerate()
         {
             *len = match cm {
-                Some(cm) => cmsg::encode(cm, buf.as_mut_bytes()).map_err(io::Error::other)?,
+                Some(cm) => cmsg::encode(cm, buf.as_mut_bytes()).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("message {i} of the batch: {e}"),
+                    )
+                })?,
                 None => 0,
             };
         }
@@ -519,8 +525,9 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// A [`SendBatchError`] with the number of messages sent before the
     /// first that failed and that message's error: `sent` is 0 and the
-    /// error [`InvalidInput`](io::ErrorKind::InvalidInput) for an empty
-    /// `msgs`; otherwise the `sendmmsg` error of message `sent`, e.g.
+    /// error [`InvalidInput`](io::ErrorKind::InvalidInput), before any
+    /// system call, for an empty `msgs` or a control message with an
+    /// interface index above `i32::MAX` (the message is named); otherwise the `sendmmsg` error of message `sent`, e.g.
     /// `WouldBlock` on a full non-blocking socket, `EINVAL` for a TTL of 0.
     pub fn send_batch(
         &self,
@@ -556,8 +563,9 @@ impl<S: AsFd> PacketConn<S> {
 enum RawHeaderRef<'a> {
     /// Marshalled at send time, total length set from the payload.
     Owned(&'a Header),
-    /// Header bytes sent as they are, and the header's destination.
-    Bytes(&'a [u8], Ipv4Addr),
+    /// The bytes of a view: its header bytes are sent as they are, once
+    /// checked at send time.
+    View(&'a [u8]),
 }
 
 /// One datagram to send with [`RawConn::send_batch`]: a header, a payload
@@ -583,13 +591,14 @@ impl<'a> RawSendMessage<'a> {
 
     /// The header bytes of `view` as they are, followed by `payload`, as
     /// [`RawConn::send_view`] does: forwarding a received message is
-    /// `RawSendMessage::from_view(&m.header.unwrap(), m.payload)`.
+    /// `RawSendMessage::from_view(&m.header.unwrap(), m.payload)`. The view
+    /// is checked as `send_view` checks it, when the batch is sent.
     pub fn from_view<B: AsRef<[u8]>>(
         view: &'a HeaderView<B>,
         payload: &'a [u8],
     ) -> RawSendMessage<'a> {
         RawSendMessage {
-            header: RawHeaderRef::Bytes(view.header_bytes(), view.destination()),
+            header: RawHeaderRef::View(view.as_bytes()),
             payload,
             control: None,
         }
@@ -617,7 +626,7 @@ impl<'a> RawSendMessage<'a> {
     fn route(&self) -> SocketAddrV4 {
         let destination = match self.header {
             RawHeaderRef::Owned(h) => h.destination,
-            RawHeaderRef::Bytes(_, destination) => destination,
+            RawHeaderRef::View(bytes) => HeaderView::new_unchecked(bytes).destination(),
         };
         let dst = self.control.and_then(|cm| cm.dst).unwrap_or(destination);
         SocketAddrV4::new(dst, 0)
@@ -625,8 +634,10 @@ impl<'a> RawSendMessage<'a> {
 }
 
 impl SendBatch {
-    /// Marshals the owned headers of `msgs` into the scratch space.
-    fn marshal_headers(&mut self, msgs: &[RawSendMessage<'_>]) -> io::Result<()> {
+    /// Marshals the owned headers of `msgs` into the scratch space and
+    /// checks every header (see `raw_conn::sendable_header`), recording
+    /// each one's length.
+    fn prepare_headers(&mut self, msgs: &[RawSendMessage<'_>]) -> io::Result<()> {
         let n = msgs.len();
         if self.headers.len() < n {
             self.headers.resize(n, [0; header::MAX_LEN]);
@@ -638,18 +649,18 @@ impl SendBatch {
             .enumerate()
         {
             *len = 0;
-            if let RawHeaderRef::Owned(h) = m.header {
-                let mut h = *h;
-                *len = h
-                    .set_payload_len(m.payload.len())
-                    .and_then(|()| h.marshal(bytes))
-                    .map_err(|e| {
-                        io::Error::new(
-                            io::ErrorKind::InvalidInput,
-                            format!("message {i} of the batch: {e}"),
-                        )
-                    })?;
-            }
+            let checked = match m.header {
+                RawHeaderRef::Owned(h) => crate::raw_conn::marshal_for_send(h, m.payload, bytes),
+                RawHeaderRef::View(view) => crate::raw_conn::sendable_header(view),
+            };
+            *len = checked
+                .map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("message {i} of the batch: {e}"),
+                    )
+                })?
+                .header_len();
         }
         Ok(())
     }
@@ -710,8 +721,10 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// A [`SendBatchError`]: `sent` 0 and
     /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
-    /// call, for an empty batch or a header that does not marshal (the
-    /// message is named); otherwise the number of messages sent and the
+    /// call, for an empty batch, a header that does not marshal or is not a
+    /// sendable IPv4 header (as [`RawConn::send`] and
+    /// [`RawConn::send_view`] check it), or an interface index above
+    /// `i32::MAX` (the message is named; nothing is sent); otherwise the number of messages sent and the
     /// `sendmmsg` error of the first that was not, as
     /// [`PacketConn::send_batch`].
     pub fn send_batch(
@@ -720,7 +733,7 @@ impl<S: AsFd> RawConn<S> {
         msgs: &[RawSendMessage<'_>],
     ) -> Result<usize, SendBatchError> {
         let prepare = |batch: &mut SendBatch| {
-            batch.marshal_headers(msgs)?;
+            batch.prepare_headers(msgs)?;
             batch.encode_controls(msgs.iter().map(|m| m.control.as_ref()))
         };
         prepare(batch).map_err(|error| SendBatchError { sent: 0, error })?;
@@ -738,12 +751,15 @@ impl<S: AsFd> RawConn<S> {
                 .enumerate()
                 .skip(from)
                 .map(move |(i, m)| SendSlot {
-                    head: match m.header {
-                        RawHeaderRef::Owned(_) => headers
-                            .get(i)
-                            .and_then(|h| h.get(..header_lens.get(i).copied().unwrap_or(0)))
-                            .unwrap_or_default(),
-                        RawHeaderRef::Bytes(bytes, _) => bytes,
+                    head: {
+                        let len = header_lens.get(i).copied().unwrap_or(0);
+                        match m.header {
+                            RawHeaderRef::Owned(_) => headers
+                                .get(i)
+                                .and_then(|h| h.get(..len))
+                                .unwrap_or_default(),
+                            RawHeaderRef::View(bytes) => bytes.get(..len).unwrap_or_default(),
+                        }
                     },
                     body: m.payload,
                     dst: Some(m.route()),
@@ -756,6 +772,7 @@ impl<S: AsFd> RawConn<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn send_batch_error_keeps_count_kind_and_cause() {

@@ -22,7 +22,7 @@
 //!     Instruction::ret(4096),
 //!     Instruction::ret(0),
 //! ];
-//! let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+//! let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 //! conn.set_bpf(&program)?;
 //! # Ok::<(), std::io::Error>(())
 //! ```
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn empty_and_oversized_programs_are_invalid_input() {
-        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
         assert_eq!(
             conn.set_bpf(&[]).unwrap_err().kind(),
             io::ErrorKind::InvalidInput

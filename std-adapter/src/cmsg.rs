@@ -532,13 +532,57 @@ fn write_header(out: &mut [u8], level: i32, kind: i32, data_len: usize) {
     out[TYPE_OFFSET..TYPE_OFFSET + 4].copy_from_slice(&kind.to_ne_bytes());
 }
 
+/// Why [`encode`] wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncodeError {
+    /// The buffer is shorter than [`encoded_len`] of the message.
+    BufferTooSmall(BufferTooSmall),
+    /// The interface index is above `i32::MAX`: `ipi_ifindex` is a C `int`,
+    /// and the kernel would read it as a negative index.
+    InterfaceIndex {
+        /// The index given.
+        index: u32,
+    },
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::BufferTooSmall(e) => e.fmt(f),
+            EncodeError::InterfaceIndex { index } => write!(
+                f,
+                "interface index {index} is out of range: the kernel takes indexes up to {} (a C int)",
+                i32::MAX
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EncodeError::BufferTooSmall(e) => Some(e),
+            EncodeError::InterfaceIndex { .. } => None,
+        }
+    }
+}
+
+impl From<EncodeError> for io::Error {
+    /// An [`InvalidInput`](io::ErrorKind::InvalidInput) error: the message
+    /// or the buffer given cannot be sent.
+    fn from(e: EncodeError) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidInput, e)
+    }
+}
+
 /// Encodes what a sender may ask of one datagram into `buf` and returns the
 /// number of bytes written (the `msg_controllen` to pass), which is
 /// [`encoded_len`]`(cm)`.
 ///
 /// * `src` and `if_index` become one `IP_PKTINFO`: the source address goes
 ///   in `ipi_spec_dst` (which is what Linux uses to pick the source; `ipi_addr`
-///   is ignored on send) and the index in `ipi_ifindex` (0 when absent).
+///   is ignored on send) and the index in `ipi_ifindex` (0 when absent; an
+///   index above `i32::MAX` is an error, see below).
 /// * `ttl` becomes `IP_TTL` (an `int`; Linux rejects 0 with `EINVAL`).
 /// * `tos` becomes `IP_TOS` (an `int`).
 /// * `dst` is not sent: the destination is the `sendmsg` address.
@@ -548,15 +592,25 @@ fn write_header(out: &mut [u8], level: i32, kind: i32, data_len: usize) {
 ///
 /// # Errors
 ///
-/// [`BufferTooSmall`] if `buf` is shorter than [`encoded_len`]`(cm)`.
-pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+/// Writing nothing: [`EncodeError::InterfaceIndex`] for an `if_index` above
+/// `i32::MAX`, which no interface has and `ipi_ifindex` cannot hold;
+/// [`EncodeError::BufferTooSmall`] if `buf` is shorter than
+/// [`encoded_len`]`(cm)`. Both convert to an
+/// [`InvalidInput`](io::ErrorKind::InvalidInput) [`io::Error`].
+pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let index = match cm.if_index {
+        Some(index) => {
+            crate::sys::interface_index(index).ok_or(EncodeError::InterfaceIndex { index })?
+        }
+        None => 0,
+    };
     let total = encoded_len(cm);
     let Some(out) = buf.get_mut(..total) else {
-        return Err(BufferTooSmall {
+        return Err(EncodeError::BufferTooSmall(BufferTooSmall {
             what: "IPv4 control messages",
             required: total,
             found: buf.len(),
-        });
+        }));
     };
     out.fill(0);
     let mut at = 0;
@@ -564,9 +618,6 @@ pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, BufferTooSma
         let m = &mut out[at..at + cmsg_space(PKTINFO_LEN)];
         write_header(m, libc::IPPROTO_IP, libc::IP_PKTINFO, PKTINFO_LEN);
         let data = &mut m[align(HEADER_LEN)..];
-        // An index above i32::MAX cannot name an interface; the kernel
-        // answers ENXIO for the wrapped value.
-        let index = cm.if_index.unwrap_or(0) as i32;
         data[0..4].copy_from_slice(&index.to_ne_bytes());
         data[4..8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
         at += cmsg_space(PKTINFO_LEN);
@@ -718,8 +769,45 @@ mod tests {
         };
         let mut small = [0u8; 10];
         let e = encode(&cm, &mut small).unwrap_err();
+        let EncodeError::BufferTooSmall(e) = e else {
+            panic!("{e:?}")
+        };
         assert_eq!(e.required, encoded_len(&cm));
         assert_eq!(e.found, 10);
+        assert_eq!(
+            io::Error::from(EncodeError::BufferTooSmall(e)).kind(),
+            io::ErrorKind::InvalidInput
+        );
+    }
+
+    // `ipi_ifindex` is a C int: 0x8000_0000 used to be written as
+    // -2147483648, which the kernel refuses with ENODEV and `decode` with
+    // a range error. Now nothing is written.
+    #[test]
+    fn interface_index_above_i32_max_is_refused() {
+        let mut buf = ControlBuffer::new();
+        for index in [0x8000_0000, u32::MAX] {
+            let cm = ControlMessage {
+                if_index: Some(index),
+                ttl: Some(9),
+                ..ControlMessage::default()
+            };
+            buf.as_mut_bytes().fill(0xaa);
+            let e = encode(&cm, buf.as_mut_bytes()).unwrap_err();
+            assert_eq!(e, EncodeError::InterfaceIndex { index });
+            assert!(e.to_string().contains(&index.to_string()), "{e}");
+            assert!(buf.as_bytes().iter().all(|&b| b == 0xaa), "nothing written");
+            let io = io::Error::from(e);
+            assert_eq!(io.kind(), io::ErrorKind::InvalidInput);
+            assert!(io.raw_os_error().is_none());
+        }
+        let largest = ControlMessage {
+            if_index: Some(i32::MAX as u32),
+            ..ControlMessage::default()
+        };
+        let n = encode(&largest, buf.as_mut_bytes()).unwrap();
+        let m = Messages::new(&buf.as_bytes()[..n]).next().unwrap().unwrap();
+        assert_eq!(&m.data[..4], &i32::MAX.to_ne_bytes());
     }
 
     fn header(len: usize, level: i32, kind: i32) -> Vec<u8> {
@@ -937,6 +1025,31 @@ mod tests {
             let _ = decode(&b, true);
             for m in Messages::new(&b) {
                 prop_assert!(m.is_ok());
+            }
+        }
+
+        // One rule for interface indexes over the whole u32 range: encode
+        // takes exactly those the kernel can (0..=i32::MAX), and decode
+        // reads back what encode wrote (0, "no interface", as none).
+        #[test]
+        fn encode_takes_exactly_the_indexes_decode_reads(index in any::<u32>(), low in 0u32..=1024) {
+            for index in [index, low, index | 0x8000_0000, index & 0x7fff_ffff] {
+                let cm = ControlMessage {
+                    if_index: Some(index),
+                    ..ControlMessage::default()
+                };
+                let mut buf = ControlBuffer::new();
+                match encode(&cm, buf.as_mut_bytes()) {
+                    Ok(n) => {
+                        prop_assert!(index <= i32::MAX as u32);
+                        let back = ok(&buf.as_bytes()[..n]);
+                        prop_assert_eq!(back.if_index, Some(index).filter(|&i| i != 0));
+                    }
+                    Err(e) => {
+                        prop_assert!(index > i32::MAX as u32);
+                        prop_assert_eq!(e, EncodeError::InterfaceIndex { index });
+                    }
+                }
             }
         }
 

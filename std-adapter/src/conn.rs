@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::io;
+use std::net::TcpStream;
 use std::os::fd::{AsFd, BorrowedFd};
 
-use socket2::SockRef;
+use socket2::{SockRef, Socket};
+
+use crate::sys;
 
 /// `IP_TOS`, read.
 pub(crate) fn tos(fd: BorrowedFd<'_>) -> io::Result<u8> {
@@ -30,19 +33,81 @@ pub(crate) fn set_ttl(fd: BorrowedFd<'_>, ttl: u8) -> io::Result<()> {
     SockRef::from(&fd).set_ttl_v4(u32::from(ttl))
 }
 
+/// The socket types a wrapper takes (the family is always `AF_INET`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accept {
+    /// Any type: the options of [`Conn`] apply to every IPv4 socket.
+    AnyType,
+    /// `SOCK_DGRAM` or `SOCK_RAW`: [`PacketConn`](crate::PacketConn).
+    DatagramOrRaw,
+    /// `SOCK_RAW` only: [`RawConn`](crate::RawConn).
+    Raw,
+}
+
+/// Checks that `fd` is an `AF_INET` socket of a type `accept` takes, for the
+/// wrapper named `wrapper`, and returns what it is. The one check of every
+/// wrapper's constructor.
+///
+/// # Errors
+///
+/// [`InvalidInput`](io::ErrorKind::InvalidInput) naming the family or type
+/// found (or saying `fd` is not a socket); the `getsockopt` error otherwise.
+pub(crate) fn check_socket(
+    fd: BorrowedFd<'_>,
+    wrapper: &str,
+    accept: Accept,
+) -> io::Result<sys::SocketKind> {
+    let kind = sys::SocketKind::of(fd).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidInput => io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("a {wrapper} needs an IPv4 socket: {e}"),
+        ),
+        _ => e,
+    })?;
+    if !kind.is_ipv4() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "a {wrapper} needs an IPv4 socket (AF_INET); this one is {}",
+                kind.family_name()
+            ),
+        ));
+    }
+    let (ok, wanted) = match accept {
+        Accept::AnyType => (true, ""),
+        Accept::DatagramOrRaw => (
+            kind.is_datagram() || kind.is_raw(),
+            "a datagram or raw socket (SOCK_DGRAM or SOCK_RAW)",
+        ),
+        Accept::Raw => (kind.is_raw(), "a raw socket (SOCK_RAW)"),
+    };
+    if !ok {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "a {wrapper} needs {wanted}; this one is {}",
+                kind.type_name()
+            ),
+        ));
+    }
+    Ok(kind)
+}
+
 /// IPv4 options of a connected stream socket, over any socket type that
 /// gives out its file descriptor (`S: AsFd`): [`std::net::TcpStream`],
 /// [`socket2::Socket`], a borrowed `&TcpStream`, …
 ///
 /// This is Go's `ipv4.Conn`. It owns (or borrows, if `S` is a reference)
 /// the socket and hands it back with [`into_inner`](Self::into_inner); it
-/// adds no state of its own.
+/// adds no state of its own. Because wrapping checks the socket and can
+/// fail, it is built with [`new`](Self::new) or `TryFrom`
+/// ([`TcpStream`], [`socket2::Socket`], or a reference to either).
 ///
 /// ```no_run
 /// use std::net::TcpStream;
 /// use ipv4_std::Conn;
 ///
-/// let conn = Conn::new(TcpStream::connect("192.0.2.1:80")?);
+/// let conn = Conn::new(TcpStream::connect("192.0.2.1:80")?)?;
 /// conn.set_tos(0x28)?; // DSCP AF11
 /// conn.set_ttl(128)?;
 /// assert_eq!(conn.tos()?, 0x28);
@@ -53,9 +118,25 @@ pub struct Conn<S> {
 }
 
 impl<S: AsFd> Conn<S> {
-    /// Wraps `socket`.
-    pub fn new(socket: S) -> Conn<S> {
-        Conn { socket }
+    /// Wraps `socket`, after asking the kernel for its family and type
+    /// (`SO_DOMAIN`, `SO_TYPE`).
+    ///
+    /// The family must be `AF_INET`. Any type is taken: `IP_TOS` and
+    /// `IP_TTL` apply to every IPv4 socket, so a TCP stream, a listener
+    /// (whose accepted connections inherit the options) or a datagram socket
+    /// all work; [`PacketConn`](crate::PacketConn) gives datagram sockets
+    /// more.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) naming the family found
+    /// if `socket` is not an IPv4 socket (an `AF_INET6` one, whose IPv4
+    /// options would govern only IPv4-mapped traffic, included), or if it is
+    /// not a socket at all; the `getsockopt` error otherwise. An owned
+    /// socket is dropped (closed) on error.
+    pub fn new(socket: S) -> io::Result<Conn<S>> {
+        check_socket(socket.as_fd(), "Conn", Accept::AnyType)?;
+        Ok(Conn { socket })
     }
 
     /// The wrapped socket.
@@ -93,8 +174,38 @@ impl<S: AsFd> Conn<S> {
     }
 }
 
-impl<S: AsFd> From<S> for Conn<S> {
-    fn from(socket: S) -> Conn<S> {
+impl TryFrom<TcpStream> for Conn<TcpStream> {
+    type Error = io::Error;
+
+    /// [`Conn::new`].
+    fn try_from(socket: TcpStream) -> io::Result<Conn<TcpStream>> {
+        Conn::new(socket)
+    }
+}
+
+impl<'a> TryFrom<&'a TcpStream> for Conn<&'a TcpStream> {
+    type Error = io::Error;
+
+    /// [`Conn::new`] over a borrowed stream.
+    fn try_from(socket: &'a TcpStream) -> io::Result<Conn<&'a TcpStream>> {
+        Conn::new(socket)
+    }
+}
+
+impl TryFrom<Socket> for Conn<Socket> {
+    type Error = io::Error;
+
+    /// [`Conn::new`].
+    fn try_from(socket: Socket) -> io::Result<Conn<Socket>> {
+        Conn::new(socket)
+    }
+}
+
+impl<'a> TryFrom<&'a Socket> for Conn<&'a Socket> {
+    type Error = io::Error;
+
+    /// [`Conn::new`] over a borrowed socket.
+    fn try_from(socket: &'a Socket) -> io::Result<Conn<&'a Socket>> {
         Conn::new(socket)
     }
 }

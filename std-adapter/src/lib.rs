@@ -14,7 +14,10 @@
 //! The wrappers are generic over the socket (`S: AsFd`): they take a
 //! [`std::net::UdpSocket`], a [`socket2::Socket`] or a reference to one,
 //! and give it back ([`PacketConn::into_inner`]). They hide nothing: the
-//! socket stays reachable for what they do not cover.
+//! socket stays reachable for what they do not cover. Their constructors
+//! (`new`, or `TryFrom`) check the socket's family and type, so a socket a
+//! wrapper cannot serve is refused at once rather than at its first
+//! datagram.
 //!
 //! [`batch`] receives and sends many datagrams per system call
 //! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`],
@@ -25,9 +28,10 @@
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
 //!
 //! Errors are [`std::io::Error`]s: kernel errors as the kernel gives them,
-//! invalid arguments (an IPv6 group, an empty BPF program) as
-//! [`InvalidInput`](std::io::ErrorKind::InvalidInput) before any system
-//! call. Nothing panics on bad input.
+//! invalid arguments (a socket of the wrong family or type, an IPv6 group,
+//! an empty BPF program, an interface index above `i32::MAX`, a header that
+//! is not IPv4) as [`InvalidInput`](std::io::ErrorKind::InvalidInput)
+//! before any system call. Nothing panics on bad input.
 //!
 //! Every method's documentation names the Linux option it drives; see
 //! [`ip(7)`], [`raw(7)`] and [`socket(7)`].

@@ -12,7 +12,8 @@
 //! generic address gets a clear error: an IPv6 address, a group that is not
 //! multicast, or a source that is multicast or unspecified is an
 //! [`InvalidInput`](io::ErrorKind::InvalidInput) error, before any system
-//! call.
+//! call. So is an interface index above `i32::MAX`, which the kernel cannot
+//! take (it stores indexes in a C `int`).
 //!
 //! [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
 //! [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
@@ -27,7 +28,7 @@ use libc::c_int;
 use socket2::SockRef;
 
 use crate::packet_conn::{DatagramState, INDEX_SET, PacketConn};
-use crate::sys;
+use crate::{cmsg, sys};
 
 /// The interface outgoing multicast datagrams leave by (`IP_MULTICAST_IF`).
 ///
@@ -72,6 +73,14 @@ pub(crate) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     }
 }
 
+/// Checks that the kernel can take `index` as an interface index (at most
+/// `i32::MAX`; above, Linux would read a negative index and fail with
+/// `ENODEV`). The same rule, and text, as [`cmsg::encode`]'s.
+pub(crate) fn interface_index(index: u32) -> io::Result<c_int> {
+    sys::interface_index(index)
+        .ok_or_else(|| invalid(cmsg::EncodeError::InterfaceIndex { index }.to_string()))
+}
+
 /// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`.
 pub(crate) fn group_op(
     fd: BorrowedFd<'_>,
@@ -80,6 +89,7 @@ pub(crate) fn group_op(
     group: IpAddr,
 ) -> io::Result<()> {
     let group = multicast_group(group)?;
+    interface_index(if_index)?;
     sys::setsockopt(
         fd,
         libc::IPPROTO_IP,
@@ -98,6 +108,7 @@ pub(crate) fn source_op(
 ) -> io::Result<()> {
     let group = multicast_group(group)?;
     let source = unicast_source(source)?;
+    interface_index(if_index)?;
     sys::setsockopt(
         fd,
         libc::IPPROTO_IP,
@@ -116,8 +127,7 @@ pub(crate) fn set_interface(
         MulticastInterface::Index(i) => (i, Ipv4Addr::UNSPECIFIED),
         MulticastInterface::Address(a) => (0, a),
     };
-    let index_int = c_int::try_from(index)
-        .map_err(|_| invalid(format!("{index} is not a valid interface index")))?;
+    let index_int = interface_index(index)?;
     let mreqn = libc::ip_mreqn {
         imr_multiaddr: sys::in_addr(Ipv4Addr::UNSPECIFIED),
         imr_address: sys::in_addr(address),
@@ -207,7 +217,8 @@ impl<S: AsFd> PacketConn<S> {
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
-    /// non-multicast `group`; `EADDRINUSE` if already joined there.
+    /// non-multicast `group` or an `if_index` above `i32::MAX`;
+    /// `EADDRINUSE` if already joined there.
     pub fn join_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
         group_op(self.as_fd(), libc::MCAST_JOIN_GROUP, if_index, group.into())
     }
@@ -218,7 +229,8 @@ impl<S: AsFd> PacketConn<S> {
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
-    /// non-multicast `group`; `EADDRNOTAVAIL` if not joined.
+    /// non-multicast `group` or an `if_index` above `i32::MAX`;
+    /// `EADDRNOTAVAIL` if not joined.
     pub fn leave_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
         group_op(
             self.as_fd(),
@@ -235,8 +247,8 @@ impl<S: AsFd> PacketConn<S> {
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
-    /// non-multicast `group`, or an IPv6, multicast, broadcast or unspecified
-    /// `source`.
+    /// non-multicast `group`, an IPv6, multicast, broadcast or unspecified
+    /// `source`, or an `if_index` above `i32::MAX`.
     ///
     /// [RFC 4607]: https://www.rfc-editor.org/rfc/rfc4607
     pub fn join_source_specific_group(
@@ -330,7 +342,7 @@ mod tests {
 
     #[test]
     fn bad_addresses_are_invalid_input_before_any_call() {
-        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
         let v6 = IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
         let unicast = Ipv4Addr::new(192, 0, 2, 1);
         let group = Ipv4Addr::new(232, 1, 1, 1);

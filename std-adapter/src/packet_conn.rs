@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::net::SocketAddrV4;
+use std::net::{SocketAddrV4, UdpSocket};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -15,10 +15,12 @@ use std::sync::{Mutex, PoisonError};
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::icmp::IcmpFilter;
 use libc::c_int;
+use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
+use crate::conn::{self, Accept};
 use crate::received::{self, Datagram};
-use crate::{conn, sys};
+use crate::sys;
 
 /// `ICMP_FILTER` from `<linux/icmp.h>` (not in the libc crate).
 const ICMP_FILTER: c_int = 1;
@@ -114,7 +116,10 @@ impl fmt::Debug for DatagramState {
 ///
 /// It wraps any socket that gives out its file descriptor (`S: AsFd`):
 /// [`std::net::UdpSocket`], [`socket2::Socket`] (UDP, `SOCK_DGRAM` ICMP, or
-/// `SOCK_RAW` without `IP_HDRINCL`), or a reference to one. The socket stays
+/// `SOCK_RAW` without `IP_HDRINCL`), or a reference to one, after checking
+/// that it is an IPv4 datagram or raw socket: it is built with
+/// [`new`](Self::new) or `TryFrom` (a [`UdpSocket`], a [`Socket`], or a
+/// reference to either), which fail on any other socket. The socket stays
 /// the caller's: [`get_ref`](Self::get_ref) reaches it (for timeouts,
 /// non-blocking mode, `connect`, …) and [`into_inner`](Self::into_inner)
 /// hands it back.
@@ -132,7 +137,7 @@ impl fmt::Debug for DatagramState {
 /// use std::net::{Ipv4Addr, UdpSocket};
 /// use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
 ///
-/// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+/// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 /// conn.set_control_message(ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE, true)?;
 /// let client = UdpSocket::bind("127.0.0.1:0")?;
 /// client.send_to(b"ping", conn.get_ref().local_addr()?)?;
@@ -156,15 +161,28 @@ pub struct PacketConn<S> {
 impl<S: AsFd> PacketConn<S> {
     /// Wraps `socket`.
     ///
-    /// It asks the kernel (`getsockopt`) whether the socket is raw
-    /// (`SO_TYPE`), and which control messages are on already (`IP_RECVTTL`,
-    /// `IP_PKTINFO`, `IP_RECVTOS`), so that a configured socket keeps its
-    /// settings.
-    pub fn new(socket: S) -> PacketConn<S> {
-        let fd = socket.as_fd();
-        let raw =
-            sys::get_int(fd, libc::SOL_SOCKET, libc::SO_TYPE).is_ok_and(|t| t == libc::SOCK_RAW);
-        let state = DatagramState::read_from(fd);
+    /// It asks the kernel (`getsockopt`) for the socket's family and type
+    /// (`SO_DOMAIN`, `SO_TYPE`), and which control messages are on already
+    /// (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`), so that a configured
+    /// socket keeps its settings.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), naming what was
+    /// found, if `socket` is not an `AF_INET` socket (an IPv6 socket's
+    /// datagrams have no IPv4 source) or not of type `SOCK_DGRAM` or
+    /// `SOCK_RAW` (a TCP stream or listener has no datagrams), or not a
+    /// socket at all; the `getsockopt` error otherwise. An owned socket is
+    /// dropped (closed) on error.
+    pub fn new(socket: S) -> io::Result<PacketConn<S>> {
+        let kind = conn::check_socket(socket.as_fd(), "PacketConn", Accept::DatagramOrRaw)?;
+        Ok(PacketConn::checked(socket, kind.is_raw()))
+    }
+
+    /// Wraps a socket [`conn::check_socket`] accepted; `raw` tells whether
+    /// it is `SOCK_RAW`.
+    pub(crate) fn checked(socket: S, raw: bool) -> PacketConn<S> {
+        let state = DatagramState::read_from(socket.as_fd());
         PacketConn { socket, raw, state }
     }
 
@@ -288,9 +306,11 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// # Errors
     ///
-    /// The `sendmsg` error, e.g. `EINVAL` ([`InvalidInput`](io::ErrorKind::InvalidInput))
-    /// for a TTL of 0, or `EADDRNOTAVAIL` for a source address that is not
-    /// local.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, for an interface index above `i32::MAX` (see
+    /// [`cmsg::EncodeError`]); the `sendmsg` error, e.g. `EINVAL`
+    /// ([`InvalidInput`](io::ErrorKind::InvalidInput) too) for a TTL of 0,
+    /// or `EADDRNOTAVAIL` for a source address that is not local.
     pub fn send_to(
         &self,
         buf: &[u8],
@@ -299,7 +319,7 @@ impl<S: AsFd> PacketConn<S> {
     ) -> io::Result<usize> {
         let mut control = ControlBuffer::new();
         let len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
             None => 0,
         };
         sys::sendmsg(
@@ -355,8 +375,38 @@ pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Res
     sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
 }
 
-impl<S: AsFd> From<S> for PacketConn<S> {
-    fn from(socket: S) -> PacketConn<S> {
+impl TryFrom<UdpSocket> for PacketConn<UdpSocket> {
+    type Error = io::Error;
+
+    /// [`PacketConn::new`].
+    fn try_from(socket: UdpSocket) -> io::Result<PacketConn<UdpSocket>> {
+        PacketConn::new(socket)
+    }
+}
+
+impl<'a> TryFrom<&'a UdpSocket> for PacketConn<&'a UdpSocket> {
+    type Error = io::Error;
+
+    /// [`PacketConn::new`] over a borrowed socket.
+    fn try_from(socket: &'a UdpSocket) -> io::Result<PacketConn<&'a UdpSocket>> {
+        PacketConn::new(socket)
+    }
+}
+
+impl TryFrom<Socket> for PacketConn<Socket> {
+    type Error = io::Error;
+
+    /// [`PacketConn::new`].
+    fn try_from(socket: Socket) -> io::Result<PacketConn<Socket>> {
+        PacketConn::new(socket)
+    }
+}
+
+impl<'a> TryFrom<&'a Socket> for PacketConn<&'a Socket> {
+    type Error = io::Error;
+
+    /// [`PacketConn::new`] over a borrowed socket.
+    fn try_from(socket: &'a Socket) -> io::Result<PacketConn<&'a Socket>> {
         PacketConn::new(socket)
     }
 }

@@ -16,12 +16,14 @@ use std::net::{IpAddr, SocketAddrV4};
 use std::os::fd::{AsFd, BorrowedFd};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::error::HeaderError;
 use ipv4_core::header::{self, Header, HeaderView};
 use ipv4_core::icmp::IcmpFilter;
 use socket2::Socket;
 
 use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
+use crate::conn::{self, Accept};
 use crate::multicast::MulticastInterface;
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -45,7 +47,8 @@ use crate::sys;
 ///   the checksum and total length always, the source address when it is
 ///   zero, and the identification when it is zero and Don't Fragment is
 ///   clear ([`raw(7)`]); every other field, options included, leaves as
-///   given.
+///   given. A header the kernel would misread (not version 4, shorter than
+///   20 bytes, or fewer bytes than its IHL announces) is refused first.
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
@@ -92,6 +95,29 @@ fn invalid_input(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
 }
 
+/// The header of a header-included send, checked by the core's lax view over
+/// `bytes` (the header, possibly followed by more): version 4, IHL ≥ 5 and
+/// all IHL × 4 header bytes present. The view's
+/// [`header_bytes`](HeaderView::header_bytes) are then exactly IHL × 4
+/// bytes, so the kernel reads neither payload as options nor a header cut
+/// short. The total length is not checked: Linux writes it.
+pub(crate) fn sendable_header(bytes: &[u8]) -> Result<HeaderView<&[u8]>, HeaderError> {
+    HeaderView::new_lax(bytes)
+}
+
+/// Marshals `header` (total length set to cover `payload`) into `out` and
+/// returns the checked header bytes, as [`RawConn::send`] sends them.
+pub(crate) fn marshal_for_send<'o>(
+    header: &Header,
+    payload: &[u8],
+    out: &'o mut [u8; header::MAX_LEN],
+) -> Result<HeaderView<&'o [u8]>, HeaderError> {
+    let mut header = *header;
+    header.set_payload_len(payload.len())?;
+    let len = header.marshal(out)?;
+    sendable_header(out.get(..len).unwrap_or_default())
+}
+
 /// Forwards methods to the wrapped [`PacketConn`], keeping their docs here.
 macro_rules! forward {
     ($( $(#[$attr:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
@@ -115,24 +141,17 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if `socket` is not an
-    /// `AF_INET` `SOCK_RAW` socket (Go's `NewRawConn` panics on a
-    /// non-IP connection); the `getsockopt`/`setsockopt` error otherwise.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), naming the family or
+    /// type found, if `socket` is not an `AF_INET` `SOCK_RAW` socket (Go's
+    /// `NewRawConn` panics on a non-IP connection); the
+    /// `getsockopt`/`setsockopt` error otherwise.
     /// The socket is dropped (closed) on error.
     pub fn new(socket: S) -> io::Result<RawConn<S>> {
         let fd = socket.as_fd();
-        let domain = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?;
-        let kind = sys::get_int(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
-        if domain != libc::AF_INET || kind != libc::SOCK_RAW {
-            return Err(invalid_input(format!(
-                "a RawConn needs a raw IPv4 socket (AF_INET {}, SOCK_RAW {}); this one has family {domain} and type {kind}",
-                libc::AF_INET,
-                libc::SOCK_RAW
-            )));
-        }
+        conn::check_socket(fd, "RawConn", Accept::Raw)?;
         sys::set_int(fd, libc::IPPROTO_IP, libc::IP_HDRINCL, 1)?;
         Ok(RawConn {
-            inner: PacketConn::new(socket),
+            inner: PacketConn::checked(socket, true),
         })
     }
 
@@ -197,26 +216,22 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) if the header does not
-    /// marshal (see [`Header::marshal`]) or header and payload exceed
-    /// 65 535 bytes; the `sendmsg` error, e.g. `EMSGSIZE` for a datagram
-    /// larger than the route's MTU with Don't Fragment set.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, with the [`HeaderError`] as the source, if the header does not
+    /// marshal (see [`Header::marshal`]), is not version 4, or header and
+    /// payload exceed 65 535 bytes; also for an interface index above
+    /// `i32::MAX` in `cm`. The `sendmsg` error otherwise, e.g. `EMSGSIZE`
+    /// for a datagram larger than the route's MTU with Don't Fragment set.
     pub fn send(
         &self,
         header: &Header,
         payload: &[u8],
         cm: Option<&ControlMessage>,
     ) -> io::Result<usize> {
-        let mut header = *header;
-        header
-            .set_payload_len(payload.len())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let mut bytes = [0u8; header::MAX_LEN];
-        let len = header
-            .marshal(&mut bytes)
+        let view = marshal_for_send(header, payload, &mut bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let header_bytes = bytes.get(..len).unwrap_or_default();
-        self.send_parts(header_bytes, header.destination, payload, cm)
+        self.send_parts(view.header_bytes(), view.destination(), payload, cm)
     }
 
     /// Sends the header bytes of `header` as they are, then `payload`, as
@@ -226,16 +241,29 @@ impl<S: AsFd> RawConn<S> {
     /// `send_view(&header, d.payload, None)` with `header` its header view. Linux still fills in the
     /// checksum and total length. `cm` works as for [`send`](Self::send).
     ///
+    /// The view is checked again, since
+    /// [`new_unchecked`](HeaderView::new_unchecked) builds one over any
+    /// bytes: its buffer must hold a version-4 header of at least 20 bytes
+    /// and all IHL × 4 bytes the IHL announces; exactly those are sent.
+    ///
     /// # Errors
     ///
-    /// The `sendmsg` error.
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, with the [`HeaderError`] as the source, for a view that breaks
+    /// those rules (Linux would send a view of 10 bytes as a payload-only
+    /// datagram to 0.0.0.0, take payload bytes for the options an IHL
+    /// announces, or send a version-6 header nobody receives); also for an
+    /// interface index above `i32::MAX` in `cm`. The `sendmsg` error
+    /// otherwise.
     pub fn send_view<B: AsRef<[u8]>>(
         &self,
         header: &HeaderView<B>,
         payload: &[u8],
         cm: Option<&ControlMessage>,
     ) -> io::Result<usize> {
-        self.send_parts(header.header_bytes(), header.destination(), payload, cm)
+        let view = sendable_header(header.as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        self.send_parts(view.header_bytes(), view.destination(), payload, cm)
     }
 
     fn send_parts(
@@ -247,7 +275,7 @@ impl<S: AsFd> RawConn<S> {
     ) -> io::Result<usize> {
         let mut control = ControlBuffer::new();
         let control_len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes()).map_err(io::Error::other)?,
+            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
             None => 0,
         };
         let dst = cm.and_then(|cm| cm.dst).unwrap_or(destination);

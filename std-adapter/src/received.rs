@@ -73,7 +73,7 @@ impl MessageFlags {
 /// use std::net::UdpSocket;
 /// use ipv4_std::{ControlFlags, PacketConn};
 ///
-/// let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?);
+/// let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 /// rx.set_control_message(ControlFlags::TTL, true)?;
 /// let tx = UdpSocket::bind("127.0.0.1:0")?;
 /// tx.send_to(&[7; 100], rx.get_ref().local_addr()?)?;

@@ -118,6 +118,88 @@ pub(crate) fn get_int(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> io::Resu
     }
 }
 
+/// A socket's address family and type, as the kernel reports them
+/// (`SO_DOMAIN`, `SO_TYPE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SocketKind {
+    family: c_int,
+    socket_type: c_int,
+}
+
+impl SocketKind {
+    /// Asks the kernel. A descriptor that is not a socket is an
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) error (`ENOTSOCK`
+    /// otherwise has no kind of its own).
+    pub(crate) fn of(fd: BorrowedFd<'_>) -> io::Result<SocketKind> {
+        let get = |name| {
+            get_int(fd, libc::SOL_SOCKET, name).map_err(|e| {
+                if e.raw_os_error() == Some(libc::ENOTSOCK) {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "the file descriptor is not a socket",
+                    )
+                } else {
+                    e
+                }
+            })
+        };
+        Ok(SocketKind {
+            family: get(libc::SO_DOMAIN)?,
+            socket_type: get(libc::SO_TYPE)?,
+        })
+    }
+
+    /// Whether the family is `AF_INET`.
+    pub(crate) fn is_ipv4(self) -> bool {
+        self.family == libc::AF_INET
+    }
+
+    /// Whether the type is `SOCK_DGRAM`.
+    pub(crate) fn is_datagram(self) -> bool {
+        self.socket_type == libc::SOCK_DGRAM
+    }
+
+    /// Whether the type is `SOCK_RAW`.
+    pub(crate) fn is_raw(self) -> bool {
+        self.socket_type == libc::SOCK_RAW
+    }
+
+    /// The family as a person reads it: its name and number, e.g.
+    /// `AF_INET6 (10)`.
+    pub(crate) fn family_name(self) -> String {
+        let name = match self.family {
+            libc::AF_UNSPEC => "AF_UNSPEC",
+            libc::AF_UNIX => "AF_UNIX",
+            libc::AF_INET => "AF_INET",
+            libc::AF_INET6 => "AF_INET6",
+            libc::AF_NETLINK => "AF_NETLINK",
+            libc::AF_PACKET => "AF_PACKET",
+            _ => "family",
+        };
+        format!("{name} ({})", self.family)
+    }
+
+    /// The type as a person reads it, e.g. `SOCK_STREAM (1)`.
+    pub(crate) fn type_name(self) -> String {
+        let name = match self.socket_type {
+            libc::SOCK_STREAM => "SOCK_STREAM",
+            libc::SOCK_DGRAM => "SOCK_DGRAM",
+            libc::SOCK_RAW => "SOCK_RAW",
+            libc::SOCK_SEQPACKET => "SOCK_SEQPACKET",
+            _ => "type",
+        };
+        format!("{name} ({})", self.socket_type)
+    }
+}
+
+/// `index` as the kernel takes an interface index: a C `int`
+/// (`ipi_ifindex`, `imr_ifindex`, and `gr_interface`, which Linux copies
+/// into an `int`). `None` above `i32::MAX`, which the kernel would read as
+/// a negative index.
+pub(crate) fn interface_index(index: u32) -> Option<c_int> {
+    c_int::try_from(index).ok()
+}
+
 /// `struct sockaddr_storage` holding a `sockaddr_in`: same size and alignment
 /// as libc's, built without `unsafe`.
 #[derive(Clone, Copy)]

@@ -24,7 +24,7 @@ const ALL: ControlFlags = ControlFlags::all();
 fn udp() -> PacketConn<UdpSocket> {
     let s = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     s.set_read_timeout(TIMEOUT).unwrap();
-    PacketConn::new(s)
+    PacketConn::new(s).unwrap()
 }
 
 fn local<S: std::os::fd::AsFd>(conn: &PacketConn<S>) -> SocketAddrV4 {
@@ -320,7 +320,7 @@ fn raw_packet_conn_batch_gives_header_and_exact_payload() {
     // the test's own is recognised by its payload.
     let raw = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP)).unwrap();
     raw.set_read_timeout(TIMEOUT).unwrap();
-    let raw = PacketConn::new(raw);
+    let raw = PacketConn::new(raw).unwrap();
     raw.set_control_message(ControlFlags::TTL, true).unwrap();
     let rx = udp();
     let to = local(&rx);

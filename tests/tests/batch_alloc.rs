@@ -76,7 +76,7 @@ fn conn() -> (PacketConn<UdpSocket>, SocketAddrV4) {
     let SocketAddr::V4(addr) = s.local_addr().unwrap() else {
         unreachable!()
     };
-    (PacketConn::new(s), addr)
+    (PacketConn::new(s).unwrap(), addr)
 }
 
 #[test]

@@ -30,7 +30,7 @@ fn udp() -> PacketConn<UdpSocket> {
     let s = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
-    PacketConn::new(s)
+    PacketConn::new(s).unwrap()
 }
 
 fn local<S: AsFd>(conn: &PacketConn<S>) -> SocketAddrV4 {

@@ -31,7 +31,7 @@ fn concurrent_readers_and_writers_toggling_control_messages() {
         SocketAddr::V4(a) => a,
         SocketAddr::V6(a) => panic!("{a}"),
     };
-    let conn = PacketConn::new(socket);
+    let conn = PacketConn::new(socket).unwrap();
     conn.set_ttl(SOCKET_TTL).unwrap();
     conn.set_tos(TOS).unwrap();
     let cf = ControlFlags::all();
@@ -129,7 +129,7 @@ fn concurrent_raw_icmp_readers_and_writers() {
     let conn = ns.run(|| {
         let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        PacketConn::new(s)
+        PacketConn::new(s).unwrap()
     });
     let cf = ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE;
     let lo = std::net::SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);

@@ -20,7 +20,7 @@ fn bpf_keeps_even_first_bytes_until_detached() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     rx.set_read_timeout(WAIT).unwrap();
     let to = rx.local_addr().unwrap();
-    let conn = PacketConn::new(rx);
+    let conn = PacketConn::new(rx).unwrap();
     let program = [
         Instruction::load_absolute(op::B, 8),
         Instruction::new(op::ALU | op::AND | op::K, 0, 0, 1),
@@ -55,7 +55,7 @@ fn bpf_return_value_truncates() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     rx.set_read_timeout(WAIT).unwrap();
     let to = rx.local_addr().unwrap();
-    let conn = PacketConn::new(rx);
+    let conn = PacketConn::new(rx).unwrap();
     // Keep the UDP header and 3 payload bytes.
     conn.set_bpf(&[Instruction::ret(8 + 3)]).unwrap();
     UdpSocket::bind("127.0.0.1:0")
@@ -71,7 +71,7 @@ fn raw_icmp_in(ns: &Netns) -> PacketConn<Socket> {
     ns.run(|| {
         let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4)).unwrap();
         s.set_read_timeout(WAIT).unwrap();
-        PacketConn::new(s)
+        PacketConn::new(s).unwrap()
     })
 }
 

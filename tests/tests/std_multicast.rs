@@ -118,7 +118,7 @@ impl Capture {
         let conn = ns.run(move || {
             let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(2))).unwrap();
             s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
-            let conn = PacketConn::new(s);
+            let conn = PacketConn::new(s).unwrap();
             for g in [igmp::ALL_IGMPV3_ROUTERS, igmp::ALL_ROUTERS]
                 .into_iter()
                 .chain(groups)
@@ -201,7 +201,7 @@ fn udp_in(ns: &Netns, port: u16) -> PacketConn<UdpSocket> {
     ns.run(move || {
         let s = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, port)).unwrap();
         s.set_read_timeout(Some(WAIT)).unwrap();
-        PacketConn::new(s)
+        PacketConn::new(s).unwrap()
     })
 }
 
@@ -478,7 +478,7 @@ fn raw_icmp_in(ns: &Netns) -> PacketConn<Socket> {
     ns.run(|| {
         let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4)).unwrap();
         s.set_read_timeout(Some(WAIT)).unwrap();
-        PacketConn::new(s)
+        PacketConn::new(s).unwrap()
     })
 }
 
@@ -573,7 +573,7 @@ fn group_listeners() {
                 s.bind(&SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into())
                     .unwrap();
                 s.set_read_timeout(Some(WAIT)).unwrap();
-                PacketConn::new(s)
+                PacketConn::new(s).unwrap()
             })
         })
         .collect();
@@ -599,7 +599,7 @@ fn group_listeners() {
         s.set_reuse_address(true).unwrap();
         s.bind(&SocketAddrV4::new(VethPair::A_ADDR, port).into())
             .unwrap();
-        PacketConn::new(s)
+        PacketConn::new(s).unwrap()
     });
     bound.join_group(ifi, groups[2]).unwrap();
     bound.leave_group(ifi, groups[2]).unwrap();

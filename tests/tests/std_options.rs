@@ -25,7 +25,7 @@ fn conn_tos_and_ttl_on_tcp() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let fd = stream.as_raw_fd();
-    let conn = Conn::from(stream);
+    let conn = Conn::try_from(stream).unwrap();
     assert_eq!(conn.as_fd().as_raw_fd(), fd);
     assert_eq!(conn.ttl().unwrap(), 64, "Linux default");
     conn.set_tos(0).unwrap();
@@ -40,7 +40,7 @@ fn conn_tos_and_ttl_on_tcp() {
     // A borrowed stream works too, and the socket comes back whole.
     let stream = conn.into_inner();
     assert_eq!(stream.as_raw_fd(), fd);
-    let borrowed = Conn::new(&stream);
+    let borrowed = Conn::new(&stream).unwrap();
     assert_eq!(borrowed.ttl().unwrap(), 255);
 }
 
@@ -59,7 +59,7 @@ fn unicast_options<S: AsFd>(conn: &PacketConn<S>, tos_kept: u8) {
 /// are kept as set.
 #[test]
 fn packet_conn_tos_and_ttl_on_udp() {
-    let conn = PacketConn::from(UdpSocket::bind("127.0.0.1:0").unwrap());
+    let conn = PacketConn::try_from(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
     unicast_options(&conn, 0x2b);
 }
 
@@ -71,7 +71,7 @@ fn packet_conn_tos_and_ttl_on_raw_icmp() {
         return;
     }
     netns::Netns::new().unwrap().run(|| {
-        let conn = PacketConn::new(raw_icmp());
+        let conn = PacketConn::new(raw_icmp()).unwrap();
         unicast_options(&conn, 0xb8);
     });
 }
@@ -84,7 +84,7 @@ fn icmp_filter_set_and_get() {
         return;
     }
     netns::Netns::new().unwrap().run(|| {
-        let conn = PacketConn::new(raw_icmp());
+        let conn = PacketConn::new(raw_icmp()).unwrap();
         assert_eq!(conn.icmp_filter().unwrap(), IcmpFilter::accept_all());
         let mut f = IcmpFilter::block_all();
         f.accept(IcmpType::ECHO).unwrap();
@@ -108,7 +108,7 @@ fn icmp_filter_set_and_get() {
     });
     // Not a raw socket: Linux answers EOPNOTSUPP to the get and
     // ENOPROTOOPT to the set.
-    let udp = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+    let udp = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
     let e = udp.icmp_filter().unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EOPNOTSUPP), "{e}");
     let e = udp.set_icmp_filter(IcmpFilter::block_all()).unwrap_err();
@@ -116,7 +116,7 @@ fn icmp_filter_set_and_get() {
     // A raw socket of another protocol.
     netns::Netns::new().unwrap().run(|| {
         let raw = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(253))).unwrap();
-        let conn = PacketConn::new(raw);
+        let conn = PacketConn::new(raw).unwrap();
         let e = conn.icmp_filter().unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::EOPNOTSUPP), "{e}");
         let e = conn.set_icmp_filter(IcmpFilter::block_all()).unwrap_err();
@@ -147,7 +147,7 @@ fn attached_filter_len(fd: &impl AsRawFd) -> io::Result<usize> {
 
 #[test]
 fn bpf_attach_and_detach_read_back() {
-    let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap());
+    let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
     assert_eq!(attached_filter_len(conn.get_ref()).unwrap(), 0);
     let program = [
         Instruction::load_absolute(op::B, 8),
@@ -194,7 +194,7 @@ fn multicast_options_table() {
             ("ip4:icmp", "0.0.0.0", g(232, 0, 1, 250), Some(source)),
         ];
         for (net, listen, group, source) in table {
-            let conn = PacketConn::new(open(net, listen));
+            let conn = PacketConn::new(open(net, listen)).unwrap();
             let ctx = format!("{net} {group}");
             conn.set_multicast_ttl(255).unwrap();
             assert_eq!(conn.multicast_ttl().unwrap(), 255, "{ctx}");
@@ -275,7 +275,7 @@ fn multicast_interface_get_returns_what_was_set() {
     let pair = VethPair::new().unwrap();
     let ifi = pair.a_index;
     pair.a.run(move || {
-        let conn = PacketConn::new(UdpSocket::bind("0.0.0.0:0").unwrap());
+        let conn = PacketConn::new(UdpSocket::bind("0.0.0.0:0").unwrap()).unwrap();
         assert_eq!(
             conn.multicast_interface().unwrap(),
             MulticastInterface::Address(Ipv4Addr::UNSPECIFIED),

@@ -21,7 +21,7 @@ const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
 fn udp(addr: SocketAddrV4) -> PacketConn<UdpSocket> {
     let s = UdpSocket::bind(addr).unwrap();
     s.set_read_timeout(TIMEOUT).unwrap();
-    PacketConn::new(s)
+    PacketConn::new(s).unwrap()
 }
 
 fn local(conn: &PacketConn<UdpSocket>) -> SocketAddrV4 {
@@ -137,7 +137,7 @@ fn control_flags_drive_their_kernel_options() {
     // A socket configured before wrapping keeps its flags.
     conn.set_control_message(ControlFlags::TTL | ControlFlags::TOS, true)
         .unwrap();
-    let again = PacketConn::new(conn.into_inner());
+    let again = PacketConn::new(conn.into_inner()).unwrap();
     assert_eq!(again.control_flags(), ControlFlags::TTL | ControlFlags::TOS);
 }
 
@@ -281,8 +281,8 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
     let ready = Arc::new(Barrier::new(2));
     let ready_b = ready.clone();
     let receiver = pair.a.spawn(move || {
-        let stripped = PacketConn::new(raw_icmp());
-        let whole = PacketConn::new(raw_icmp());
+        let stripped = PacketConn::new(raw_icmp()).unwrap();
+        let whole = PacketConn::new(raw_icmp()).unwrap();
         stripped
             .set_control_message(ControlFlags::TTL | ControlFlags::DST, true)
             .unwrap();
@@ -324,7 +324,7 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
             )
         };
         assert_eq!(rc, 0, "IP_OPTIONS: {}", io::Error::last_os_error());
-        let conn = PacketConn::new(s);
+        let conn = PacketConn::new(s).unwrap();
         conn.set_ttl(7).unwrap();
         ready_b.wait();
         conn.send_to(&sent2, None, SocketAddrV4::new(VethPair::A_ADDR, 0))
@@ -358,7 +358,7 @@ fn raw_icmp_echo_on_loopback() {
     }
     let ns = netns::Netns::new().unwrap();
     ns.run(|| {
-        let conn = PacketConn::new(raw_icmp());
+        let conn = PacketConn::new(raw_icmp()).unwrap();
         conn.set_control_message(
             ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TTL,
             true,
@@ -399,7 +399,7 @@ fn raw_short_buffers() {
         return;
     }
     netns::Netns::new().unwrap().run(|| {
-        let conn = PacketConn::new(raw_icmp());
+        let conn = PacketConn::new(raw_icmp()).unwrap();
         let req = echo_request(0x5151, 1, PAYLOAD);
         let lo = SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0);
         // Own echo and the reply: two packets per send.
