@@ -100,7 +100,7 @@ fn harness_false_targets_have_no_test_attributes_and_harness_files_are_harness_f
     }
     // 12 files in tests/tests/, 7 examples.
     assert!(
-        checked >= 18,
+        checked >= 19,
         "found only {checked} harness = false targets"
     );
 }
