@@ -1,6 +1,7 @@
 //! The namespace helpers themselves: a veth pair carries a datagram from
 //! one private namespace to the other, and the namespaces are gone after
-//! the drop.
+//! the drop. And the harness that runs every kernel test: without root, it
+//! reports such a test as ignored, with the reason.
 
 use std::net::UdpSocket;
 use std::process::Command;
@@ -43,6 +44,40 @@ fn namespaces_are_private_and_removed() {
 #[path = "../../std-adapter/examples/common/harness.rs"]
 mod harness;
 
+/// Runs this binary again as user `nobody` (65534), asking for the
+/// namespace test only: the built-in harness would print `ok` for its early
+/// return; this one must say `ignored` and why, and count it as ignored.
+fn namespace_test_is_reported_ignored_without_root() {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args(["--exact", "namespaces_are_private_and_removed"])
+        .output()
+        .expect("setpriv (util-linux) runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "namespaces_are_private_and_removed ... ignored \
+             (needs root to create network namespaces (euid 65534))"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0 passed; 0 failed; 1 ignored;"),
+        "{stdout}"
+    );
+}
+
 fn main() {
-    harness::run([harness::kernel(namespaces_are_private_and_removed)]);
+    use harness::{kernel, root};
+    harness::run([
+        kernel(namespaces_are_private_and_removed),
+        root(namespace_test_is_reported_ignored_without_root),
+    ]);
 }

@@ -35,7 +35,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 #[derive(Clone, Copy)]
 enum Needs {
     Nothing,
-    /// Root in the main namespace: raw sockets on loopback.
+    /// Root in the main namespace (raw sockets on loopback, another uid).
     Root,
     /// Network namespaces of its own (root, `ip`, permission to create).
     Namespaces,
@@ -48,7 +48,7 @@ impl Needs {
             Needs::Nothing => None,
             Needs::Root => match euid() {
                 0 => None,
-                euid => Some(format!("needs root for raw sockets (euid {euid})")),
+                euid => Some(format!("needs root (euid {euid})")),
             },
             Needs::Namespaces => NAMESPACES_MISSING.get_or_init(namespaces_missing).clone(),
         }
@@ -116,7 +116,8 @@ pub fn plain<F: FnOnce() + Send + 'static>(f: F) -> Test {
 }
 
 /// A test that needs root in the main namespace (raw sockets on
-/// loopback); ignored, with the reason, otherwise.
+/// loopback, switching to another user); ignored, with the reason,
+/// otherwise.
 pub fn root<F: FnOnce() + Send + 'static>(f: F) -> Test {
     Test::new(f, Needs::Root)
 }
