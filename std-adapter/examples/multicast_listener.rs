@@ -27,6 +27,7 @@ const LISTENER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
 const SENDER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
 const WAIT: Duration = Duration::from_millis(500);
 
+#[cfg(not(test))]
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
     run().map(drop)
@@ -126,13 +127,22 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
 }
 
 #[cfg(test)]
+use tests::main;
+
+#[cfg(test)]
 mod tests {
     /// The group's datagram and the unicast one arrive, the other group's
     /// does not.
-    #[test]
     fn runs() {
         if let Some(destinations) = super::run().unwrap() {
             assert_eq!(destinations, [super::GROUP, super::LISTENER]);
         }
+    }
+
+    /// Built as a test (`harness = false` in Cargo.toml): runs the test
+    /// above, or reports it as ignored, with the reason, when not root.
+    pub(super) fn main() {
+        use super::common::harness::{self, kernel};
+        harness::run([kernel(runs)]);
     }
 }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use ipv4_std::{ControlFlags, IcmpFilter, IcmpType, PacketConn};
 use socket2::{Domain, Protocol, Socket, Type};
 
+#[cfg(not(test))]
 fn main() -> Result<(), Box<dyn Error>> {
     common::catch_interrupt();
     let mut args = std::env::args().skip(1);
@@ -102,9 +103,18 @@ fn ping(target: Ipv4Addr, count: u16) -> Result<(), Box<dyn Error>> {
 }
 
 #[cfg(test)]
+use tests::main;
+
+#[cfg(test)]
 mod tests {
-    #[test]
     fn pings_loopback() {
         super::ping(std::net::Ipv4Addr::LOCALHOST, 2).unwrap();
+    }
+
+    /// Built as a test (`harness = false` in Cargo.toml): runs the test
+    /// above, or reports it as ignored, with the reason, when not root.
+    pub(super) fn main() {
+        use super::common::harness::{self, root};
+        harness::run([root(pings_loopback)]);
     }
 }

@@ -15,7 +15,7 @@ use ipv4_std::MessageFlags;
 use ipv4_std::batch::{RawSendMessage, RecvBatch, SendBatch, SendMessage};
 use ipv4_std::core::header::{Header, HeaderView, Protocol as HeaderProtocol};
 use ipv4_std::{ControlFlags, ControlMessage, PacketConn, RawConn};
-use ipv4_tests::netns::{self, Netns};
+use ipv4_tests::netns::Netns;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
@@ -36,11 +36,6 @@ fn local<S: std::os::fd::AsFd>(conn: &PacketConn<S>) -> SocketAddrV4 {
         Some(SocketAddr::V4(a)) => a,
         other => panic!("not IPv4: {other:?}"),
     }
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
 }
 
 /// Receives until `want` messages arrived, collecting (payload, source,
@@ -64,7 +59,6 @@ fn drain(
     got
 }
 
-#[test]
 fn send_batch_per_message_destination_and_control_seen_by_receivers() {
     let rx = [udp(), udp()];
     for r in &rx {
@@ -108,7 +102,6 @@ fn send_batch_per_message_destination_and_control_seen_by_receivers() {
     }
 }
 
-#[test]
 fn recv_batch_takes_what_is_queued_without_waiting_for_a_full_batch() {
     let rx = udp();
     let to = local(&rx);
@@ -126,7 +119,6 @@ fn recv_batch_takes_what_is_queued_without_waiting_for_a_full_batch() {
     assert!(batch.get(0).unwrap().control.is_empty());
 }
 
-#[test]
 fn one_batch_reused_across_calls_keeps_addresses_and_control_messages() {
     // nix#2506 / nix#2813: a header reused without resetting msg_namelen
     // and msg_controllen loses addresses and control messages on the next
@@ -158,7 +150,6 @@ fn one_batch_reused_across_calls_keeps_addresses_and_control_messages() {
     assert_eq!(m.flags, MessageFlags::default());
 }
 
-#[test]
 fn truncation_is_reported_per_message() {
     let rx = udp();
     let to = local(&rx);
@@ -177,7 +168,6 @@ fn truncation_is_reported_per_message() {
     assert_eq!(seen, [(vec![7; 10], true), (vec![8; 5], false)]);
 }
 
-#[test]
 fn a_message_enabled_behind_the_wrapper_does_not_push_out_the_others() {
     let rx = udp();
     rx.set_control_message(ControlFlags::TTL, true).unwrap();
@@ -198,7 +188,6 @@ fn a_message_enabled_behind_the_wrapper_does_not_push_out_the_others() {
     assert_eq!(m.control.tos, None);
 }
 
-#[test]
 fn partial_send_reports_the_count_and_the_error_of_the_first_unsent_message() {
     let rx = udp();
     let to = local(&rx);
@@ -241,7 +230,6 @@ fn partial_send_reports_the_count_and_the_error_of_the_first_unsent_message() {
     assert_eq!((e.sent, e.kind()), (0, io::ErrorKind::InvalidInput));
 }
 
-#[test]
 fn oversized_message_fails_with_emsgsize_after_the_ones_before_it() {
     let rx = udp();
     let to = local(&rx);
@@ -256,7 +244,6 @@ fn oversized_message_fails_with_emsgsize_after_the_ones_before_it() {
     assert_eq!(e.error.raw_os_error(), Some(libc::EMSGSIZE), "{e}");
 }
 
-#[test]
 fn empty_batches_are_invalid_input() {
     let conn = udp();
     let mut none: RecvBatch<[u8; 4]> = RecvBatch::new([]);
@@ -267,7 +254,6 @@ fn empty_batches_are_invalid_input() {
     assert_eq!((e.sent, e.kind()), (0, io::ErrorKind::InvalidInput));
 }
 
-#[test]
 fn non_blocking_and_timeout_behave_like_recv_from() {
     let conn = udp();
     let mut batch = RecvBatch::new(vec![[0u8; 8]; 4]);
@@ -293,7 +279,6 @@ fn non_blocking_and_timeout_behave_like_recv_from() {
     assert_eq!(e.kind(), single.kind());
 }
 
-#[test]
 fn connected_socket_sends_without_destinations() {
     let rx = udp();
     let to = local(&rx);
@@ -310,12 +295,7 @@ fn connected_socket_sends_without_destinations() {
     assert_eq!(got[1].0, b"two");
 }
 
-#[test]
 fn raw_packet_conn_batch_gives_header_and_exact_payload() {
-    if !is_root() {
-        eprintln!("skipped: raw sockets need root");
-        return;
-    }
     // A raw UDP socket receives a copy of every UDP datagram to this host;
     // the test's own is recognised by its payload.
     let raw = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP)).unwrap();
@@ -413,11 +393,7 @@ fn drain_raw(
     got
 }
 
-#[test]
 fn raw_conn_batch_sends_headers_as_given_and_receives_header_views() {
-    if !netns::can_create("raw_conn_batch_sends_headers_as_given_and_receives_header_views") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let tx = raw_conn(&ns);
     let rx = raw_conn(&ns);
@@ -473,11 +449,7 @@ fn raw_conn_batch_sends_headers_as_given_and_receives_header_views() {
     }
 }
 
-#[test]
 fn raw_conn_batch_errors() {
-    if !netns::can_create("raw_conn_batch_errors") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let tx = raw_conn(&ns);
     let rx = raw_conn(&ns);
@@ -526,4 +498,26 @@ fn raw_conn_batch_errors() {
         io::ErrorKind::WouldBlock,
         "neither second nor third was sent"
     );
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain, root};
+    harness::run([
+        plain(send_batch_per_message_destination_and_control_seen_by_receivers),
+        plain(recv_batch_takes_what_is_queued_without_waiting_for_a_full_batch),
+        plain(one_batch_reused_across_calls_keeps_addresses_and_control_messages),
+        plain(truncation_is_reported_per_message),
+        plain(a_message_enabled_behind_the_wrapper_does_not_push_out_the_others),
+        plain(partial_send_reports_the_count_and_the_error_of_the_first_unsent_message),
+        plain(oversized_message_fails_with_emsgsize_after_the_ones_before_it),
+        plain(empty_batches_are_invalid_input),
+        plain(non_blocking_and_timeout_behave_like_recv_from),
+        plain(connected_socket_sends_without_destinations),
+        root(raw_packet_conn_batch_gives_header_and_exact_payload),
+        kernel(raw_conn_batch_sends_headers_as_given_and_receives_header_views),
+        kernel(raw_conn_batch_errors),
+    ]);
 }

@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ipv4_tests::netns::{self, VethPair};
+use ipv4_tests::netns::VethPair;
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, SockAddr, Socket, Type};
 
 const PORT: u16 = 40_101;
@@ -286,12 +286,7 @@ fn host_a_traffic(a_index: u32) {
     thread::sleep(STEP);
 }
 
-#[test]
-#[ignore = "rewrites the committed seed corpora; run by hand as root"]
 fn capture_kernel_seeds() {
-    if !netns::can_create("capture_kernel_seeds") {
-        return;
-    }
     let mut seeds = Seeds {
         written: BTreeSet::new(),
     };
@@ -360,4 +355,13 @@ fn capture_kernel_seeds() {
         let n = seeds.written.iter().filter(|(t, _)| t == target).count();
         println!("{target}: {n} seeds");
     }
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::kernel;
+    harness::run([kernel(capture_kernel_seeds)
+        .ignore("rewrites the committed seed corpora; run by hand as root")]);
 }

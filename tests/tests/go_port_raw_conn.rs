@@ -15,7 +15,7 @@ use std::time::Duration;
 use ipv4_std::core::header::{Header, Protocol};
 use ipv4_std::core::icmp::{IcmpFilter, IcmpType};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
-use ipv4_tests::netns::{self, Netns, VethPair};
+use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Socket, Type};
 
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
@@ -66,11 +66,7 @@ fn igmp_member(ifname: &str, group: Ipv4Addr) -> bool {
 
 /// TestRawConnUnicastSocketOptions: TOS 0 and TTL 255 set and read back
 /// on an `ip4:icmp` RawConn.
-#[test]
 fn raw_conn_unicast_socket_options() {
-    if !netns::can_create("raw_conn_unicast_socket_options") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     ns.run(|| {
         let conn = raw_conn(1);
@@ -85,11 +81,7 @@ fn raw_conn_unicast_socket_options() {
 /// (TOS i+1, TTL i+1) to 127.0.0.1 come back as echo replies. Linux also
 /// delivers our own request; here it is checked to carry exactly the TOS
 /// and TTL we wrote, which Go does not look at.
-#[test]
 fn raw_conn_read_write_unicast_icmp() {
-    if !netns::can_create("raw_conn_read_write_unicast_icmp") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     ns.run(|| {
         let conn = raw_conn(1);
@@ -132,11 +124,7 @@ fn raw_conn_read_write_unicast_icmp() {
 
 /// The same exchange with an ICMP filter that accepts only echo replies:
 /// the request no longer reaches the socket.
-#[test]
 fn raw_conn_icmp_filter_keeps_own_requests_out() {
-    if !netns::can_create("raw_conn_icmp_filter_keeps_own_requests_out") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     ns.run(|| {
         let conn = raw_conn(1);
@@ -157,11 +145,7 @@ fn raw_conn_icmp_filter_keeps_own_requests_out() {
 /// namespace: multicast TTL and loopback read back; join/leave of
 /// 224.0.0.250; and the three source-specific sequences on 232.0.1.250,
 /// each checked against the kernel's membership table.
-#[test]
 fn raw_conn_multicast_socket_options() {
-    if !netns::can_create("raw_conn_multicast_socket_options") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let ifi = pair.a_index;
     let ifname = VethPair::A_IF;
@@ -208,11 +192,7 @@ fn raw_conn_multicast_socket_options() {
 /// (TTL 1, sent out of the veth by control message) reaches the peer,
 /// which has joined the group and answers echoes to groups; its unicast
 /// reply comes back.
-#[test]
 fn raw_conn_read_write_multicast_icmp() {
-    if !netns::can_create("raw_conn_read_write_multicast_icmp") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     pair.b
         .sysctl("net.ipv4.icmp_echo_ignore_broadcasts", "0")
@@ -268,11 +248,7 @@ fn raw_conn_icmp() -> RawConn<Socket> {
 /// `ip4:253` RawConn per interface address joins it on its interface.
 /// Go does this on the host's real interfaces; here the namespace has two
 /// veth links.
-#[test]
 fn raw_conn_group_listeners() {
-    if !netns::can_create("raw_conn_group_listeners") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let second = "veth-c";
     pair.a
@@ -318,4 +294,19 @@ fn raw_conn_group_listeners() {
             assert!(!igmp_member(name, group), "{name}");
         }
     });
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::kernel;
+    harness::run([
+        kernel(raw_conn_unicast_socket_options),
+        kernel(raw_conn_read_write_unicast_icmp),
+        kernel(raw_conn_icmp_filter_keeps_own_requests_out),
+        kernel(raw_conn_multicast_socket_options),
+        kernel(raw_conn_read_write_multicast_icmp),
+        kernel(raw_conn_group_listeners),
+    ]);
 }

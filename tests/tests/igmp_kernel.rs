@@ -225,7 +225,6 @@ fn set_source(socket: &UdpSocket, option: libc::c_int, group: Ipv4Addr, source: 
     assert_eq!(rc, 0, "setsockopt: {}", std::io::Error::last_os_error());
 }
 
-#[test]
 fn igmpv3_any_source_join_block_unblock_leave() {
     let Some(packets) = capture(3, |a_index| {
         let s = Socket::from(udp());
@@ -259,7 +258,6 @@ fn igmpv3_any_source_join_block_unblock_leave() {
     }
 }
 
-#[test]
 fn igmpv3_source_specific_join_and_leave() {
     let Some(packets) = capture(3, |_| {
         let s = Socket::from(udp());
@@ -285,7 +283,6 @@ fn igmpv3_source_specific_join_and_leave() {
     assert!(join < leave, "{records:?}");
 }
 
-#[test]
 fn igmpv2_join_and_leave() {
     let Some(packets) = capture(2, |a_index| {
         let s = Socket::from(udp());
@@ -324,7 +321,6 @@ fn igmpv2_join_and_leave() {
     assert_eq!(leaves, 1, "{packets:?}");
 }
 
-#[test]
 fn igmpv2_source_specific_join_reports_the_group() {
     // An IGMPv2 host cannot say which source it wants: the kernel reports
     // the group alone.
@@ -477,7 +473,6 @@ fn answers_after(packets: &[(Instant, Captured)], since: Instant) -> Vec<(u8, Ip
     out
 }
 
-#[test]
 fn linux_answers_our_igmpv3_queries() {
     let Some(querier) = Querier::new() else {
         return;
@@ -515,7 +510,6 @@ fn linux_answers_our_igmpv3_queries() {
     );
 }
 
-#[test]
 fn linux_answers_our_igmpv2_query() {
     let Some(querier) = Querier::new() else {
         return;
@@ -532,7 +526,6 @@ fn linux_answers_our_igmpv2_query() {
     );
 }
 
-#[test]
 fn linux_ignores_our_query_with_a_bad_checksum() {
     let Some(querier) = Querier::new() else {
         return;
@@ -550,4 +543,20 @@ fn linux_ignores_our_query_with_a_bad_checksum() {
     let packets = querier.finish();
     let answers = answers_after(&packets, sent);
     assert!(answers.is_empty(), "answered a corrupt query: {answers:?}");
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::kernel;
+    harness::run([
+        kernel(igmpv3_any_source_join_block_unblock_leave),
+        kernel(igmpv3_source_specific_join_and_leave),
+        kernel(igmpv2_join_and_leave),
+        kernel(igmpv2_source_specific_join_reports_the_group),
+        kernel(linux_answers_our_igmpv3_queries),
+        kernel(linux_answers_our_igmpv2_query),
+        kernel(linux_ignores_our_query_with_a_bad_checksum),
+    ]);
 }

@@ -127,7 +127,6 @@ fn in_netns(test: &str, f: impl FnOnce() + Send) {
 /// the captured header's checksum is stale, and undoing the receiver's
 /// entry makes it verify again. Our in-place helper redoes that entry with
 /// a correct checksum.
-#[test]
 fn record_route_as_linux_fills_it() {
     in_netns("record_route_as_linux_fills_it", || {
         let sent = area(|b| {
@@ -174,7 +173,6 @@ fn record_route_as_linux_fills_it() {
 /// Timestamp flag 0 next to a Router Alert: sender and receiver each add
 /// a standard (high bit clear) millisecond-since-midnight time, the Router
 /// Alert passes through untouched.
-#[test]
 fn timestamps_only_and_router_alert_as_linux_fills_them() {
     in_netns(
         "timestamps_only_and_router_alert_as_linux_fills_them",
@@ -229,7 +227,6 @@ fn timestamps_only_and_router_alert_as_linux_fills_them() {
 }
 
 /// Timestamp flag 1 after a NOP: both hops record 127.0.0.1 and a time.
-#[test]
 fn address_and_timestamp_as_linux_fills_them() {
     in_netns("address_and_timestamp_as_linux_fills_them", || {
         let sent = area(|b| {
@@ -266,7 +263,6 @@ fn address_and_timestamp_as_linux_fills_them() {
 /// 198.51.100.77, not local, so the receiver leaves everything as it is —
 /// the later 127.0.0.1 stays empty, and the checksum is intact. Our
 /// forwarding helper makes the same decision.
-#[test]
 fn prespecified_timestamp_as_linux_fills_it() {
     in_netns("prespecified_timestamp_as_linux_fills_it", || {
         let other = Ipv4Addr::new(198, 51, 100, 77);
@@ -306,7 +302,6 @@ fn prespecified_timestamp_as_linux_fills_it() {
 /// RFC 3692 experiment type) are accepted from a privileged socket and
 /// delivered byte for byte; the walker types the first two and keeps the
 /// third as `Unknown`, and all three are copied into later fragments.
-#[test]
 fn unprocessed_options_pass_through_linux_unchanged() {
     in_netns("unprocessed_options_pass_through_linux_unchanged", || {
         use ipv4_core::options::{OptionKind, Security, StreamId, copy_for_fragment};
@@ -361,7 +356,6 @@ fn linux_accepts(area: &[u8]) -> bool {
 /// room for a whole entry, lengths too short for the type. Where they
 /// differ the walker is the stricter one; those cases are listed, and the
 /// lax walk reads past all of them.
-#[test]
 fn strict_walker_agrees_with_linux_on_malformed_options() {
     in_netns(
         "strict_walker_agrees_with_linux_on_malformed_options",
@@ -432,4 +426,19 @@ fn strict_walker_agrees_with_linux_on_malformed_options() {
             }
         },
     );
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::kernel;
+    harness::run([
+        kernel(record_route_as_linux_fills_it),
+        kernel(timestamps_only_and_router_alert_as_linux_fills_them),
+        kernel(address_and_timestamp_as_linux_fills_them),
+        kernel(prespecified_timestamp_as_linux_fills_it),
+        kernel(unprocessed_options_pass_through_linux_unchanged),
+        kernel(strict_walker_agrees_with_linux_on_malformed_options),
+    ]);
 }

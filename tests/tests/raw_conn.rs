@@ -15,7 +15,7 @@ use std::time::Duration;
 use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
 use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert, TimestampFlag};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
-use ipv4_tests::netns::{self, Netns, VethPair};
+use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Socket, Type};
 
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
@@ -76,11 +76,7 @@ fn options(build: impl FnOnce(&mut OptionsBuilder<'_>)) -> Vec<u8> {
 /// length equal ours), and the peer's `RawConn` receives the header view
 /// with TOS, TTL, DF and options as given, the payload and the control
 /// message.
-#[test]
 fn header_included_send_arrives_bit_for_bit() {
-    if !netns::can_create("header_included_send_arrives_bit_for_bit") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let sender = pair.a.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let (receiver, tap) = pair.b.run(|| {
@@ -136,11 +132,7 @@ fn header_included_send_arrives_bit_for_bit() {
 
 /// Fields left zero are the kernel's to fill (raw(7)): the source address
 /// from the route, the identification (Don't Fragment being clear).
-#[test]
 fn kernel_fills_zero_source_and_identification() {
-    if !netns::can_create("kernel_fills_zero_source_and_identification") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let sender = pair.a.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let receiver = pair.b.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
@@ -173,11 +165,7 @@ fn kernel_fills_zero_source_and_identification() {
 /// A control message's destination routes the datagram while the header's
 /// destination is what it carries (Go's semantics): sent to B_ADDR's route
 /// with a header addressed to another of b's addresses, it arrives there.
-#[test]
 fn control_message_destination_routes_header_destination_is_kept() {
-    if !netns::can_create("control_message_destination_routes") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let other = Ipv4Addr::new(203, 0, 113, 2);
     pair.b
@@ -204,11 +192,7 @@ fn control_message_destination_routes_header_destination_is_kept() {
 /// option without updating the header checksum (it only does so when
 /// forwarding), so `recv` must not reject on checksum. The peer's own
 /// packet socket shows the sent header was correct.
-#[test]
 fn receives_options_the_kernel_filled_in() {
-    if !netns::can_create("receives_options_the_kernel_filled_in") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let sender = pair.a.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let (receiver, tap) = pair
@@ -270,11 +254,7 @@ fn receives_options_the_kernel_filled_in() {
 
 /// A datagram longer than the buffer: the header view says it is
 /// truncated and the payload is what fitted.
-#[test]
 fn truncated_datagram_is_reported() {
-    if !netns::can_create("truncated_datagram_is_reported") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let conn = ns.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let header = Header::new(
@@ -297,11 +277,7 @@ fn truncated_datagram_is_reported() {
 /// header; here a buffer below 20 bytes is refused before the datagram is
 /// consumed, and one that cuts a header with options gives the datagram
 /// back with the reason.
-#[test]
 fn buffer_shorter_than_header_is_an_error_not_a_panic() {
-    if !netns::can_create("buffer_shorter_than_header_is_an_error_not_a_panic") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let conn = ns.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let mut header = Header::new(
@@ -345,7 +321,6 @@ fn buffer_shorter_than_header_is_an_error_not_a_panic() {
 
 /// Go's NewRawConn panics on a connection that is not raw IP; ours is an
 /// `InvalidInput` error. This part needs no privileges.
-#[test]
 fn new_on_a_non_raw_socket_is_an_error() {
     let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
     let err = RawConn::new(&udp).unwrap_err();
@@ -361,11 +336,7 @@ fn new_on_a_non_raw_socket_is_an_error() {
 
 /// `new` turns `IP_HDRINCL` on, and `into_inner` gives the same socket
 /// back with it still on.
-#[test]
 fn construction_sets_hdrincl_and_gives_the_socket_back() {
-    if !netns::can_create("construction_sets_hdrincl") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let socket = ns.run(|| raw(EXPERIMENTAL));
     assert!(!socket.header_included_v4().unwrap());
@@ -378,11 +349,7 @@ fn construction_sets_hdrincl_and_gives_the_socket_back() {
 
 /// A header that does not marshal, or a payload too long for one IPv4
 /// datagram, is `InvalidInput` before any system call.
-#[test]
 fn unsendable_header_is_invalid_input() {
-    if !netns::can_create("unsendable_header_is_invalid_input") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let conn = ns.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let header = Header::new(
@@ -401,11 +368,7 @@ fn unsendable_header_is_invalid_input() {
 
 /// Forwarding a received datagram unchanged with `send_view`: the header
 /// bytes go out as they are (no copy), the kernel fixes the checksum.
-#[test]
 fn send_view_forwards_a_received_header() {
-    if !netns::can_create("send_view_forwards_a_received_header") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let a_conn = pair.a.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let b_conn = pair.b.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
@@ -441,11 +404,7 @@ fn send_view_forwards_a_received_header() {
 /// A control message's source (`IP_PKTINFO`) becomes the source of a
 /// header that leaves it zero; without it the route's preferred source is
 /// used. `IP_TTL`/`IP_TOS` requests do not override the header.
-#[test]
 fn control_message_source_fills_a_zero_header_source() {
-    if !netns::can_create("control_message_source_fills_a_zero_header_source") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let second = Ipv4Addr::new(198, 51, 100, 10);
     pair.a
@@ -482,4 +441,24 @@ fn control_message_source_fills_a_zero_header_source() {
         );
         assert!(p.header.unwrap().verify_checksum());
     }
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        kernel(header_included_send_arrives_bit_for_bit),
+        kernel(kernel_fills_zero_source_and_identification),
+        kernel(control_message_destination_routes_header_destination_is_kept),
+        kernel(receives_options_the_kernel_filled_in),
+        kernel(truncated_datagram_is_reported),
+        kernel(buffer_shorter_than_header_is_an_error_not_a_panic),
+        plain(new_on_a_non_raw_socket_is_an_error),
+        kernel(construction_sets_hdrincl_and_gives_the_socket_back),
+        kernel(unsendable_header_is_invalid_input),
+        kernel(send_view_forwards_a_received_header),
+        kernel(control_message_source_fills_a_zero_header_source),
+    ]);
 }

@@ -177,12 +177,10 @@ fn toggled_flags_lose_nothing(how: Receive) {
     assert!(rounds > 10, "the flags were toggled only {rounds} times");
 }
 
-#[test]
 fn recv_from_loses_no_datagram_while_flags_are_toggled() {
     toggled_flags_lose_nothing(Receive::Single);
 }
 
-#[test]
 fn recv_batch_loses_no_datagram_while_flags_are_toggled() {
     toggled_flags_lose_nothing(Receive::Batch);
 }
@@ -191,7 +189,6 @@ fn recv_batch_loses_no_datagram_while_flags_are_toggled() {
 /// the TTL asked for through the wrapper must still arrive (before, the
 /// buffer was sized for the TTL alone, the kernel dropped it and nothing
 /// said so).
-#[test]
 fn a_timestamp_behind_the_wrapper_does_not_push_out_the_ttl() {
     let rx = udp();
     rx.set_control_message(ControlFlags::TTL | ControlFlags::DST, true)
@@ -223,7 +220,6 @@ fn a_timestamp_behind_the_wrapper_does_not_push_out_the_ttl() {
 /// A datagram longer than the buffer: the part that fitted, a flag, and the
 /// full length (before, `recv_from` returned the cut length as if it were
 /// all).
-#[test]
 fn a_truncated_datagram_says_so_with_its_full_length() {
     let rx = udp();
     let tx = udp();
@@ -273,11 +269,7 @@ fn a_truncated_datagram_says_so_with_its_full_length() {
 /// wrapper's back. The kernel cuts the last and sets `MSG_CTRUNC`: the
 /// datagram comes back whole, flagged, with the messages that fitted
 /// decoded and no error (before: `InvalidData`, the datagram lost).
-#[test]
 fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
-    if !netns::can_create("control_messages_cut_by_the_kernel_are_a_flag_not_an_error") {
-        return;
-    }
     netns::Netns::new().unwrap().run(|| {
         const PROTOCOL: u8 = 253; // RFC 3692 experimentation
         let socket = || {
@@ -338,4 +330,18 @@ fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
         assert!(d.is_control_truncated() && d.control_error.is_none(), "{d}");
         assert_eq!(d.control.ttl, Some(33));
     });
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(recv_from_loses_no_datagram_while_flags_are_toggled),
+        plain(recv_batch_loses_no_datagram_while_flags_are_toggled),
+        plain(a_timestamp_behind_the_wrapper_does_not_push_out_the_ttl),
+        plain(a_truncated_datagram_says_so_with_its_full_length),
+        kernel(control_messages_cut_by_the_kernel_are_a_flag_not_an_error),
+    ]);
 }

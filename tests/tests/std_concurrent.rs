@@ -21,7 +21,6 @@ const SOCKET_TTL: u8 = 42;
 const DATAGRAM_TTL: u8 = 7;
 const TOS: u8 = 0x28;
 
-#[test]
 fn concurrent_readers_and_writers_toggling_control_messages() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket
@@ -118,13 +117,9 @@ fn check(cm: &ControlMessage, ttl: u8, text: &str) {
 /// The same on a raw ICMP socket (Go's "IP" subtest), where every receive
 /// also strips a header: writers send echoes to 127.0.0.1, readers get each
 /// echo twice (Linux delivers the own request and the reply). Needs root.
-#[test]
 fn concurrent_raw_icmp_readers_and_writers() {
     use ipv4_tests::netns;
     use socket2::{Domain, Protocol, Socket, Type};
-    if !netns::can_create("concurrent_raw_icmp_readers_and_writers") {
-        return;
-    }
     let ns = netns::Netns::new().unwrap();
     let conn = ns.run(|| {
         let s = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::ICMPV4)).unwrap();
@@ -181,4 +176,15 @@ fn concurrent_raw_icmp_readers_and_writers() {
         });
     }
     assert_eq!(seen.into_inner().unwrap().len(), ROUNDS * WRITERS * 2);
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(concurrent_readers_and_writers_toggling_control_messages),
+        kernel(concurrent_raw_icmp_readers_and_writers),
+    ]);
 }

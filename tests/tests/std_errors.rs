@@ -22,7 +22,7 @@ use ipv4_std::batch::{RawSendMessage, SendBatch, SendMessage};
 use ipv4_std::core::error::HeaderError;
 use ipv4_std::core::header::{Header, HeaderView, Protocol};
 use ipv4_std::{Conn, ControlMessage, MulticastInterface, PacketConn, RawConn};
-use ipv4_tests::netns::{self, Netns};
+use ipv4_tests::netns::Netns;
 use socket2::{Domain, Socket, Type};
 
 /// An experimental protocol number (RFC 3692), so nothing else answers.
@@ -62,7 +62,6 @@ fn raw(protocol: u8) -> Socket {
 
 /// An IPv6 socket used to be taken, and then every datagram failed "no IPv4
 /// source address" after it was consumed.
-#[test]
 fn ipv6_socket_is_refused_naming_its_family() {
     let v6 = match UdpSocket::bind("[::1]:0") {
         Ok(s) => s,
@@ -83,7 +82,6 @@ fn ipv6_socket_is_refused_naming_its_family() {
 
 /// A TCP listener used to be taken, and receives failed later with
 /// `NotConnected`. `Conn` takes it: its options apply to any IPv4 socket.
-#[test]
 fn stream_socket_is_refused_by_packet_conn_naming_its_type() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let stream_type = format!("SOCK_STREAM ({})", libc::SOCK_STREAM);
@@ -102,7 +100,6 @@ fn stream_socket_is_refused_by_packet_conn_naming_its_type() {
     assert!(Conn::try_from(stream).is_ok());
 }
 
-#[test]
 fn unix_socket_and_non_socket_are_refused() {
     let unix = UnixDatagram::unbound().unwrap();
     let family = format!("AF_UNIX ({})", libc::AF_UNIX);
@@ -118,7 +115,6 @@ fn unix_socket_and_non_socket_are_refused() {
 
 /// A UDP socket is a `PacketConn` through every constructor, but not a
 /// `RawConn`, whose error names the type it found.
-#[test]
 fn udp_ipv4_socket_is_taken() {
     let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
     assert!(PacketConn::new(&udp).is_ok());
@@ -134,11 +130,7 @@ fn udp_ipv4_socket_is_taken() {
 
 /// A raw ICMP socket is a `PacketConn` (header stripped on receive) and a
 /// `RawConn`.
-#[test]
 fn raw_icmp_socket_is_taken() {
-    if !netns::can_create("raw_icmp_socket_is_taken") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     ns.run(|| {
         let socket = raw(libc::IPPROTO_ICMP as u8);
@@ -154,7 +146,6 @@ fn raw_icmp_socket_is_taken() {
 /// `send_to` used to encode 0x8000_0000 as a negative `ipi_ifindex`; the
 /// kernel answered `ENODEV`, an `Uncategorized` error. Now it is refused
 /// before `sendmsg`, and nothing arrives.
-#[test]
 fn send_to_with_an_index_above_i32_max_is_invalid_input() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     rx.set_nonblocking(true).unwrap();
@@ -202,11 +193,7 @@ fn send_to_with_an_index_above_i32_max_is_invalid_input() {
 /// The multicast interface and every membership call take an index the
 /// same way: above `i32::MAX` it is `InvalidInput` before `setsockopt`
 /// (a join used to get `ENODEV`).
-#[test]
 fn multicast_calls_with_an_index_above_i32_max_are_invalid_input() {
-    if !netns::can_create("multicast_calls_with_an_index_above_i32_max") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     ns.run(|| {
         let conn = PacketConn::new(UdpSocket::bind("0.0.0.0:0").unwrap()).unwrap();
@@ -289,11 +276,7 @@ fn assert_header_refused(err: &io::Error, needle: &str) {
 /// options) and a version-6 header (sent, never delivered). Each is now
 /// refused before `sendmsg`, alone or in a batch, and the first frame on
 /// the namespace's loopback is the valid datagram sent after them.
-#[test]
 fn raw_send_refuses_headers_that_are_not_ipv4() {
-    if !netns::can_create("raw_send_refuses_headers_that_are_not_ipv4") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let (conn, tap) = ns.run(|| (RawConn::new(raw(EXPERIMENTAL)).unwrap(), capture_all()));
     let (header, bytes) = loopback_header();
@@ -379,11 +362,7 @@ fn assert_header_refused_in_batch(err: &io::Error, name: &str) {
 
 /// Valid headers still go: a view over a whole received datagram (header
 /// followed by its payload) sends its header bytes only.
-#[test]
 fn raw_send_view_over_a_whole_datagram_sends_its_header() {
-    if !netns::can_create("raw_send_view_over_a_whole_datagram_sends_its_header") {
-        return;
-    }
     let ns = Netns::new().unwrap();
     let conn = ns.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
     let (header, _) = loopback_header();
@@ -405,4 +384,22 @@ fn raw_send_view_over_a_whole_datagram_sends_its_header() {
         let p = conn.recv(&mut buf).unwrap();
         assert_eq!(p.payload, want);
     }
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(ipv6_socket_is_refused_naming_its_family),
+        plain(stream_socket_is_refused_by_packet_conn_naming_its_type),
+        plain(unix_socket_and_non_socket_are_refused),
+        plain(udp_ipv4_socket_is_taken),
+        kernel(raw_icmp_socket_is_taken),
+        plain(send_to_with_an_index_above_i32_max_is_invalid_input),
+        kernel(multicast_calls_with_an_index_above_i32_max_are_invalid_input),
+        kernel(raw_send_refuses_headers_that_are_not_ipv4),
+        kernel(raw_send_view_over_a_whole_datagram_sends_its_header),
+    ]);
 }

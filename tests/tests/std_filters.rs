@@ -8,14 +8,13 @@ use std::time::Duration;
 use ipv4_std::bpf::{Instruction, op};
 use ipv4_std::core::checksum;
 use ipv4_std::{IcmpFilter, IcmpType, PacketConn};
-use ipv4_tests::netns::{self, Netns, VethPair};
+use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Protocol, Socket, Type};
 
 const WAIT: Option<Duration> = Some(Duration::from_secs(10));
 
 /// Go's TestBPF: a filter that keeps datagrams whose first payload byte is
 /// even; then detaching it lets the odd ones through again.
-#[test]
 fn bpf_keeps_even_first_bytes_until_detached() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     rx.set_read_timeout(WAIT).unwrap();
@@ -50,7 +49,6 @@ fn bpf_keeps_even_first_bytes_until_detached() {
 }
 
 /// A filter returning fewer bytes than the datagram truncates it.
-#[test]
 fn bpf_return_value_truncates() {
     let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
     rx.set_read_timeout(WAIT).unwrap();
@@ -96,11 +94,7 @@ fn recv(conn: &PacketConn<Socket>) -> (Vec<u8>, Ipv4Addr) {
 /// never sees the peer's echo request, still sees types ≥ 32 (which the
 /// kernel never filters, and `IcmpFilter` refuses to alias), and gets the
 /// replies to its own echoes. An unfiltered socket sees all of it.
-#[test]
 fn icmp_filter_decides_delivery() {
-    if !netns::can_create("icmp_filter_decides_delivery") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let filtered = raw_icmp_in(&pair.a);
     let plain = raw_icmp_in(&pair.a);
@@ -143,4 +137,16 @@ fn icmp_filter_decides_delivery() {
     let again = icmp(IcmpType::ECHO.0, 4, 4);
     peer.send_to(&again, None, a).unwrap();
     assert_eq!(recv(&filtered).0, again);
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(bpf_keeps_even_first_bytes_until_detached),
+        plain(bpf_return_value_truncates),
+        kernel(icmp_filter_decides_delivery),
+    ]);
 }

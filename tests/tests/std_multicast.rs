@@ -21,7 +21,7 @@ use ipv4_std::core::header::HeaderView;
 use ipv4_std::core::igmp::RecordType;
 use ipv4_std::core::{checksum, igmp, options};
 use ipv4_std::{ControlFlags, ControlMessage, MulticastInterface, PacketConn};
-use ipv4_tests::netns::{self, Netns, VethPair};
+use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Protocol, Socket, Type};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -226,11 +226,7 @@ fn force_igmp(ns: &Netns, ifname: &str, version: u8) {
 }
 
 /// A join and a leave, as IGMPv2 and as IGMPv3 messages on the wire.
-#[test]
 fn join_and_leave_emit_igmp_v2_and_v3() {
-    if !netns::can_create("join_and_leave_emit_igmp_v2_and_v3") {
-        return;
-    }
     let group = Ipv4Addr::new(239, 1, 2, 3);
     for version in [2, 3] {
         let pair = VethPair::new().unwrap();
@@ -313,11 +309,7 @@ impl Hosts {
 
 /// Source-specific joins: the reports name the sources, and only joined
 /// sources get through (Go's SSM sequences, with traffic).
-#[test]
 fn source_specific_join_and_leave() {
-    if !netns::can_create("source_specific_join_and_leave") {
-        return;
-    }
     let mut h = Hosts::new(40100);
     let (ifi, s1) = (h.pair.a_index, VethPair::B_ADDR);
     let group = Ipv4Addr::new(232, 1, 1, 1);
@@ -348,11 +340,7 @@ fn source_specific_join_and_leave() {
 
 /// Any-source join with one source blocked and then unblocked
 /// (`MCAST_BLOCK_SOURCE` / `MCAST_UNBLOCK_SOURCE`), and the leave.
-#[test]
 fn block_and_unblock_a_source() {
-    if !netns::can_create("block_and_unblock_a_source") {
-        return;
-    }
     let mut h = Hosts::new(40200);
     let (ifi, s1) = (h.pair.a_index, VethPair::B_ADDR);
     let group = Ipv4Addr::new(239, 2, 2, 2);
@@ -401,11 +389,7 @@ fn block_and_unblock_a_source() {
 /// own host gets a copy; the interface is chosen by index or by address.
 /// Go's TestPacketConnReadWriteMulticastUDP, with the effects checked on
 /// both hosts.
-#[test]
 fn multicast_ttl_loopback_and_interface() {
-    if !netns::can_create("multicast_ttl_loopback_and_interface") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let port = 40300;
     let group = Ipv4Addr::new(224, 0, 0, 254);
@@ -495,11 +479,7 @@ fn echo_request(id: u16, seq: u16) -> Vec<u8> {
 /// Go's TestPacketConnReadWriteMulticastICMP: an echo sent to a group the
 /// peer joined (any-source, then source-specific) is answered, and the
 /// reply reaches a raw ICMP `PacketConn` with its control messages.
-#[test]
 fn multicast_icmp_echo() {
-    if !netns::can_create("multicast_icmp_echo") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     pair.b
         .sysctl("net.ipv4.icmp_echo_ignore_broadcasts", "0")
@@ -541,11 +521,7 @@ fn multicast_icmp_echo() {
 /// Go's multicastlistener_test.go: one socket with several groups, two
 /// sockets sharing a port on one group (both get each datagram), a socket
 /// bound to the interface address, and a raw socket joining.
-#[test]
 fn group_listeners() {
-    if !netns::can_create("group_listeners") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let ifi = pair.a_index;
     let groups = [
@@ -607,4 +583,19 @@ fn group_listeners() {
     let raw = raw_icmp_in(&pair.a);
     raw.join_group(ifi, groups[2]).unwrap();
     raw.leave_group(ifi, groups[2]).unwrap();
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::kernel;
+    harness::run([
+        kernel(join_and_leave_emit_igmp_v2_and_v3),
+        kernel(source_specific_join_and_leave),
+        kernel(block_and_unblock_a_source),
+        kernel(multicast_ttl_loopback_and_interface),
+        kernel(multicast_icmp_echo),
+        kernel(group_listeners),
+    ]);
 }

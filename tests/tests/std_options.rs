@@ -20,7 +20,6 @@ fn raw_icmp() -> Socket {
 }
 
 /// Go's TestConnUnicastSocketOptions on a TCP loopback connection.
-#[test]
 fn conn_tos_and_ttl_on_tcp() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
@@ -57,7 +56,6 @@ fn unicast_options<S: AsFd>(conn: &PacketConn<S>, tos_kept: u8) {
 
 /// Go's TestPacketConnUnicastSocketOptions, UDP part. On UDP the ECN bits
 /// are kept as set.
-#[test]
 fn packet_conn_tos_and_ttl_on_udp() {
     let conn = PacketConn::try_from(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
     unicast_options(&conn, 0x2b);
@@ -65,11 +63,7 @@ fn packet_conn_tos_and_ttl_on_udp() {
 
 /// Go's TestPacketConnUnicastSocketOptions, raw ICMP part (skipped by Go on
 /// Linux because of its probe bug).
-#[test]
 fn packet_conn_tos_and_ttl_on_raw_icmp() {
-    if !netns::can_create("packet_conn_tos_and_ttl_on_raw_icmp") {
-        return;
-    }
     netns::Netns::new().unwrap().run(|| {
         let conn = PacketConn::new(raw_icmp()).unwrap();
         unicast_options(&conn, 0xb8);
@@ -78,11 +72,7 @@ fn packet_conn_tos_and_ttl_on_raw_icmp() {
 
 /// Go's TestSetICMPFilter, plus the value read back with a plain
 /// getsockopt and the error on a socket that is not raw ICMP.
-#[test]
 fn icmp_filter_set_and_get() {
-    if !netns::can_create("icmp_filter_set_and_get") {
-        return;
-    }
     netns::Netns::new().unwrap().run(|| {
         let conn = PacketConn::new(raw_icmp()).unwrap();
         assert_eq!(conn.icmp_filter().unwrap(), IcmpFilter::accept_all());
@@ -145,7 +135,6 @@ fn attached_filter_len(fd: &impl AsRawFd) -> io::Result<usize> {
     }
 }
 
-#[test]
 fn bpf_attach_and_detach_read_back() {
     let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
     assert_eq!(attached_filter_len(conn.get_ref()).unwrap(), 0);
@@ -173,11 +162,7 @@ fn bpf_attach_and_detach_read_back() {
 /// Go's testMulticastSocketOptions and testSourceSpecificMulticastSocketOptions,
 /// on the table of multicastsockopt_test.go (UDP and raw ICMP; the
 /// source 127.0.0.1 becomes the peer's address), inside a namespace.
-#[test]
 fn multicast_options_table() {
-    if !netns::can_create("multicast_options_table") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let ifi = pair.a_index;
     pair.a.run(move || {
@@ -267,11 +252,7 @@ fn kernel_multicast_if(fd: &impl AsRawFd) -> Ipv4Addr {
 
 /// The multicast interface getter returns what was set, by index or by
 /// address (Go's returns nothing on Linux, golang/go#41854).
-#[test]
 fn multicast_interface_get_returns_what_was_set() {
-    if !netns::can_create("multicast_interface_get_returns_what_was_set") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let ifi = pair.a_index;
     pair.a.run(move || {
@@ -315,4 +296,20 @@ fn multicast_interface_get_returns_what_was_set() {
             "failed sets change nothing"
         );
     });
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(conn_tos_and_ttl_on_tcp),
+        plain(packet_conn_tos_and_ttl_on_udp),
+        kernel(packet_conn_tos_and_ttl_on_raw_icmp),
+        kernel(icmp_filter_set_and_get),
+        plain(bpf_attach_and_detach_read_back),
+        kernel(multicast_options_table),
+        kernel(multicast_interface_get_returns_what_was_set),
+    ]);
 }

@@ -33,7 +33,6 @@ fn local(conn: &PacketConn<UdpSocket>) -> SocketAddrV4 {
 
 /// Go's TestPacketConnReadWriteUnicastUDP, with the control message checked
 /// against what was sent rather than only printed.
-#[test]
 fn udp_read_write_to_self_with_toggled_control_messages() {
     let conn = udp(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
     let me = local(&conn);
@@ -67,7 +66,6 @@ fn udp_read_write_to_self_with_toggled_control_messages() {
 
 /// Turning DST off keeps INTERFACE working although both ride on
 /// IP_PKTINFO (Go turns the kernel option off for both).
-#[test]
 fn pktinfo_flags_are_independent() {
     let conn = udp(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
     let me = local(&conn);
@@ -109,7 +107,6 @@ fn pktinfo_enabled(conn: &PacketConn<UdpSocket>) -> libc::c_int {
 }
 
 /// Every flag's kernel option, read back with getsockopt.
-#[test]
 fn control_flags_drive_their_kernel_options() {
     let conn = udp(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
     let s = conn.get_ref();
@@ -144,11 +141,7 @@ fn control_flags_drive_their_kernel_options() {
 /// The receiver sees what the sender's options and per-datagram control
 /// messages put on the wire: TTL, TOS, destination, interface, source; and
 /// each flag alone yields exactly its field.
-#[test]
 fn every_flag_across_a_veth_link() {
-    if !netns::can_create("every_flag_across_a_veth_link") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     // A second address on a's side, to pick as a per-datagram source.
     let a2 = Ipv4Addr::new(198, 51, 100, 3);
@@ -272,11 +265,7 @@ fn raw_icmp() -> Socket {
 /// A raw ICMP `PacketConn` separates the IPv4 header from the payload
 /// exactly, options included (Go returns a length 20 bytes too large), and
 /// hands the header over intact.
-#[test]
 fn raw_icmp_strips_a_header_with_options_exactly() {
-    if !netns::can_create("raw_icmp_strips_a_header_with_options_exactly") {
-        return;
-    }
     let pair = VethPair::new().unwrap();
     let ready = Arc::new(Barrier::new(2));
     let ready_b = ready.clone();
@@ -351,11 +340,7 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
 /// Go's TestPacketConnReadWriteUnicastICMP: an echo to 127.0.0.1 through a
 /// raw ICMP `PacketConn` comes back as an echo reply (after our own echo,
 /// which Linux also delivers).
-#[test]
 fn raw_icmp_echo_on_loopback() {
-    if !netns::can_create("raw_icmp_echo_on_loopback") {
-        return;
-    }
     let ns = netns::Netns::new().unwrap();
     ns.run(|| {
         let conn = PacketConn::new(raw_icmp()).unwrap();
@@ -393,11 +378,7 @@ fn raw_icmp_echo_on_loopback() {
 /// never a panic (Go's `RawConn.ReadFrom` panics on a buffer shorter than
 /// the header) nor an error that loses it; a payload too long for the buffer
 /// is truncated like UDP's.
-#[test]
 fn raw_short_buffers() {
-    if !netns::can_create("raw_short_buffers") {
-        return;
-    }
     netns::Netns::new().unwrap().run(|| {
         let conn = PacketConn::new(raw_icmp()).unwrap();
         let req = echo_request(0x5151, 1, PAYLOAD);
@@ -429,4 +410,20 @@ fn raw_short_buffers() {
         assert_eq!((d.payload.len(), *d.source.ip()), (0, Ipv4Addr::LOCALHOST));
         assert!(d.is_truncated() && d.header_error.is_some());
     });
+}
+
+#[path = "../../std-adapter/examples/common/harness.rs"]
+mod harness;
+
+fn main() {
+    use harness::{kernel, plain};
+    harness::run([
+        plain(udp_read_write_to_self_with_toggled_control_messages),
+        plain(pktinfo_flags_are_independent),
+        plain(control_flags_drive_their_kernel_options),
+        kernel(every_flag_across_a_veth_link),
+        kernel(raw_icmp_strips_a_header_with_options_exactly),
+        kernel(raw_icmp_echo_on_loopback),
+        kernel(raw_short_buffers),
+    ]);
 }

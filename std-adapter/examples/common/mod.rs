@@ -5,6 +5,9 @@
 //! Each example uses part of this file.
 #![allow(dead_code)]
 
+#[cfg(test)]
+pub mod harness;
+
 use std::fs::File;
 use std::io;
 use std::net::Ipv4Addr;
