@@ -526,17 +526,29 @@ impl<'a> RecordList<'a> {
     }
 }
 
-impl<'a> From<&'a [GroupRecord<'a>]> for RecordList<'a> {
+/// A list over any borrowed run of records: a slice, an array, a `Vec`, a
+/// boxed slice, so [`ReportV3Repr::new`] takes `&records` whatever holds
+/// them (the core allocates nothing; it only borrows).
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::igmp::{GroupRecord, RecordType, ReportV3Repr};
+///
+/// let sources = [Ipv4Addr::new(198, 51, 100, 7)];
+/// let records: Vec<GroupRecord> = vec![
+///     GroupRecord::new(RecordType::ALLOW_NEW_SOURCES, Ipv4Addr::new(232, 1, 1, 1), &sources),
+/// ];
+/// let report = ReportV3Repr::new(&records);
+/// assert_eq!(report.records.len(), 1);
+/// assert_eq!(report.buffer_len(), 8 + 12);
+/// ```
+impl<'a, T> From<&'a T> for RecordList<'a>
+where
+    T: AsRef<[GroupRecord<'a>]> + ?Sized,
+{
     #[inline]
-    fn from(records: &'a [GroupRecord<'a>]) -> Self {
-        RecordList::from_slice(records)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [GroupRecord<'a>; N]> for RecordList<'a> {
-    #[inline]
-    fn from(records: &'a [GroupRecord<'a>; N]) -> Self {
-        RecordList::from_slice(records)
+    fn from(records: &'a T) -> Self {
+        RecordList::from_slice(records.as_ref())
     }
 }
 
