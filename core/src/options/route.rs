@@ -227,6 +227,13 @@ impl<'a> Route<'a> {
         self.bytes
     }
 
+    /// The option's body, the bytes after the type and length bytes: the
+    /// pointer and the address slots.
+    #[inline]
+    pub fn data(&self) -> &'a [u8] {
+        self.bytes.get(2..).unwrap_or_default()
+    }
+
     /// The owned form. It holds up to [`MAX_ROUTE_SLOTS`] slots, all a
     /// route inside an IPv4 header can have; a longer route (only possible
     /// in a bare slice of more than 40 bytes) keeps its first nine, so check
