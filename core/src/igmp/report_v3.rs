@@ -68,7 +68,7 @@ const E_BIT: u16 = 0x8000;
 /// [RFC 9776 §4.2.12] requires.
 ///
 /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordType(pub u8);
 
 impl RecordType {
@@ -113,6 +113,18 @@ impl RecordType {
     #[inline]
     pub const fn truncates_when_split(self) -> bool {
         matches!(self.0, 2 | 4)
+    }
+}
+
+/// The RFC's name as [`Display`](fmt::Display) shows it
+/// (`MODE_IS_INCLUDE`); an unknown type as `RecordType(9)`.
+impl fmt::Debug for RecordType {
+    #[inline]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "RecordType({})", self.0),
+        }
     }
 }
 

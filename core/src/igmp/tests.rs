@@ -1050,3 +1050,16 @@ mod usability {
         assert_eq!(ReportV3Repr::new(&records[..]), ReportV3Repr::new(&records));
     }
 }
+
+#[test]
+fn record_type_debug_is_its_name() {
+    assert_eq!(
+        std::format!("{:?}", RecordType::MODE_IS_INCLUDE),
+        "MODE_IS_INCLUDE"
+    );
+    assert_eq!(
+        std::format!("{:?}", RecordType::MODE_IS_INCLUDE),
+        RecordType::MODE_IS_INCLUDE.to_string()
+    );
+    assert_eq!(std::format!("{:?}", RecordType(9)), "RecordType(9)");
+}

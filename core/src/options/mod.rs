@@ -58,6 +58,7 @@
 //! [`Header::set_options_from`]: crate::header::Header::set_options_from
 
 mod builder;
+mod display;
 mod fragment;
 mod header;
 mod kind;

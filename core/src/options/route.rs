@@ -120,7 +120,7 @@ pub(crate) fn check(bytes: &[u8], offset: usize) -> Result<(), OptionError> {
 /// ```
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Route<'a> {
     bytes: &'a [u8],
     kind: RouteKind,

@@ -224,7 +224,7 @@ pub(crate) fn check(bytes: &[u8], offset: usize) -> Result<TimestampFlag, Option
 /// ```
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timestamp<'a> {
     bytes: &'a [u8],
     flag: TimestampFlag,
