@@ -24,7 +24,7 @@
 //!     ..ControlMessage::default()
 //! };
 //! assert_eq!(cm.flags(), ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE);
-//! assert_eq!(cm.to_string(), "ttl=64 src=- dst=224.0.0.251 ifindex=2 tos=-");
+//! assert_eq!(cm.to_string(), "ttl=64 dst=224.0.0.251 ifindex=2");
 //! ```
 //!
 //! [`recvmsg(2)`]: https://man7.org/linux/man-pages/man2/recvmsg.2.html
