@@ -8,6 +8,12 @@
 //!   loops or panics. [`Validation`] chooses between a strict walk (for
 //!   forwarders and hosts that act on options) and a lax one (for receive
 //!   paths that only look).
+//!   [`Options::with_offsets`] pairs each item with its byte offset in
+//!   the area (a header offset in a header's walk).
+//! * Every item is a value: [`Ipv4Option::kind`], its body (the bytes
+//!   after type and length) as [`Ipv4Option::data`], its wire length as
+//!   [`Ipv4Option::buffer_len`], and a tcpdump-like `Display` (`RA 0`,
+//!   `RR{198.51.100.1 ^ 0.0.0.0}`, `TS{TSONLY 1000}`).
 //! * [`OptionKind`] splits the option-type byte into copied flag, class and
 //!   number and names it from the IANA registry.
 //! * Typed views: [`Route`] (Record Route, Loose and Strict Source Route),
@@ -25,7 +31,8 @@
 //!   header offsets in its errors (the pointer of an ICMP Parameter
 //!   Problem); [`HeaderView::record_route`] and its siblings edit them in
 //!   place; [`Header::set_options_from`] gives an owned header what a
-//!   builder wrote.
+//!   builder wrote, and [`Header::build_options`] runs a builder over the
+//!   header's own option space.
 //!
 //! Unlike the option support of other crates, nothing here trusts a length
 //! byte: a zero or overlong length is an [`OptionError`] at its offset, not
@@ -56,6 +63,7 @@
 //! [`HeaderView::options_iter`]: crate::header::HeaderView::options_iter
 //! [`HeaderView::record_route`]: crate::header::HeaderView::record_route
 //! [`Header::set_options_from`]: crate::header::Header::set_options_from
+//! [`Header::build_options`]: crate::header::Header::build_options
 
 mod builder;
 mod display;
