@@ -31,8 +31,8 @@
 //!   header offsets in its errors (the pointer of an ICMP Parameter
 //!   Problem); [`HeaderView::record_route`] and its siblings edit them in
 //!   place; [`Header::set_options_from`] gives an owned header what a
-//!   builder wrote, and [`Header::build_options`] runs a builder over the
-//!   header's own option space.
+//!   builder wrote, and [`Header::build_options`] runs a builder with no
+//!   buffer of the caller's.
 //!
 //! Unlike the option support of other crates, nothing here trusts a length
 //! byte: a zero or overlong length is an [`OptionError`] at its offset, not
