@@ -304,7 +304,7 @@ fn igmpv2_join_and_leave() {
                 assert_eq!(leaves, 0, "report after leave: {packets:?}");
                 p.assert_envelope(GROUP);
                 assert_eq!(r.group(), GROUP);
-                assert_eq!(r.max_resp_code(), 0);
+                assert_eq!(r.max_resp_code().code(), 0);
                 assert_eq!(message.to_string(), "IGMPv2 report for 239.1.2.3");
                 reports += 1;
             }

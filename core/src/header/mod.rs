@@ -7,6 +7,14 @@
 //! * [`Header`] is an owned copy of every bit of a header, options included
 //!   (inline, at most 40 bytes, no allocation); it [`parse`](Header::parse)s
 //!   and [`marshal`](Header::marshal)s into a caller's buffer.
+//! * [`Header::emit_packet`] writes a whole packet (header, options,
+//!   payload) into one buffer with the total length and checksum filled;
+//!   [`Header::emit_packet_with`] writes the header and hands back a view
+//!   whose [`payload_mut`](HeaderView::payload_mut) takes the payload in
+//!   place (smoltcp's `emit` + `payload_mut` shape, chosen because the
+//!   owned header already is the packet's description). The total length
+//!   is derived there from the header and payload lengths, so how the
+//!   header was put together does not matter.
 //! * [`RawHeader`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
 //!   [`Protocol`] and [`RawFormat`] type three of its fields and the
 //!   raw-socket byte orders.
@@ -52,6 +60,7 @@
 mod display;
 mod flags;
 mod owned;
+mod packet;
 mod protocol;
 mod raw;
 mod raw_format;

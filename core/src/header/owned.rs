@@ -280,7 +280,8 @@ impl Header {
         (self.total_len as usize).saturating_sub(self.header_len())
     }
 
-    /// Sets the total length to `header_len() + payload_len`.
+    /// Sets the total length to `header_len() + payload_len`. Options set
+    /// later keep this payload length ([`set_options`](Self::set_options)).
     ///
     /// Fails, changing nothing, if that exceeds 65 535.
     pub fn set_payload_len(&mut self, payload_len: usize) -> Result<(), HeaderError> {
@@ -305,6 +306,16 @@ impl Header {
     /// Option List, [RFC 791 §3.1]) to a multiple of 4, and keeps the
     /// payload length: the total length changes by as much as the header
     /// length does.
+    ///
+    /// The rule, for every setter of an owned header: the payload length
+    /// (`total_len - header_len()`, 0 when the total length is smaller) is
+    /// what stays. So `set_options` and
+    /// [`set_payload_len`](Self::set_payload_len) give the same total
+    /// length in either order. Only a total length written into the field
+    /// by hand counts the options as payload when options are set after
+    /// it; the packet emitters ([`emit_packet`](Self::emit_packet),
+    /// [`emit_packet_with`](Self::emit_packet_with)) ignore the field and
+    /// write header length plus the payload they are given.
     ///
     /// Fails, changing nothing, if `options` is longer than 40 bytes or the
     /// total length would exceed 65 535. The bytes are stored as given, not

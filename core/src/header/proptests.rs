@@ -379,3 +379,41 @@ fn golden_packets_agree_with_peers() {
         assert_eq!(v.options(), e.options());
     }
 }
+
+proptest! {
+    /// A packet emitted in one call is the header marshalled with the
+    /// total length set from the payload, then the payload; etherparse
+    /// reads back the same header, options and payload; and the stale
+    /// `total_len` of the owned header never leaks into it.
+    #[test]
+    fn emit_packet_is_marshal_plus_payload(
+        h in any_header(),
+        payload in prop::collection::vec(any::<u8>(), 0..300),
+        slack in 0usize..16,
+    ) {
+        let mut buf = std::vec![0xa5u8; h.header_len() + payload.len() + slack];
+        let n = h.emit_packet(&payload, &mut buf).unwrap();
+        prop_assert_eq!(n, h.header_len() + payload.len());
+        prop_assert!(buf[n..].iter().all(|&b| b == 0xa5));
+
+        let mut expected = h;
+        expected.set_payload_len(payload.len()).unwrap();
+        let mut header = [0u8; MAX_LEN];
+        let hl = expected.marshal(&mut header).unwrap();
+        prop_assert_eq!(&buf[..hl], &header[..hl]);
+        prop_assert_eq!(&buf[hl..n], &payload[..]);
+
+        let view = HeaderView::new_verified(&buf[..n]).unwrap();
+        prop_assert_eq!(view.payload(), &payload[..]);
+        let (theirs, rest) = etherparse::Ipv4Header::from_slice(&buf[..n]).unwrap();
+        prop_assert_eq!(usize::from(theirs.total_len), n);
+        prop_assert_eq!(theirs.options.as_slice(), h.options());
+        prop_assert_eq!(rest, &payload[..]);
+
+        // The in-place form writes the same header.
+        let mut again = std::vec![0u8; n];
+        let mut packet = h.emit_packet_with(payload.len(), &mut again).unwrap();
+        packet.payload_mut().copy_from_slice(&payload);
+        prop_assert_eq!(&again[..], &buf[..n]);
+    }
+}

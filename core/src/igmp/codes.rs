@@ -14,8 +14,22 @@
 //! so values run from 0 to 31744, strictly increasing with the code. Max
 //! Resp Code counts tenths of a second (up to 52 min 54.4 s), QQIC seconds
 //! (up to 8 h 49 min 4 s). IGMPv2 queries carry Max Resp Time as a plain
-//! count of tenths (0 to 25.5 s) with no float form; see
-//! [`V1V2Message::max_resp_time`](super::V1V2Message::max_resp_time).
+//! count of tenths (0 to 25.5 s) with no float form: [`MaxRespTime`].
+//!
+//! [`MaxRespCode`] and [`Qqic`] wrap the byte with the unit of each code;
+//! [`decode`], [`encode_lossy`] and [`encode_exact`] are the codec on its
+//! own, for other codes of the same form (MLDv2's QQIC, for one). IGMPv2's
+//! linear Max Resp Time is [`MaxRespTime`].
+//!
+//! ```
+//! use ipv4_core::igmp::codes::{decode, encode_exact, encode_lossy};
+//!
+//! assert_eq!(decode(100), 100); // below 128: the value itself
+//! assert_eq!(decode(0x8f), 248); // (0xf | 0x10) << 3
+//! assert_eq!(encode_lossy(250), 0x8f); // rounds down to 248
+//! assert_eq!(encode_exact(250), None);
+//! assert_eq!(encode_exact(248), Some(0x8f));
+//! ```
 //!
 //! [RFC 9776 §4.1.1]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.1
 //! [RFC 9776 §4.1.7]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.7
@@ -182,6 +196,71 @@ impl fmt::Display for MaxRespCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.tenths();
         write!(f, "{}.{}s", t / 10, t % 10)
+    }
+}
+
+/// An IGMPv2 Max Resp Time ([RFC 2236 §2.2]): tenths of a second as a
+/// plain byte, 0 to 25.5 s, with no floating-point form. IGMPv1 queries,
+/// reports and leaves carry 0.
+///
+/// The IGMPv1/v2 counterpart of [`MaxRespCode`], with the same accessors,
+/// so both [`V1V2Message::max_resp_code`](super::V1V2Message::max_resp_code)
+/// and [`QueryV3::max_resp_code`](super::QueryV3::max_resp_code) return a
+/// typed code. They are different types because the same byte means
+/// different times: `0x8f` is 14.3 s here and 24.8 s in IGMPv3.
+///
+/// ```
+/// use core::time::Duration;
+/// use ipv4_core::igmp::{MaxRespCode, MaxRespTime};
+///
+/// assert_eq!(MaxRespTime::new(0x8f).duration(), Duration::from_millis(14_300));
+/// assert_eq!(MaxRespCode::new(0x8f).duration(), Duration::from_millis(24_800));
+/// assert_eq!(MaxRespTime::new(100).to_string(), "10.0s");
+/// ```
+///
+/// [RFC 2236 §2.2]: https://www.rfc-editor.org/rfc/rfc2236#section-2.2
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MaxRespTime(u8);
+
+impl MaxRespTime {
+    /// Wraps a code byte as received (or a count of tenths to send).
+    #[inline]
+    pub const fn new(code: u8) -> Self {
+        MaxRespTime(code)
+    }
+
+    /// The byte on the wire.
+    #[inline]
+    pub const fn code(self) -> u8 {
+        self.0
+    }
+
+    /// The time in tenths of a second: the byte itself.
+    #[inline]
+    pub const fn tenths(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// The time as a [`Duration`].
+    #[inline]
+    pub const fn duration(self) -> Duration {
+        Duration::from_millis(self.0 as u64 * 100)
+    }
+}
+
+impl From<u8> for MaxRespTime {
+    /// [`MaxRespTime::new`].
+    #[inline]
+    fn from(code: u8) -> Self {
+        MaxRespTime(code)
+    }
+}
+
+/// `10.0s`.
+impl fmt::Display for MaxRespTime {
+    #[inline]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}s", self.0 / 10, self.0 % 10)
     }
 }
 

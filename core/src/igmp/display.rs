@@ -29,18 +29,22 @@ impl fmt::Display for V1V2Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let group = self.group();
         match self.message_type() {
-            MessageType::MEMBERSHIP_QUERY => {
-                let version = if self.max_resp_code() == 0 { 1 } else { 2 };
-                if group.is_unspecified() {
-                    write!(f, "IGMPv{version} general query")?;
-                } else {
-                    write!(f, "IGMPv{version} group-specific query for {group}")?;
-                }
-                if version == 2 {
-                    let t = self.max_resp_code();
-                    write!(f, ", max resp {}.{}s", t / 10, t % 10)?;
+            // IGMPv1 has no group-specific query: its group field is
+            // ignored on receipt (RFC 1112 Appendix I), shown only if set.
+            MessageType::MEMBERSHIP_QUERY if self.max_resp_code().code() == 0 => {
+                f.write_str("IGMPv1 general query")?;
+                if !group.is_unspecified() {
+                    write!(f, " (group field {group}, ignored)")?;
                 }
                 Ok(())
+            }
+            MessageType::MEMBERSHIP_QUERY => {
+                if group.is_unspecified() {
+                    f.write_str("IGMPv2 general query")?;
+                } else {
+                    write!(f, "IGMPv2 group-specific query for {group}")?;
+                }
+                write!(f, ", max resp {}", self.max_resp_code())
             }
             MessageType::REPORT_V1 => write!(f, "IGMPv1 report for {group}"),
             MessageType::REPORT_V2 => write!(f, "IGMPv2 report for {group}"),

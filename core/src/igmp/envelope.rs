@@ -52,7 +52,10 @@ impl Message<'_> {
             }
         };
         Some(match self {
-            Message::QueryV1(q) | Message::QueryV2(q) => group_or_all(q.group()),
+            // An IGMPv1 query always goes to all systems; its group
+            // field means nothing (RFC 1112 Appendix I).
+            Message::QueryV1(_) => ALL_SYSTEMS,
+            Message::QueryV2(q) => group_or_all(q.group()),
             Message::QueryV3(q) => group_or_all(q.group()),
             Message::ReportV1(r) | Message::ReportV2(r) => r.group(),
             Message::Leave(_) => ALL_ROUTERS,
@@ -243,7 +246,9 @@ mod tests {
 mod proptests {
     use super::*;
     use crate::header::HeaderView;
-    use crate::igmp::{MaxRespCode, MessageType, Qqic, QueryV3Repr, Sources, V1V2Repr};
+    use crate::igmp::{
+        MaxRespCode, MaxRespTime, MessageType, Qqic, QueryV3Repr, Sources, V1V2Repr,
+    };
     use proptest::prelude::*;
 
     const SRC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
@@ -272,7 +277,7 @@ mod proptests {
                     }
                     .emit(b)
                 } else {
-                    V1V2Repr { message_type: MessageType(ty), max_resp_code: code, group: group.into() }
+                    V1V2Repr { message_type: MessageType(ty), max_resp_code: MaxRespTime::new(code), group: group.into() }
                         .emit(b)
                 }
             })

@@ -80,7 +80,7 @@
 //! [RFC 9776 §4.2.16]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.16
 
 mod builder;
-mod codes;
+pub mod codes;
 mod display;
 pub mod envelope;
 mod extension;
@@ -92,7 +92,7 @@ mod split;
 pub use split::IPV4_HEADER_LEN;
 mod v1v2;
 
-pub use codes::{MAX_CODE_VALUE, MaxRespCode, Qqic};
+pub use codes::{MAX_CODE_VALUE, MaxRespCode, MaxRespTime, Qqic};
 pub use extension::{Extension, Extensions};
 pub use query_v3::{QueryV3, QueryV3Repr};
 pub use report_v3::{GroupRecord, RecordList, RecordType, Records, ReportV3, ReportV3Repr};

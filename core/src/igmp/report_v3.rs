@@ -68,7 +68,7 @@ const E_BIT: u16 = 0x8000;
 /// [RFC 9776 §4.2.12] requires.
 ///
 /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordType(pub u8);
 
 impl RecordType {
@@ -113,6 +113,18 @@ impl RecordType {
     #[inline]
     pub const fn truncates_when_split(self) -> bool {
         matches!(self.0, 2 | 4)
+    }
+}
+
+/// The RFC's name as [`Display`](fmt::Display) shows it
+/// (`MODE_IS_INCLUDE`); an unknown type as `RecordType(9)`.
+impl fmt::Debug for RecordType {
+    #[inline]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "RecordType({})", self.0),
+        }
     }
 }
 
@@ -526,17 +538,29 @@ impl<'a> RecordList<'a> {
     }
 }
 
-impl<'a> From<&'a [GroupRecord<'a>]> for RecordList<'a> {
+/// A list over any borrowed run of records: a slice, an array, a `Vec`, a
+/// boxed slice, so [`ReportV3Repr::new`] takes `&records` whatever holds
+/// them (the core allocates nothing; it only borrows).
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::igmp::{GroupRecord, RecordType, ReportV3Repr};
+///
+/// let sources = [Ipv4Addr::new(198, 51, 100, 7)];
+/// let records: Vec<GroupRecord> = vec![
+///     GroupRecord::new(RecordType::ALLOW_NEW_SOURCES, Ipv4Addr::new(232, 1, 1, 1), &sources),
+/// ];
+/// let report = ReportV3Repr::new(&records);
+/// assert_eq!(report.records.len(), 1);
+/// assert_eq!(report.buffer_len(), 8 + 12);
+/// ```
+impl<'a, T> From<&'a T> for RecordList<'a>
+where
+    T: AsRef<[GroupRecord<'a>]> + ?Sized,
+{
     #[inline]
-    fn from(records: &'a [GroupRecord<'a>]) -> Self {
-        RecordList::from_slice(records)
-    }
-}
-
-impl<'a, const N: usize> From<&'a [GroupRecord<'a>; N]> for RecordList<'a> {
-    #[inline]
-    fn from(records: &'a [GroupRecord<'a>; N]) -> Self {
-        RecordList::from_slice(records)
+    fn from(records: &'a T) -> Self {
+        RecordList::from_slice(records.as_ref())
     }
 }
 

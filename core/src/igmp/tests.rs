@@ -586,7 +586,7 @@ proptest! {
         match (ours, theirs) {
             (Ok(Message::QueryV1(m) | Message::QueryV2(m)), Ok(IgmpSlice::MembershipQuery(q))) => {
                 prop_assert_eq!(m.group().octets(), q.group_address().octets);
-                prop_assert_eq!(m.max_resp_code(), q.max_response_time());
+                prop_assert_eq!(m.max_resp_code().code(), q.max_response_time());
             }
             (Ok(Message::QueryV3(m)), Ok(IgmpSlice::MembershipQueryWithSources(q))) => {
                 prop_assert_eq!(m.group().octets(), q.group_address().octets);
@@ -725,7 +725,7 @@ proptest! {
     #[test]
     fn v1v2_round_trip(ty in prop_oneof![Just(0x11u8), Just(0x12), Just(0x16), Just(0x17)],
                        code: u8, group: [u8; 4]) {
-        let repr = V1V2Repr { message_type: MessageType(ty), max_resp_code: code, group: group.into() };
+        let repr = V1V2Repr { message_type: MessageType(ty), max_resp_code: MaxRespTime::new(code), group: group.into() };
         let mut buf = [0u8; 8];
         repr.emit(&mut buf).unwrap();
         let m = Message::parse(&buf).unwrap();
@@ -963,4 +963,103 @@ mod linux_captures {
         let n = ReportV3Repr::new(&ssm).emit(&mut buf).unwrap();
         assert_eq!(buf[..n], V3_SSM_JOIN);
     }
+}
+
+/// Issue 18, item 5: the details a new user stumbles on.
+mod usability {
+    use super::*;
+
+    #[test]
+    fn codes_are_reachable_and_match_rfc_9776() {
+        // RFC 9776 §4.1.1: code 0x80 (exp 0, mant 0) is 0x10 << 3 = 128;
+        // 0xff is 0x1f << 10 = 31744.
+        assert_eq!(codes::decode(0x80), 128);
+        assert_eq!(codes::decode(0xff), 31_744);
+        assert_eq!(codes::encode_lossy(31_744), 0xff);
+        assert_eq!(codes::encode_lossy(129), 0x80);
+        assert_eq!(codes::encode_exact(129), None);
+    }
+
+    #[test]
+    fn v1v2_max_resp_code_is_typed_and_linear() {
+        // An IGMPv2 query with Max Resp Time 0x8f: 14.3 s (RFC 2236 §2.2),
+        // where the same byte in IGMPv3 is 24.8 s.
+        let mut buf = [0u8; 8];
+        V1V2Repr::query_v2(Ipv4Addr::UNSPECIFIED, 0x8f)
+            .emit(&mut buf)
+            .unwrap();
+        let Message::QueryV2(q) = Message::parse(&buf).unwrap() else {
+            panic!()
+        };
+        assert_eq!(q.max_resp_code(), MaxRespTime::new(0x8f));
+        assert_eq!(q.max_resp_code().code(), 0x8f);
+        assert_eq!(q.max_resp_time(), Duration::from_millis(14_300));
+        assert_eq!(q.to_string(), "IGMPv2 general query, max resp 14.3s");
+        assert_eq!(V1V2Repr::parse(&q).max_resp_code.tenths(), 143);
+    }
+
+    #[test]
+    fn v1_query_group_field_is_kept_but_not_used() {
+        // RFC 1112 Appendix I: zeroed when sent, ignored when received.
+        let mut buf = [0u8; 8];
+        V1V2Repr::query_v1().emit(&mut buf).unwrap();
+        assert_eq!(buf, [0x11, 0, 0xee, 0xff, 0, 0, 0, 0]);
+        // A query whose sender left 239.1.2.3 in the field: parse keeps it,
+        // re-emitting gives the same bytes, and it is still a general
+        // query to all systems.
+        let odd = V1V2Repr {
+            group: Ipv4Addr::new(239, 1, 2, 3),
+            ..V1V2Repr::query_v1()
+        };
+        odd.emit(&mut buf).unwrap();
+        let message = Message::parse(&buf).unwrap();
+        let Message::QueryV1(view) = message else {
+            panic!()
+        };
+        assert_eq!(view.group(), Ipv4Addr::new(239, 1, 2, 3));
+        let mut again = [0u8; 8];
+        V1V2Repr::parse(&view).emit(&mut again).unwrap();
+        assert_eq!(again, buf);
+        assert_eq!(message.destination(), Some(ALL_SYSTEMS));
+        assert_eq!(
+            message.to_string(),
+            "IGMPv1 general query (group field 239.1.2.3, ignored)"
+        );
+    }
+
+    #[test]
+    fn report_from_a_vec_without_from_slice() {
+        let sources: Vec<Ipv4Addr> = vec![Ipv4Addr::new(10, 0, 0, 1)];
+        let records: Vec<GroupRecord> = vec![GroupRecord::new(
+            RecordType::ALLOW_NEW_SOURCES,
+            Ipv4Addr::new(232, 1, 1, 1),
+            &sources[..],
+        )];
+        let mut buf = [0u8; 20];
+        assert_eq!(ReportV3Repr::new(&records).emit(&mut buf), Ok(20));
+        // The module docs' report (RFC 9776 layout, checksum 0xe5f9).
+        assert_eq!(
+            buf,
+            [
+                0x22, 0x00, 0xe5, 0xf9, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x01, 232, 1, 1,
+                1, 10, 0, 0, 1
+            ]
+        );
+        let boxed: std::boxed::Box<[GroupRecord]> = records.clone().into_boxed_slice();
+        assert_eq!(ReportV3Repr::new(&boxed), ReportV3Repr::new(&records));
+        assert_eq!(ReportV3Repr::new(&records[..]), ReportV3Repr::new(&records));
+    }
+}
+
+#[test]
+fn record_type_debug_is_its_name() {
+    assert_eq!(
+        std::format!("{:?}", RecordType::MODE_IS_INCLUDE),
+        "MODE_IS_INCLUDE"
+    );
+    assert_eq!(
+        std::format!("{:?}", RecordType::MODE_IS_INCLUDE),
+        RecordType::MODE_IS_INCLUDE.to_string()
+    );
+    assert_eq!(std::format!("{:?}", RecordType(9)), "RecordType(9)");
 }

@@ -21,7 +21,7 @@ use core::net::Ipv4Addr;
 use core::time::Duration;
 
 use super::builder::{fill_checksum, take};
-use super::{MessageType, V1V2_LEN, addr_at, checksum_field};
+use super::{MaxRespTime, MessageType, V1V2_LEN, addr_at, checksum_field};
 use crate::error::{IgmpBuildError, IgmpError};
 
 mod field {
@@ -79,10 +79,11 @@ impl<'a> V1V2Message<'a> {
     }
 
     /// The second byte: Max Resp Time in tenths of a second in IGMPv2
-    /// queries, 0 in reports, leaves and IGMPv1 messages.
+    /// queries, 0 in reports, leaves and IGMPv1 messages (the byte as
+    /// sent: [`MaxRespTime::code`]).
     #[inline]
-    pub fn max_resp_code(&self) -> u8 {
-        self.bytes[field::MAX_RESP]
+    pub fn max_resp_code(&self) -> MaxRespTime {
+        MaxRespTime::new(self.bytes[field::MAX_RESP])
     }
 
     /// The IGMPv2 Max Resp Time ([RFC 2236 §2.2]): the second byte in
@@ -91,7 +92,7 @@ impl<'a> V1V2Message<'a> {
     /// [RFC 2236 §2.2]: https://www.rfc-editor.org/rfc/rfc2236#section-2.2
     #[inline]
     pub fn max_resp_time(&self) -> Duration {
-        Duration::from_millis(u64::from(self.max_resp_code()) * 100)
+        self.max_resp_code().duration()
     }
 
     /// The Checksum field.
@@ -100,7 +101,12 @@ impl<'a> V1V2Message<'a> {
         checksum_field(self.bytes)
     }
 
-    /// The Group Address: 0.0.0.0 in general queries.
+    /// The Group Address as sent: 0.0.0.0 in general queries. In an IGMPv1
+    /// query it is zeroed by the sender and ignored by receivers
+    /// ([RFC 1112] Appendix I), but whatever was sent is returned here,
+    /// so a parsed message can be re-emitted bit for bit.
+    ///
+    /// [RFC 1112]: https://www.rfc-editor.org/rfc/rfc1112#appendix-I
     #[inline]
     pub fn group(&self) -> Ipv4Addr {
         addr_at(self.bytes, field::GROUP)
@@ -140,7 +146,7 @@ pub struct V1V2Repr {
     /// The Type byte.
     pub message_type: MessageType,
     /// Max Resp Time in tenths of a second (IGMPv2 queries), else 0.
-    pub max_resp_code: u8,
+    pub max_resp_code: MaxRespTime,
     /// The Group Address.
     pub group: Ipv4Addr,
 }
@@ -149,12 +155,32 @@ impl V1V2Repr {
     /// The length of every message this type builds.
     pub const LEN: usize = V1V2_LEN;
 
-    /// An IGMPv1 query (always general).
+    /// An IGMPv1 query, as [RFC 1112] Appendix I has it sent: always
+    /// general, the group field zeroed. IGMPv1 has no group-specific
+    /// query, so there is no group argument; [`parse`](Self::parse) keeps
+    /// the group field of a received query whatever it holds, and a query
+    /// with another value in it (to test a receiver) is
+    /// `V1V2Repr { group, ..V1V2Repr::query_v1() }`.
+    ///
+    /// ```
+    /// use core::net::Ipv4Addr;
+    /// use ipv4_core::igmp::{Message, V1V2Repr};
+    ///
+    /// let crafted = V1V2Repr { group: Ipv4Addr::new(239, 1, 2, 3), ..V1V2Repr::query_v1() };
+    /// let mut buf = [0u8; 8];
+    /// crafted.emit(&mut buf)?;
+    /// let Message::QueryV1(view) = Message::parse(&buf).unwrap() else { panic!() };
+    /// assert_eq!(V1V2Repr::parse(&view), crafted); // the group field survives
+    /// assert_eq!(view.to_string(), "IGMPv1 general query (group field 239.1.2.3, ignored)");
+    /// # Ok::<(), ipv4_core::error::IgmpBuildError>(())
+    /// ```
+    ///
+    /// [RFC 1112]: https://www.rfc-editor.org/rfc/rfc1112#appendix-I
     #[inline]
     pub const fn query_v1() -> Self {
         V1V2Repr {
             message_type: MessageType::MEMBERSHIP_QUERY,
-            max_resp_code: 0,
+            max_resp_code: MaxRespTime::new(0),
             group: Ipv4Addr::UNSPECIFIED,
         }
     }
@@ -168,7 +194,7 @@ impl V1V2Repr {
     pub const fn query_v2(group: Ipv4Addr, max_resp_tenths: u8) -> Self {
         V1V2Repr {
             message_type: MessageType::MEMBERSHIP_QUERY,
-            max_resp_code: max_resp_tenths,
+            max_resp_code: MaxRespTime::new(max_resp_tenths),
             group,
         }
     }
@@ -178,7 +204,7 @@ impl V1V2Repr {
     pub const fn report_v1(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::REPORT_V1,
-            max_resp_code: 0,
+            max_resp_code: MaxRespTime::new(0),
             group,
         }
     }
@@ -188,7 +214,7 @@ impl V1V2Repr {
     pub const fn report_v2(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::REPORT_V2,
-            max_resp_code: 0,
+            max_resp_code: MaxRespTime::new(0),
             group,
         }
     }
@@ -198,7 +224,7 @@ impl V1V2Repr {
     pub const fn leave(group: Ipv4Addr) -> Self {
         V1V2Repr {
             message_type: MessageType::LEAVE_GROUP,
-            max_resp_code: 0,
+            max_resp_code: MaxRespTime::new(0),
             group,
         }
     }
@@ -225,7 +251,7 @@ impl V1V2Repr {
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, IgmpBuildError> {
         let out = take(buf, Self::LEN, "IGMPv1/v2 message")?;
         out[field::TYPE] = self.message_type.0;
-        out[field::MAX_RESP] = self.max_resp_code;
+        out[field::MAX_RESP] = self.max_resp_code.code();
         out[field::GROUP..].copy_from_slice(&self.group.octets());
         fill_checksum(out);
         Ok(Self::LEN)

@@ -10,7 +10,7 @@ use super::kind::OptionKind;
 use super::timestamp::TimestampValue;
 use super::{MAX_OPTIONS_LEN, Options, OptionsBuilder, Validation};
 use crate::checksum;
-use crate::error::{HeaderError, OptionError};
+use crate::error::{HeaderError, OptionError, OptionsBuildError};
 use crate::header::{Header, HeaderView, MIN_LEN};
 
 /// A walk over a header's options `area`, reporting header offsets (the
@@ -196,6 +196,45 @@ impl Header {
     /// ```
     pub fn set_options_from(&mut self, builder: &OptionsBuilder<'_>) -> Result<(), HeaderError> {
         self.set_options(builder.as_bytes())
+    }
+
+    /// Replaces the options with what `build` writes into an
+    /// [`OptionsBuilder`] over a 40-byte scratch area of its own, padded
+    /// with End of Option List to a multiple of 4 ([`Header::set_options`]:
+    /// the payload length stays). No buffer of the caller's is needed.
+    ///
+    /// Fails, changing nothing, with the builder's error (an option that
+    /// does not fit in 40 bytes, a bad argument), or with
+    /// [`OptionsBuildError::InvalidArgument`] if the total length would
+    /// exceed 65 535.
+    ///
+    /// ```
+    /// use core::net::Ipv4Addr;
+    /// use ipv4_core::header::{Header, Protocol};
+    /// use ipv4_core::options::RouterAlert;
+    ///
+    /// let mut header = Header::new(
+    ///     Ipv4Addr::new(198, 51, 100, 1),
+    ///     Ipv4Addr::new(224, 0, 0, 22),
+    ///     Protocol::IGMP,
+    /// );
+    /// header.build_options(|o| o.router_alert(RouterAlert::EXAMINE)?.record_route(1).map(drop))?;
+    /// assert_eq!(header.options(), &[148, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0]);
+    /// # Ok::<(), ipv4_core::error::OptionsBuildError>(())
+    /// ```
+    pub fn build_options(
+        &mut self,
+        build: impl FnOnce(&mut OptionsBuilder<'_>) -> Result<(), OptionsBuildError>,
+    ) -> Result<(), OptionsBuildError> {
+        let mut scratch = [0u8; MAX_OPTIONS_LEN];
+        let mut builder = OptionsBuilder::new(&mut scratch);
+        build(&mut builder)?;
+        let area = builder.finish()?;
+        self.set_options(area)
+            .map_err(|_| OptionsBuildError::InvalidArgument {
+                what: "IPv4",
+                reason: "the header's total length would exceed 65 535 bytes",
+            })
     }
 }
 

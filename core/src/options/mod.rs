@@ -8,6 +8,12 @@
 //!   loops or panics. [`Validation`] chooses between a strict walk (for
 //!   forwarders and hosts that act on options) and a lax one (for receive
 //!   paths that only look).
+//!   [`Options::with_offsets`] pairs each item with its byte offset in
+//!   the area (a header offset in a header's walk).
+//! * Every item is a value: [`Ipv4Option::kind`], its body (the bytes
+//!   after type and length) as [`Ipv4Option::data`], its wire length as
+//!   [`Ipv4Option::buffer_len`], and a tcpdump-like `Display` (`RA 0`,
+//!   `RR{198.51.100.1 ^ 0.0.0.0}`, `TS{TSONLY 1000}`).
 //! * [`OptionKind`] splits the option-type byte into copied flag, class and
 //!   number and names it from the IANA registry.
 //! * Typed views: [`Route`] (Record Route, Loose and Strict Source Route),
@@ -25,7 +31,8 @@
 //!   header offsets in its errors (the pointer of an ICMP Parameter
 //!   Problem); [`HeaderView::record_route`] and its siblings edit them in
 //!   place; [`Header::set_options_from`] gives an owned header what a
-//!   builder wrote.
+//!   builder wrote, and [`Header::build_options`] runs a builder with no
+//!   buffer of the caller's.
 //!
 //! Unlike the option support of other crates, nothing here trusts a length
 //! byte: a zero or overlong length is an [`OptionError`] at its offset, not
@@ -56,8 +63,10 @@
 //! [`HeaderView::options_iter`]: crate::header::HeaderView::options_iter
 //! [`HeaderView::record_route`]: crate::header::HeaderView::record_route
 //! [`Header::set_options_from`]: crate::header::Header::set_options_from
+//! [`Header::build_options`]: crate::header::Header::build_options
 
 mod builder;
+mod display;
 mod fragment;
 mod header;
 mod kind;
@@ -77,7 +86,9 @@ pub use timestamp::{
     MAX_TIMESTAMP_ENTRIES, Timestamp, TimestampEntries, TimestampEntry, TimestampFlag,
     TimestampRepr, TimestampValue,
 };
-pub use walker::{Options, Validation};
+pub use walker::{OptionOffsets, Options, Validation};
+
+use core::fmt;
 
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
 
@@ -173,6 +184,39 @@ impl<'a> Ipv4Option<'a> {
         }
     }
 
+    /// The option's body: the bytes after its type and length bytes, the
+    /// same for every kind (the pointer and slots of a route, the pointer,
+    /// flag byte and entries of a Timestamp, the 16-bit value of Router
+    /// Alert and Stream ID, a Security or unknown option's bytes). Empty
+    /// for End of Option List (its padding is not a body) and No
+    /// Operation, which have no length byte.
+    ///
+    /// ```
+    /// use ipv4_core::options::Options;
+    ///
+    /// let area = [148, 4, 0, 1, 7, 7, 4, 0, 0, 0, 0, 0x99, 3, 0xab, 1];
+    /// let bodies: Vec<Vec<u8>> = Options::new(&area)
+    ///     .map(|o| o.unwrap().data().to_vec())
+    ///     .collect();
+    /// assert_eq!(bodies, [vec![0, 1], vec![4, 0, 0, 0, 0], vec![0xab], vec![]]);
+    /// ```
+    #[inline]
+    pub fn data(&self) -> OptionData<'a> {
+        match *self {
+            Ipv4Option::End { .. } | Ipv4Option::Nop => OptionData::borrowed(&[]),
+            Ipv4Option::RecordRoute(r)
+            | Ipv4Option::LooseSourceRoute(r)
+            | Ipv4Option::StrictSourceRoute(r) => OptionData::borrowed(r.data()),
+            Ipv4Option::Timestamp(t) => OptionData::borrowed(t.data()),
+            Ipv4Option::RouterAlert(ra) => OptionData::value(ra.data()),
+            Ipv4Option::StreamId(id) => OptionData::value(id.data()),
+            Ipv4Option::Security(s) => OptionData::borrowed(s.data()),
+            Ipv4Option::Unknown { data, .. } | Ipv4Option::Malformed { data, .. } => {
+                OptionData::borrowed(data)
+            }
+        }
+    }
+
     /// Whether the option is copied into every fragment.
     #[inline]
     pub fn copied(&self) -> bool {
@@ -238,6 +282,99 @@ impl<'a> Ipv4Option<'a> {
             }
         }
         Ok(n)
+    }
+}
+
+/// An option's body ([`Ipv4Option::data`]): the bytes after its type and
+/// length bytes, borrowed from the options area, or held inline for the
+/// two options parsed into a number (Router Alert, Stream ID). Reads as a
+/// `[u8]` (`Deref`, `AsRef`), compares and hashes as its bytes.
+#[derive(Clone, Copy)]
+pub struct OptionData<'a>(DataInner<'a>);
+
+#[derive(Clone, Copy)]
+enum DataInner<'a> {
+    Borrowed(&'a [u8]),
+    Value([u8; 2]),
+}
+
+impl<'a> OptionData<'a> {
+    #[inline]
+    const fn borrowed(bytes: &'a [u8]) -> Self {
+        OptionData(DataInner::Borrowed(bytes))
+    }
+
+    #[inline]
+    const fn value(bytes: [u8; 2]) -> Self {
+        OptionData(DataInner::Value(bytes))
+    }
+
+    /// The body's bytes.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            DataInner::Borrowed(bytes) => bytes,
+            DataInner::Value(bytes) => bytes,
+        }
+    }
+}
+
+impl core::ops::Deref for OptionData<'_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl AsRef<[u8]> for OptionData<'_> {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl PartialEq for OptionData<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for OptionData<'_> {}
+
+impl PartialEq<[u8]> for OptionData<'_> {
+    #[inline]
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_bytes() == other
+    }
+}
+
+impl PartialEq<&[u8]> for OptionData<'_> {
+    #[inline]
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.as_bytes() == *other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for OptionData<'_> {
+    #[inline]
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.as_bytes() == other
+    }
+}
+
+impl core::hash::Hash for OptionData<'_> {
+    #[inline]
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+/// The bytes, as a slice's `Debug` shows them.
+impl fmt::Debug for OptionData<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_bytes().fmt(f)
     }
 }
 

@@ -120,7 +120,7 @@ pub(crate) fn check(bytes: &[u8], offset: usize) -> Result<(), OptionError> {
 /// ```
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Route<'a> {
     bytes: &'a [u8],
     kind: RouteKind,
@@ -225,6 +225,13 @@ impl<'a> Route<'a> {
     #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
         self.bytes
+    }
+
+    /// The option's body, the bytes after the type and length bytes: the
+    /// pointer and the address slots.
+    #[inline]
+    pub fn data(&self) -> &'a [u8] {
+        self.bytes.get(2..).unwrap_or_default()
     }
 
     /// The owned form. It holds up to [`MAX_ROUTE_SLOTS`] slots, all a

@@ -61,6 +61,13 @@ impl RouterAlert {
         let v = self.0.to_be_bytes();
         [OptionKind::ROUTER_ALERT.0, 4, v[0], v[1]]
     }
+
+    /// The option's body, the bytes after the type and length bytes: the
+    /// value, big-endian.
+    #[inline]
+    pub const fn data(self) -> [u8; 2] {
+        self.0.to_be_bytes()
+    }
 }
 
 /// The Stream Identifier option ([RFC 791 §3.1]): type 136, length 4, a
@@ -100,6 +107,13 @@ impl StreamId {
     pub const fn to_bytes(self) -> [u8; 4] {
         let v = self.0.to_be_bytes();
         [OptionKind::STREAM_ID.0, 4, v[0], v[1]]
+    }
+
+    /// The option's body, the bytes after the type and length bytes: the
+    /// identifier, big-endian.
+    #[inline]
+    pub const fn data(self) -> [u8; 2] {
+        self.0.to_be_bytes()
     }
 }
 
@@ -198,7 +212,7 @@ impl<'a> Security<'a> {
         }
     }
 
-    /// The bytes after the length byte.
+    /// The option's body, the bytes after the type and length bytes.
     #[inline]
     pub const fn data(&self) -> &'a [u8] {
         self.data

@@ -553,3 +553,107 @@ fn linux_timestamp_captures() {
     assert_eq!(slots[1].address, Some(Ipv4Addr::new(198, 51, 100, 77)));
     assert_eq!(slots[1].time, TimestampValue(0));
 }
+
+/// Issue 18, item 4: options as values.
+mod as_values {
+    use super::*;
+    use crate::header::{Header, HeaderView, Protocol};
+    use std::vec;
+
+    /// An area holding one option of every typed kind and an unknown one,
+    /// laid out by hand from RFC 791 / RFC 2113 / RFC 1108.
+    const AREA: [u8; 40] = [
+        1, // 0: NOP
+        7, 7, 8, 198, 51, 100, 1, // 1: Record Route, one slot, full
+        68, 12, 13, 0x01, 203, 0, 113, 9, 0, 0, 0, 42, // 8: Timestamp flag 1, one entry
+        148, 4, 0, 0, // 20: Router Alert 0
+        136, 4, 0x12, 0x34, // 24: Stream ID 0x1234
+        130, 4, 0x5a, 0x80, // 28: Security, RFC 1108 Secret/GENSER
+        0x99, 3, 0xab, // 32: unknown type 0x99
+        131, 3, 4, // 35: Loose Source Route, no slots
+        0, 0, // 38: End of Option List, padding
+    ];
+
+    #[test]
+    fn every_item_has_its_offset_and_body() {
+        let items: Vec<(usize, u8, Vec<u8>)> = Options::new(&AREA)
+            .with_offsets()
+            .map(|item| {
+                let (offset, option) = item.unwrap();
+                (offset, option.kind().value(), option.data().to_vec())
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (0, 1, vec![]),
+                (1, 7, vec![8, 198, 51, 100, 1]),
+                (8, 68, vec![13, 0x01, 203, 0, 113, 9, 0, 0, 0, 42]),
+                (20, 148, vec![0, 0]),
+                (24, 136, vec![0x12, 0x34]),
+                (28, 130, vec![0x5a, 0x80]),
+                (32, 0x99, vec![0xab]),
+                (35, 131, vec![4]),
+                (38, 0, vec![]),
+            ]
+        );
+        // Each body is the option's bytes after type and length.
+        for item in Options::new(&AREA).with_offsets() {
+            let (offset, option) = item.unwrap();
+            let len = option.buffer_len();
+            if len >= 2 && option.kind().value() > 1 {
+                assert_eq!(option.data(), &AREA[offset + 2..offset + len]);
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_in_a_header_are_header_offsets() {
+        let mut h = Header::new(
+            Ipv4Addr::new(198, 51, 100, 1),
+            Ipv4Addr::new(203, 0, 113, 2),
+            Protocol::UDP,
+        );
+        h.set_options(&[1, 148, 4, 0, 0, 0, 0, 0]).unwrap();
+        let mut buf = [0u8; 28];
+        h.marshal(&mut buf).unwrap();
+        let view = HeaderView::new_checked(&buf[..]).unwrap();
+        let offsets: Vec<usize> = view
+            .options_iter()
+            .with_offsets()
+            .map(|i| i.unwrap().0)
+            .collect();
+        assert_eq!(offsets, [20, 21, 25]);
+        // Errors keep their own offsets; the walk's offset moves past them.
+        let mut walk = Options::new(&[1, 7, 0]).with_offsets();
+        assert_eq!(walk.next(), Some(Ok((0, Ipv4Option::Nop))));
+        assert!(matches!(walk.next(), Some(Err(e)) if e.offset() == 1));
+        assert_eq!(walk.next(), None);
+    }
+
+    #[test]
+    fn typed_bodies_agree_with_the_walk() {
+        let rr = Route::new_checked(&AREA[1..8]).unwrap();
+        assert_eq!(rr.data(), &AREA[3..8]);
+        let ts = Timestamp::new_checked(&AREA[8..20]).unwrap();
+        assert_eq!(ts.data(), &AREA[10..20]);
+        assert_eq!(RouterAlert(0x0102).data(), [1, 2]);
+        assert_eq!(StreamId(0x1234).data(), [0x12, 0x34]);
+        assert_eq!(ts.flag().bits(), 1);
+        for bits in 0..16 {
+            if let Some(flag) = TimestampFlag::from_bits(bits) {
+                assert_eq!(flag.bits(), bits);
+                assert_eq!(u8::from(flag), bits);
+            }
+        }
+        // Data compares and hashes as bytes, wherever it lives.
+        let inline = Ipv4Option::RouterAlert(RouterAlert(0x0102)).data();
+        let borrowed = Ipv4Option::Unknown {
+            kind: OptionKind(0x99),
+            data: &[1, 2],
+        }
+        .data();
+        assert_eq!(inline, borrowed);
+        assert_eq!(std::format!("{inline:?}"), "[1, 2]");
+    }
+}

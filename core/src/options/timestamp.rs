@@ -59,6 +59,22 @@ impl TimestampFlag {
         }
     }
 
+    /// The flag's four-bit value on the wire (0, 1 or 3): the inverse of
+    /// [`from_bits`](Self::from_bits).
+    ///
+    /// ```
+    /// use ipv4_core::options::TimestampFlag;
+    ///
+    /// assert_eq!(TimestampFlag::Prespecified.bits(), 3);
+    /// assert_eq!(u8::from(TimestampFlag::AddressAndTimestamp), 1);
+    /// assert_eq!(TimestampFlag::from_bits(TimestampFlag::TimestampsOnly.bits()),
+    ///            Some(TimestampFlag::TimestampsOnly));
+    /// ```
+    #[inline]
+    pub const fn bits(self) -> u8 {
+        self as u8
+    }
+
     /// Bytes per entry: 4 for timestamps only, 8 with addresses.
     #[inline]
     pub const fn entry_len(self) -> usize {
@@ -72,6 +88,14 @@ impl TimestampFlag {
     #[inline]
     pub const fn has_addresses(self) -> bool {
         !matches!(self, TimestampFlag::TimestampsOnly)
+    }
+}
+
+impl From<TimestampFlag> for u8 {
+    /// [`TimestampFlag::bits`].
+    #[inline]
+    fn from(flag: TimestampFlag) -> u8 {
+        flag.bits()
     }
 }
 
@@ -200,7 +224,7 @@ pub(crate) fn check(bytes: &[u8], offset: usize) -> Result<TimestampFlag, Option
 /// ```
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timestamp<'a> {
     bytes: &'a [u8],
     flag: TimestampFlag,
@@ -289,6 +313,13 @@ impl<'a> Timestamp<'a> {
     #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
         self.bytes
+    }
+
+    /// The option's body, the bytes after the type and length bytes:
+    /// pointer, overflow/flag byte and the entries.
+    #[inline]
+    pub fn data(&self) -> &'a [u8] {
+        self.bytes.get(2..).unwrap_or_default()
     }
 
     /// The owned form. It holds up to [`MAX_TIMESTAMP_ENTRIES`] entries,

@@ -215,6 +215,42 @@ impl<'a> Options<'a> {
         self.rest
     }
 
+    /// The offset of the next item: its distance from the start of the
+    /// area plus the [base](Self::with_base), as in error offsets (so a
+    /// header offset when walking a header's options). Once the walk has
+    /// ended, the offset just past the area.
+    #[inline]
+    pub const fn offset(&self) -> usize {
+        self.base.saturating_add(self.area.len() - self.rest.len())
+    }
+
+    /// This walk yielding each item with its [offset](Self::offset): the
+    /// byte offset of the option's type byte in the options area (plus the
+    /// base: in a header's walk, its header offset), as
+    /// [`str::char_indices`] pairs characters with theirs.
+    ///
+    /// ```
+    /// use ipv4_core::options::{Ipv4Option, OptionKind, Options};
+    ///
+    /// let area = [1, 148, 4, 0, 0, 1, 7, 3, 4, 0];
+    /// let found: Vec<(usize, OptionKind)> = Options::new(&area)
+    ///     .with_offsets()
+    ///     .map(|item| item.map(|(offset, option)| (offset, option.kind())))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(found, [
+    ///     (0, OptionKind::NO_OPERATION),
+    ///     (1, OptionKind::ROUTER_ALERT),
+    ///     (5, OptionKind::NO_OPERATION),
+    ///     (6, OptionKind::RECORD_ROUTE),
+    ///     (9, OptionKind::END_OF_LIST),
+    /// ]);
+    /// # Ok::<(), ipv4_core::error::OptionError>(())
+    /// ```
+    #[inline]
+    pub const fn with_offsets(self) -> OptionOffsets<'a> {
+        OptionOffsets(self)
+    }
+
     /// Walks all of `bytes` strictly and reports the first error.
     pub fn validate(bytes: &[u8]) -> Result<(), OptionError> {
         Options::new(bytes).try_for_each(|o| o.map(drop))
@@ -236,7 +272,7 @@ impl<'a> Iterator for Options<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.rest;
         let (&kind, tail) = rest.split_first()?;
-        let offset = self.base.saturating_add(self.area.len() - rest.len());
+        let offset = self.offset();
         if kind <= 1 {
             if kind == 0 {
                 self.rest = &[];
@@ -285,6 +321,39 @@ impl<'a> Iterator for Options<'a> {
 }
 
 impl FusedIterator for Options<'_> {}
+
+/// An options walk that pairs each item with its offset
+/// ([`Options::with_offsets`]); errors are as in [`Options`] (they carry
+/// their own offset).
+#[derive(Debug, Clone)]
+pub struct OptionOffsets<'a>(Options<'a>);
+
+impl<'a> OptionOffsets<'a> {
+    /// The walk underneath.
+    #[inline]
+    pub const fn into_inner(self) -> Options<'a> {
+        self.0
+    }
+}
+
+impl<'a> Iterator for OptionOffsets<'a> {
+    type Item = Result<(usize, Ipv4Option<'a>), OptionError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let offset = self.0.offset();
+        self.0
+            .next()
+            .map(|item| item.map(|option| (offset, option)))
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl FusedIterator for OptionOffsets<'_> {}
 
 #[cfg(test)]
 mod tests {

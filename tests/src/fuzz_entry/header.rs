@@ -297,4 +297,36 @@ fn marshal_then_parse(data: &[u8]) {
             );
         }
     }
+    emit_packet(&h, usize::from(spec.payload_len) % 64);
+}
+
+/// The one-call packet: the header marshalled with the total length of
+/// this payload, the payload after it, nothing past it; one byte less of
+/// buffer writes nothing.
+fn emit_packet(h: &Header, payload_len: usize) {
+    let payload: Vec<u8> = (0..payload_len).map(|i| i as u8).collect();
+    let len = h.packet_len(payload_len);
+    let mut buf = vec![0xa5u8; len + 1];
+    let fits = h.version <= 15 && h.flags.bits() <= 7 && h.fragment_offset <= 0x1fff;
+    assert!(h.emit_packet(&payload, &mut buf[..len - 1]).is_err());
+    assert!(buf.iter().all(|&b| b == 0xa5), "a failed emit wrote");
+    match h.emit_packet(&payload, &mut buf) {
+        Ok(n) => {
+            assert!(fits);
+            assert_eq!(n, len);
+            assert_eq!(buf[len], 0xa5);
+            assert_eq!(&buf[h.header_len()..n], &payload[..]);
+            let mut expected = *h;
+            expected.total_len = len as u16;
+            let mut header = [0u8; MAX_LEN];
+            let hl = expected
+                .marshal(&mut header)
+                .expect("emit_packet marshalled it");
+            assert_eq!(&buf[..hl], &header[..hl]);
+        }
+        Err(e) => {
+            show(&e);
+            assert!(!fits, "emit_packet refused a header that fits: {e}");
+        }
+    }
 }

@@ -8,8 +8,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use ipv4_core::checksum;
 use ipv4_core::error::{IgmpBuildError, IgmpError};
 use ipv4_core::igmp::{
-    ChecksumCheck, Extensions, GroupRecord, MaxRespCode, Message, MessageType, Qqic, QueryV3,
-    QueryV3Repr, RecordType, ReportSplitter, ReportV3, ReportV3Repr, Sources, V1V2Message,
+    ChecksumCheck, Extensions, GroupRecord, MaxRespCode, MaxRespTime, Message, MessageType, Qqic,
+    QueryV3, QueryV3Repr, RecordType, ReportSplitter, ReportV3, ReportV3Repr, Sources, V1V2Message,
     V1V2Repr,
 };
 
@@ -139,7 +139,10 @@ fn visit_message(m: &Message<'_>, data: &[u8]) {
     match m {
         Message::QueryV1(v) | Message::QueryV2(v) => {
             assert_eq!(data.len(), 8);
-            assert_eq!(matches!(m, Message::QueryV1(_)), v.max_resp_code() == 0);
+            assert_eq!(
+                matches!(m, Message::QueryV1(_)),
+                v.max_resp_code().code() == 0
+            );
             visit_v1v2(v, data);
         }
         Message::ReportV1(v) | Message::ReportV2(v) | Message::Leave(v) => visit_v1v2(v, data),
@@ -571,7 +574,7 @@ fn build_then_parse(data: &[u8]) {
             }
             let repr = V1V2Repr {
                 message_type: MessageType(message_type),
-                max_resp_code,
+                max_resp_code: MaxRespTime::new(max_resp_code),
                 group: Ipv4Addr::from(group),
             };
             let mut buf = [0u8; V1V2Repr::LEN];

@@ -14,7 +14,7 @@ use ipv4_core::options::{
     padded_len,
 };
 
-use super::{debug, show};
+use super::show;
 
 /// One walk's output: the items before the first error, each with its
 /// offset, and the error that ended it.
@@ -65,6 +65,14 @@ fn walk(data: &[u8], validation: Validation) -> Walk<'_> {
     if error.is_none() {
         assert_eq!(pos, data.len(), "the walk ended early");
     }
+    // The walk with offsets yields the same items at the offsets counted
+    // here, and the same error.
+    let mut with_offsets = Options::with_validation(data, validation).with_offsets();
+    for (offset, option) in &items {
+        assert_eq!(with_offsets.next(), Some(Ok((*offset, *option))));
+    }
+    assert_eq!(with_offsets.next(), error.map(Err));
+    assert!(with_offsets.next().is_none());
     Walk { items, error }
 }
 
@@ -80,7 +88,13 @@ fn visit_option(option: &Ipv4Option<'_>, bytes: &[u8]) {
     assert_eq!(option.copied(), kind.copied());
     let _ = (kind.is_single_byte(), kind.abbreviation(), kind.name());
     show(&kind);
-    debug(option);
+    show(option);
+    // The body is what follows the type and length bytes.
+    if kind.is_single_byte() {
+        assert!(option.data().is_empty());
+    } else {
+        assert_eq!(option.data(), &bytes[2..]);
+    }
     match option {
         Ipv4Option::RecordRoute(r)
         | Ipv4Option::LooseSourceRoute(r)
@@ -94,6 +108,8 @@ fn visit_option(option: &Ipv4Option<'_>, bytes: &[u8]) {
             assert_eq!(r.remaining().rev().count(), r.free_slots());
             assert_eq!(r.is_full(), r.next_hop().is_none());
             let _ = (r.kind(), r.pointer());
+            assert_eq!(r.data(), &bytes[2..]);
+            show(r);
             assert_eq!(Route::new_checked(bytes), Ok(*r));
         }
         Ipv4Option::Timestamp(t) => {
@@ -107,6 +123,9 @@ fn visit_option(option: &Ipv4Option<'_>, bytes: &[u8]) {
                 let _ = (entry.time.is_standard(), entry.time.millis_since_midnight());
             }
             let _ = (t.flag(), t.length(), t.pointer(), t.overflow(), t.is_full());
+            assert_eq!(t.data(), &bytes[2..]);
+            assert_eq!(TimestampFlag::from_bits(t.flag().bits()), Some(t.flag()));
+            show(t);
             assert_eq!(Timestamp::new_checked(bytes), Ok(*t));
         }
         Ipv4Option::Security(s) => {
