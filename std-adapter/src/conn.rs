@@ -3,10 +3,10 @@
 
 use std::fmt;
 use std::io;
-use std::net::TcpStream;
+use std::net::{SocketAddrV4, TcpStream};
 use std::os::fd::{AsFd, BorrowedFd};
 
-use socket2::{SockRef, Socket};
+use socket2::{SockAddr, SockRef, Socket};
 
 use crate::sys;
 
@@ -31,6 +31,26 @@ pub(crate) fn ttl(fd: BorrowedFd<'_>) -> io::Result<u8> {
 /// `IP_TTL`, set.
 pub(crate) fn set_ttl(fd: BorrowedFd<'_>, ttl: u8) -> io::Result<()> {
     SockRef::from(&fd).set_ttl_v4(u32::from(ttl))
+}
+
+/// The address an `AF_INET` socket's kernel call returned, as IPv4.
+fn ipv4_address(addr: SockAddr, call: &str) -> io::Result<SocketAddrV4> {
+    addr.as_socket_ipv4().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{call} returned an address that is not IPv4 for an AF_INET socket"),
+        )
+    })
+}
+
+/// The socket's own address (`getsockname(2)`).
+pub(crate) fn local_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddrV4> {
+    ipv4_address(SockRef::from(&fd).local_addr()?, "getsockname")
+}
+
+/// The connected peer's address (`getpeername(2)`).
+pub(crate) fn peer_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddrV4> {
+    ipv4_address(SockRef::from(&fd).peer_addr()?, "getpeername")
 }
 
 /// The socket types a wrapper takes (the family is always `AF_INET`).
@@ -147,6 +167,28 @@ impl<S: AsFd> Conn<S> {
     /// Gives back the socket.
     pub fn into_inner(self) -> S {
         self.socket
+    }
+
+    /// The socket's own address (`getsockname(2)`): as
+    /// [`TcpStream::local_addr`], typed IPv4.
+    ///
+    /// # Errors
+    ///
+    /// The `getsockname` error.
+    pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
+        local_addr(self.socket.as_fd())
+    }
+
+    /// The address of the connected peer (`getpeername(2)`): as
+    /// [`TcpStream::peer_addr`], typed IPv4.
+    ///
+    /// # Errors
+    ///
+    /// [`NotConnected`](io::ErrorKind::NotConnected) on a socket that is
+    /// not connected (a listener, an unconnected datagram socket); the
+    /// `getpeername` error otherwise.
+    pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
+        peer_addr(self.socket.as_fd())
     }
 
     /// The type-of-service byte sent with each packet (`IP_TOS`).

@@ -53,6 +53,7 @@ pub mod batch;
 pub mod bpf;
 pub mod cmsg;
 mod conn;
+mod interface;
 pub mod multicast;
 mod packet_conn;
 mod raw_conn;
@@ -60,7 +61,14 @@ mod received;
 mod sys;
 
 pub use conn::Conn;
+pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 pub use multicast::MulticastInterface;
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;
 pub use received::{Datagram, MessageFlags};
+
+/// The [`socket2`](https://docs.rs/socket2) crate, at the version this
+/// crate is built with: open the sockets the wrappers take (a raw one for
+/// [`RawConn`], with options std does not offer) as
+/// `ipv4_std::socket2::Socket` without a dependency of your own.
+pub use socket2;

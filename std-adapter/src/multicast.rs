@@ -8,12 +8,22 @@
 //! from the routing table. The kernel then speaks IGMP for the socket
 //! ([RFC 3376], [RFC 9776]).
 //!
+//! Every call that takes an interface takes an
+//! [`impl Into<InterfaceRef>`](InterfaceRef): an index (`u32`), an
+//! [`&Interface`](crate::Interface), or a name (`"eth0"`), looked up at the
+//! call in the calling thread's network namespace.
+//! [`set_multicast_interface`](PacketConn::set_multicast_interface) takes
+//! an [`impl Into<MulticastInterface>`](MulticastInterface): an index, an
+//! `&Interface`, or a local address.
+//!
 //! Groups and sources are taken as [`IpAddr`] so that a caller holding a
 //! generic address gets a clear error: an IPv6 address, a group that is not
 //! multicast, or a source that is multicast or unspecified is an
 //! [`InvalidInput`](io::ErrorKind::InvalidInput) error, before any system
 //! call. So is an interface index above `i32::MAX`, which the kernel cannot
-//! take (it stores indexes in a C `int`).
+//! take (it stores indexes in a C `int`), and a name no interface can have;
+//! a name no interface has is a [`NotFound`](io::ErrorKind::NotFound) error
+//! naming it.
 //!
 //! [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
 //! [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
@@ -27,6 +37,7 @@ use std::sync::atomic::Ordering;
 use libc::c_int;
 use socket2::SockRef;
 
+use crate::interface::{Interface, InterfaceRef};
 use crate::packet_conn::{DatagramState, INDEX_SET, PacketConn};
 use crate::{cmsg, sys};
 
@@ -41,6 +52,27 @@ pub enum MulticastInterface {
     /// The interface that has this local address; the address is also the
     /// source of the datagrams.
     Address(Ipv4Addr),
+}
+
+impl From<u32> for MulticastInterface {
+    /// [`MulticastInterface::Index`].
+    fn from(index: u32) -> Self {
+        MulticastInterface::Index(index)
+    }
+}
+
+impl From<&Interface> for MulticastInterface {
+    /// [`MulticastInterface::Index`] of the interface.
+    fn from(interface: &Interface) -> Self {
+        MulticastInterface::Index(interface.index())
+    }
+}
+
+impl From<Ipv4Addr> for MulticastInterface {
+    /// [`MulticastInterface::Address`].
+    fn from(address: Ipv4Addr) -> Self {
+        MulticastInterface::Address(address)
+    }
 }
 
 fn invalid(msg: String) -> io::Error {
@@ -81,15 +113,16 @@ pub(crate) fn interface_index(index: u32) -> io::Result<c_int> {
         .ok_or_else(|| invalid(cmsg::EncodeError::InterfaceIndex { index }.to_string()))
 }
 
-/// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`.
+/// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`. The group is checked before
+/// a name is looked up, so that a bad group fails before any system call.
 pub(crate) fn group_op(
     fd: BorrowedFd<'_>,
     name: c_int,
-    if_index: u32,
+    interface: InterfaceRef<'_>,
     group: IpAddr,
 ) -> io::Result<()> {
     let group = multicast_group(group)?;
-    interface_index(if_index)?;
+    let if_index = interface.index()?;
     sys::setsockopt(
         fd,
         libc::IPPROTO_IP,
@@ -98,17 +131,18 @@ pub(crate) fn group_op(
     )
 }
 
-/// One of the `MCAST_*_SOURCE*` calls.
+/// One of the `MCAST_*_SOURCE*` calls; group and source are checked before
+/// a name is looked up.
 pub(crate) fn source_op(
     fd: BorrowedFd<'_>,
     name: c_int,
-    if_index: u32,
+    interface: InterfaceRef<'_>,
     group: IpAddr,
     source: IpAddr,
 ) -> io::Result<()> {
     let group = multicast_group(group)?;
     let source = unicast_source(source)?;
-    interface_index(if_index)?;
+    let if_index = interface.index()?;
     sys::setsockopt(
         fd,
         libc::IPPROTO_IP,
@@ -199,43 +233,76 @@ impl<S: AsFd> PacketConn<S> {
     }
 
     /// Sets the interface outgoing multicast datagrams use
-    /// (`IP_MULTICAST_IF` with a `struct ip_mreqn`), by index or by local
-    /// address.
+    /// (`IP_MULTICAST_IF` with a `struct ip_mreqn`): a
+    /// [`MulticastInterface`], or what converts into one, an index (`u32`),
+    /// an [`&Interface`](Interface) or a local address ([`Ipv4Addr`]). By
+    /// name: `set_multicast_interface(&Interface::by_name("eth0")?)`.
     ///
     /// # Errors
     ///
     /// `EADDRNOTAVAIL` for an address that is not local or an index that
     /// names no interface; [`InvalidInput`](io::ErrorKind::InvalidInput)
     /// for an index above `i32::MAX`.
-    pub fn set_multicast_interface(&self, interface: MulticastInterface) -> io::Result<()> {
-        set_interface(self.as_fd(), &self.state, interface)
+    pub fn set_multicast_interface(
+        &self,
+        interface: impl Into<MulticastInterface>,
+    ) -> io::Result<()> {
+        set_interface(self.as_fd(), &self.state, interface.into())
     }
 
-    /// Joins `group` on the interface with index `if_index` (0: the kernel
-    /// chooses), receiving from every source (`MCAST_JOIN_GROUP`).
+    /// Joins `group` on `interface`, receiving from every source
+    /// (`MCAST_JOIN_GROUP`). The interface is an index (0: the kernel
+    /// chooses), an [`&Interface`](Interface) or a name; see
+    /// [`InterfaceRef`].
+    ///
+    /// ```
+    /// use std::net::{Ipv4Addr, UdpSocket};
+    /// use ipv4_std::{Interface, PacketConn};
+    ///
+    /// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
+    /// let group = Ipv4Addr::new(239, 1, 2, 3);
+    /// conn.join_group("lo", group)?; // by name
+    /// let lo = Interface::by_name("lo")?;
+    /// conn.leave_group(&lo, group)?; // by Interface
+    /// conn.join_group(lo.index(), group)?; // by index; 0 lets the routing table choose
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
-    /// non-multicast `group` or an `if_index` above `i32::MAX`;
-    /// `EADDRINUSE` if already joined there.
-    pub fn join_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
-        group_op(self.as_fd(), libc::MCAST_JOIN_GROUP, if_index, group.into())
+    /// non-multicast `group`, an index above `i32::MAX` or a name no
+    /// interface can have; [`NotFound`](io::ErrorKind::NotFound) for a
+    /// name no interface has; `EADDRINUSE` if already joined there.
+    pub fn join_group<'i>(
+        &self,
+        interface: impl Into<InterfaceRef<'i>>,
+        group: impl Into<IpAddr>,
+    ) -> io::Result<()> {
+        group_op(
+            self.as_fd(),
+            libc::MCAST_JOIN_GROUP,
+            interface.into(),
+            group.into(),
+        )
     }
 
-    /// Leaves `group` on the interface with index `if_index`, whether it was
-    /// joined any-source or source-specific (`MCAST_LEAVE_GROUP`).
+    /// Leaves `group` on `interface`, whether it was joined any-source or
+    /// source-specific (`MCAST_LEAVE_GROUP`).
     ///
     /// # Errors
     ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
-    /// non-multicast `group` or an `if_index` above `i32::MAX`;
-    /// `EADDRNOTAVAIL` if not joined.
-    pub fn leave_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()> {
+    /// As for [`join_group`](Self::join_group); `EADDRNOTAVAIL` if not
+    /// joined.
+    pub fn leave_group<'i>(
+        &self,
+        interface: impl Into<InterfaceRef<'i>>,
+        group: impl Into<IpAddr>,
+    ) -> io::Result<()> {
         group_op(
             self.as_fd(),
             libc::MCAST_LEAVE_GROUP,
-            if_index,
+            interface.into(),
             group.into(),
         )
     }
@@ -244,23 +311,27 @@ impl<S: AsFd> PacketConn<S> {
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`). Calling it again
     /// with another source adds that source.
     ///
+    /// The interface is an index, an [`&Interface`](Interface) or a name,
+    /// as for [`join_group`](Self::join_group).
+    ///
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
     /// non-multicast `group`, an IPv6, multicast, broadcast or unspecified
-    /// `source`, or an `if_index` above `i32::MAX`.
+    /// `source`, an index above `i32::MAX` or a name no interface can have;
+    /// [`NotFound`](io::ErrorKind::NotFound) for a name no interface has.
     ///
     /// [RFC 4607]: https://www.rfc-editor.org/rfc/rfc4607
-    pub fn join_source_specific_group(
+    pub fn join_source_specific_group<'i>(
         &self,
-        if_index: u32,
+        interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
         source_op(
             self.as_fd(),
             libc::MCAST_JOIN_SOURCE_GROUP,
-            if_index,
+            interface.into(),
             group.into(),
             source.into(),
         )
@@ -273,16 +344,16 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EADDRNOTAVAIL` if that source was not joined.
-    pub fn leave_source_specific_group(
+    pub fn leave_source_specific_group<'i>(
         &self,
-        if_index: u32,
+        interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
         source_op(
             self.as_fd(),
             libc::MCAST_LEAVE_SOURCE_GROUP,
-            if_index,
+            interface.into(),
             group.into(),
             source.into(),
         )
@@ -296,16 +367,16 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EINVAL` if the group was joined source-specific.
-    pub fn exclude_source_specific_group(
+    pub fn exclude_source_specific_group<'i>(
         &self,
-        if_index: u32,
+        interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
         source_op(
             self.as_fd(),
             libc::MCAST_BLOCK_SOURCE,
-            if_index,
+            interface.into(),
             group.into(),
             source.into(),
         )
@@ -319,16 +390,16 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EADDRNOTAVAIL` if the source was not blocked.
-    pub fn include_source_specific_group(
+    pub fn include_source_specific_group<'i>(
         &self,
-        if_index: u32,
+        interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
         source_op(
             self.as_fd(),
             libc::MCAST_UNBLOCK_SOURCE,
-            if_index,
+            interface.into(),
             group.into(),
             source.into(),
         )
@@ -370,5 +441,57 @@ mod tests {
             .set_multicast_interface(MulticastInterface::Index(u32::MAX))
             .unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn interfaces_by_name_are_checked_after_the_addresses() {
+        let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0").unwrap()).unwrap();
+        let group = Ipv4Addr::new(239, 1, 2, 3);
+        let source = Ipv4Addr::new(198, 51, 100, 1);
+        let too_big = i32::MAX as u32 + 1;
+        // A bad group wins over an unknown name: no lookup is made.
+        let e = conn
+            .join_group("no-such-if0", Ipv4Addr::LOCALHOST)
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+        assert!(e.to_string().contains("not a multicast group"), "{e}");
+        let invalid = [
+            conn.join_group("lo\0", group),
+            conn.leave_group("", group),
+            conn.join_group(too_big, group),
+            conn.join_source_specific_group("a-name-of-16-byt", group, source),
+            conn.include_source_specific_group(too_big, group, source),
+        ];
+        for (i, r) in invalid.into_iter().enumerate() {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "case {i}: {e}");
+            assert!(
+                e.raw_os_error().is_none(),
+                "case {i} reached the kernel: {e}"
+            );
+        }
+        let name = String::from("no-such-if0");
+        let not_found = [
+            conn.join_group(&name, group),
+            conn.leave_group(name.as_str(), group),
+            conn.exclude_source_specific_group(&name, group, source),
+        ];
+        for (i, r) in not_found.into_iter().enumerate() {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotFound, "case {i}: {e}");
+            assert!(e.to_string().contains("\"no-such-if0\""), "case {i}: {e}");
+        }
+    }
+
+    #[test]
+    fn multicast_interface_converts_from_index_interface_and_address() {
+        assert_eq!(MulticastInterface::from(3), MulticastInterface::Index(3));
+        let a = Ipv4Addr::new(198, 51, 100, 1);
+        assert_eq!(MulticastInterface::from(a), MulticastInterface::Address(a));
+        let lo = Interface::by_name("lo").unwrap();
+        assert_eq!(
+            MulticastInterface::from(&lo),
+            MulticastInterface::Index(lo.index())
+        );
     }
 }

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::net::{SocketAddrV4, UdpSocket};
+use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -196,6 +196,29 @@ impl<S: AsFd> PacketConn<S> {
         self.socket
     }
 
+    /// The socket's own address (`getsockname(2)`): as
+    /// [`UdpSocket::local_addr`], typed IPv4. `0.0.0.0:0` before the
+    /// socket is bound; on a raw socket Linux reports the protocol number
+    /// as the port.
+    ///
+    /// # Errors
+    ///
+    /// The `getsockname` error.
+    pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
+        conn::local_addr(self.socket.as_fd())
+    }
+
+    /// The address the socket is connected to (`getpeername(2)`): as
+    /// [`UdpSocket::peer_addr`], typed IPv4.
+    ///
+    /// # Errors
+    ///
+    /// [`NotConnected`](io::ErrorKind::NotConnected) when the socket is not
+    /// connected; the `getpeername` error otherwise.
+    pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
+        conn::peer_addr(self.socket.as_fd())
+    }
+
     /// Whether the socket is raw (`SOCK_RAW`): its datagrams arrive with
     /// their IPv4 header.
     pub(crate) fn is_raw(&self) -> bool {
@@ -302,12 +325,19 @@ impl<S: AsFd> PacketConn<S> {
     /// interface (`IP_PKTINFO`), TTL (`IP_TTL`) and TOS (`IP_TOS`); see
     /// [`cmsg::encode`]. Returns the bytes sent.
     ///
-    /// On a raw socket the port of `dst` is ignored.
+    /// `dst` is anything that converts into a [`SocketAddr`]: a
+    /// [`SocketAddrV4`] (as [`Datagram::source`] holds), a [`SocketAddr`]
+    /// (as [`UdpSocket::local_addr`] gives), or an `(Ipv4Addr, u16)` pair. Unlike [`UdpSocket::send_to`] it takes no
+    /// [`ToSocketAddrs`](std::net::ToSocketAddrs): a host name would mean a
+    /// DNS lookup, which blocks and allocates, inside a send that does
+    /// neither; resolve names first. On a raw socket the port of `dst` is
+    /// ignored.
     ///
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
-    /// call, for an interface index above `i32::MAX` (see
+    /// call, for an IPv6 `dst` (IPv4-mapped ones included: pass the IPv4
+    /// address) or an interface index above `i32::MAX` (see
     /// [`cmsg::EncodeError`]); the `sendmsg` error, e.g. `EINVAL`
     /// ([`InvalidInput`](io::ErrorKind::InvalidInput) too) for a TTL of 0,
     /// or `EADDRNOTAVAIL` for a source address that is not local.
@@ -315,8 +345,9 @@ impl<S: AsFd> PacketConn<S> {
         &self,
         buf: &[u8],
         cm: Option<&ControlMessage>,
-        dst: SocketAddrV4,
+        dst: impl Into<SocketAddr>,
     ) -> io::Result<usize> {
+        let dst = ipv4_destination(dst.into())?;
         let mut control = ControlBuffer::new();
         let len = match cm {
             Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
@@ -355,6 +386,27 @@ impl<S: AsFd> PacketConn<S> {
     /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
     pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
         set_icmp_filter(self.socket.as_fd(), filter)
+    }
+}
+
+/// `dst` as an IPv4 destination: an IPv6 one is an
+/// [`InvalidInput`](io::ErrorKind::InvalidInput) error.
+pub(crate) fn ipv4_destination(dst: SocketAddr) -> io::Result<SocketAddrV4> {
+    match dst {
+        SocketAddr::V4(dst) => Ok(dst),
+        SocketAddr::V6(v6) => {
+            let hint = match v6.ip().to_ipv4_mapped() {
+                Some(v4) => format!(
+                    " (send to {} for the IPv4 address it maps)",
+                    SocketAddrV4::new(v4, v6.port())
+                ),
+                None => String::new(),
+            };
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{dst} is an IPv6 address; this socket sends IPv4 datagrams{hint}"),
+            ))
+        }
     }
 }
 

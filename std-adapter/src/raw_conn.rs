@@ -24,6 +24,7 @@ use socket2::Socket;
 use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
+use crate::interface::InterfaceRef;
 use crate::multicast::MulticastInterface;
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -34,7 +35,10 @@ use crate::sys;
 ///
 /// [`new`](Self::new) takes a `SOCK_RAW` `AF_INET` socket (of any
 /// protocol; `IPPROTO_RAW`, 255, can only send) and turns `IP_HDRINCL` on
-/// ([`raw(7)`]). Opening one needs `CAP_NET_RAW`.
+/// ([`raw(7)`]). Opening one needs `CAP_NET_RAW`. The crate re-exports
+/// socket2 as [`ipv4_std::socket2`](crate::socket2), so
+/// `ipv4_std::socket2::Socket::new(Domain::IPV4, Type::RAW, …)` opens it
+/// with no dependency of your own.
 ///
 /// * [`recv`](Self::recv) gives the header view, the payload and the
 ///   control message of one datagram, all inside the caller's buffer. It
@@ -120,11 +124,14 @@ pub(crate) fn marshal_for_send<'o>(
 
 /// Forwards methods to the wrapped [`PacketConn`], keeping their docs here.
 macro_rules! forward {
-    ($( $(#[$attr:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident $(<$($lt:lifetime),+>)? (&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;
+    )*) => {
         $(
             $(#[$attr])*
             #[inline]
-            pub fn $name(&self $(, $arg: $ty)*) -> $ret {
+            pub fn $name $(<$($lt),+>)? (&self $(, $arg: $ty)*) -> $ret {
                 self.inner.$name($($arg),*)
             }
         )*
@@ -289,6 +296,13 @@ impl<S: AsFd> RawConn<S> {
     }
 
     forward! {
+        /// The socket's own address (`getsockname(2)`); as
+        /// [`PacketConn::local_addr`]. Linux reports the protocol number
+        /// as the port.
+        fn local_addr(&self) -> io::Result<SocketAddrV4>;
+        /// The address the socket is connected to (`getpeername(2)`);
+        /// [`NotConnected`](io::ErrorKind::NotConnected) if it is not.
+        fn peer_addr(&self) -> io::Result<SocketAddrV4>;
         /// The `IP_TOS` socket option. Datagrams sent through a `RawConn`
         /// carry the TOS of their header instead.
         fn tos(&self) -> io::Result<u8>;
@@ -323,38 +337,50 @@ impl<S: AsFd> RawConn<S> {
         /// (`IP_MULTICAST_IF` with an `ip_mreqn`) when the header's
         /// destination is a group and no `if_index` control message is
         /// given.
-        fn set_multicast_interface(&self, interface: MulticastInterface) -> io::Result<()>;
-        /// Joins `group` on interface `if_index` (0: the routing table
-        /// chooses) with `MCAST_JOIN_GROUP`; as [`PacketConn::join_group`].
-        fn join_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()>;
-        /// Leaves `group` (`MCAST_LEAVE_GROUP`).
-        fn leave_group(&self, if_index: u32, group: impl Into<IpAddr>) -> io::Result<()>;
-        /// Joins `group` for `source` only (`MCAST_JOIN_SOURCE_GROUP`).
-        fn join_source_specific_group(
+        fn set_multicast_interface(
             &self,
-            if_index: u32,
+            interface: impl Into<MulticastInterface>
+        ) -> io::Result<()>;
+        /// Joins `group` on `interface` (an index, 0 letting the routing
+        /// table choose, an [`&Interface`](crate::Interface) or a name) with
+        /// `MCAST_JOIN_GROUP`; as [`PacketConn::join_group`].
+        fn join_group<'i>(
+            &self,
+            interface: impl Into<InterfaceRef<'i>>,
+            group: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// Leaves `group` (`MCAST_LEAVE_GROUP`).
+        fn leave_group<'i>(
+            &self,
+            interface: impl Into<InterfaceRef<'i>>,
+            group: impl Into<IpAddr>
+        ) -> io::Result<()>;
+        /// Joins `group` for `source` only (`MCAST_JOIN_SOURCE_GROUP`).
+        fn join_source_specific_group<'i>(
+            &self,
+            interface: impl Into<InterfaceRef<'i>>,
             group: impl Into<IpAddr>,
             source: impl Into<IpAddr>
         ) -> io::Result<()>;
         /// Leaves the source-specific membership (`MCAST_LEAVE_SOURCE_GROUP`).
-        fn leave_source_specific_group(
+        fn leave_source_specific_group<'i>(
             &self,
-            if_index: u32,
+            interface: impl Into<InterfaceRef<'i>>,
             group: impl Into<IpAddr>,
             source: impl Into<IpAddr>
         ) -> io::Result<()>;
         /// Blocks `source` in an any-source membership
         /// (`MCAST_BLOCK_SOURCE`).
-        fn exclude_source_specific_group(
+        fn exclude_source_specific_group<'i>(
             &self,
-            if_index: u32,
+            interface: impl Into<InterfaceRef<'i>>,
             group: impl Into<IpAddr>,
             source: impl Into<IpAddr>
         ) -> io::Result<()>;
         /// Unblocks `source` (`MCAST_UNBLOCK_SOURCE`).
-        fn include_source_specific_group(
+        fn include_source_specific_group<'i>(
             &self,
-            if_index: u32,
+            interface: impl Into<InterfaceRef<'i>>,
             group: impl Into<IpAddr>,
             source: impl Into<IpAddr>
         ) -> io::Result<()>;

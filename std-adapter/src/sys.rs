@@ -1,17 +1,20 @@
 //! The adapter's one door to the kernel for what socket2 does not cover:
 //! `setsockopt(2)`/`getsockopt(2)` with typed values, `recvmsg(2)` and
 //! `sendmsg(2)` with an IPv4 address and a control buffer, and their batch
-//! forms `recvmmsg(2)`/`sendmmsg(2)` over a reusable header array ([`Mmsg`]).
+//! forms `recvmmsg(2)`/`sendmmsg(2)` over a reusable header array ([`Mmsg`]),
+//! and the interface table (`getifaddrs(3)`, `if_nametoindex(3)`).
 //!
 //! Every `unsafe` block of the crate is in this module; each says why it is
 //! sound. Options socket2 already offers (`IP_TOS`, `IP_TTL`,
 //! `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_RECVTOS`) are used through
 //! [`socket2::SockRef`] by the modules that need them.
 
+use std::ffi::CStr;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::mem::{MaybeUninit, size_of};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsRawFd, BorrowedFd};
+use std::ptr;
 
 use libc::{c_int, c_void, socklen_t};
 
@@ -283,6 +286,168 @@ pub(crate) fn in_addr(addr: Ipv4Addr) -> libc::in_addr {
 /// The address in an `in_addr`.
 pub(crate) fn from_in_addr(addr: libc::in_addr) -> Ipv4Addr {
     Ipv4Addr::from(u32::from_be(addr.s_addr))
+}
+
+/// The interface flags [`crate::InterfaceFlags`] names (`IFF_*`,
+/// [`netdevice(7)`]).
+///
+/// [`netdevice(7)`]: https://man7.org/linux/man-pages/man7/netdevice.7.html
+pub(crate) const IFF_UP: u32 = libc::IFF_UP as u32;
+/// `IFF_BROADCAST`.
+pub(crate) const IFF_BROADCAST: u32 = libc::IFF_BROADCAST as u32;
+/// `IFF_LOOPBACK`.
+pub(crate) const IFF_LOOPBACK: u32 = libc::IFF_LOOPBACK as u32;
+/// `IFF_POINTOPOINT`.
+pub(crate) const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
+/// `IFF_RUNNING`.
+pub(crate) const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
+/// `IFF_MULTICAST`.
+pub(crate) const IFF_MULTICAST: u32 = libc::IFF_MULTICAST as u32;
+
+/// The longest interface name, in bytes (`IF_NAMESIZE` less the NUL).
+pub(crate) const IF_NAME_MAX: usize = libc::IF_NAMESIZE - 1;
+
+/// What one entry of `getifaddrs(3)` holds that the crate uses, copied out
+/// of the C list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IfAddr {
+    /// `ifa_name`: the interface's name, or for an IPv4 address its label
+    /// (`eth0:1` for an address added with `label eth0:1`). A name that is
+    /// not UTF-8 is converted lossily.
+    pub(crate) name: String,
+    /// `ifa_flags`: the interface's `IFF_*` flags.
+    pub(crate) flags: u32,
+    /// The address of the entry.
+    pub(crate) addr: IfAddrKind,
+}
+
+/// The address of one `getifaddrs(3)` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IfAddrKind {
+    /// An `AF_PACKET` entry: the link itself, which glibc and musl list
+    /// once per interface, with its index (`sll_ifindex`).
+    Link {
+        /// The interface index.
+        index: u32,
+    },
+    /// An `AF_INET` entry: one IPv4 address of the interface.
+    Ipv4 {
+        /// `ifa_addr`.
+        address: Ipv4Addr,
+        /// `ifa_netmask`, when present and IPv4.
+        netmask: Option<Ipv4Addr>,
+    },
+}
+
+/// The list `getifaddrs(3)` allocated, freed on drop.
+struct IfAddrList(*mut libc::ifaddrs);
+
+impl Drop for IfAddrList {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from a successful `getifaddrs` and is
+        // freed exactly once, here; no reference into the list outlives
+        // `interface_addresses`, which owns this guard.
+        unsafe { libc::freeifaddrs(self.0) }
+    }
+}
+
+/// The IPv4 address in the `sockaddr` at `sa`, if it is an `AF_INET` one.
+///
+/// # Safety
+///
+/// `sa` is null or points to a `sockaddr` whose storage is as large as its
+/// family's structure (as `getifaddrs` allocates them).
+unsafe fn sockaddr_ipv4(sa: *const libc::sockaddr) -> Option<Ipv4Addr> {
+    if sa.is_null() {
+        return None;
+    }
+    // SAFETY: non-null, so the caller's contract holds; `sa_family` is at
+    // the start of every `sockaddr`.
+    let family = unsafe { (*sa).sa_family };
+    if c_int::from(family) != libc::AF_INET {
+        return None;
+    }
+    // SAFETY: an `AF_INET` sockaddr is a `sockaddr_in` (caller's contract);
+    // `read_unaligned` asks nothing of the alignment.
+    let sin = unsafe { sa.cast::<libc::sockaddr_in>().read_unaligned() };
+    Some(from_in_addr(sin.sin_addr))
+}
+
+/// Every interface and IPv4 address of the calling thread's network
+/// namespace (`getifaddrs(3)`), as owned entries, in the order the C library
+/// lists them. Entries of other families, and entries without an address,
+/// are left out.
+pub(crate) fn interface_addresses() -> io::Result<Vec<IfAddr>> {
+    let mut head: *mut libc::ifaddrs = ptr::null_mut();
+    // SAFETY: `head` is a valid place for the list pointer, which
+    // `getifaddrs` writes on success only.
+    if unsafe { libc::getifaddrs(&mut head) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    let list = IfAddrList(head);
+    let mut entries = Vec::new();
+    let mut node = list.0.cast_const();
+    while !node.is_null() {
+        // SAFETY: `node` is the head or an `ifa_next` of the list, which
+        // stays allocated until `list` drops at the end of this function.
+        let ifa = unsafe { &*node };
+        node = ifa.ifa_next.cast_const();
+        if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
+            continue;
+        }
+        // SAFETY: `ifa_addr` is non-null; `sa_family` starts every sockaddr.
+        let family = c_int::from(unsafe { (*ifa.ifa_addr).sa_family });
+        let addr = match family {
+            libc::AF_PACKET => {
+                // SAFETY: an `AF_PACKET` entry's address is a `sockaddr_ll`
+                // (glibc and musl allocate one, with room for long hardware
+                // addresses); `read_unaligned` asks nothing of alignment.
+                let ll = unsafe { ifa.ifa_addr.cast::<libc::sockaddr_ll>().read_unaligned() };
+                match u32::try_from(ll.sll_ifindex) {
+                    Ok(index) if index != 0 => IfAddrKind::Link { index },
+                    _ => continue,
+                }
+            }
+            libc::AF_INET => {
+                // SAFETY: both pointers are null or point to sockaddrs of
+                // the list, sized for their family.
+                let (address, netmask) =
+                    unsafe { (sockaddr_ipv4(ifa.ifa_addr), sockaddr_ipv4(ifa.ifa_netmask)) };
+                match address {
+                    Some(address) => IfAddrKind::Ipv4 { address, netmask },
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        // SAFETY: `ifa_name` is non-null and NUL-terminated, alive with the
+        // list; it is copied out before the list is freed.
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
+        entries.push(IfAddr {
+            name,
+            flags: ifa.ifa_flags,
+            addr,
+        });
+    }
+    Ok(entries)
+}
+
+/// The index of the interface named `name` in the calling thread's network
+/// namespace (`if_nametoindex(3)`); `None` when there is no such interface.
+pub(crate) fn if_nametoindex(name: &CStr) -> io::Result<Option<u32>> {
+    // SAFETY: `name` is a NUL-terminated string borrowed for the call; the
+    // function only reads it.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    if index != 0 {
+        return Ok(Some(index));
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENODEV | libc::ENXIO) => Ok(None),
+        _ => Err(e),
+    }
 }
 
 /// What one `recvmsg` returned.

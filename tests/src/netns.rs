@@ -140,16 +140,7 @@ impl Netns {
 
     /// The index of interface `name` inside this namespace.
     pub fn if_index(&self, name: &str) -> io::Result<u32> {
-        let name = std::ffi::CString::new(name).map_err(io::Error::other)?;
-        self.run(move || {
-            // SAFETY: `name` is a valid NUL-terminated string.
-            let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
-            if index == 0 {
-                Err(io::Error::last_os_error())
-            } else {
-                Ok(index)
-            }
-        })
+        self.run(|| ipv4_std::InterfaceRef::from(name).index())
     }
 
     fn open(&self) -> File {

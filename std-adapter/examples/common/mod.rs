@@ -137,14 +137,7 @@ impl Netns {
 
     /// The index of interface `name` in this namespace.
     pub fn if_index(&self, name: &str) -> io::Result<u32> {
-        let c = std::ffi::CString::new(name).map_err(io::Error::other)?;
-        self.run(move || {
-            // SAFETY: `c` is NUL-terminated.
-            match unsafe { libc::if_nametoindex(c.as_ptr()) } {
-                0 => Err(io::Error::last_os_error()),
-                i => Ok(i),
-            }
-        })
+        self.run(|| ipv4_std::InterfaceRef::from(name).index())
     }
 }
 
