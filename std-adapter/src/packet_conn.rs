@@ -214,7 +214,8 @@ impl<S: AsFd> PacketConn<S> {
     /// # Errors
     ///
     /// [`NotConnected`](io::ErrorKind::NotConnected) when the socket is not
-    /// connected; the `getpeername` error otherwise.
+    /// connected, and on Linux always for a raw socket, which keeps no peer
+    /// port; the `getpeername` error otherwise.
     pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
         conn::peer_addr(self.socket.as_fd())
     }

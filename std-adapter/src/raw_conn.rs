@@ -300,8 +300,10 @@ impl<S: AsFd> RawConn<S> {
         /// [`PacketConn::local_addr`]. Linux reports the protocol number
         /// as the port.
         fn local_addr(&self) -> io::Result<SocketAddrV4>;
-        /// The address the socket is connected to (`getpeername(2)`);
-        /// [`NotConnected`](io::ErrorKind::NotConnected) if it is not.
+        /// The address the socket is connected to (`getpeername(2)`).
+        /// Linux answers [`NotConnected`](io::ErrorKind::NotConnected) for a
+        /// raw socket even after `connect`: it keeps no peer port, which
+        /// `getpeername` requires.
         fn peer_addr(&self) -> io::Result<SocketAddrV4>;
         /// The `IP_TOS` socket option. Datagrams sent through a `RawConn`
         /// carry the TOS of their header instead.
