@@ -110,3 +110,8 @@ pub use multicast::MulticastInterface;
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;
 pub use received::{Datagram, MessageFlags};
+
+/// The README's code sample, run as a doc test so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
