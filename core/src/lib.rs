@@ -11,6 +11,61 @@
 //! wire, multicast membership) lives in the `ipv4-std` crate, which re-exports
 //! this one.
 //!
+//! # Quick start
+//!
+//! Build a packet (header, options and payload in one call), parse it back,
+//! walk its options, lower its TTL in place with the checksum kept right,
+//! and build and parse an IGMPv3 report:
+//!
+//! ```
+//! use core::net::Ipv4Addr;
+//! use ipv4_core::header::{Header, HeaderView, Protocol};
+//! use ipv4_core::igmp::{GroupRecord, Message, RecordType, ReportV3Repr};
+//! use ipv4_core::options::{Ipv4Option, Options, RouterAlert};
+//!
+//! let mut header = Header::new(
+//!     Ipv4Addr::new(198, 51, 100, 1),
+//!     Ipv4Addr::new(203, 0, 113, 2),
+//!     Protocol::UDP,
+//! )
+//! .with_ttl(64);
+//! header.build_options(|o| o.router_alert(RouterAlert::EXAMINE).map(drop))?;
+//! let mut buf = [0u8; 1500];
+//! let len = header.emit_packet(b"payload", &mut buf)?;
+//!
+//! // Parse: lengths and checksum checked once, then no accessor can panic.
+//! let view = HeaderView::new_verified(&buf[..len])?;
+//! assert_eq!((view.header_len(), view.total_len()), (24, 31));
+//! assert_eq!(view.payload(), b"payload");
+//! for option in Options::new(view.options()) {
+//!     match option? {
+//!         Ipv4Option::RouterAlert(ra) => assert_eq!(ra, RouterAlert::EXAMINE),
+//!         Ipv4Option::End { .. } => {} // padding to a multiple of 4, not an option
+//!         other => panic!("unexpected option {other}"),
+//!     }
+//! }
+//!
+//! // Edit in place, as a router does: RFC 1624 incremental checksum update.
+//! let mut view = HeaderView::new_verified(&mut buf[..len])?;
+//! assert_eq!(view.decrement_ttl(), Some(63));
+//! assert!(view.verify_checksum());
+//!
+//! // IGMPv3: a report with one record, emitted and parsed back.
+//! let sources = [Ipv4Addr::new(198, 51, 100, 7)];
+//! let records = [GroupRecord::new(
+//!     RecordType::ALLOW_NEW_SOURCES,
+//!     Ipv4Addr::new(232, 1, 1, 1),
+//!     &sources,
+//! )];
+//! let mut igmp = [0u8; 64];
+//! let n = ReportV3Repr::new(&records).emit(&mut igmp)?;
+//! let Message::ReportV3(report) = Message::parse(&igmp[..n])? else {
+//!     unreachable!("a v3 report parses as one");
+//! };
+//! assert_eq!(report.to_string(), "IGMPv3 report: 1 record: ALLOW_NEW_SOURCES 232.1.1.1 {198.51.100.7}");
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+//!
 //! # The view contract
 //!
 //! Every view type (a header, an option, an IGMP message over a byte slice)

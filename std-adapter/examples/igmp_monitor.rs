@@ -4,17 +4,27 @@
 //! with TTL 1, TOS 0xc0 and Router Alert, as RFC 9776 §4 asks).
 //!
 //! ```sh
-//! sudo cargo run -p ipv4-std --example igmp_monitor
+//! cargo build --release -p ipv4-std --example igmp_monitor
+//! sudo target/release/examples/igmp_monitor
 //! ```
 //!
 //! The monitor and a host that joins, blocks and leaves groups live in two
 //! network namespaces created here and removed on exit. Needs root.
+//!
+//! Each change of the host's state shows up twice: the kernel sends every
+//! unsolicited (state-change) report [Robustness Variable] times, 2 by
+//! default, in case one is lost (RFC 9776 §5.1). The monitor says so when
+//! the repeat arrives.
+//!
+//! [Robustness Variable]: https://www.rfc-editor.org/rfc/rfc9776#section-8.1
 
 mod common;
 
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, UdpSocket};
+#[cfg(not(test))]
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::Netns;
@@ -31,17 +41,25 @@ const SSM_GROUP: Ipv4Addr = Ipv4Addr::new(232, 1, 1, 1);
 const SOURCE: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
 
 #[cfg(not(test))]
-fn main() -> Result<(), Box<dyn Error>> {
+const ABOUT: &str = "Creates a monitor and a host in two private network namespaces. The host \
+joins, blocks and leaves multicast groups; the monitor prints each IGMPv3 report the host's \
+kernel sends, decoded, and once sends a general query of its own. The namespaces are removed \
+on exit (Ctrl-C included).";
+
+#[cfg(not(test))]
+fn main() -> ExitCode {
+    common::no_args(&common::usage("igmp_monitor", "", ABOUT, true));
     common::catch_interrupt();
-    run().map(drop)
+    common::finish("igmp_monitor", run().map(drop))
 }
 
 /// Prints the reports that arrive within `window`, and returns them.
 fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<Vec<String>> {
-    let mut seen = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     let deadline = Instant::now() + window;
     let mut buf = [0u8; 1500];
-    while Instant::now() < deadline && !common::interrupted() {
+    while Instant::now() < deadline {
+        common::stop_if_interrupted()?;
         let packet = match monitor.recv(&mut buf) {
             Ok(p) => p,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
@@ -57,13 +75,21 @@ fn watch(monitor: &RawConn<Socket>, window: Duration) -> io::Result<Vec<String>>
             Ok(m) => m.to_string(),
             Err(e) => format!("undecodable: {e}"),
         };
-        println!(
-            "    {} > {} (ttl {}, {} option bytes): {decoded}",
-            view.source(),
-            view.destination(),
-            view.ttl(),
-            view.options().len()
-        );
+        if seen.last() == Some(&decoded) {
+            println!(
+                "    {} > {}: the same report again (the kernel's robustness retransmission)",
+                view.source(),
+                view.destination()
+            );
+        } else {
+            println!(
+                "    {} > {} (ttl {}, {} option bytes): {decoded}",
+                view.source(),
+                view.destination(),
+                view.ttl(),
+                view.options().len()
+            );
+        }
         seen.push(decoded);
     }
     Ok(seen)
@@ -89,11 +115,9 @@ fn general_query(monitor: &RawConn<Socket>, if_index: u32) -> Result<(), Box<dyn
     Ok(())
 }
 
-/// Returns the decoded reports of each step, or `None` without root.
-fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
-    if !common::can_create_namespaces("igmp_monitor") {
-        return Ok(None);
-    }
+/// Returns the decoded reports of each step.
+fn run() -> Result<Vec<Vec<String>>, Box<dyn Error>> {
+    common::require_namespaces("igmp_monitor")?;
     let mut steps = Vec::new();
     let monitor_ns = Netns::new("monitor")?;
     let host_ns = Netns::new("host")?;
@@ -102,7 +126,8 @@ fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
         (&host_ns, "veth-m", HOST),
         24,
     )?;
-    // Retransmit unsolicited reports after 100 ms rather than up to 1 s.
+    // Retransmit unsolicited reports after 100 ms rather than up to 1 s, so
+    // that both copies arrive within a step's window.
     host_ns.sysctl(
         "net.ipv4.conf.veth-m.igmpv3_unsolicited_report_interval",
         "100",
@@ -116,6 +141,10 @@ fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
     })?;
     monitor.join_group(m_if, ALL_IGMPV3_ROUTERS)?;
     println!("The monitor joined {ALL_IGMPV3_ROUTERS}, where IGMPv3 reports are sent.");
+    println!(
+        "Each state change is reported twice, 100 ms apart: the kernel repeats unsolicited \
+         reports (Robustness Variable 2, RFC 9776 §5.1) in case one is lost."
+    );
 
     let host =
         host_ns.run(|| UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).and_then(PacketConn::new))?;
@@ -137,7 +166,7 @@ fn run() -> Result<Option<Vec<Vec<String>>>, Box<dyn Error>> {
     host.leave_source_specific_group(h_if, SSM_GROUP, SOURCE)?;
     steps.push(watch(&monitor, window)?);
     println!("Removing the namespaces.");
-    Ok(Some(steps))
+    Ok(steps)
 }
 
 #[cfg(test)]
@@ -149,10 +178,7 @@ mod tests {
     /// over all steps together, so a report delayed into the next window
     /// still counts.)
     fn runs() {
-        let Some(steps) = super::run().unwrap() else {
-            return;
-        };
-        let all = steps.concat();
+        let all = super::run().unwrap().concat();
         for record in [
             "CHANGE_TO_EXCLUDE_MODE 239.1.1.1 {}",
             "BLOCK_OLD_SOURCES 239.1.1.1 {203.0.113.7}",

@@ -4,7 +4,8 @@
 //! which interface it came by.
 //!
 //! ```sh
-//! sudo cargo run -p ipv4-std --example multi_group
+//! cargo build --release -p ipv4-std --example multi_group
+//! sudo target/release/examples/multi_group
 //! ```
 //!
 //! A listener namespace has two veth links, to two sender namespaces; all
@@ -15,6 +16,8 @@ mod common;
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+#[cfg(not(test))]
+use std::process::ExitCode;
 use std::time::Duration;
 
 use common::Netns;
@@ -28,17 +31,21 @@ const PORT: u16 = 1024;
 type Arrival = (Ipv4Addr, u32);
 
 #[cfg(not(test))]
-fn main() -> Result<(), Box<dyn Error>> {
+const ABOUT: &str = "Creates a listener with two links, to two senders, in private network \
+namespaces. One socket joins one group on both interfaces and another group on one of them, \
+and tells from each datagram's control message which group and interface it came by. The \
+namespaces are removed on exit (Ctrl-C included).";
+
+#[cfg(not(test))]
+fn main() -> ExitCode {
+    common::no_args(&common::usage("multi_group", "", ABOUT, true));
     common::catch_interrupt();
-    run().map(drop)
+    common::finish("multi_group", run().map(drop))
 }
 
-/// Returns (group, interface index) of each datagram received, or `None`
-/// without root.
-fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
-    if !common::can_create_namespaces("multi_group") {
-        return Ok(None);
-    }
+/// Returns (group, interface index) of each datagram received.
+fn run() -> Result<Vec<Arrival>, Box<dyn Error>> {
+    common::require_namespaces("multi_group")?;
     let mut received = Vec::new();
     let listener_ns = Netns::new("listener")?;
     let east = Netns::new("east")?;
@@ -89,7 +96,8 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
 
     let mut buf = [0u8; 256];
     let mut got = 0;
-    while !common::interrupted() {
+    loop {
+        common::stop_if_interrupted()?;
         match listener.recv_from(&mut buf) {
             Ok(d) => {
                 let cm = d.control;
@@ -124,7 +132,7 @@ fn run() -> Result<Option<Vec<Arrival>>, Box<dyn Error>> {
     }
     println!("Left every group; removing the namespaces.");
     received.sort();
-    Ok(Some(received))
+    Ok(received)
 }
 
 #[cfg(test)]
@@ -137,9 +145,8 @@ mod tests {
     /// The group joined on both interfaces arrives on both; the other only
     /// where it was joined (interfaces 2 and 3 are the two veth links).
     fn runs() {
-        if let Some(received) = super::run().unwrap() {
-            assert_eq!(received, [(GROUP_BOTH, 2), (GROUP_BOTH, 3), (GROUP_ONE, 3)]);
-        }
+        let received = super::run().unwrap();
+        assert_eq!(received, [(GROUP_BOTH, 2), (GROUP_BOTH, 3), (GROUP_ONE, 3)]);
     }
 
     /// Built as a test (`harness = false` in Cargo.toml): runs the test

@@ -4,7 +4,8 @@
 //! interface it came in, answer the sender, and send to the group.
 //!
 //! ```sh
-//! sudo cargo run -p ipv4-std --example multicast_listener
+//! cargo build --release -p ipv4-std --example multicast_listener
+//! sudo target/release/examples/multicast_listener
 //! ```
 //!
 //! The listener and a sender live in two network namespaces this example
@@ -15,6 +16,8 @@ mod common;
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+#[cfg(not(test))]
+use std::process::ExitCode;
 use std::time::Duration;
 
 use common::Netns;
@@ -28,9 +31,16 @@ const SENDER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
 const WAIT: Duration = Duration::from_millis(500);
 
 #[cfg(not(test))]
-fn main() -> Result<(), Box<dyn Error>> {
+const ABOUT: &str = "Creates a listener and a sender in two private network namespaces. The \
+listener joins a group and prints, from each datagram's control message, where it was sent \
+to and on which interface it came in; it answers each sender. The namespaces are removed on \
+exit (Ctrl-C included).";
+
+#[cfg(not(test))]
+fn main() -> ExitCode {
+    common::no_args(&common::usage("multicast_listener", "", ABOUT, true));
     common::catch_interrupt();
-    run().map(drop)
+    common::finish("multicast_listener", run().map(drop))
 }
 
 fn udp(addr: (Ipv4Addr, u16)) -> io::Result<PacketConn<UdpSocket>> {
@@ -39,12 +49,9 @@ fn udp(addr: (Ipv4Addr, u16)) -> io::Result<PacketConn<UdpSocket>> {
     PacketConn::new(s)
 }
 
-/// Returns the destinations of the datagrams the listener received, or
-/// `None` without root.
-fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
-    if !common::can_create_namespaces("multicast_listener") {
-        return Ok(None);
-    }
+/// Returns the destinations of the datagrams the listener received.
+fn run() -> Result<Vec<Ipv4Addr>, Box<dyn Error>> {
+    common::require_namespaces("multicast_listener")?;
     let mut destinations = Vec::new();
     let listener_ns = Netns::new("listener")?;
     let sender_ns = Netns::new("sender")?;
@@ -80,9 +87,7 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
 
     let mut buf = [0u8; 1500];
     for _ in 0..3 {
-        if common::interrupted() {
-            break;
-        }
+        common::stop_if_interrupted()?;
         let (n, cm, src) = match listener.recv_from(&mut buf) {
             Ok(d) => (d.payload.len(), d.control, d.source),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -123,7 +128,7 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
     }
     listener.leave_group(l_if, GROUP)?;
     println!("The listener left {GROUP}; removing the namespaces.");
-    Ok(Some(destinations))
+    Ok(destinations)
 }
 
 #[cfg(test)]
@@ -134,9 +139,8 @@ mod tests {
     /// The group's datagram and the unicast one arrive, the other group's
     /// does not.
     fn runs() {
-        if let Some(destinations) = super::run().unwrap() {
-            assert_eq!(destinations, [super::GROUP, super::LISTENER]);
-        }
+        let destinations = super::run().unwrap();
+        assert_eq!(destinations, [super::GROUP, super::LISTENER]);
     }
 
     /// Built as a test (`harness = false` in Cargo.toml): runs the test

@@ -9,9 +9,12 @@
 //! Runs on loopback, as any user; the server takes three connections from
 //! clients this program starts itself.
 
+mod common;
+
 use std::error::Error;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
@@ -21,8 +24,15 @@ use ipv4_std::Conn;
 const DIFFSERV_AF11: u8 = 0x28;
 const CLIENTS: usize = 3;
 
-fn main() -> Result<(), Box<dyn Error>> {
-    run()
+const ABOUT: &str = "A TCP server on loopback marks each connection it accepts with DSCP AF11 \
+(IP_TOS) and TTL 128 (IP_TTL) before answering; three clients started by the program itself \
+connect to it. Runs as any user.";
+
+fn main() -> ExitCode {
+    common::no_args(&common::usage("tos_marking", "", ABOUT, false));
+    // No Ctrl-C handler: nothing here outlives the process, and a blocking
+    // accept would keep running after the signal.
+    common::finish("tos_marking", run())
 }
 
 fn run() -> Result<(), Box<dyn Error>> {

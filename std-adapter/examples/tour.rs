@@ -1,11 +1,16 @@
 //! A tour of `ipv4-core` and `ipv4-std`, printed as plain sentences.
 //!
 //! ```sh
-//! cargo run --release -p ipv4-std --example tour          # loopback part
-//! sudo cargo run --release -p ipv4-std --example tour     # and the namespace part
+//! cargo run --release -p ipv4-std --example tour     # parts 1 and 2, any user
+//! sudo target/release/examples/tour                  # all three parts, as root
 //! ```
 //!
-//! 1. The codec alone: build a header with options, marshal it, read it back.
+//! (`sudo cargo run` usually finds no toolchain, because sudo resets
+//! `PATH`: run the binary the first command built, or
+//! `sudo -E env "PATH=$PATH" cargo run --release -p ipv4-std --example tour`.)
+//!
+//! 1. The codec alone: build a packet (header, options, payload) in one
+//!    call, read it back.
 //! 2. Loopback, no privileges: TOS and TTL on a TCP connection; UDP
 //!    datagrams with control messages both ways.
 //! 3. As root, inside two private network namespaces ("alice" and "bob")
@@ -21,6 +26,8 @@ mod common;
 use std::error::Error;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
+#[cfg(not(test))]
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
@@ -42,9 +49,16 @@ const PORT: u16 = 5000;
 const EXPERIMENTAL: u8 = 253;
 
 #[cfg(not(test))]
-fn main() -> Result<()> {
+const ABOUT: &str = "A tour of the ipv4 crates in plain sentences: 1. the codec alone; 2. \
+sockets on loopback (TOS, TTL, UDP control messages), as any user; 3. as root, multicast, \
+IGMP and raw header-included sockets inside two private network namespaces it creates and \
+removes.";
+
+#[cfg(not(test))]
+fn main() -> ExitCode {
+    common::no_args(&common::usage("tour", "", ABOUT, false));
     common::catch_interrupt();
-    tour()
+    common::finish("tour", tour())
 }
 
 fn tour() -> Result<()> {
@@ -54,8 +68,9 @@ fn tour() -> Result<()> {
     if !common::is_root() {
         println!(
             "Skipped part 3 (multicast, IGMP and raw header-included sockets in private \
-             network namespaces): creating namespaces and raw sockets needs root. \
-             Run the tour again with sudo to see it."
+             network namespaces): creating namespaces and raw sockets needs root. To see it, \
+             run the tour as root.\n{}",
+            common::as_root("tour", "")
         );
         return Ok(());
     }
@@ -65,34 +80,47 @@ fn tour() -> Result<()> {
 /// Part 1: `ipv4-core` on its own, no sockets, no allocation.
 fn codec() -> Result<()> {
     println!("Part 1: the codec (ipv4-core, no_std, no allocation).");
-    let mut area = [0u8; 40];
-    let mut builder = OptionsBuilder::new(&mut area);
-    builder
-        .router_alert(RouterAlert::EXAMINE)?
-        .record_route(2)?;
-    let options = builder.finish()?;
     let mut header = Header::new(ALICE, BOB, Protocol::UDP)
         .with_tos(0x28)
         .with_ttl(16)
         .with_flags(Flags::DONT_FRAGMENT);
-    header.set_options(options)?;
-    header.set_payload_len(8)?;
-    let mut buf = [0u8; 60];
-    let len = header.marshal(&mut buf)?;
-    println!("  Built a {len}-byte header with a Router Alert and a two-slot Record Route option.");
-    let view = HeaderView::new_lax(&buf[..len])?;
+    header.build_options(|o| {
+        o.router_alert(RouterAlert::EXAMINE)?
+            .record_route(2)
+            .map(drop)
+    })?;
+    let payload = b"8 bytes.";
+    let mut buf = [0u8; 80];
+    let len = header.emit_packet(payload, &mut buf)?;
+    println!(
+        "  Built a {len}-byte packet in one call: a {}-byte header (20 fixed bytes and {} of \
+         options: a Router Alert and a two-slot Record Route) followed by {} bytes of payload, \
+         with the total length and the checksum filled in.",
+        header.header_len(),
+        header.options().len(),
+        payload.len()
+    );
+    let view = HeaderView::new_verified(&buf[..len])?;
     println!("  Read back: {view}");
     println!(
-        "  Its checksum {:#06x} is {}.",
+        "  Its checksum {:#06x} is right, and the payload after the header is {:?}.",
         view.checksum(),
-        if view.verify_checksum() {
-            "right"
-        } else {
-            "wrong"
-        }
+        String::from_utf8_lossy(view.payload())
     );
     for option in Options::new(view.options()) {
-        println!("  It carries the option {}.", option?.kind());
+        match option? {
+            Ipv4Option::End { padding } => println!(
+                "  Then End of Option List{}: padding up to a multiple of 4 bytes, not an option.",
+                match padding.len() {
+                    0 => String::new(),
+                    n => format!(" and {n} more zero bytes"),
+                }
+            ),
+            option => println!(
+                "  It carries a {} option, shown as `{option}`.",
+                option.kind()
+            ),
+        }
     }
     println!();
     Ok(())

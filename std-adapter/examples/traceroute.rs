@@ -5,7 +5,8 @@
 //! is parsed with `HeaderView::new_lax` to match it to its probe.
 //!
 //! ```sh
-//! sudo cargo run -p ipv4-std --example traceroute
+//! cargo build --release -p ipv4-std --example traceroute
+//! sudo target/release/examples/traceroute
 //! ```
 //!
 //! It builds its own three-host chain of network namespaces,
@@ -17,6 +18,8 @@ mod common;
 use std::error::Error;
 use std::io;
 use std::net::Ipv4Addr;
+#[cfg(not(test))]
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::Netns;
@@ -32,9 +35,16 @@ const MAX_HOPS: u8 = 5;
 const PROBE_WAIT: Duration = Duration::from_secs(1);
 
 #[cfg(not(test))]
-fn main() -> Result<(), Box<dyn Error>> {
+const ABOUT: &str = "Creates a chain of three network namespaces, a - r - b, with forwarding on at r, \
+and traces the route from a to b with ICMP echo probes whose IPv4 header, TTL included, it \
+writes itself on a header-included raw socket. The namespaces are removed on exit (Ctrl-C \
+included).";
+
+#[cfg(not(test))]
+fn main() -> ExitCode {
+    common::no_args(&common::usage("traceroute", "", ABOUT, true));
     common::catch_interrupt();
-    run().map(drop)
+    common::finish("traceroute", run().map(drop))
 }
 
 fn echo_request(id: u16, seq: u16) -> [u8; 16] {
@@ -81,9 +91,7 @@ fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<Vec<Ipv4Addr>> 
     let id = (std::process::id() & 0xffff) as u16;
     println!("traceroute to {target}, {MAX_HOPS} hops max");
     for ttl in 1..=MAX_HOPS {
-        if common::interrupted() {
-            break;
-        }
+        common::stop_if_interrupted()?;
         let seq = u16::from(ttl);
         let header = Header::new(Ipv4Addr::UNSPECIFIED, target, Protocol::ICMP).with_ttl(ttl);
         let sent = Instant::now();
@@ -133,11 +141,9 @@ fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<Vec<Ipv4Addr>> 
     Ok(hops)
 }
 
-/// Returns the hops, or `None` without root.
-fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
-    if !common::can_create_namespaces("traceroute") {
-        return Ok(None);
-    }
+/// Returns the hops.
+fn run() -> Result<Vec<Ipv4Addr>, Box<dyn Error>> {
+    common::require_namespaces("traceroute")?;
     let a = Netns::new("a")?;
     let r = Netns::new("r")?;
     let b = Netns::new("b")?;
@@ -165,7 +171,7 @@ fn run() -> Result<Option<Vec<Ipv4Addr>>, Box<dyn Error>> {
     conn.set_icmp_filter(filter)?;
     let hops = trace(&conn, B)?;
     println!("Removing the namespaces.");
-    Ok(Some(hops))
+    Ok(hops)
 }
 
 #[cfg(test)]
@@ -175,9 +181,8 @@ use tests::main;
 mod tests {
     /// The router answers the first probe, the target the second.
     fn runs() {
-        if let Some(hops) = super::run().unwrap() {
-            assert_eq!(hops, [super::R_A, super::B]);
-        }
+        let hops = super::run().unwrap();
+        assert_eq!(hops, [super::R_A, super::B]);
     }
 
     /// Built as a test (`harness = false` in Cargo.toml): runs the test

@@ -9,8 +9,8 @@
 //! [`Instruction`] is one `struct sock_filter`. A few constructors cover
 //! what most programs need; [`Instruction::new`] takes any opcode.
 //!
-//! ```no_run
-//! use std::net::UdpSocket;
+//! ```
+//! use std::net::{Ipv4Addr, UdpSocket};
 //! use ipv4_std::PacketConn;
 //! use ipv4_std::bpf::{Instruction, op};
 //!
@@ -22,8 +22,17 @@
 //!     Instruction::ret(4096),
 //!     Instruction::ret(0),
 //! ];
-//! let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
+//! let conn = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
 //! conn.set_bpf(&program)?;
+//!
+//! let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+//! let to = conn.get_ref().local_addr()?;
+//! for first_byte in [1u8, 2, 3, 4] {
+//!     sender.send_to(&[first_byte], to)?;
+//! }
+//! let mut buf = [0u8; 16];
+//! assert_eq!(conn.recv_from(&mut buf)?.payload, [2]); // 1 was dropped
+//! assert_eq!(conn.recv_from(&mut buf)?.payload, [4]); // and so was 3
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!

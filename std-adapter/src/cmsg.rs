@@ -2,9 +2,8 @@
 //! of a Linux control buffer (`msg_control`, [`cmsg(3)`]).
 //!
 //! It works on plain byte slices, so it serves any `recvmsg`/`sendmsg`
-//! caller, for instance socket2's [`MsgHdrMut`](socket2::MsgHdrMut) and
-//! [`MsgHdr`](socket2::MsgHdr), not only this crate's
-//! [`PacketConn`](crate::PacketConn):
+//! caller, for instance socket2's [`MsgHdrMut`] and [`MsgHdr`], not only
+//! this crate's [`PacketConn`](crate::PacketConn):
 //!
 //! * [`space`] is the receive buffer size for a set of [`ControlFlags`]; a
 //!   [`ControlBuffer`] on the stack holds all of them with room to spare
@@ -47,6 +46,8 @@
 //! ```
 //!
 //! [`cmsg(3)`]: https://man7.org/linux/man-pages/man3/cmsg.3.html
+//! [`MsgHdrMut`]: https://docs.rs/socket2/0.6/socket2/struct.MsgHdrMut.html
+//! [`MsgHdr`]: https://docs.rs/socket2/0.6/socket2/struct.MsgHdr.html
 
 use std::fmt;
 use std::io;

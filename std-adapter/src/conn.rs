@@ -123,16 +123,21 @@ pub(crate) fn check_socket(
 /// fail, it is built with [`new`](Self::new) or `TryFrom`
 /// ([`TcpStream`], [`socket2::Socket`], or a reference to either).
 ///
-/// ```no_run
-/// use std::net::TcpStream;
+/// ```
+/// use std::net::{Ipv4Addr, TcpListener, TcpStream};
 /// use ipv4_std::Conn;
 ///
-/// let conn = Conn::new(TcpStream::connect("192.0.2.1:80")?)?;
+/// let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+/// let conn = Conn::new(TcpStream::connect(listener.local_addr()?)?)?;
 /// conn.set_tos(0x28)?; // DSCP AF11
 /// conn.set_ttl(128)?;
-/// assert_eq!(conn.tos()?, 0x28);
+/// assert_eq!((conn.tos()?, conn.ttl()?), (0x28, 128));
+/// let stream: TcpStream = conn.into_inner();
+/// # drop(stream);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
 pub struct Conn<S> {
     socket: S,
 }

@@ -1,5 +1,50 @@
 //! `ipv4-std`: binds [`ipv4_core`] to real Linux sockets.
 //!
+//! Linux only: it drives Linux socket options and control messages
+//! through `libc`.
+//!
+//! # Quick start
+//!
+//! Two UDP sockets on loopback, as any user: the sender sets its TTL and
+//! TOS, then overrides both for one datagram with a control message; the
+//! receiver asks for each datagram's TTL, TOS, destination and interface.
+//!
+//! ```
+//! use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+//! use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+//!
+//! let receiver = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
+//! receiver.set_control_message(
+//!     ControlFlags::TTL | ControlFlags::TOS | ControlFlags::DST | ControlFlags::INTERFACE,
+//!     true,
+//! )?;
+//! let to = SocketAddrV4::new(Ipv4Addr::LOCALHOST, receiver.get_ref().local_addr()?.port());
+//!
+//! let sender = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
+//! sender.set_ttl(9)?;
+//! sender.set_tos(0x28)?; // DSCP AF11
+//! sender.send_to(b"one", None, to)?;
+//! let just_this_one = ControlMessage { ttl: Some(3), tos: Some(0xb8), ..ControlMessage::default() };
+//! sender.send_to(b"two", Some(&just_this_one), to)?;
+//!
+//! let mut buf = [0u8; 1500];
+//! let d = receiver.recv_from(&mut buf)?;
+//! assert_eq!(d.payload, b"one");
+//! assert_eq!((d.control.ttl, d.control.tos), (Some(9), Some(0x28)));
+//! assert_eq!(d.control.dst, Some(Ipv4Addr::LOCALHOST));
+//! println!("{} from {}: {}", d.payload.len(), d.source, d.control); // ttl=9 dst=127.0.0.1 ifindex=1 tos=0x28
+//!
+//! let d = receiver.recv_from(&mut buf)?;
+//! assert_eq!((d.payload, d.control.ttl, d.control.tos), (&b"two"[..], Some(3), Some(0xb8)));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! The header codec is [`core`] (`ipv4_std::core::header`, `options`,
+//! `igmp`, `checksum`); its crate documentation has a quick start of its own.
+//! The examples in `std-adapter/examples/` (listed in the README) show
+//! multicast, source-specific multicast, raw sockets and IGMP inside
+//! private network namespaces.
+//!
 //! It re-exports the core as [`core`] so that one dependency
 //! gives both halves, and the core types its API speaks
 //! ([`ControlFlags`], [`ControlMessage`], [`IcmpFilter`], [`IcmpType`]) at
@@ -42,6 +87,7 @@
 //! [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 //! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
+//! [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -72,3 +118,8 @@ pub use received::{Datagram, MessageFlags};
 /// [`RawConn`], with options std does not offer) as
 /// `ipv4_std::socket2::Socket` without a dependency of your own.
 pub use socket2;
+
+/// The README's code sample, run as a doc test so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

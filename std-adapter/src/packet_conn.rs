@@ -152,6 +152,9 @@ impl fmt::Debug for DatagramState {
 /// assert_eq!(client.recv(&mut answer)?, 4);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
+/// [`Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
 pub struct PacketConn<S> {
     socket: S,
     raw: bool,

@@ -66,6 +66,10 @@ use crate::sys;
 /// with [`new`](Self::new) or `TryFrom` ([`socket2::Socket`] or
 /// `&Socket`) rather than `From`.
 ///
+/// The example is compiled but not run by `cargo test`: a raw socket needs
+/// root (`CAP_NET_RAW`); the kernel tests in `tests/tests/raw_conn.rs` run
+/// such round trips as root.
+///
 /// ```no_run
 /// use std::net::Ipv4Addr;
 /// use ipv4_std::RawConn;
@@ -82,6 +86,8 @@ use crate::sys;
 /// let echo = [8, 0, 0xf7, 0xfe, 0, 1, 0, 0];
 /// conn.send(&header, &echo, None)?;
 ///
+/// // Linux also hands a raw socket the host's own outgoing datagrams of its
+/// // protocol: on loopback the first one back is likely our request.
 /// let mut buf = [0u8; 1500];
 /// let d = conn.recv(&mut buf)?;
 /// if let Some(header) = d.header {
@@ -91,6 +97,7 @@ use crate::sys;
 /// ```
 ///
 /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+/// [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
 pub struct RawConn<S> {
     inner: PacketConn<S>,
 }

@@ -1,6 +1,7 @@
-//! What the examples share: private network namespaces joined by veth
-//! links, removed again on exit, so that no example ever sends on a real
-//! interface; and a Ctrl-C flag that lets loops stop and clean up.
+//! What the examples share: their command line (usage text, `--help`) and
+//! exit status; a Ctrl-C flag that lets loops stop and clean up; and
+//! private network namespaces joined by veth links, removed again on exit,
+//! so that no example ever sends on a real interface.
 //!
 //! Each example uses part of this file.
 #![allow(dead_code)]
@@ -8,11 +9,13 @@
 #[cfg(test)]
 pub mod harness;
 
+use std::error::Error;
 use std::fs::File;
 use std::io;
 use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
-use std::process::Command;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
@@ -41,30 +44,155 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }
 
+/// An `Interrupted` error once Ctrl-C was pressed, for loops to return
+/// with `?`: the example then unwinds through its drops (namespaces
+/// removed) to [`finish`], which exits with status 0.
+pub fn stop_if_interrupted() -> io::Result<()> {
+    if interrupted() {
+        Err(io::ErrorKind::Interrupted.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The exit status for arguments an example cannot use, as most command
+/// line tools have it.
+const USAGE_STATUS: i32 = 2;
+
+/// The usage text of `example`: its synopsis, what it does, and, if it
+/// needs root, how to run it as root.
+pub fn usage(example: &str, args: &str, about: &str, needs_root: bool) -> String {
+    let synopsis = if args.is_empty() {
+        format!("usage: {example}")
+    } else {
+        format!("usage: {example} {args}")
+    };
+    let mut text = format!("{synopsis}\n\n{}", wrap(about));
+    if needs_root {
+        text.push_str(&format!("\nIt needs root.\n{}", as_root(example, args)));
+    } else {
+        text.push_str(&format!(
+            "\nRun it from the workspace root with\n\n    cargo run --release -p ipv4-std --example {example}{}\n",
+            if args.is_empty() { String::new() } else { format!(" -- {args}") }
+        ));
+    }
+    text
+}
+
+/// `text` broken into lines of at most 76 columns, at spaces.
+fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.len() > 76 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out.push('\n');
+    out
+}
+
+/// How to run `example` as root. Plain `sudo cargo run` usually fails:
+/// sudo resets `PATH`, so it finds no Rust toolchain.
+pub fn as_root(example: &str, args: &str) -> String {
+    let (args, cargo_args) = if args.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!(" {args}"), format!(" -- {args}"))
+    };
+    format!(
+        "{}\n    cargo build --release -p ipv4-std --example {example}\n    \
+         sudo target/release/examples/{example}{args}\n\n{}\n    \
+         sudo -E env \"PATH=$PATH\" cargo run --release -p ipv4-std --example {example}{cargo_args}\n",
+        wrap("Build it as yourself, then run the binary with sudo, from the workspace root:"),
+        wrap(
+            "Plain `sudo cargo run` usually finds no Rust toolchain, because sudo resets PATH. \
+             In one command (the files it builds under target/ then belong to root):"
+        ),
+    )
+}
+
+/// The command-line arguments. Prints `usage` and exits with status 0 for
+/// `-h` or `--help`.
+pub fn args(usage: &str) -> Vec<String> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{usage}");
+        std::process::exit(0);
+    }
+    args
+}
+
+/// For an example that takes no arguments: prints the usage and exits
+/// with status 2 if there are any.
+pub fn no_args(usage: &str) {
+    if let Some(first) = args(usage).first() {
+        bad_usage(&format!("unexpected argument {first:?}"), usage);
+    }
+}
+
+/// Says what is wrong with the arguments, prints the usage to stderr and
+/// exits with status 2. Call it before creating anything that a drop
+/// would have to remove.
+pub fn bad_usage(problem: &str, usage: &str) -> ! {
+    eprint!("error: {problem}\n\n{usage}");
+    std::process::exit(USAGE_STATUS)
+}
+
+/// The exit status of an example, from the result of its run (whose
+/// namespaces and sockets are already dropped): 0 when it ran to the end
+/// or was stopped with Ctrl-C, 1 with the error on stderr otherwise.
+pub fn finish(example: &str, result: Result<(), Box<dyn Error>>) -> ExitCode {
+    if interrupted() {
+        // An error now is most likely the interruption itself (a wait cut
+        // short with EINTR), not a failure.
+        println!("\nInterrupted: {example} stopped and removed what it created.");
+        return ExitCode::SUCCESS;
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Whether the process may create namespaces and raw sockets.
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Tells why the example cannot run and returns `false` unless it runs as
-/// root with `ip` (iproute2) installed.
-pub fn can_create_namespaces(example: &str) -> bool {
+/// An error saying why the example cannot run, unless it runs as root
+/// with `ip` (iproute2) installed.
+pub fn require_namespaces(example: &str) -> Result<(), Box<dyn Error>> {
     if !is_root() {
-        println!(
-            "{example} builds its own network namespaces, which needs root; run it with sudo."
-        );
-        return false;
+        return Err(format!(
+            "{example} builds its own network namespaces, which needs root.\n\n{}",
+            as_root(example, "")
+        )
+        .into());
     }
     if Command::new("ip").arg("-V").output().is_err() {
-        println!("{example} needs the `ip` command (package iproute2).");
-        return false;
+        return Err(format!("{example} needs the `ip` command (package iproute2).").into());
     }
-    true
+    Ok(())
 }
 
 fn run(args: &[&str]) -> io::Result<()> {
-    let out = Command::new("ip").args(args).output()?;
+    // In a process group of its own, `ip` does not get the terminal's
+    // Ctrl-C: it finishes, and a namespace it created is removed again.
+    let out = Command::new("ip").args(args).process_group(0).output()?;
     if out.status.success() {
         Ok(())
     } else {
