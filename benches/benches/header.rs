@@ -1,6 +1,6 @@
 //! IPv4 header parse and marshal against etherparse, smoltcp and pnet_packet.
 //!
-//! `cargo bench -p ipv4-core --bench header`
+//! `cargo bench -p ipv4-benches --bench header`
 //!
 //! Every parse case does the same work in every library: validate the
 //! header of a whole packet, then read source, destination, protocol and

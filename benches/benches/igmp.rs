@@ -5,7 +5,7 @@
 //! needs (for v3 reports: every record's type, group and sources).
 //!
 //! ```text
-//! cargo bench -p ipv4-core --bench igmp -- --warm-up-time 1 --measurement-time 3
+//! cargo bench -p ipv4-benches --bench igmp -- --warm-up-time 1 --measurement-time 3
 //! ```
 
 use std::hint::black_box;

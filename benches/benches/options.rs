@@ -9,7 +9,7 @@
 //!   `Ipv4Repr::parse` (checks the checksum), pnet_packet `Ipv4Packet::new`
 //!   (checks only that 20 bytes are there).
 //!
-//! Run: `cargo bench -p ipv4-core --bench options`
+//! Run: `cargo bench -p ipv4-benches --bench options`
 //!
 //! Criterion measures wall-clock time. On a shared machine, where other
 //! processes preempt the benchmark, `BENCH_CLOCK=cpu` measures the

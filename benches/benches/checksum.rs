@@ -3,9 +3,9 @@
 //! bandwidth ceiling), over the same buffers in the same run.
 //!
 //! ```text
-//! cargo bench -p ipv4-core --bench checksum
+//! cargo bench -p ipv4-benches --bench checksum
 //! RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
-//!     cargo bench -p ipv4-core --bench checksum
+//!     cargo bench -p ipv4-benches --bench checksum
 //! ```
 //!
 //! Groups are `checksum/<size>`; each holds `ours`, the four peers and
