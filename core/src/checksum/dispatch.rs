@@ -10,9 +10,9 @@
 //!
 //! # Detection
 //!
-//! Detection uses `cpuid` and `xgetbv` directly, with or without the `std`
-//! feature, so the `no_std` build picks the same kernels as a std build. A
-//! feature counts as present only if the CPU reports it *and* the operating
+//! Detection uses the `cpuid` and `xgetbv` instructions directly, which
+//! needs neither `std` nor a call into the operating system. A feature
+//! counts as present only if the CPU reports it *and* the operating
 //! system saves the matching register state (`OSXSAVE` set and the XCR0 bits
 //! for YMM, and for AVX-512 also opmask and ZMM state); that is the test
 //! `std::is_x86_feature_detected!` makes too, and a unit test checks the two

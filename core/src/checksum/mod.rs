@@ -40,10 +40,11 @@
 //!   64-bit accumulators with end-around carry) elsewhere, on soft-float
 //!   x86_64 and under Miri.
 //!
-//! CPU features are detected with `cpuid`/`xgetbv`, so the `no_std` build
-//! picks the same kernel as a std one; the `std` feature is not needed. The
-//! SIMD kernels are safe code (zerocopy turns byte arrays into vectors);
-//! calling them is the crate's only `unsafe`, in one private module.
+//! CPU features are detected with the `cpuid` and `xgetbv` instructions,
+//! which need neither `std` nor the operating system, so this `no_std`
+//! crate picks the kernel a std program would. The SIMD kernels are safe
+//! code (zerocopy turns byte arrays into vectors); calling them is the
+//! crate's only `unsafe`, in one private module.
 //!
 //! [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 //! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
