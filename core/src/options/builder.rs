@@ -433,7 +433,12 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1024))]
+        // Under Miri, the default (which `PROPTEST_CASES` sets).
+        #![proptest_config(if cfg!(miri) {
+            ProptestConfig::default()
+        } else {
+            ProptestConfig::with_cases(1024)
+        })]
 
         /// Whatever `raw` accepts, in any sequence, the strict walk
         /// accepts: the builder never emits an area a receiver rejects.
