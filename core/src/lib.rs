@@ -79,13 +79,15 @@
 //! The crate is `#![deny(unsafe_code)]`. The one exception is the checksum's
 //! SIMD dispatch module, where calling a `#[target_feature]` function needs
 //! `unsafe`; every such block carries a `// SAFETY:` comment.
+//!
+//! # Cargo features
+//!
+//! None. The crate is always `no_std`, and the checksum chooses its SIMD
+//! kernel at run time without `std` (see [`checksum`]).
 #![no_std]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
-#[cfg(feature = "std")]
-extern crate std;
 
 pub mod checksum;
 pub mod control;

@@ -4,29 +4,36 @@
 //! Calling a `#[target_feature]` function (the SIMD kernels) from a function
 //! without that attribute is `unsafe`: the caller promises the CPU has the
 //! feature. This module keeps that promise by asking the CPU itself; for
-//! SSE2, which every x86_64 CPU has, the promise holds by definition.
+//! SSE2 the build keeps it: the SIMD code is compiled only for targets that
+//! enable SSE2 (`target_feature = "sse2"`), as every hosted x86_64 target
+//! does.
 //!
 //! # Detection
 //!
-//! Detection uses `cpuid` and `xgetbv` directly, with or without the `std`
-//! feature, so the `no_std` build picks the same kernels as a std build. A
-//! feature counts as present only if the CPU reports it *and* the operating
+//! Detection uses the `cpuid` and `xgetbv` instructions directly, which
+//! needs neither `std` nor a call into the operating system. A feature
+//! counts as present only if the CPU reports it *and* the operating
 //! system saves the matching register state (`OSXSAVE` set and the XCR0 bits
 //! for YMM, and for AVX-512 also opmask and ZMM state); that is the test
 //! `std::is_x86_feature_detected!` makes too, and a unit test checks the two
 //! agree. The result is cached in an atomic: the first large sum pays for
 //! `cpuid`, later ones for one relaxed load.
 //!
-//! SSE2 needs no detection: it is part of x86_64. The order of preference
-//! is AVX-512F, AVX2, SSE2, except that AMD Zen 1/Zen+ cores, which split
-//! 256-bit instructions in two, run the hybrid kernel (see [`SPLIT_256`]).
-//! On other architectures, and under Miri, only the scalar kernel exists.
+//! SSE2 needs no detection: a target that enables it promises that every CPU
+//! it runs on has it. The order of preference is AVX-512F, AVX2, SSE2,
+//! except that AMD Zen 1/Zen+ cores, which split 256-bit instructions in
+//! two, run the hybrid kernel (see [`SPLIT_256`]).
+//!
+//! Only the scalar kernel exists on other architectures, under Miri, and on
+//! soft-float x86_64 targets such as `x86_64-unknown-none`: code built for
+//! them (an OS kernel, typically) must not touch vector registers, and LLVM
+//! cannot compile the SSE2 kernel for them at all.
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use super::scalar;
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 use super::x86;
 
 /// A sum kernel. Every kernel gives the same sum; they differ in speed.
@@ -39,7 +46,7 @@ use super::x86;
 pub enum Kernel {
     /// Portable 64-bit code: four accumulators with end-around carry.
     Scalar = 1,
-    /// 128-bit SSE2 (x86_64 only).
+    /// 128-bit SSE2 (x86_64 targets that enable SSE2).
     Sse2 = 2,
     /// 128-bit AVX vectors alongside a 64-bit add-with-carry chain (x86_64
     /// with AVX and OS support); the fastest on AMD Zen 1/Zen+.
@@ -144,18 +151,19 @@ pub fn sum16_with(kernel: Kernel, data: &[u8]) -> Option<u16> {
 /// bytes long, with the SSE2 kernel inlined into the caller: at these
 /// lengths a wider kernel gains nothing, and a call and the feature check
 /// would cost more than the sum.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 #[inline(always)]
 pub(super) fn sum_medium(data: &[u8]) -> u64 {
     debug_assert!(data.len() <= super::SIMD_MIN_LEN);
     // The block kernel is exact up to 64 KiB; `data` is far shorter.
-    // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
+    // SAFETY: this is compiled only for targets that enable SSE2, so every
+    // CPU the code runs on has it.
     unsafe { x86::block_sse2(data) }
 }
 
 /// The unfolded sum of `data`, at most [`SIMD_MIN_LEN`](super::SIMD_MIN_LEN)
-/// bytes long: without x86_64 (or under Miri), the scalar code.
-#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+/// bytes long: without x86_64 and SSE2 (or under Miri), the scalar code.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2", not(miri))))]
 #[inline(always)]
 pub(super) fn sum_medium(data: &[u8]) -> u64 {
     scalar::sum(data)
@@ -175,12 +183,13 @@ pub(super) fn sum(data: &[u8]) -> u64 {
 /// bound by its loads, about a seventh (see BENCHMARKS.md). Summing an
 /// unaligned head separately, then the rest with aligned loads, won that
 /// back but cost as much on aligned data, so it is not done.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 #[inline(always)]
 fn run(kernel: Kernel, data: &[u8]) -> u64 {
     match kernel {
         Kernel::Scalar => scalar_kernel(data),
-        // SAFETY: SSE2 is part of x86_64; every x86_64 CPU has it.
+        // SAFETY: this is compiled only for targets that enable SSE2, so
+        // every CPU the code runs on has it.
         Kernel::Sse2 => unsafe { x86::sum_sse2(data) },
         // SAFETY: `kernel` is available (see above), and `detect` reports
         // the hybrid kernel only when cpuid and xgetbv say the CPU and OS
@@ -195,21 +204,21 @@ fn run(kernel: Kernel, data: &[u8]) -> u64 {
 
 /// [`scalar::sum`], kept out of line: inlined into [`run`] it would make
 /// [`sum`] save registers on every call, whichever kernel runs.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 #[inline(never)]
 fn scalar_kernel(data: &[u8]) -> u64 {
     scalar::sum(data)
 }
 
 /// Runs the scalar kernel, the only one there is here.
-#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2", not(miri))))]
 #[inline(always)]
 fn run(_kernel: Kernel, data: &[u8]) -> u64 {
     scalar::sum(data)
 }
 
 /// Finds the kernels this CPU runs with `cpuid` and `xgetbv`.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 fn detect() -> Kernels {
     use core::arch::x86_64::{__cpuid, __cpuid_count, _xgetbv};
 
@@ -253,7 +262,7 @@ fn detect() -> Kernels {
 
 /// Whether CPUID leaves 0 (`vendor`) and 1 (`signature`, its EAX) name an AMD
 /// Zen 1 or Zen+ core: "AuthenticAMD", family 17h, model below 30h.
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 fn is_zen1(vendor: core::arch::x86_64::CpuidResult, signature: u32) -> bool {
     let amd = (vendor.ebx, vendor.edx, vendor.ecx)
         == (
@@ -271,13 +280,13 @@ fn is_zen1(vendor: core::arch::x86_64::CpuidResult, signature: u32) -> bool {
     amd && family == 0x17 && model < 0x30
 }
 
-/// Without x86_64 (or under Miri) only the scalar kernel exists.
-#[cfg(not(all(target_arch = "x86_64", not(miri))))]
+/// Without x86_64 and SSE2 (or under Miri) only the scalar kernel exists.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2", not(miri))))]
 fn detect() -> Kernels {
     Kernel::Scalar.bit()
 }
 
-#[cfg(all(test, target_arch = "x86_64", not(miri)))]
+#[cfg(all(test, target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 mod tests {
     extern crate std;
     use super::*;

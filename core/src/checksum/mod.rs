@@ -30,18 +30,21 @@
 //!   options): inline exact additions of 32-bit words, the first five
 //!   unrolled, with no carries to fold back until the end;
 //! * 64 to 127 bytes: an inline scalar loop, four 64-bit accumulators;
-//! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every x86_64 CPU
-//!   has SSE2); elsewhere the scalar kernel;
+//! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every hosted
+//!   x86_64 target has SSE2); elsewhere, and on soft-float x86_64 targets
+//!   such as `x86_64-unknown-none`, the scalar kernel;
 //! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
 //!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (on
 //!   AMD Zen 1, where AVX2 runs at half width, 128-bit AVX vectors with a
 //!   64-bit add-with-carry chain beside them), the scalar kernel (four
-//!   64-bit accumulators with end-around carry) elsewhere and under Miri.
+//!   64-bit accumulators with end-around carry) elsewhere, on soft-float
+//!   x86_64 and under Miri.
 //!
-//! CPU features are detected with `cpuid`/`xgetbv`, so the `no_std` build
-//! picks the same kernel as a std one; the `std` feature is not needed. The
-//! SIMD kernels are safe code (zerocopy turns byte arrays into vectors);
-//! calling them is the crate's only `unsafe`, in one private module.
+//! CPU features are detected with the `cpuid` and `xgetbv` instructions,
+//! which need neither `std` nor the operating system, so this `no_std`
+//! crate picks the kernel a std program would. The SIMD kernels are safe
+//! code (zerocopy turns byte arrays into vectors); calling them is the
+//! crate's only `unsafe`, in one private module.
 //!
 //! [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
 //! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
@@ -51,7 +54,7 @@ use core::net::Ipv4Addr;
 
 mod dispatch;
 mod scalar;
-#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 mod x86;
 
 #[doc(hidden)]

@@ -311,7 +311,9 @@ pub enum OptionsBuildError {
         /// What is wrong with it, as a phrase.
         reason: &'static str,
     },
-    /// Input options (to be copied or filtered) are malformed.
+    /// Input options (to be copied or filtered) are malformed, or an option
+    /// given to [`OptionsBuilder::raw`](crate::options::OptionsBuilder::raw)
+    /// breaks its type's rules.
     Malformed(OptionError),
 }
 

@@ -8,6 +8,7 @@ use super::kind::OptionKind;
 use super::route::{RouteKind, RouteRepr};
 use super::simple::{RouterAlert, Security, StreamId};
 use super::timestamp::{TimestampFlag, TimestampRepr};
+use super::walker::classify;
 use super::{Ipv4Option, MAX_OPTIONS_LEN};
 use crate::error::{BufferTooSmall, OptionsBuildError};
 
@@ -137,6 +138,34 @@ impl<'b> OptionsBuilder<'b> {
     /// Appends an option of any type with the given body (the bytes after
     /// the length byte). For End of Option List and No Operation, which
     /// have no length byte, the body must be empty.
+    ///
+    /// An option of a type the walker knows (routes, Timestamp, Router
+    /// Alert, Stream ID, Security) must keep that type's rules, the ones the
+    /// strict walk ([`Options::new`](super::Options::new)) checks: a Router
+    /// Alert of length 7 is an [`OptionsBuildError::Malformed`] carrying the
+    /// walker's [`OptionError`](crate::error::OptionError), its offset that
+    /// of the option in the area being built. Unknown types are written as
+    /// given. So every area the builder emits passes the strict walk.
+    ///
+    /// ```
+    /// use ipv4_core::error::{OptionError, OptionsBuildError};
+    /// use ipv4_core::options::{OptionKind, OptionsBuilder};
+    ///
+    /// let mut buf = [0u8; 40];
+    /// let mut b = OptionsBuilder::new(&mut buf);
+    /// b.nop()?.raw(OptionKind(158), &[1, 2])?;
+    /// assert_eq!(
+    ///     b.raw(OptionKind::ROUTER_ALERT, &[0; 5]).err(),
+    ///     Some(OptionsBuildError::Malformed(OptionError::BadLength {
+    ///         kind: 148,
+    ///         offset: 5,
+    ///         length: 7,
+    ///         expected: "4",
+    ///     }))
+    /// );
+    /// assert_eq!(b.as_bytes(), [1, 158, 4, 1, 2]);
+    /// # Ok::<(), OptionsBuildError>(())
+    /// ```
     pub fn raw(&mut self, kind: OptionKind, data: &[u8]) -> Result<&mut Self, OptionsBuildError> {
         if kind.is_single_byte() {
             if !data.is_empty() {
@@ -154,10 +183,15 @@ impl<'b> OptionsBuilder<'b> {
                 limit: MAX_OPTIONS_LEN,
             });
         }
+        let start = self.len;
         let out = self.reserve(2 + data.len())?;
         out[0] = kind.0;
         out[1] = (2 + data.len()) as u8;
         out[2..].copy_from_slice(data);
+        if let Err(error) = classify(kind.0, out, start) {
+            self.len = start;
+            return Err(OptionsBuildError::Malformed(error));
+        }
         Ok(self)
     }
 
@@ -257,8 +291,14 @@ impl<'b> OptionsBuilder<'b> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+
     use super::*;
-    use crate::options::TimestampFlag;
+    use crate::error::OptionError;
+    use crate::options::{Options, TimestampFlag};
 
     #[test]
     fn builds_rfc_layouts() {
@@ -305,5 +345,115 @@ mod tests {
         assert_eq!(b.finish().unwrap().len(), 40);
         assert_eq!(padded_len(0), 0);
         assert_eq!(padded_len(39), 40);
+    }
+
+    #[test]
+    fn raw_refuses_a_known_type_that_breaks_its_rules() {
+        let mut buf = [0u8; 40];
+        let mut b = OptionsBuilder::new(&mut buf);
+        b.nop().unwrap();
+        // RFC 2113 §2.1: Router Alert is exactly 4 bytes long.
+        assert_eq!(
+            b.raw(OptionKind::ROUTER_ALERT, &[0; 5]).err(),
+            Some(OptionsBuildError::Malformed(OptionError::BadLength {
+                kind: 148,
+                offset: 1,
+                length: 7,
+                expected: "4",
+            }))
+        );
+        // RFC 791 §3.1: a Record Route pointer is at least 4.
+        assert_eq!(
+            b.raw(OptionKind::RECORD_ROUTE, &[3, 0, 0, 0, 0]).err(),
+            Some(OptionsBuildError::Malformed(OptionError::BadPointer {
+                kind: 7,
+                offset: 1,
+                pointer: 3,
+                expected: "a multiple of 4 from 4 to the length plus 1",
+            }))
+        );
+        // RFC 791 §3.1: Timestamp flag 2 is undefined.
+        assert_eq!(
+            b.raw(OptionKind::TIMESTAMP, &[5, 2, 0, 0, 0, 0]).err(),
+            Some(OptionsBuildError::Malformed(
+                OptionError::BadTimestampFlag { offset: 1, flag: 2 }
+            ))
+        );
+        assert_eq!(b.as_bytes(), [1], "a refused option was written");
+        // The same types within their rules, and an unknown type with any
+        // body, are written as given.
+        b.raw(OptionKind::ROUTER_ALERT, &[0, 0])
+            .unwrap()
+            .raw(OptionKind::RECORD_ROUTE, &[4, 0, 0, 0, 0])
+            .unwrap()
+            .raw(OptionKind(0x99), &[7; 5])
+            .unwrap();
+        assert_eq!(
+            b.as_bytes(),
+            [1, 148, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 0x99, 7, 7, 7, 7, 7, 7]
+        );
+    }
+
+    /// An option body for [`raw`](OptionsBuilder::raw): random bytes, or
+    /// one shaped like a route or Timestamp body (a pointer, then a flag
+    /// byte, then zeros) so known types are accepted often enough to test.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..=38),
+            (0u8..=44, any::<u8>(), 0usize..=36).prop_map(|(pointer, flag, zeros)| {
+                let mut body = std::vec![pointer, flag];
+                body.resize(2 + zeros, 0);
+                body
+            }),
+            (0u8..=44, 0usize..=9).prop_map(|(pointer, slots)| {
+                let mut body = std::vec![pointer];
+                body.resize(1 + 4 * slots, 0);
+                body
+            }),
+        ]
+    }
+
+    fn kind() -> impl Strategy<Value = OptionKind> {
+        prop_oneof![
+            prop::sample::select(
+                &[
+                    OptionKind::END_OF_LIST,
+                    OptionKind::NO_OPERATION,
+                    OptionKind::RECORD_ROUTE,
+                    OptionKind::TIMESTAMP,
+                    OptionKind::SECURITY,
+                    OptionKind::LOOSE_SOURCE_ROUTE,
+                    OptionKind::STREAM_ID,
+                    OptionKind::STRICT_SOURCE_ROUTE,
+                    OptionKind::ROUTER_ALERT,
+                ][..]
+            ),
+            any::<u8>().prop_map(OptionKind),
+        ]
+    }
+
+    proptest! {
+        // Under Miri, the default (which `PROPTEST_CASES` sets).
+        #![proptest_config(if cfg!(miri) {
+            ProptestConfig::default()
+        } else {
+            ProptestConfig::with_cases(1024)
+        })]
+
+        /// Whatever `raw` accepts, in any sequence, the strict walk
+        /// accepts: the builder never emits an area a receiver rejects.
+        #[test]
+        fn every_area_raw_accepts_passes_the_strict_walk(
+            calls in prop::collection::vec((kind(), body()), 1..6),
+        ) {
+            let mut buf = [0u8; 40];
+            let mut b = OptionsBuilder::new(&mut buf);
+            for (kind, body) in &calls {
+                let data: &[u8] = if kind.is_single_byte() { &[] } else { body };
+                let _ = b.raw(*kind, data);
+            }
+            let area = b.finish().unwrap();
+            prop_assert_eq!(Options::validate(area), Ok(()), "{:?}", area);
+        }
     }
 }

@@ -98,9 +98,14 @@ pub(crate) fn frame_one(bytes: &[u8]) -> Result<u8, OptionError> {
 }
 
 /// Turns one framed option (`record.len() == record[1] >= 2`) into its typed
-/// form, or the semantic error it has.
+/// form, or the semantic error it has. The builder's
+/// [`raw`](super::OptionsBuilder::raw) checks what it writes with it too.
 #[inline(always)]
-fn classify(kind: u8, record: &[u8], offset: usize) -> Result<Ipv4Option<'_>, OptionError> {
+pub(crate) fn classify(
+    kind: u8,
+    record: &[u8],
+    offset: usize,
+) -> Result<Ipv4Option<'_>, OptionError> {
     match OptionKind(kind) {
         OptionKind::RECORD_ROUTE => route::check(record, offset)
             .map(|()| Ipv4Option::RecordRoute(Route::new_unchecked(record, RouteKind::Record))),
