@@ -48,7 +48,7 @@ use crate::error::IcmpFilterError;
 ///
 /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
 /// [IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IcmpType(pub u8);
 
 impl IcmpType {
@@ -304,6 +304,16 @@ impl From<u32> for IcmpFilter {
 impl From<IcmpFilter> for u32 {
     fn from(filter: IcmpFilter) -> u32 {
         filter.0
+    }
+}
+
+/// The name when the crate knows one, else `IcmpType(n)`.
+impl core::fmt::Debug for IcmpType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "IcmpType({})", self.0),
+        }
     }
 }
 

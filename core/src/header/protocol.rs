@@ -149,10 +149,11 @@ impl fmt::Display for Protocol {
     }
 }
 
+/// The name when the crate knows one, else `Protocol(n)`.
 impl fmt::Debug for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
-            Some(name) => write!(f, "Protocol({} {name})", self.0),
+            Some(name) => f.write_str(name),
             None => write!(f, "Protocol({})", self.0),
         }
     }

@@ -287,7 +287,7 @@ fn display_and_debug() {
             "flags: Flags(DONT_FRAGMENT)",
             "fragment_offset: 0",
             "ttl: 64",
-            "protocol: Protocol(1 ICMP)",
+            "protocol: ICMP",
             "checksum: 0x3227",
             "source: 192.0.2.1",
             "destination: 198.51.100.7",
@@ -784,4 +784,48 @@ fn copy_prefix_copies_the_common_length() {
             assert!(dst[n..].iter().all(|&b| b == 0), "{dst_len} {src_len}");
         }
     }
+}
+
+// The five registry numbers read the same way under `{:?}`: the name when
+// the crate knows one, `Type(n)` otherwise.
+#[test]
+fn registry_numbers_debug_as_their_names() {
+    use crate::icmp::IcmpType;
+    use crate::igmp::{MessageType, RecordType};
+    use crate::options::OptionKind;
+    let known = [
+        Text::debug(Protocol::IGMP),
+        Text::debug(IcmpType::ECHO),
+        Text::debug(MessageType::REPORT_V3),
+        Text::debug(OptionKind::ROUTER_ALERT),
+        Text::debug(RecordType::MODE_IS_INCLUDE),
+    ];
+    let names = known.each_ref().map(Text::as_str);
+    assert_eq!(
+        names,
+        [
+            "IGMP",
+            "echo",
+            "IGMPv3 Membership Report",
+            "RTRALT",
+            "MODE_IS_INCLUDE"
+        ]
+    );
+    let unknown = [
+        Text::debug(Protocol(253)),
+        Text::debug(IcmpType(99)),
+        Text::debug(MessageType(0x99)),
+        Text::debug(OptionKind(99)),
+        Text::debug(RecordType(9)),
+    ];
+    assert_eq!(
+        unknown.each_ref().map(Text::as_str),
+        [
+            "Protocol(253)",
+            "IcmpType(99)",
+            "MessageType(153)",
+            "OptionKind(99)",
+            "RecordType(9)"
+        ]
+    );
 }

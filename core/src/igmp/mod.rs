@@ -120,7 +120,7 @@ pub const ALL_IGMPV3_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 22);
 /// A newtype rather than an enum, so unknown types survive a round trip.
 ///
 /// [IANA IGMP type numbers]: https://www.iana.org/assignments/igmp-type-numbers
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageType(pub u8);
 
 impl MessageType {
@@ -376,6 +376,16 @@ pub(crate) fn addr_at(bytes: &[u8], at: usize) -> Ipv4Addr {
     match bytes.get(at..at + 4) {
         Some(&[a, b, c, d]) => Ipv4Addr::new(a, b, c, d),
         _ => Ipv4Addr::UNSPECIFIED,
+    }
+}
+
+/// The name when the crate knows one, else `MessageType(n)`.
+impl core::fmt::Debug for MessageType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "MessageType({})", self.0),
+        }
     }
 }
 

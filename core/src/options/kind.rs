@@ -199,10 +199,12 @@ impl From<OptionKind> for u8 {
     }
 }
 
+/// The IANA abbreviation when the registry assigns the type (`RTRALT`),
+/// else `OptionKind(n)`, as the other registry numbers read.
 impl fmt::Debug for OptionKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.abbreviation() {
-            Some(a) => write!(f, "OptionKind({} {a})", self.0),
+            Some(a) => f.write_str(a),
             None => write!(f, "OptionKind({})", self.0),
         }
     }
