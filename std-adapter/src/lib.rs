@@ -64,6 +64,15 @@
 //! wrapper cannot serve is refused at once rather than at its first
 //! datagram.
 //!
+//! Every receive — [`PacketConn::recv_from`], [`RawConn::recv`] and each
+//! message of a [`RecvBatch`](batch::RecvBatch) — returns one type, a
+//! [`Datagram`]: the payload, the header view (raw sockets), the sender, the
+//! control message, [`MessageFlags`] (`MSG_TRUNC`, `MSG_CTRUNC`) and the full
+//! length. A datagram the kernel handed over is never turned into an error
+//! because of its metadata: a control message that was cut or does not
+//! decode, data that did not fit, or a header cut by a short buffer is
+//! reported inside the [`Datagram`], beside its data.
+//!
 //! [`batch`] receives and sends many datagrams per system call
 //! (`recvmmsg`/`sendmmsg`) through [`PacketConn::recv_batch`],
 //! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
