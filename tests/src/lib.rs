@@ -4,6 +4,9 @@
 //! pairs, so that kernel tests send traffic only between hosts they created
 //! themselves and never onto a real network.
 //!
+//! The [`sockets`] module opens the raw and packet sockets the kernel tests
+//! share, and reads the IGMP membership table.
+//!
 //! The [`fuzz_entry`] module holds the fuzz targets' entry points: the
 //! cargo-fuzz project in `fuzz/` calls them, and `tests/fuzz_replay.rs`
 //! replays every committed corpus and crash-regression file through them on
@@ -12,3 +15,4 @@
 
 pub mod fuzz_entry;
 pub mod netns;
+pub mod sockets;

@@ -16,24 +16,14 @@ use ipv4_std::core::header::{Header, Protocol};
 use ipv4_std::core::icmp::{IcmpFilter, IcmpType};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
 use ipv4_tests::netns::{Netns, VethPair};
-use socket2::{Domain, Socket, Type};
+use ipv4_tests::sockets;
+use socket2::Socket;
 
-const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
+const WAIT: Duration = Duration::from_secs(5);
 const PAYLOAD: &[u8] = b"HELLO-R-U-THERE";
 
-fn raw(protocol: u8) -> Socket {
-    let s = Socket::new(
-        Domain::IPV4,
-        Type::RAW,
-        Some(socket2::Protocol::from(i32::from(protocol))),
-    )
-    .unwrap();
-    s.set_read_timeout(TIMEOUT).unwrap();
-    s
-}
-
 fn raw_conn(protocol: u8) -> RawConn<Socket> {
-    RawConn::new(raw(protocol)).unwrap()
+    RawConn::new(sockets::raw(protocol, WAIT)).unwrap()
 }
 
 /// An ICMP echo request with a correct checksum.
@@ -45,23 +35,6 @@ fn echo_request(id: u16, seq: u16) -> Vec<u8> {
     let sum = ipv4_std::core::checksum::checksum(&m);
     m[2..4].copy_from_slice(&sum.to_be_bytes());
     m
-}
-
-/// Whether the namespace of the calling thread has `group` joined on
-/// interface `ifname`, per `/proc/thread-self/net/igmp` (groups are
-/// printed as the `__be32` read as a host integer).
-fn igmp_member(ifname: &str, group: Ipv4Addr) -> bool {
-    let table = std::fs::read_to_string("/proc/thread-self/net/igmp").unwrap();
-    let want = format!("{:08X}", u32::from_ne_bytes(group.octets()));
-    let mut current = "";
-    for line in table.lines().skip(1) {
-        if !line.starts_with('\t') {
-            current = line.split_whitespace().nth(1).unwrap_or("");
-        } else if current == ifname && line.split_whitespace().next() == Some(want.as_str()) {
-            return true;
-        }
-    }
-    false
 }
 
 /// TestRawConnUnicastSocketOptions: TOS 0 and TTL 255 set and read back
@@ -160,9 +133,9 @@ fn raw_conn_multicast_socket_options() {
 
         let group = Ipv4Addr::new(224, 0, 0, 250);
         conn.join_group(ifi, group).unwrap();
-        assert!(igmp_member(ifname, group));
+        assert!(sockets::igmp_member(ifname, group));
         conn.leave_group(ifi, group).unwrap();
-        assert!(!igmp_member(ifname, group));
+        assert!(!sockets::igmp_member(ifname, group));
 
         let ssm = Ipv4Addr::new(232, 0, 1, 250);
         let source = VethPair::B_ADDR;
@@ -172,19 +145,19 @@ fn raw_conn_multicast_socket_options() {
             .unwrap();
         conn.include_source_specific_group(ifi, ssm, source)
             .unwrap();
-        assert!(igmp_member(ifname, ssm));
+        assert!(sockets::igmp_member(ifname, ssm));
         conn.leave_group(ifi, ssm).unwrap();
-        assert!(!igmp_member(ifname, ssm));
+        assert!(!sockets::igmp_member(ifname, ssm));
         // 2. JoinSourceSpecificGroup, LeaveSourceSpecificGroup.
         conn.join_source_specific_group(ifi, ssm, source).unwrap();
-        assert!(igmp_member(ifname, ssm));
+        assert!(sockets::igmp_member(ifname, ssm));
         conn.leave_source_specific_group(ifi, ssm, source).unwrap();
-        assert!(!igmp_member(ifname, ssm));
+        assert!(!sockets::igmp_member(ifname, ssm));
         // 3. JoinSourceSpecificGroup, LeaveGroup.
         conn.join_source_specific_group(ifi, ssm, source).unwrap();
-        assert!(igmp_member(ifname, ssm));
+        assert!(sockets::igmp_member(ifname, ssm));
         conn.leave_group(ifi, ssm).unwrap();
-        assert!(!igmp_member(ifname, ssm));
+        assert!(!sockets::igmp_member(ifname, ssm));
     });
 }
 
@@ -270,28 +243,28 @@ fn raw_conn_group_listeners() {
         let single = raw_conn(1);
         for (name, index, _) in interfaces {
             single.join_group(index, group).unwrap();
-            assert!(igmp_member(name, group), "{name}");
+            assert!(sockets::igmp_member(name, group), "{name}");
         }
         for (name, index, _) in interfaces {
             single.leave_group(index, group).unwrap();
-            assert!(!igmp_member(name, group), "{name}");
+            assert!(!sockets::igmp_member(name, group), "{name}");
         }
 
         let per_interface: Vec<RawConn<Socket>> = interfaces
             .iter()
             .map(|&(name, index, addr)| {
-                let s = raw(253);
+                let s = sockets::raw(253, WAIT);
                 s.bind(&std::net::SocketAddrV4::new(addr, 0).into())
                     .unwrap();
                 let conn = RawConn::new(s).unwrap();
                 conn.join_group(index, group).unwrap();
-                assert!(igmp_member(name, group), "{name}");
+                assert!(sockets::igmp_member(name, group), "{name}");
                 conn
             })
             .collect();
         for (conn, (name, index, _)) in per_interface.iter().zip(interfaces) {
             conn.leave_group(index, group).unwrap();
-            assert!(!igmp_member(name, group), "{name}");
+            assert!(!sockets::igmp_member(name, group), "{name}");
         }
     });
 }

@@ -16,37 +16,22 @@ use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
 use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert, TimestampFlag};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
 use ipv4_tests::netns::{Netns, VethPair};
+use ipv4_tests::sockets;
 use socket2::{Domain, Socket, Type};
 
-const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
+const WAIT: Duration = Duration::from_secs(5);
+
+fn raw(protocol: u8) -> Socket {
+    sockets::raw(protocol, WAIT)
+}
+
+/// Every IPv4 packet arriving in the namespace, before the IP layer.
+fn capture() -> Socket {
+    sockets::packet_capture(libc::ETH_P_IP as u16, WAIT)
+}
 /// An experimental protocol number (RFC 3692), so nothing else answers.
 const EXPERIMENTAL: u8 = 253;
 const PAYLOAD: &[u8] = b"HELLO-R-U-THERE";
-
-fn raw(protocol: u8) -> Socket {
-    let s = Socket::new(
-        Domain::IPV4,
-        Type::RAW,
-        Some(socket2::Protocol::from(i32::from(protocol))),
-    )
-    .unwrap();
-    s.set_read_timeout(TIMEOUT).unwrap();
-    s
-}
-
-/// A packet socket that sees every IPv4 packet arriving in its namespace,
-/// link header removed, before the IP layer touches it.
-fn capture() -> Socket {
-    let proto = i32::from((libc::ETH_P_IP as u16).to_be());
-    let s = Socket::new(
-        Domain::PACKET,
-        Type::DGRAM,
-        Some(socket2::Protocol::from(proto)),
-    )
-    .unwrap();
-    s.set_read_timeout(TIMEOUT).unwrap();
-    s
-}
 
 /// The next captured packet of `protocol`.
 fn next_captured(s: &Socket, protocol: u8) -> Vec<u8> {

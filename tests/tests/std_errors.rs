@@ -23,7 +23,11 @@ use ipv4_std::core::error::HeaderError;
 use ipv4_std::core::header::{Header, HeaderView, Protocol};
 use ipv4_std::{Conn, ControlMessage, MulticastInterface, PacketConn, RawConn};
 use ipv4_tests::netns::Netns;
-use socket2::{Domain, Socket, Type};
+use ipv4_tests::sockets;
+use socket2::Socket;
+
+/// How long a test waits for a datagram or frame.
+const WAIT: Duration = Duration::from_secs(2);
 
 /// An experimental protocol number (RFC 3692), so nothing else answers.
 const EXPERIMENTAL: u8 = 253;
@@ -45,17 +49,6 @@ fn assert_invalid_input(err: &io::Error, needle: &str) {
         err.to_string().contains(needle),
         "the message names {needle:?}: {err}"
     );
-}
-
-fn raw(protocol: u8) -> Socket {
-    let s = Socket::new(
-        Domain::IPV4,
-        Type::RAW,
-        Some(socket2::Protocol::from(i32::from(protocol))),
-    )
-    .unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    s
 }
 
 // ---- item: the socket a wrapper is given ----------------------------------
@@ -133,7 +126,7 @@ fn udp_ipv4_socket_is_taken() {
 fn raw_icmp_socket_is_taken() {
     let ns = Netns::new().unwrap();
     ns.run(|| {
-        let socket = raw(libc::IPPROTO_ICMP as u8);
+        let socket = sockets::raw(libc::IPPROTO_ICMP as u8, WAIT);
         let conn = PacketConn::new(&socket).unwrap();
         assert!(conn.icmp_filter().is_ok(), "a raw ICMP socket");
         assert!(RawConn::new(&socket).is_ok());
@@ -228,18 +221,9 @@ fn multicast_calls_with_an_index_above_i32_max_are_invalid_input() {
 
 // ---- item: headers RawConn must not send ----------------------------------
 
-/// A packet socket in the current namespace that sees every frame, in
-/// both directions.
+/// Every frame in the namespace, in both directions.
 fn capture_all() -> Socket {
-    let proto = i32::from((libc::ETH_P_ALL as u16).to_be());
-    let s = Socket::new(
-        Domain::PACKET,
-        Type::DGRAM,
-        Some(socket2::Protocol::from(proto)),
-    )
-    .unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    s
+    sockets::packet_capture(libc::ETH_P_ALL as u16, WAIT)
 }
 
 fn next_frame(s: &Socket) -> Vec<u8> {
@@ -278,7 +262,12 @@ fn assert_header_refused(err: &io::Error, needle: &str) {
 /// the namespace's loopback is the valid datagram sent after them.
 fn raw_send_refuses_headers_that_are_not_ipv4() {
     let ns = Netns::new().unwrap();
-    let (conn, tap) = ns.run(|| (RawConn::new(raw(EXPERIMENTAL)).unwrap(), capture_all()));
+    let (conn, tap) = ns.run(|| {
+        (
+            RawConn::new(sockets::raw(EXPERIMENTAL, WAIT)).unwrap(),
+            capture_all(),
+        )
+    });
     let (header, bytes) = loopback_header();
     // A payload that is itself a header, so that the kernel would take it.
     let mut payload = [0u8; 120];
@@ -364,7 +353,7 @@ fn assert_header_refused_in_batch(err: &io::Error, name: &str) {
 /// followed by its payload) sends its header bytes only.
 fn raw_send_view_over_a_whole_datagram_sends_its_header() {
     let ns = Netns::new().unwrap();
-    let conn = ns.run(|| RawConn::new(raw(EXPERIMENTAL)).unwrap());
+    let conn = ns.run(|| RawConn::new(sockets::raw(EXPERIMENTAL, WAIT)).unwrap());
     let (header, _) = loopback_header();
     conn.send(&header, MARKER, None).unwrap();
     let mut buf = [0u8; 256];

@@ -14,6 +14,7 @@ use ipv4_std::{
     ControlFlags, Interface, InterfaceFlags, InterfaceRef, MulticastInterface, PacketConn,
 };
 use ipv4_tests::netns::{Netns, VethPair};
+use ipv4_tests::sockets;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -56,23 +57,6 @@ fn ip_addresses(ns: &Netns, ifname: &str) -> (u32, Vec<String>) {
         addresses.push(words.next().unwrap().to_owned());
     }
     (index.expect("ip lists the interface"), addresses)
-}
-
-/// Whether the calling thread's namespace has `group` joined on `ifname`,
-/// per `/proc/thread-self/net/igmp` (groups are printed as the `__be32`
-/// read as a host integer).
-fn igmp_member(ifname: &str, group: Ipv4Addr) -> bool {
-    let table = std::fs::read_to_string("/proc/thread-self/net/igmp").unwrap();
-    let want = format!("{:08X}", u32::from_ne_bytes(group.octets()));
-    let mut current = "";
-    for line in table.lines().skip(1) {
-        if !line.starts_with('\t') {
-            current = line.split_whitespace().nth(1).unwrap_or("");
-        } else if current == ifname && line.split_whitespace().next() == Some(want.as_str()) {
-            return true;
-        }
-    }
-    false
 }
 
 /// Loopback, read in the main namespace (nothing is sent): index 1 as
@@ -227,8 +211,8 @@ fn joins_by_interface_and_by_name_in_a_namespace() {
         let veth = Interface::by_name(VethPair::B_IF).unwrap();
         conn.join_group(&veth, by_interface).unwrap();
         conn.join_group(VethPair::B_IF, by_name).unwrap();
-        assert!(igmp_member(VethPair::B_IF, by_interface));
-        assert!(igmp_member(VethPair::B_IF, by_name));
+        assert!(sockets::igmp_member(VethPair::B_IF, by_interface));
+        assert!(sockets::igmp_member(VethPair::B_IF, by_name));
         conn
     });
     let sender = pair.a.run(|| {
@@ -259,8 +243,8 @@ fn joins_by_interface_and_by_name_in_a_namespace() {
             .leave_group(&String::from(VethPair::B_IF), by_name)
             .unwrap();
         member.leave_group(pair.b_index, by_interface).unwrap();
-        assert!(!igmp_member(VethPair::B_IF, by_interface));
-        assert!(!igmp_member(VethPair::B_IF, by_name));
+        assert!(!sockets::igmp_member(VethPair::B_IF, by_interface));
+        assert!(!sockets::igmp_member(VethPair::B_IF, by_name));
         // The name is looked up in the calling thread's namespace.
         let e = member.join_group(VethPair::A_IF, by_name).unwrap_err();
         assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
