@@ -88,6 +88,7 @@ mod query_v3;
 mod report_v3;
 mod sources;
 mod split;
+pub mod timing;
 
 pub use split::IPV4_HEADER_LEN;
 mod v1v2;
