@@ -93,7 +93,7 @@ fn header_included_send_arrives_bit_for_bit() {
     let mut expected = [0u8; 60];
     let mut h = header;
     h.set_payload_len(PAYLOAD.len()).unwrap();
-    let n = h.marshal(&mut expected).unwrap();
+    let n = h.emit(&mut expected).unwrap();
     assert_eq!(&wire[..n], &expected[..n], "header as marshalled");
     assert_eq!(&wire[n..], PAYLOAD);
 

@@ -8,6 +8,7 @@ use core::fmt;
 /// so blocking Photuris (40) silently blocks Echo (8); this crate refuses
 /// instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IcmpFilterError {
     /// The type is 32 or more.
     TypeOutOfRange {

@@ -13,7 +13,7 @@ bitflags::bitflags! {
     /// and [`from_word`](Self::from_word) convert.
     ///
     /// The reserved bit ([RFC 3514]'s "evil bit") is kept, never dropped,
-    /// so a parsed header marshals back bit for bit.
+    /// so a parsed header emits back bit for bit.
     ///
     /// ```
     /// use ipv4_core::header::Flags;

@@ -103,11 +103,8 @@ pub use v1v2::{V1V2Message, V1V2Repr};
 
 use core::net::Ipv4Addr;
 
-use crate::checksum;
+use crate::checksum::{self, Policy};
 use crate::error::IgmpError;
-
-/// IANA's IP protocol number for IGMP.
-pub const IP_PROTOCOL: u8 = 2;
 
 /// 224.0.0.1, all systems on this subnet: where general queries go.
 pub const ALL_SYSTEMS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 1);
@@ -158,20 +155,6 @@ impl MessageType {
             _ => return None,
         })
     }
-}
-
-/// Whether [`Message::parse_with`] verifies the checksum, which covers the
-/// whole message ([RFC 9776 §4.1.2], [RFC 2236 §2.3]).
-///
-/// [RFC 9776 §4.1.2]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.2
-/// [RFC 2236 §2.3]: https://www.rfc-editor.org/rfc/rfc2236#section-2.3
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum ChecksumCheck {
-    /// Verify it and fail with [`IgmpError::Checksum`] when it is wrong.
-    #[default]
-    Verify,
-    /// Trust it: for fuzzing, and for NICs that already checked it.
-    Skip,
 }
 
 /// The smallest message of any type: Type, Code and Checksum.
@@ -237,28 +220,28 @@ impl<'a> Message<'a> {
     /// it), the checksum is treated as right, as smoltcp does: a fuzzer
     /// would otherwise spend nearly every input on a checksum error and
     /// seldom reach the classification and record walk behind it. Normal
-    /// builds never set that cfg; [`ChecksumCheck::Skip`] is the run-time
+    /// builds never set that cfg; [`Policy::Trust`] is the run-time
     /// way to the same effect. [`parse_with`](Self::parse_with) with
-    /// [`ChecksumCheck::Verify`] verifies in every build, so the fuzzers
+    /// [`Policy::Enforce`] verifies in every build, so the fuzzers
     /// still reach the verification itself.
     #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
-        let check = if cfg!(fuzzing) {
-            ChecksumCheck::Skip
+        let policy = if cfg!(fuzzing) {
+            Policy::Trust
         } else {
-            ChecksumCheck::Verify
+            Policy::Enforce
         };
-        Self::parse_with(bytes, check)
+        Self::parse_with(bytes, policy)
     }
 
-    /// [`parse`](Self::parse), with the checksum verified or not (in every
-    /// build).
+    /// [`parse`](Self::parse), with the checksum verified or not as `policy`
+    /// says (in every build).
     #[inline]
-    pub fn parse_with(bytes: &'a [u8], check: ChecksumCheck) -> Result<Message<'a>, IgmpError> {
+    pub fn parse_with(bytes: &'a [u8], policy: Policy) -> Result<Message<'a>, IgmpError> {
         if bytes.len() < MIN_LEN {
             return Err(truncated("IGMP header", MIN_LEN, bytes.len()));
         }
-        if check == ChecksumCheck::Verify {
+        if policy == Policy::Enforce {
             verify_checksum(bytes)?;
         }
         // The 8-byte messages of IGMPv1/v2 are classified here, where this

@@ -177,7 +177,7 @@ impl<'a> GroupRecord<'a> {
 
     /// Bytes the record takes in a message.
     #[inline]
-    pub const fn wire_len(&self) -> usize {
+    pub const fn buffer_len(&self) -> usize {
         RECORD_HEADER_LEN + self.sources.len() * 4 + self.aux_data.len()
     }
 }
@@ -530,10 +530,10 @@ impl<'a> RecordList<'a> {
 
     /// Bytes the records take in a message.
     #[inline]
-    pub fn wire_len(&self) -> usize {
+    pub fn buffer_len(&self) -> usize {
         match self.0 {
             ListInner::Wire { bytes, .. } => bytes.len(),
-            ListInner::Slice(s) => s.iter().map(GroupRecord::wire_len).sum(),
+            ListInner::Slice(s) => s.iter().map(GroupRecord::buffer_len).sum(),
         }
     }
 }
@@ -641,7 +641,7 @@ impl<'a> ReportV3Repr<'a> {
     /// Bytes [`emit`](Self::emit) writes.
     #[inline]
     pub fn buffer_len(&self) -> usize {
-        HEADER_LEN + self.records.wire_len() + self.additional_data.len()
+        HEADER_LEN + self.records.buffer_len() + self.additional_data.len()
     }
 
     /// Writes the report with its checksum into the start of `buf`; returns
