@@ -97,3 +97,5 @@ pub mod header;
 pub mod icmp;
 pub mod igmp;
 pub mod options;
+
+mod registry;

@@ -105,6 +105,7 @@ use core::net::Ipv4Addr;
 
 use crate::checksum::{self, Policy};
 use crate::error::IgmpError;
+use crate::registry::u8_registry;
 
 /// 224.0.0.1, all systems on this subnet: where general queries go.
 pub const ALL_SYSTEMS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 1);
@@ -113,13 +114,16 @@ pub const ALL_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 2);
 /// 224.0.0.22, all IGMPv3-capable routers: where IGMPv3 reports go.
 pub const ALL_IGMPV3_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 22);
 
-/// The IGMP Type byte ([IANA IGMP type numbers]).
-///
-/// A newtype rather than an enum, so unknown types survive a round trip.
-///
-/// [IANA IGMP type numbers]: https://www.iana.org/assignments/igmp-type-numbers
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MessageType(pub u8);
+u8_registry! {
+    /// The IGMP Type byte ([IANA IGMP type numbers]).
+    ///
+    /// A newtype rather than an enum, so unknown types survive a round trip.
+    ///
+    /// [IANA IGMP type numbers]: https://www.iana.org/assignments/igmp-type-numbers
+    pub struct MessageType(pub u8);
+    debug_name: name;
+    display_unknown: "IGMP type {:#04x}";
+}
 
 impl MessageType {
     /// Membership Query, all versions ([RFC 9776 §4.1]).
@@ -364,14 +368,5 @@ pub(crate) fn addr_at(bytes: &[u8], at: usize) -> Ipv4Addr {
 }
 
 /// The name when the crate knows one, else `MessageType(n)`.
-impl core::fmt::Debug for MessageType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "MessageType({})", self.0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;
