@@ -68,6 +68,7 @@
 mod builder;
 mod display;
 mod fragment;
+mod frame;
 mod header;
 mod kind;
 mod route;

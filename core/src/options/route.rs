@@ -132,7 +132,7 @@ impl<'a> Route<'a> {
     /// Errors report offsets from the start of `bytes`.
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Route<'a>, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         let Some(route) = RouteKind::from_option_kind(OptionKind(kind)) else {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,

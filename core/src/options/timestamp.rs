@@ -236,7 +236,7 @@ impl<'a> Timestamp<'a> {
     /// offsets from the start of `bytes`.
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Timestamp<'a>, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         if kind != OptionKind::TIMESTAMP.0 {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,
