@@ -1,4 +1,4 @@
-//! IPv4 header parse and marshal against etherparse, smoltcp and pnet_packet.
+//! IPv4 header parse and emit against etherparse, smoltcp and pnet_packet.
 //!
 //! `cargo bench -p ipv4-benches --bench header`
 //!

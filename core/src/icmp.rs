@@ -6,7 +6,7 @@
 //! * [`IcmpFilter`] is the 32-bit mask of Linux's `ICMP_FILTER` socket
 //!   option ([`raw(7)`]): a **set bit blocks** that type. Types 32 and up
 //!   cannot be expressed (the kernel never filters them), and this type
-//!   refuses them instead of aliasing them onto lower bits as Go does.
+//!   refuses them instead of aliasing them onto lower bits.
 //!
 //! ```
 //! use ipv4_core::icmp::{IcmpFilter, IcmpType};
@@ -186,8 +186,7 @@ impl IcmpType {
 /// and [`block`](Self::block) refuse types ≥ 32 with
 /// [`IcmpFilterError::TypeOutOfRange`], and
 /// [`will_block`](Self::will_block) answers `false` for them, matching what
-/// the kernel does. (Go masks the type with `& 31`, so its
-/// `Block(Photuris)` blocks Echo.)
+/// the kernel does.
 ///
 /// The default filter blocks nothing.
 ///
