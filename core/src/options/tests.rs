@@ -32,8 +32,8 @@ fn spec_of(item: &Ipv4Option<'_>) -> Spec {
         Ipv4Option::Nop => Spec::Nop,
         Ipv4Option::RecordRoute(r)
         | Ipv4Option::LooseSourceRoute(r)
-        | Ipv4Option::StrictSourceRoute(r) => Spec::Route(RouteRepr::parse(&r)),
-        Ipv4Option::Timestamp(t) => Spec::Timestamp(TimestampRepr::parse(&t)),
+        | Ipv4Option::StrictSourceRoute(r) => Spec::Route(RouteRepr::parse(r)),
+        Ipv4Option::Timestamp(t) => Spec::Timestamp(TimestampRepr::parse(t)),
         Ipv4Option::RouterAlert(ra) => Spec::RouterAlert(ra.value()),
         Ipv4Option::StreamId(id) => Spec::StreamId(id.0),
         Ipv4Option::Security(s) => Spec::Security(s.data().to_vec()),

@@ -385,7 +385,7 @@ pub fn roundtrip_options(data: &[u8]) {
             | Ipv4Option::StrictSourceRoute(r)
                 if r.capacity() <= MAX_ROUTE_SLOTS =>
             {
-                let repr = RouteRepr::parse(&r);
+                let repr = RouteRepr::parse(r);
                 let slots: Vec<_> = r.addresses().collect();
                 assert_eq!(RouteRepr::new(r.kind(), r.pointer(), &slots), Ok(repr));
                 let mut buf = [0u8; MAX_OPTIONS_LEN];
@@ -397,7 +397,7 @@ pub fn roundtrip_options(data: &[u8]) {
                 );
             }
             Ipv4Option::Timestamp(t) if t.capacity() <= MAX_TIMESTAMP_ENTRIES => {
-                let repr = TimestampRepr::parse(&t);
+                let repr = TimestampRepr::parse(t);
                 let slots: Vec<_> = t.slots().collect();
                 if t.as_bytes().len() <= MAX_OPTIONS_LEN {
                     assert_eq!(
