@@ -330,7 +330,7 @@ fn bench_mixed(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_marshal(c: &mut Criterion) {
+fn bench_emit(c: &mut Criterion) {
     let src = Ipv4Addr::new(192, 0, 2, 1);
     let dst = Ipv4Addr::new(198, 51, 100, 7);
     let mut group = c.benchmark_group("header/marshal/checksum");
@@ -422,6 +422,6 @@ criterion_group! {
         .sample_size(100)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_millis(1000));
-    targets = bench_parse, bench_mixed, bench_marshal
+    targets = bench_parse, bench_mixed, bench_emit
 }
 criterion_main!(benches);
