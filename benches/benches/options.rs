@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, criterion_group, criterion_main};
+use ipv4_core::checksum::Policy;
 use ipv4_core::header::HeaderView;
 use ipv4_core::options::{Ipv4Option, Options};
 
@@ -180,9 +181,10 @@ fn header_parse_walk(c: &mut Criterion<Clock>) {
     for (name, options) in [("24B", &[148u8, 4, 0, 0][..]), ("60B", &AREA[..])] {
         let p = packet(options);
         let mut g = c.benchmark_group(format!("header_parse_walk_{name}"));
-        g.bench_function("ipv4-core new_verified + strict walk", |b| {
+        g.bench_function("ipv4-core new_checked_with + strict walk", |b| {
             b.iter(|| {
-                let Ok(view) = HeaderView::new_verified(black_box(&p[..])) else {
+                let Ok(view) = HeaderView::new_checked_with(black_box(&p[..]), Policy::Enforce)
+                else {
                     return usize::MAX;
                 };
                 let mut acc = usize::from(view.ttl());

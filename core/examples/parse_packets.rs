@@ -1,6 +1,7 @@
 //! Parses a handful of real IPv4 packets and prints what they say.
 //!
 //! `cargo run --release -p ipv4-core --example parse_packets`
+use ipv4_core::checksum::Policy;
 use ipv4_core::header::{Header, HeaderView};
 
 /// A ping (ICMP echo request) from 192.0.2.1 to 198.51.100.7.
@@ -90,7 +91,7 @@ fn main() {
     // One bit flipped in the source address: the checksum catches it.
     let mut flipped = PING;
     flipped[15] ^= 0x01;
-    if let Err(e) = HeaderView::new_verified(&flipped[..]) {
+    if let Err(e) = HeaderView::new_checked_with(&flipped[..], Policy::Enforce) {
         println!("a corrupted ping: {e}");
     }
 

@@ -36,9 +36,9 @@ use core::net::Ipv4Addr;
 bitflags::bitflags! {
     /// Which per-datagram values a receiving socket should report.
     ///
-    /// The first four flags have the values of Go's `ipv4.ControlFlags`
-    /// (`FlagTTL` = 1, `FlagSrc` = 2, `FlagDst` = 4, `FlagInterface` = 8);
-    /// [`TOS`](Self::TOS) is an addition (Linux `IP_RECVTOS`, [`ip(7)`]).
+    /// [`TTL`](Self::TTL) = 1, [`SRC`](Self::SRC) = 2, [`DST`](Self::DST) = 4,
+    /// [`INTERFACE`](Self::INTERFACE) = 8 and [`TOS`](Self::TOS) = 16
+    /// (Linux `IP_RECVTOS`, [`ip(7)`]).
     ///
     /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]

@@ -6,7 +6,7 @@
 //! * [`IcmpFilter`] is the 32-bit mask of Linux's `ICMP_FILTER` socket
 //!   option ([`raw(7)`]): a **set bit blocks** that type. Types 32 and up
 //!   cannot be expressed (the kernel never filters them), and this type
-//!   refuses them instead of aliasing them onto lower bits as Go does.
+//!   refuses them instead of aliasing them onto lower bits.
 //!
 //! ```
 //! use ipv4_core::icmp::{IcmpFilter, IcmpType};
@@ -25,36 +25,35 @@
 //! [IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 
-use core::fmt;
-
 use crate::error::IcmpFilterError;
+use crate::registry::u8_registry;
 
-/// An ICMP message type: the first byte of an ICMP message ([RFC 792]).
-///
-/// The associated constants name the types of the [IANA registry];
-/// [`name`](Self::name) gives the registry's description in lower case.
-/// Any byte converts in and out unchanged.
-///
-/// ```
-/// use ipv4_core::icmp::IcmpType;
-///
-/// let t = IcmpType::from(3);
-/// assert_eq!(t, IcmpType::DESTINATION_UNREACHABLE);
-/// assert_eq!(t.name(), Some("destination unreachable"));
-/// assert_eq!(IcmpType::from(44).name(), None);
-/// assert_eq!(IcmpType::from(44).to_string(), "type 44");
-/// assert_eq!(u8::from(IcmpType::from(200)), 200);
-/// ```
-///
-/// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
-/// [IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IcmpType(pub u8);
+u8_registry! {
+    /// An ICMP message type: the first byte of an ICMP message ([RFC 792]).
+    ///
+    /// The associated constants name the types of the [IANA registry];
+    /// [`name`](Self::name) gives the registry's description in lower case.
+    /// Any byte converts in and out unchanged.
+    ///
+    /// ```
+    /// use ipv4_core::icmp::IcmpType;
+    ///
+    /// let t = IcmpType::from(3);
+    /// assert_eq!(t, IcmpType::DESTINATION_UNREACHABLE);
+    /// assert_eq!(t.name(), Some("destination unreachable"));
+    /// assert_eq!(IcmpType::from(44).name(), None);
+    /// assert_eq!(IcmpType::from(44).to_string(), "type 44");
+    /// assert_eq!(u8::from(IcmpType::from(200)), 200);
+    /// ```
+    ///
+    /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
+    /// [IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
+    pub struct IcmpType(pub u8);
+    debug_name: name;
+    display_unknown: "type {}";
+}
 
 impl IcmpType {
-    /// The IP protocol number of ICMP, 1, for sockets and headers.
-    pub const PROTOCOL: u8 = 1;
-
     /// Echo Reply, 0 ([RFC 792]).
     ///
     /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
@@ -177,27 +176,6 @@ impl IcmpType {
     }
 }
 
-impl From<u8> for IcmpType {
-    fn from(value: u8) -> IcmpType {
-        IcmpType(value)
-    }
-}
-
-impl From<IcmpType> for u8 {
-    fn from(value: IcmpType) -> u8 {
-        value.0
-    }
-}
-
-impl fmt::Display for IcmpType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "type {}", self.0),
-        }
-    }
-}
-
 /// The ICMP type filter of a Linux raw ICMP socket ([`raw(7)`],
 /// `ICMP_FILTER`): a 32-bit mask in which a **set bit blocks** the type of
 /// that number.
@@ -208,8 +186,7 @@ impl fmt::Display for IcmpType {
 /// and [`block`](Self::block) refuse types ≥ 32 with
 /// [`IcmpFilterError::TypeOutOfRange`], and
 /// [`will_block`](Self::will_block) answers `false` for them, matching what
-/// the kernel does. (Go masks the type with `& 31`, so its
-/// `Block(Photuris)` blocks Echo.)
+/// the kernel does.
 ///
 /// The default filter blocks nothing.
 ///
@@ -304,16 +281,6 @@ impl From<u32> for IcmpFilter {
 impl From<IcmpFilter> for u32 {
     fn from(filter: IcmpFilter) -> u32 {
         filter.0
-    }
-}
-
-/// The name when the crate knows one, else `IcmpType(n)`.
-impl core::fmt::Debug for IcmpType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "IcmpType({})", self.0),
-        }
     }
 }
 

@@ -19,6 +19,7 @@
 //!
 //! ```
 //! use core::net::Ipv4Addr;
+//! use ipv4_core::checksum::Policy;
 //! use ipv4_core::header::{Header, HeaderView, Protocol};
 //! use ipv4_core::igmp::{GroupRecord, Message, RecordType, ReportV3Repr};
 //! use ipv4_core::options::{Ipv4Option, Options, RouterAlert};
@@ -34,7 +35,7 @@
 //! let len = header.emit_packet(b"payload", &mut buf)?;
 //!
 //! // Parse: lengths and checksum checked once, then no accessor can panic.
-//! let view = HeaderView::new_verified(&buf[..len])?;
+//! let view = HeaderView::new_checked_with(&buf[..len], Policy::Enforce)?;
 //! assert_eq!((view.header_len(), view.total_len()), (24, 31));
 //! assert_eq!(view.payload(), b"payload");
 //! for option in Options::new(view.options()) {
@@ -46,7 +47,7 @@
 //! }
 //!
 //! // Edit in place, as a router does: RFC 1624 incremental checksum update.
-//! let mut view = HeaderView::new_verified(&mut buf[..len])?;
+//! let mut view = HeaderView::new_checked_with(&mut buf[..len], Policy::Enforce)?;
 //! assert_eq!(view.decrement_ttl(), Some(63));
 //! assert!(view.verify_checksum());
 //!
@@ -96,3 +97,5 @@ pub mod header;
 pub mod icmp;
 pub mod igmp;
 pub mod options;
+
+mod registry;

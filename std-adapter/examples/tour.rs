@@ -30,6 +30,7 @@ use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use ipv4_std::core::checksum::Policy;
 use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
 use ipv4_std::core::igmp::{Message, RecordType};
 use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
@@ -100,7 +101,7 @@ fn codec() -> Result<()> {
         header.options().len(),
         payload.len()
     );
-    let view = HeaderView::new_verified(&buf[..len])?;
+    let view = HeaderView::new_checked_with(&buf[..len], Policy::Enforce)?;
     println!("  Read back: {view}");
     println!(
         "  Its checksum {:#06x} is right, and the payload after the header is {:?}.",

@@ -825,7 +825,7 @@ mod tests {
             SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 0)
         );
         let mut bytes = [0u8; 20];
-        h.marshal(&mut bytes).unwrap();
+        h.emit(&mut bytes).unwrap();
         let view = HeaderView::new_lax(&bytes[..]).unwrap();
         let fwd = RawSendMessage::from_view(&view, b"y");
         assert_eq!(fwd.route(), m.route());

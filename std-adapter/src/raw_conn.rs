@@ -125,7 +125,7 @@ pub(crate) fn marshal_for_send<'o>(
 ) -> Result<HeaderView<&'o [u8]>, HeaderError> {
     let mut header = *header;
     header.set_payload_len(payload.len())?;
-    let len = header.marshal(out)?;
+    let len = header.emit(out)?;
     sendable_header(out.get(..len).unwrap_or_default())
 }
 
@@ -232,7 +232,7 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
     /// call, with the [`HeaderError`] as the source, if the header does not
-    /// marshal (see [`Header::marshal`]), is not version 4, or header and
+    /// marshal (see [`Header::emit`]), is not version 4, or header and
     /// payload exceed 65 535 bytes; also for an interface index above
     /// `i32::MAX` in `cm`. The `sendmsg` error otherwise, e.g. `EMSGSIZE`
     /// for a datagram larger than the route's MTU with Don't Fragment set.

@@ -459,7 +459,7 @@ fn raw_conn_batch_errors() {
     let e = rx.recv_batch(&mut short).unwrap_err();
     assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
 
-    // A header that cannot marshal (datagram over 65 535 bytes) fails the
+    // A header that cannot be emitted (datagram over 65 535 bytes) fails the
     // batch before anything is sent, naming the message.
     let ok = probe(0);
     let big = vec![0u8; 70_000];

@@ -10,6 +10,7 @@
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
+use ipv4_std::core::checksum::Policy;
 use ipv4_std::core::header::{Header, HeaderView, Protocol};
 use ipv4_std::core::igmp::{self, GroupRecord, Message, RecordType, ReportV3Repr};
 use ipv4_std::core::options::{Ipv4Option, RouterAlert, StreamId, TimestampFlag};
@@ -48,7 +49,7 @@ fn builds_a_packet_with_options_and_walks_them() {
     let n = header.emit_packet(b"payload", &mut buf).unwrap();
     assert_eq!(n, 28 + 7);
 
-    let ip = HeaderView::new_verified(&buf[..n]).unwrap();
+    let ip = HeaderView::new_checked_with(&buf[..n], Policy::Enforce).unwrap();
     assert_eq!(ip.header_len(), 28);
     assert_eq!(ip.total_len(), 35);
     assert_eq!(ip.payload(), b"payload");

@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ipv4_core::checksum;
+use ipv4_core::checksum::{self, Policy};
 use ipv4_core::header::HeaderView;
 use ipv4_core::options::forward::{self, RecordOutcome, TimestampOutcome};
 use ipv4_core::options::{
@@ -272,7 +272,8 @@ fn prespecified_timestamp_as_linux_fills_it() {
         });
         let before = now_ms_since_midnight();
         let packet = send_and_capture(&sent);
-        let view = HeaderView::new_verified(&packet[..]).expect("nothing was edited on input");
+        let view = HeaderView::new_checked_with(&packet[..], Policy::Enforce)
+            .expect("nothing was edited on input");
         let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
         assert_eq!(items, walk(options_of(&packet)));
         let ts = timestamp_of(&items[0]);
@@ -315,7 +316,8 @@ fn unprocessed_options_pass_through_linux_unchanged() {
         });
         assert_eq!(sent, [130, 3, 0xab, 136, 4, 0x12, 0x34, 158, 4, 1, 2, 0]);
         let packet = send_and_capture(&sent);
-        let view = HeaderView::new_verified(&packet[..]).expect("checksum intact");
+        let view =
+            HeaderView::new_checked_with(&packet[..], Policy::Enforce).expect("checksum intact");
         assert_eq!(view.options(), &sent[..]);
         let items: Vec<_> = view.options_iter().map(Result::unwrap).collect();
         let Ipv4Option::Security(security) = items[0] else {

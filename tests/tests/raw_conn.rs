@@ -56,7 +56,7 @@ fn options(build: impl FnOnce(&mut OptionsBuilder<'_>)) -> Vec<u8> {
     b.finish().unwrap().to_vec()
 }
 
-/// A header-included send leaves exactly as marshalled by the core: the
+/// A header-included send leaves exactly as emitted by the core: the
 /// peer's packet socket captures our bytes (the kernel's checksum and total
 /// length equal ours), and the peer's `RawConn` receives the header view
 /// with TOS, TTL, DF and options as given, the payload and the control
@@ -88,13 +88,13 @@ fn header_included_send_arrives_bit_for_bit() {
     let sent = sender.send(&header, PAYLOAD, None).unwrap();
     assert_eq!(sent, 28 + PAYLOAD.len());
 
-    // What crossed the link: our marshalled header, checksum included.
+    // What crossed the link: our emitted header, checksum included.
     let wire = next_captured(&tap, EXPERIMENTAL);
     let mut expected = [0u8; 60];
     let mut h = header;
     h.set_payload_len(PAYLOAD.len()).unwrap();
-    let n = h.marshal(&mut expected).unwrap();
-    assert_eq!(&wire[..n], &expected[..n], "header as marshalled");
+    let n = h.emit(&mut expected).unwrap();
+    assert_eq!(&wire[..n], &expected[..n], "header as emitted");
     assert_eq!(&wire[n..], PAYLOAD);
 
     // What the peer's RawConn received.
@@ -332,7 +332,7 @@ fn construction_sets_hdrincl_and_gives_the_socket_back() {
     assert!(back.header_included_v4().unwrap());
 }
 
-/// A header that does not marshal, or a payload too long for one IPv4
+/// A header that does not emit, or a payload too long for one IPv4
 /// datagram, is `InvalidInput` before any system call.
 fn unsendable_header_is_invalid_input() {
     let ns = Netns::new().unwrap();

@@ -244,7 +244,7 @@ fn loopback_header() -> (Header, [u8; 20]) {
         Protocol(EXPERIMENTAL),
     );
     let mut bytes = [0u8; 20];
-    header.marshal(&mut bytes).unwrap();
+    header.emit(&mut bytes).unwrap();
     (header, bytes)
 }
 

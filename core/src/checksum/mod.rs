@@ -16,6 +16,8 @@
 //!   checksum after a field changes, without reading the rest of the data
 //!   ([RFC 1624] eqn. 3).
 //! * [`pseudo_header`] starts the sum for TCP and UDP over IPv4.
+//! * [`Policy`] is what the header and IGMP codecs do with a checksum
+//!   field: verify on parse and compute on emit, or take it as it is.
 //!
 //! All values are returned as host integers whose big-endian bytes
 //! (`to_be_bytes()`) are what goes on the wire.
@@ -53,12 +55,14 @@ use core::hash::{Hash, Hasher};
 use core::net::Ipv4Addr;
 
 mod dispatch;
+mod policy;
 mod scalar;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(miri)))]
 mod x86;
 
 #[doc(hidden)]
 pub use dispatch::{Kernel, available, best, sum16_with};
+pub use policy::Policy;
 
 /// Inputs shorter than this are summed inline as exact 32-bit words
 /// ([`scalar::sum_bytes32`]): IGMPv1/v2 messages (8 bytes) and IPv4 headers

@@ -4,10 +4,10 @@ use core::fmt;
 /// cannot express.
 ///
 /// Linux's `ICMP_FILTER` is a 32-bit mask: it covers types 0 to 31 and never
-/// filters a higher type. Go's `ipv4.ICMPFilter` masks the type with `& 31`,
-/// so blocking Photuris (40) silently blocks Echo (8); this crate refuses
-/// instead.
+/// filters a higher type, so a higher type is refused rather than aliased
+/// onto a lower bit (blocking Photuris, 40, must not block Echo, 8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IcmpFilterError {
     /// The type is 32 or more.
     TypeOutOfRange {

@@ -17,6 +17,7 @@ use super::BufferTooSmall;
 /// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
 /// [RFC 1122 §3.2.2.5]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.2.5
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionError {
     /// The option's type byte is the last byte of the area, so its length
     /// byte is missing.
@@ -292,6 +293,7 @@ impl core::error::Error for OptionError {}
 ///
 /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionsBuildError {
     /// The options would exceed the 40 bytes an IPv4 header can hold.
     TooLong {
@@ -302,7 +304,7 @@ pub enum OptionsBuildError {
     },
     /// The caller's buffer is shorter than the options written so far plus
     /// the next one.
-    Buffer(BufferTooSmall),
+    BufferTooSmall(BufferTooSmall),
     /// An argument cannot be encoded (an empty address list, an option body
     /// longer than 38 bytes, a pointer outside its option).
     InvalidArgument {
@@ -324,7 +326,7 @@ impl fmt::Display for OptionsBuildError {
                 f,
                 "the IPv4 options would take {required} bytes, but a header holds at most {limit}"
             ),
-            OptionsBuildError::Buffer(e) => e.fmt(f),
+            OptionsBuildError::BufferTooSmall(e) => e.fmt(f),
             OptionsBuildError::InvalidArgument { what, reason } => {
                 write!(f, "the {what} option cannot be written: {reason}")
             }
@@ -336,7 +338,7 @@ impl fmt::Display for OptionsBuildError {
 impl core::error::Error for OptionsBuildError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
-            OptionsBuildError::Buffer(e) => Some(e),
+            OptionsBuildError::BufferTooSmall(e) => Some(e),
             OptionsBuildError::Malformed(e) => Some(e),
             _ => None,
         }
@@ -345,7 +347,7 @@ impl core::error::Error for OptionsBuildError {
 
 impl From<BufferTooSmall> for OptionsBuildError {
     fn from(e: BufferTooSmall) -> Self {
-        OptionsBuildError::Buffer(e)
+        OptionsBuildError::BufferTooSmall(e)
     }
 }
 

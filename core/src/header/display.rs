@@ -2,13 +2,13 @@
 //! owned header.
 use core::fmt;
 
-use super::{Flags, RawHeader};
+use super::{Flags, HeaderPrefix};
 
 /// Writes e.g. `IP (tos 0x0, ttl 64, id 7238, offset 0, flags [DF], proto
 /// ICMP (1), length 84) 192.0.2.1 > 198.51.100.7`.
 pub(super) fn summary(
     f: &mut fmt::Formatter<'_>,
-    raw: &RawHeader,
+    raw: &HeaderPrefix,
     options_len: usize,
 ) -> fmt::Result {
     write!(

@@ -5,15 +5,15 @@
 bitflags::bitflags! {
     /// The 3-bit Flags field of the IPv4 header ([RFC 791 §3.1]).
     ///
-    /// The values are those of the field itself, as RFC 791 numbers them and
-    /// as Go's `ipv4.HeaderFlags` does (`DontFragment = 2`,
-    /// `MoreFragments = 1`), not of the 16-bit flags/fragment-offset word:
+    /// The values are those of the field itself, as RFC 791 numbers them
+    /// (`DONT_FRAGMENT` = 2, `MORE_FRAGMENTS` = 1), not of the 16-bit
+    /// flags/fragment-offset word:
     /// the field occupies the top three bits of that word, so
     /// `DONT_FRAGMENT` is `0x4000` on the wire. [`to_word`](Self::to_word)
     /// and [`from_word`](Self::from_word) convert.
     ///
     /// The reserved bit ([RFC 3514]'s "evil bit") is kept, never dropped,
-    /// so a parsed header marshals back bit for bit.
+    /// so a parsed header emits back bit for bit.
     ///
     /// ```
     /// use ipv4_core::header::Flags;

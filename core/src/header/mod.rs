@@ -6,7 +6,7 @@
 //!   TOS and addresses keep the checksum right incrementally ([RFC 1624]).
 //! * [`Header`] is an owned copy of every bit of a header, options included
 //!   (inline, at most 40 bytes, no allocation); it [`parse`](Header::parse)s
-//!   and [`marshal`](Header::marshal)s into a caller's buffer.
+//!   and [`emit`](Header::emit)s into a caller's buffer.
 //! * [`Header::emit_packet`] writes a whole packet (header, options,
 //!   payload) into one buffer with the total length and checksum filled;
 //!   [`Header::emit_packet_with`] writes the header and hands back a view
@@ -15,7 +15,7 @@
 //!   owned header already is the packet's description). The total length
 //!   is derived there from the header and payload lengths, so how the
 //!   header was put together does not matter.
-//! * [`RawHeader`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
+//! * [`HeaderPrefix`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
 //!   [`Protocol`] and [`RawFormat`] type three of its fields and the
 //!   raw-socket byte orders.
 //!
@@ -32,25 +32,18 @@
 //!
 //! The checksum is never checked by construction (it is a separate,
 //! optional step: [`HeaderView::verify_checksum`],
-//! [`HeaderView::new_verified`]), and options are not decoded here: they are
+//! [`HeaderView::new_checked_with`]), and options are not decoded here: they are
 //! opaque bytes, which the `options` module walks.
 //!
-//! # Differences from Go's `ipv4.Header`
+//! # Guarantees
 //!
-//! Go's `Header.Parse` and `Header.Marshal` (x/net/ipv4) are matched where
-//! sensible: the same fields, options as raw bytes, `Flags` as the 3-bit
-//! field, the checksum kept verbatim by parse. Their known bugs are not:
-//!
-//! * parse rejects a version other than 4 and an IHL below 5, where Go
-//!   accepts both;
+//! * parse rejects a version other than 4 and an IHL below 5;
 //! * [`Header::parse`] returns a new value, so no options can be left over
-//!   from an earlier parse (Go keeps stale `Options` when the new header has
-//!   none);
+//!   from an earlier parse;
 //! * [`Header::set_options`] pads options with zero (End of Option List)
 //!   bytes to a multiple of 4 and refuses more than 40 bytes, so the IHL is
-//!   always right (Go writes unpadded options and lets the IHL wrap);
-//! * [`Header::marshal`] checks every field fits and computes the checksum
-//!   (Go truncates silently and never computes it);
+//!   always right;
+//! * [`Header::emit`] checks every field fits and computes the checksum;
 //! * the raw-socket byte order is an explicit [`RawFormat`], never picked
 //!   from the host OS.
 //!
@@ -61,8 +54,8 @@ mod display;
 mod flags;
 mod owned;
 mod packet;
+mod prefix;
 mod protocol;
-mod raw;
 mod raw_format;
 mod view;
 
@@ -74,9 +67,9 @@ mod testdata;
 mod tests;
 
 pub use flags::Flags;
-pub use owned::{ChecksumMode, Header};
+pub use owned::Header;
+pub use prefix::HeaderPrefix;
 pub use protocol::Protocol;
-pub use raw::RawHeader;
 pub use raw_format::{ByteOrder, RawFormat};
 pub use view::HeaderView;
 
@@ -88,7 +81,10 @@ pub const MIN_LEN: usize = 20;
 /// Largest IPv4 header, in bytes (IHL 15).
 pub const MAX_LEN: usize = 60;
 
-/// Most option bytes an IPv4 header can carry (`MAX_LEN - MIN_LEN`).
+/// Most option bytes an IPv4 header can carry: `MAX_LEN - MIN_LEN`, 40
+/// ([RFC 791 §3.1]: the IHL is 4 bits of 32-bit words).
+///
+/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 pub const MAX_OPTIONS_LEN: usize = MAX_LEN - MIN_LEN;
 
 /// The version field of every IPv4 header.
@@ -186,8 +182,8 @@ fn invalid(
 /// Copies as many bytes as both slices hold (option bytes, at most 40 in
 /// practice) as two moves of one fixed size that overlap in the middle: 1,
 /// 2, 4, 8, 16 or 32 bytes each, by the length. A byte loop becomes a call
-/// to `memcpy`, which costs more than marshalling the fixed header
-/// (measured: 60-byte marshal 15.7 against 12.1 ns). Never panics.
+/// to `memcpy`, which costs more than emitting the fixed header
+/// (BENCHMARKS.md, header). Never panics.
 #[inline(always)]
 fn copy_prefix(dst: &mut [u8], src: &[u8]) {
     /// Copies the first and the last `N` of the `len` bytes; for

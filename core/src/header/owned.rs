@@ -6,26 +6,11 @@ use zerocopy::FromBytes;
 use zerocopy::network_endian::U16;
 
 use super::{
-    Flags, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat, RawHeader,
+    Flags, HeaderPrefix, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat,
     Strictness, VERSION, copy_prefix, validate,
 };
-use crate::checksum;
+use crate::checksum::{self, Policy};
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
-
-/// Whether [`Header::marshal_with`] computes the header checksum
-/// ([RFC 791 §3.1], [RFC 1071]) or writes the one the header holds.
-///
-/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-/// [RFC 1071]: https://www.rfc-editor.org/rfc/rfc1071
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ChecksumMode {
-    /// Compute the checksum over the header as written (the default).
-    #[default]
-    Compute,
-    /// Write [`Header::checksum`] as it is: to reproduce a captured header
-    /// bit for bit, or to craft a bad checksum on purpose.
-    Keep,
-}
 
 /// An owned IPv4 header ([RFC 791 §3.1]): every field, options included,
 /// with no allocation.
@@ -42,12 +27,12 @@ pub enum ChecksumMode {
 ///   the total length may exceed the buffer, as the header is often handed
 ///   over alone) and returns a new value: nothing is left over from
 ///   anything parsed before.
-/// * [`marshal`](Self::marshal) writes [`header_len`](Self::header_len)
+/// * [`emit`](Self::emit) writes [`header_len`](Self::header_len)
 ///   bytes into a caller's buffer, computing the checksum; it checks every
 ///   field fits and returns an error (never panics) on a short buffer.
-/// * `Header::parse(&b)` then `marshal` gives back `b`'s header bytes, bit
-///   for bit (with [`ChecksumMode::Keep`], or whenever `b`'s checksum was
-///   right); `parse(marshal(h)) == h` for every `h` that marshals, when the
+/// * `Header::parse(&b)` then `emit` gives back `b`'s header bytes, bit
+///   for bit (with [`Policy::Trust`], or whenever `b`'s checksum was
+///   right); `parse(emit(h)) == h` for every `h` that emits, when the
 ///   checksum field holds the computed value.
 ///
 /// ```
@@ -69,7 +54,7 @@ pub enum ChecksumMode {
 /// assert_eq!(header.total_len, 32);
 ///
 /// let mut buf = [0u8; 60];
-/// let n = header.marshal(&mut buf)?;
+/// let n = header.emit(&mut buf)?;
 /// assert_eq!(n, 24);
 /// let view = HeaderView::new_lax(&buf[..n])?; // the 8 payload bytes are not here
 /// assert!(view.verify_checksum());
@@ -86,13 +71,13 @@ pub enum ChecksumMode {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Header {
     /// Version: 4 for every header [`parse`](Self::parse) accepts.
-    /// [`marshal`](Self::marshal) writes any value up to 15, so tests can
+    /// [`emit`](Self::emit) writes any value up to 15, so tests can
     /// craft non-IPv4 packets.
     pub version: u8,
     /// Type of Service: DSCP (high six bits) and ECN (low two bits).
     pub tos: u8,
     /// Total Length: header plus payload, in bytes. Must be at least
-    /// [`header_len`](Self::header_len) to marshal.
+    /// [`header_len`](Self::header_len) to emit.
     pub total_len: u16,
     /// Identification.
     pub identification: u16,
@@ -105,7 +90,7 @@ pub struct Header {
     /// Protocol of the payload.
     pub protocol: Protocol,
     /// Header Checksum as parsed, or as to be written with
-    /// [`ChecksumMode::Keep`]. [`marshal`](Self::marshal) computes its own.
+    /// [`Policy::Trust`]. [`emit`](Self::emit) computes its own.
     pub checksum: u16,
     /// Source Address.
     pub source: Ipv4Addr,
@@ -205,7 +190,7 @@ impl Header {
     /// The total length may exceed `bytes` (use
     /// [`HeaderView::new_checked`] to check the whole packet). The checksum
     /// is kept as found, not verified: to verify it too, parse with
-    /// `HeaderView::new_verified(bytes)?.to_header()`.
+    /// `HeaderView::new_checked_with(bytes, Policy::Enforce)?.to_header()`.
     ///
     /// ```
     /// use ipv4_core::error::HeaderError;
@@ -238,7 +223,7 @@ impl Header {
             *dst = *src;
         }
         let wire = copy.get_mut(..bytes.len().min(MAX_LEN)).unwrap_or_default();
-        let Some((fixed, _)) = RawHeader::mut_from_prefix(wire).ok() else {
+        let Some((fixed, _)) = HeaderPrefix::mut_from_prefix(wire).ok() else {
             return Err(HeaderError::Truncated {
                 required: MIN_LEN,
                 found: bytes.len(),
@@ -267,7 +252,7 @@ impl Header {
         MIN_LEN + self.options_len as usize
     }
 
-    /// The IHL field this header marshals with: `header_len() / 4`.
+    /// The IHL field this header emits with: `header_len() / 4`.
     #[inline]
     pub const fn ihl(&self) -> u8 {
         (self.header_len() / 4) as u8
@@ -401,9 +386,9 @@ impl Header {
         self.flags.contains(Flags::MORE_FRAGMENTS) || self.fragment_offset != 0
     }
 
-    /// The checksum this header marshals with: computed over its wire form.
+    /// The checksum this header emits with: computed over its wire form.
     ///
-    /// On a header that does not marshal (a field too large), the values are
+    /// On a header that does not emit (a field too large), the values are
     /// cut to their field widths first.
     #[inline]
     pub fn compute_checksum(&self) -> u16 {
@@ -415,7 +400,7 @@ impl Header {
     /// the field widths.
     ///
     /// Built from the field values in registers: the checksum sums them
-    /// and [`marshal_with`](Self::marshal_with) stores them, five 4-byte
+    /// and [`emit_with`](Self::emit_with) stores them, five 4-byte
     /// stores (summing bytes just written to memory instead waits on store
     /// forwarding, and writing field by field takes ten stores).
     #[inline(always)]
@@ -456,20 +441,20 @@ impl Header {
     ///
     /// let h = Header::new(Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(192, 0, 2, 2), Protocol::UDP);
     /// let mut short = [0u8; 19];
-    /// assert!(matches!(h.marshal(&mut short), Err(HeaderError::BufferTooSmall(_))));
+    /// assert!(matches!(h.emit(&mut short), Err(HeaderError::BufferTooSmall(_))));
     /// let mut buf = [0u8; 20];
-    /// assert_eq!(h.marshal(&mut buf), Ok(20));
+    /// assert_eq!(h.emit(&mut buf), Ok(20));
     /// assert_eq!(ipv4_core::checksum::checksum(&buf), 0);
     /// ```
     #[inline]
-    pub fn marshal(&self, buf: &mut [u8]) -> Result<usize, HeaderError> {
-        self.marshal_with(buf, RawFormat::Wire, ChecksumMode::Compute)
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, HeaderError> {
+        self.emit_with(buf, RawFormat::Wire, Policy::Enforce)
     }
 
     /// Writes the header into the start of `buf` in a raw-socket `format`,
     /// computing the checksum or keeping [`checksum`](Self::checksum) as
-    /// `mode` says, and returns its length. Fails as
-    /// [`marshal`](Self::marshal) does.
+    /// `policy` says, and returns its length. Fails as
+    /// [`emit`](Self::emit) does.
     ///
     /// The checksum is computed over the wire form whatever the format
     /// (kernels that take host-order fields recompute it anyway). With
@@ -478,17 +463,17 @@ impl Header {
     /// kernels that *deliver* that form take [`RawFormat::BsdHostOrder`]
     /// on send.
     #[inline]
-    pub fn marshal_with(
+    pub fn emit_with(
         &self,
         buf: &mut [u8],
         format: RawFormat,
-        mode: ChecksumMode,
+        policy: Policy,
     ) -> Result<usize, HeaderError> {
         let header_len = self.header_len();
         let found = buf.len();
         let Some((fixed, rest)) = buf
             .get_mut(..header_len)
-            .and_then(|out| RawHeader::mut_from_prefix(out).ok())
+            .and_then(|out| HeaderPrefix::mut_from_prefix(out).ok())
         else {
             return Err(HeaderError::BufferTooSmall(BufferTooSmall {
                 what: "IPv4 header",
@@ -498,9 +483,9 @@ impl Header {
         };
         self.check_fields()?;
         let words = self.fixed_words();
-        let checksum = match mode {
-            ChecksumMode::Compute => checksum_of_words(&words, &self.options),
-            ChecksumMode::Keep => self.checksum,
+        let checksum = match policy {
+            Policy::Enforce => checksum_of_words(&words, &self.options),
+            Policy::Trust => self.checksum,
         };
         *fixed = with_checksum(words, checksum);
         // `rest` is exactly the options' length: the buffer was cut to
@@ -556,7 +541,7 @@ impl Header {
     /// The fixed 20 bytes, each value cut to its field's width: the
     /// [`fixed_words`](Self::fixed_words) with `checksum` in its field.
     #[inline(always)]
-    fn raw(&self, checksum: u16) -> RawHeader {
+    fn prefix(&self, checksum: u16) -> HeaderPrefix {
         with_checksum(self.fixed_words(), checksum)
     }
 }
@@ -564,7 +549,7 @@ impl Header {
 /// The fixed header from its [`fixed_words`](Header::fixed_words), with
 /// `checksum` written into its field.
 #[inline(always)]
-fn with_checksum(mut words: [[u8; 4]; 5], checksum: u16) -> RawHeader {
+fn with_checksum(mut words: [[u8; 4]; 5], checksum: u16) -> HeaderPrefix {
     let [_, _, checksum_field @ ..] = &mut words[2];
     *checksum_field = checksum.to_be_bytes();
     zerocopy::transmute!(words)
@@ -602,7 +587,7 @@ impl TryFrom<&[u8]> for Header {
 /// A one-line summary in the style of `tcpdump -v`.
 impl fmt::Display for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::display::summary(f, &self.raw(self.checksum), self.options().len())
+        super::display::summary(f, &self.prefix(self.checksum), self.options().len())
     }
 }
 

@@ -38,10 +38,11 @@ impl Header {
     /// if the packet would exceed 65 535 bytes
     /// ([`HeaderError::FieldOverflow`] on the total length), if `buf` is
     /// shorter than the packet ([`HeaderError::BufferTooSmall`]), or if a
-    /// field does not fit (as [`marshal`](Self::marshal)).
+    /// field does not fit (as [`emit`](Self::emit)).
     ///
     /// ```
     /// use core::net::Ipv4Addr;
+    /// use ipv4_core::checksum::Policy;
     /// use ipv4_core::header::{Header, HeaderView, Protocol};
     /// use ipv4_core::options::RouterAlert;
     ///
@@ -56,7 +57,7 @@ impl Header {
     /// let n = header.emit_packet(b"hello", &mut buf)?;
     /// assert_eq!(n, 24 + 5);
     ///
-    /// let ip = HeaderView::new_verified(&buf[..n])?;
+    /// let ip = HeaderView::new_checked_with(&buf[..n], Policy::Enforce)?;
     /// assert_eq!(ip.total_len(), 29);
     /// assert_eq!(ip.options(), &[148, 4, 0, 0]);
     /// assert_eq!(ip.payload(), b"hello");
@@ -111,7 +112,7 @@ impl Header {
         };
         let mut header = *self;
         header.total_len = total_len;
-        let header_len = header.marshal(packet)?;
+        let header_len = header.emit(packet)?;
         debug_assert!(header_len >= MIN_LEN);
         // Marshalled just now: version, IHL and total length are right.
         Ok(HeaderView::new_unchecked(packet))

@@ -8,9 +8,9 @@ use std::vec::Vec;
 use proptest::prelude::*;
 
 use super::*;
-use crate::checksum;
+use crate::checksum::{self, Policy};
 
-/// Any header that marshals: every field over its full range, 0–40 option
+/// Any header that emits: every field over its full range, 0–40 option
 /// bytes (padded to a multiple of 4), a total length from the header length
 /// up.
 fn any_header() -> impl Strategy<Value = Header> {
@@ -41,14 +41,14 @@ fn any_header() -> impl Strategy<Value = Header> {
         )
 }
 
-/// A packet that passes `new_checked`: a marshalled header (with a right
+/// A packet that passes `new_checked`: a emitted header (with a right
 /// checksum) followed by a payload of exactly the total length, and
 /// `trailer` extra bytes of link-layer padding.
 fn any_packet() -> impl Strategy<Value = Vec<u8>> {
     (any_header(), 0usize..200, 0usize..8).prop_map(|(mut h, payload_len, trailer)| {
         h.set_payload_len(payload_len).unwrap();
         let mut bytes = std::vec![0u8; h.header_len() + payload_len + trailer];
-        h.marshal(&mut bytes).unwrap();
+        h.emit(&mut bytes).unwrap();
         for (i, b) in bytes[h.header_len()..].iter_mut().enumerate() {
             *b = i as u8;
         }
@@ -100,7 +100,7 @@ fn touch_view<B: AsRef<[u8]>>(v: &HeaderView<B>) {
         v.payload(),
         v.header_bytes(),
         v.as_bytes(),
-        v.raw(),
+        v.prefix(),
     );
     let _ = (
         v.verify_checksum(),
@@ -113,16 +113,16 @@ fn touch_view<B: AsRef<[u8]>>(v: &HeaderView<B>) {
 
 proptest! {
     #[test]
-    fn parse_marshal_round_trip(h in any_header()) {
+    fn parse_emit_round_trip(h in any_header()) {
         for format in all_formats() {
             let mut buf = [0u8; MAX_LEN];
-            let n = h.marshal_with(&mut buf, format, ChecksumMode::Keep).unwrap();
+            let n = h.emit_with(&mut buf, format, Policy::Trust).unwrap();
             prop_assert_eq!(n, h.header_len());
             prop_assert_eq!(Header::parse_raw(&buf[..n], format).unwrap(), h);
         }
         // With a computed checksum: the same header, checksum filled.
         let mut buf = [0u8; MAX_LEN];
-        let n = h.marshal(&mut buf).unwrap();
+        let n = h.emit(&mut buf).unwrap();
         let mut filled = h;
         filled.fill_checksum();
         prop_assert_eq!(Header::parse(&buf[..n]).unwrap(), filled);
@@ -131,7 +131,7 @@ proptest! {
     }
 
     #[test]
-    fn marshal_parse_round_trip(mut bytes in prop::collection::vec(any::<u8>(), 20..=80)) {
+    fn emit_parse_round_trip(mut bytes in prop::collection::vec(any::<u8>(), 20..=80)) {
         // Make it canonical: version 4, IHL within the buffer, total length
         // at least the header length.
         let max_ihl = (bytes.len() / 4).min(15) as u8;
@@ -142,7 +142,7 @@ proptest! {
         bytes[2..4].copy_from_slice(&total.to_be_bytes());
         let h = Header::parse(&bytes).unwrap();
         let mut out = [0u8; MAX_LEN];
-        let n = h.marshal_with(&mut out, RawFormat::Wire, ChecksumMode::Keep).unwrap();
+        let n = h.emit_with(&mut out, RawFormat::Wire, Policy::Trust).unwrap();
         prop_assert_eq!(&out[..n], &bytes[..header_len]);
     }
 
@@ -197,7 +197,7 @@ proptest! {
         for v in [checked.ok(), lax.ok(), Some(HeaderView::new_unchecked(&bytes[..]))].into_iter().flatten() {
             touch_view(&v);
         }
-        let _ = HeaderView::new_verified(&bytes[..]);
+        let _ = HeaderView::new_checked_with(&bytes[..], Policy::Enforce);
         for format in all_formats() {
             let _ = Header::parse_raw(&bytes, format);
         }
@@ -283,7 +283,7 @@ proptest! {
         h.flags.remove(Flags::RESERVED);
         h.fill_checksum();
         let mut ours = [0u8; MAX_LEN];
-        let n = h.marshal(&mut ours).unwrap();
+        let n = h.emit(&mut ours).unwrap();
         let e = etherparse::Ipv4Header {
             dscp: etherparse::IpDscp::try_new(h.dscp()).unwrap(),
             ecn: etherparse::IpEcn::try_new(h.ecn()).unwrap(),
@@ -381,12 +381,12 @@ fn golden_packets_agree_with_peers() {
 }
 
 proptest! {
-    /// A packet emitted in one call is the header marshalled with the
+    /// A packet emitted in one call is the header emitted with the
     /// total length set from the payload, then the payload; etherparse
     /// reads back the same header, options and payload; and the stale
     /// `total_len` of the owned header never leaks into it.
     #[test]
-    fn emit_packet_is_marshal_plus_payload(
+    fn emit_packet_is_emit_plus_payload(
         h in any_header(),
         payload in prop::collection::vec(any::<u8>(), 0..300),
         slack in 0usize..16,
@@ -399,11 +399,11 @@ proptest! {
         let mut expected = h;
         expected.set_payload_len(payload.len()).unwrap();
         let mut header = [0u8; MAX_LEN];
-        let hl = expected.marshal(&mut header).unwrap();
+        let hl = expected.emit(&mut header).unwrap();
         prop_assert_eq!(&buf[..hl], &header[..hl]);
         prop_assert_eq!(&buf[hl..n], &payload[..]);
 
-        let view = HeaderView::new_verified(&buf[..n]).unwrap();
+        let view = HeaderView::new_checked_with(&buf[..n], Policy::Enforce).unwrap();
         prop_assert_eq!(view.payload(), &payload[..]);
         let (theirs, rest) = etherparse::Ipv4Header::from_slice(&buf[..n]).unwrap();
         prop_assert_eq!(usize::from(theirs.total_len), n);

@@ -3,29 +3,32 @@
 //!
 //! [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
 //! [RFC 5237]: https://www.rfc-editor.org/rfc/rfc5237
-use core::fmt;
+use crate::registry::u8_registry;
 
-/// An IPv4 Protocol field value: an IANA assigned internet protocol number
-/// ([RFC 791 §3.1], [IANA registry]).
-///
-/// A newtype over the byte, so every value, assigned or not, round-trips;
-/// the associated constants name the common ones.
-///
-/// ```
-/// use ipv4_core::header::Protocol;
-///
-/// assert_eq!(Protocol::from(17), Protocol::UDP);
-/// assert_eq!(Protocol::UDP.name(), Some("UDP"));
-/// assert_eq!(Protocol(253).name(), None); // RFC 3692 experimentation
-/// assert_eq!(Protocol::IGMP.to_string(), "IGMP");
-/// assert_eq!(Protocol(253).to_string(), "253");
-/// ```
-///
-/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-/// [IANA registry]: https://www.iana.org/assignments/protocol-numbers/
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[repr(transparent)]
-pub struct Protocol(pub u8);
+u8_registry! {
+    /// An IPv4 Protocol field value: an IANA assigned internet protocol number
+    /// ([RFC 791 §3.1], [IANA registry]).
+    ///
+    /// A newtype over the byte, so every value, assigned or not, round-trips;
+    /// the associated constants name the common ones.
+    ///
+    /// ```
+    /// use ipv4_core::header::Protocol;
+    ///
+    /// assert_eq!(Protocol::from(17), Protocol::UDP);
+    /// assert_eq!(Protocol::UDP.name(), Some("UDP"));
+    /// assert_eq!(Protocol(253).name(), None); // RFC 3692 experimentation
+    /// assert_eq!(Protocol::IGMP.to_string(), "IGMP");
+    /// assert_eq!(Protocol(253).to_string(), "253");
+    /// ```
+    ///
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+    /// [IANA registry]: https://www.iana.org/assignments/protocol-numbers/
+    #[derive(Default)]
+    pub struct Protocol(pub u8);
+    debug_name: name;
+    display_unknown: "{}";
+}
 
 macro_rules! protocols {
     ($($(#[$doc:meta])* $name:ident = $value:literal, $text:literal;)*) => {
@@ -123,38 +126,4 @@ protocols! {
     ///
     /// [RFC 5237]: https://www.rfc-editor.org/rfc/rfc5237
     RESERVED = 255, "Reserved";
-}
-
-impl From<u8> for Protocol {
-    #[inline]
-    fn from(value: u8) -> Self {
-        Protocol(value)
-    }
-}
-
-impl From<Protocol> for u8 {
-    #[inline]
-    fn from(value: Protocol) -> Self {
-        value.0
-    }
-}
-
-/// The IANA keyword for named protocols, else the number.
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "{}", self.0),
-        }
-    }
-}
-
-/// The name when the crate knows one, else `Protocol(n)`.
-impl fmt::Debug for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Protocol({})", self.0),
-        }
-    }
 }

@@ -1,10 +1,9 @@
 //! Raw-socket header formats: the byte-order variants some kernels use for
-//! IPv4 headers on raw sockets (Go's `ipv4` §3.4 platform table).
+//! IPv4 headers on raw sockets.
 //!
-//! Go picks one from `runtime.GOOS` and cannot be told otherwise
-//! (golang/go#43386, #32118, #37398, #53228). Here the format is always an
-//! explicit argument, so a capture taken on Linux parses the same on a Mac
-//! and a test can produce every form on any host.
+//! The format is always an explicit argument, never picked from the host
+//! OS, so a capture taken on Linux parses the same on a Mac and a test can
+//! produce every form on any host.
 
 /// The byte order of a multi-byte field in a raw-socket header format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,7 +45,7 @@ impl ByteOrder {
 /// (bytes 6–7) differ between formats; every other field, and the checksum
 /// (always computed over the [`Wire`](Self::Wire) form), is the same.
 ///
-/// | format | total length | flags/fragment word | kernels (Go's table) |
+/// | format | total length | flags/fragment word | kernels |
 /// |---|---|---|---|
 /// | `Wire` | network order, includes header | network order | Linux, Solaris, FreeBSD ≥ 11, OpenBSD, and every packet on a link |
 /// | `BsdHostOrder(order)` | `order`, includes header | `order` | FreeBSD 10 (both ways); darwin, iOS, DragonFly, NetBSD when *sending* |
@@ -59,7 +58,7 @@ impl ByteOrder {
 /// ```
 /// use ipv4_core::header::{ByteOrder, Header, RawFormat};
 ///
-/// // Go's header test vector 1 as a darwin kernel hands it to a raw socket
+/// // A header as a darwin kernel hands it to a raw socket
 /// // reader: total length 0xbeef - 20 little-endian, fragment word little-endian.
 /// let from_darwin = [
 ///     0x45, 0x01, 0xdb, 0xbe, 0xca, 0xfe, 0xdc, 0x45, 0xff, 0x01, 0xde, 0xad,

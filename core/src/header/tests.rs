@@ -4,7 +4,7 @@ use core::net::Ipv4Addr;
 
 use super::testdata::*;
 use super::*;
-use crate::checksum;
+use crate::checksum::{self, Policy};
 use crate::error::{BufferTooSmall, HeaderField};
 
 /// A `fmt::Write` into a fixed buffer, so the tests stay `no_std` too.
@@ -49,9 +49,9 @@ impl core::fmt::Write for Text {
     }
 }
 
-fn marshal_to_array(h: &Header, format: RawFormat, mode: ChecksumMode) -> ([u8; MAX_LEN], usize) {
+fn emit_to_array(h: &Header, format: RawFormat, policy: Policy) -> ([u8; MAX_LEN], usize) {
     let mut buf = [0u8; MAX_LEN];
-    let n = h.marshal_with(&mut buf, format, mode).unwrap();
+    let n = h.emit_with(&mut buf, format, policy).unwrap();
     (buf, n)
 }
 
@@ -78,7 +78,7 @@ fn wikipedia_checksum_example() {
     assert!(view.is_truncated());
     assert_eq!(view.payload(), &[] as &[u8]);
     assert_eq!(
-        marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Compute).0[..20],
+        emit_to_array(&h, RawFormat::Wire, Policy::Enforce).0[..20],
         WIKIPEDIA_HEADER
     );
 }
@@ -115,7 +115,7 @@ fn icmp_echo_request() {
     let h = ip.to_header();
     assert_eq!(Header::parse(&ICMP_ECHO_REQUEST).unwrap(), h);
     assert_eq!(h.payload_len(), 64);
-    let (bytes, n) = marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Compute);
+    let (bytes, n) = emit_to_array(&h, RawFormat::Wire, Policy::Enforce);
     assert_eq!(&bytes[..n], &ICMP_ECHO_REQUEST[..20]);
 }
 
@@ -129,7 +129,7 @@ fn parts_borrowed_from_the_buffer_match_the_views() {
         ]
     }
     let packet = &IGMPV2_REPORT_ROUTER_ALERT[..];
-    let ip = HeaderView::new_verified(packet).unwrap();
+    let ip = HeaderView::new_checked_with(packet, Policy::Enforce).unwrap();
     let [header, options, payload] = parts(ip);
     assert_eq!(header, &packet[..24]);
     assert_eq!(options, &packet[20..24]);
@@ -213,7 +213,7 @@ fn igmp_report_with_router_alert() {
     h.set_payload_len(8).unwrap();
     h.set_options(&[0x94, 0x04, 0x00, 0x00]).unwrap();
     let mut buf = [0u8; 24];
-    assert_eq!(h.marshal(&mut buf), Ok(24));
+    assert_eq!(h.emit(&mut buf), Ok(24));
     assert_eq!(buf, IGMPV2_REPORT_ROUTER_ALERT[..24]);
 }
 
@@ -244,7 +244,7 @@ fn sixty_byte_header() {
     assert!(ip.verify_checksum());
     assert_eq!(ip.payload().len(), 16);
     let h = ip.to_header();
-    let (bytes, n) = marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Compute);
+    let (bytes, n) = emit_to_array(&h, RawFormat::Wire, Policy::Enforce);
     assert_eq!(&bytes[..n], &ICMP_ECHO_RECORD_ROUTE[..60]);
 }
 
@@ -356,7 +356,7 @@ fn go_vectors_parse_in_every_form() {
 }
 
 #[test]
-fn go_vectors_marshal_in_every_form() {
+fn go_vectors_emit_in_every_form() {
     let little = ByteOrder::Little;
     let cases: [(&[u8], &[u8]); 2] = [
         (&GO_V1_WIRE, &GO_V1_BSD_HOST_ORDER),
@@ -369,25 +369,20 @@ fn go_vectors_marshal_in_every_form() {
             &[0xff, 0xfe, 0xfe, 0xff]
         };
         let h = go_expected(options);
-        let (out, n) = marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Keep);
+        let (out, n) = emit_to_array(&h, RawFormat::Wire, Policy::Trust);
         assert_eq!(&out[..n], wire);
-        let (out, n) = marshal_to_array(&h, RawFormat::BsdHostOrder(little), ChecksumMode::Keep);
+        let (out, n) = emit_to_array(&h, RawFormat::BsdHostOrder(little), Policy::Trust);
         assert_eq!(&out[..n], bsd);
         // The receive-side darwin form round-trips through parse_raw.
         let darwin = RawFormat::LengthExcludesHeader(little);
-        let (out, n) = marshal_to_array(&h, darwin, ChecksumMode::Keep);
+        let (out, n) = emit_to_array(&h, darwin, Policy::Trust);
         assert_eq!(Header::parse_raw(&out[..n], darwin).unwrap(), h);
         // Big-endian "host order" is the wire form.
-        let (out, n) = marshal_to_array(
-            &h,
-            RawFormat::BsdHostOrder(ByteOrder::Big),
-            ChecksumMode::Keep,
-        );
+        let (out, n) = emit_to_array(&h, RawFormat::BsdHostOrder(ByteOrder::Big), Policy::Trust);
         assert_eq!(&out[..n], wire);
         // A computed checksum is the same whatever the format.
-        let (computed, _) = marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Compute);
-        let (host, _) =
-            marshal_to_array(&h, RawFormat::BsdHostOrder(little), ChecksumMode::Compute);
+        let (computed, _) = emit_to_array(&h, RawFormat::Wire, Policy::Enforce);
+        let (host, _) = emit_to_array(&h, RawFormat::BsdHostOrder(little), Policy::Enforce);
         assert_eq!(computed[10..12], host[10..12]);
         assert!(checksum::verify(&computed[..n]));
     }
@@ -444,7 +439,7 @@ fn go_error_cases() {
     let mut h = go_expected(&[]);
     h.set_options(&[0x01, 0x01, 0x01]).unwrap();
     assert_eq!(h.header_len(), 24);
-    let (out, n) = marshal_to_array(&h, RawFormat::Wire, ChecksumMode::Compute);
+    let (out, n) = emit_to_array(&h, RawFormat::Wire, Policy::Enforce);
     assert_eq!(n, 24);
     assert_eq!(out[0], 0x46);
     assert_eq!(&out[20..24], &[1, 1, 1, 0]);
@@ -502,7 +497,7 @@ fn checked_errors_name_field_offset_and_values() {
     let mut b = ICMP_ECHO_REQUEST;
     b[11] ^= 1;
     assert!(HeaderView::new_checked(&b[..]).is_ok());
-    let err = HeaderView::new_verified(&b[..]).unwrap_err();
+    let err = HeaderView::new_checked_with(&b[..], Policy::Enforce).unwrap_err();
     assert_eq!(
         err,
         HeaderError::Checksum {
@@ -515,15 +510,15 @@ fn checked_errors_name_field_offset_and_values() {
         Text::of(err).as_str(),
         "the IPv4 header's checksum (bytes 10-11) is 0x3226 but the header's contents call for 0x3227"
     );
-    assert!(HeaderView::new_verified(&ICMP_ECHO_REQUEST[..]).is_ok());
+    assert!(HeaderView::new_checked_with(&ICMP_ECHO_REQUEST[..], Policy::Enforce).is_ok());
 }
 
 #[test]
-fn marshal_errors() {
+fn emit_errors() {
     let base = Header::parse(&ICMP_ECHO_REQUEST).unwrap();
     let mut buf = [0u8; 60];
 
-    let short = base.marshal(&mut buf[..19]).unwrap_err();
+    let short = base.emit(&mut buf[..19]).unwrap_err();
     assert_eq!(
         short,
         HeaderError::BufferTooSmall(BufferTooSmall {
@@ -543,7 +538,7 @@ fn marshal_errors() {
         fragment_offset: 0x2000,
         ..base
     };
-    let err = h.marshal(&mut buf).unwrap_err();
+    let err = h.emit(&mut buf).unwrap_err();
     assert_eq!(
         err,
         HeaderError::FieldOverflow {
@@ -560,21 +555,18 @@ fn marshal_errors() {
         version: 16,
         ..base
     };
-    assert_eq!(
-        h.marshal(&mut buf).unwrap_err().field(),
-        HeaderField::Version
-    );
+    assert_eq!(h.emit(&mut buf).unwrap_err().field(), HeaderField::Version);
     let h = Header {
         flags: Flags::from_bits_retain(0x08),
         ..base
     };
-    assert_eq!(h.marshal(&mut buf).unwrap_err().field(), HeaderField::Flags);
+    assert_eq!(h.emit(&mut buf).unwrap_err().field(), HeaderField::Flags);
     let h = Header {
         total_len: 19,
         ..base
     };
     assert_eq!(
-        h.marshal(&mut buf),
+        h.emit(&mut buf),
         Err(HeaderError::TotalLengthTooSmall {
             required: 20,
             found: 19
@@ -584,7 +576,7 @@ fn marshal_errors() {
 
     // A crafted version is written as given.
     let h = Header { version: 6, ..base };
-    assert_eq!(h.marshal(&mut buf), Ok(20));
+    assert_eq!(h.emit(&mut buf), Ok(20));
     assert_eq!(buf[0], 0x65);
 }
 
@@ -634,7 +626,7 @@ fn owned_length_helpers() {
     assert_eq!((h.tos, h.dscp(), h.ecn()), (0xba, 46, 2));
     h.fill_checksum();
     let mut buf = [0u8; 20];
-    h.marshal_with(&mut buf, RawFormat::Wire, ChecksumMode::Keep)
+    h.emit_with(&mut buf, RawFormat::Wire, Policy::Trust)
         .unwrap();
     assert!(checksum::verify(&buf));
     assert_eq!(Header::try_from(&buf[..]), Ok(h));
@@ -723,7 +715,7 @@ fn unchecked_views_never_panic() {
         ip.fill_checksum();
         let _ = (ip.options_mut().len(), ip.payload_mut().len());
         if len < 20 {
-            assert_eq!(ip.raw(), &RawHeader::ZERO);
+            assert_eq!(ip.prefix(), &HeaderPrefix::ZERO);
             assert!(ip.raw_mut().is_none());
         }
     }

@@ -5,10 +5,10 @@ use core::net::Ipv4Addr;
 use zerocopy::FromBytes;
 
 use super::{
-    Flags, Header, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawHeader, Strictness, copy_prefix, field,
-    validate,
+    Flags, Header, HeaderPrefix, MAX_OPTIONS_LEN, MIN_LEN, Protocol, Strictness, copy_prefix,
+    field, validate,
 };
-use crate::checksum;
+use crate::checksum::{self, Policy};
 use crate::error::HeaderError;
 
 /// A zero-copy view of the IPv4 header ([RFC 791 §3.1]) at the start of a
@@ -73,7 +73,7 @@ pub struct HeaderView<B> {
 
 /// Stands in for the header when the buffer is shorter than 20 bytes, which
 /// only [`HeaderView::new_unchecked`] allows.
-static ZERO_HEADER: RawHeader = RawHeader::ZERO;
+static ZERO_HEADER: HeaderPrefix = HeaderPrefix::ZERO;
 
 impl<B: AsRef<[u8]>> HeaderView<B> {
     /// Wraps `buf` after checking every length rule: at least 20 bytes,
@@ -81,7 +81,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// IHL × 4 ≤ total length ≤ `buf.len()`.
     ///
     /// The checksum is not checked; see [`verify_checksum`](Self::verify_checksum)
-    /// and [`new_verified`](Self::new_verified).
+    /// and [`new_checked_with`](Self::new_checked_with).
     ///
     /// ```
     /// use ipv4_core::error::HeaderError;
@@ -103,14 +103,35 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
         Ok(HeaderView { buf, payload_end })
     }
 
-    /// Like [`new_checked`](Self::new_checked), then also checks the
-    /// header checksum, reporting a mismatch as [`HeaderError::Checksum`].
+    /// Like [`new_checked`](Self::new_checked), with the header checksum
+    /// handled as `policy` says: [`Policy::Enforce`] also verifies it,
+    /// reporting a mismatch as [`HeaderError::Checksum`];
+    /// [`Policy::Trust`] is `new_checked` itself.
+    ///
+    /// ```
+    /// use ipv4_core::checksum::Policy;
+    /// use ipv4_core::error::HeaderError;
+    /// use ipv4_core::header::HeaderView;
+    ///
+    /// let mut packet = [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2];
+    /// assert!(matches!(
+    ///     HeaderView::new_checked_with(&packet[..], Policy::Enforce),
+    ///     Err(HeaderError::Checksum { .. })
+    /// ));
+    /// let sum = HeaderView::new_checked_with(&packet[..], Policy::Trust)?.compute_checksum();
+    /// packet[10..12].copy_from_slice(&sum.to_be_bytes());
+    /// assert!(HeaderView::new_checked_with(&packet[..], Policy::Enforce).is_ok());
+    /// # Ok::<(), HeaderError>(())
+    /// ```
     //
-    // Always inlined: this is the receive path's one call per packet, and
-    // out of line (where `#[inline]` left it in one bench build) its result
-    // comes back through memory: 7.4 ns against 6.1 ns inlined.
+    // Always inlined: this is the receive path's one call per packet, the
+    // policy is a constant at every call site, and out of line its result
+    // comes back through memory (BENCHMARKS.md, header).
     #[inline(always)]
-    pub fn new_verified(buf: B) -> Result<Self, HeaderError> {
+    pub fn new_checked_with(buf: B, policy: Policy) -> Result<Self, HeaderError> {
+        if policy == Policy::Trust {
+            return Self::new_checked(buf);
+        }
         let bytes = buf.as_ref();
         let (header_len, payload_end) = validate(bytes, Strictness::Packet)?;
         let header = bytes.get(..header_len).unwrap_or(bytes);
@@ -178,10 +199,10 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
         self.buf.as_ref()
     }
 
-    /// The fixed 20 bytes as a [`RawHeader`].
+    /// The fixed 20 bytes as a [`HeaderPrefix`].
     #[inline]
-    pub fn raw(&self) -> &RawHeader {
-        match RawHeader::ref_from_prefix(self.buf.as_ref()) {
+    pub fn prefix(&self) -> &HeaderPrefix {
+        match HeaderPrefix::ref_from_prefix(self.buf.as_ref()) {
             Ok((raw, _)) => raw,
             Err(_) => &ZERO_HEADER,
         }
@@ -190,19 +211,19 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// The version field (4 after a checked or lax construction).
     #[inline]
     pub fn version(&self) -> u8 {
-        self.raw().version()
+        self.prefix().version()
     }
 
     /// The IHL field: header length in 32-bit words.
     #[inline]
     pub fn ihl(&self) -> u8 {
-        self.raw().ihl()
+        self.prefix().ihl()
     }
 
     /// The header length in bytes (IHL × 4), options included.
     #[inline]
     pub fn header_len(&self) -> usize {
-        self.raw().header_len()
+        self.prefix().header_len()
     }
 
     /// The Type of Service byte: DSCP and ECN ([RFC 2474], [RFC 3168]).
@@ -211,7 +232,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 3168]: https://www.rfc-editor.org/rfc/rfc3168
     #[inline]
     pub fn tos(&self) -> u8 {
-        self.raw().tos
+        self.prefix().tos
     }
 
     /// The Differentiated Services Code Point, the top six bits of the TOS
@@ -220,7 +241,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
     #[inline]
     pub fn dscp(&self) -> u8 {
-        self.raw().tos >> 2
+        self.prefix().tos >> 2
     }
 
     /// The Explicit Congestion Notification codepoint, the low two bits of
@@ -229,25 +250,25 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
     #[inline]
     pub fn ecn(&self) -> u8 {
-        self.raw().tos & 0b11
+        self.prefix().tos & 0b11
     }
 
     /// The Total Length field: header plus payload, in bytes.
     #[inline]
     pub fn total_len(&self) -> u16 {
-        self.raw().total_len.get()
+        self.prefix().total_len.get()
     }
 
     /// The Identification field.
     #[inline]
     pub fn identification(&self) -> u16 {
-        self.raw().identification.get()
+        self.prefix().identification.get()
     }
 
     /// The three flag bits, the reserved one included.
     #[inline]
     pub fn flags(&self) -> Flags {
-        self.raw().flags()
+        self.prefix().flags()
     }
 
     /// Whether the reserved flag bit (must be zero) is set.
@@ -271,43 +292,43 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// The Fragment Offset field, in 8-byte units.
     #[inline]
     pub fn fragment_offset(&self) -> u16 {
-        self.raw().fragment_offset()
+        self.prefix().fragment_offset()
     }
 
     /// Whether this is a fragment: MF set or a non-zero fragment offset.
     #[inline]
     pub fn is_fragment(&self) -> bool {
-        self.raw().flags_fragment.get() & 0x3fff != 0
+        self.prefix().flags_fragment.get() & 0x3fff != 0
     }
 
     /// The Time to Live field.
     #[inline]
     pub fn ttl(&self) -> u8 {
-        self.raw().ttl
+        self.prefix().ttl
     }
 
     /// The Protocol field.
     #[inline]
     pub fn protocol(&self) -> Protocol {
-        self.raw().protocol()
+        self.prefix().protocol()
     }
 
     /// The Header Checksum field, as stored.
     #[inline]
     pub fn checksum(&self) -> u16 {
-        self.raw().checksum.get()
+        self.prefix().checksum.get()
     }
 
     /// The Source Address.
     #[inline]
     pub fn source(&self) -> Ipv4Addr {
-        self.raw().source()
+        self.prefix().source()
     }
 
     /// The Destination Address.
     #[inline]
     pub fn destination(&self) -> Ipv4Addr {
-        self.raw().destination()
+        self.prefix().destination()
     }
 
     /// The header bytes, options included (`header_len()` bytes).
@@ -363,7 +384,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// An owned copy of the header, equal to it in every field.
     #[inline]
     pub fn to_header(&self) -> Header {
-        let raw = self.raw();
+        let raw = self.prefix();
         let options = self.options();
         let mut options_array = [0u8; MAX_OPTIONS_LEN];
         copy_prefix(&mut options_array, options);
@@ -398,12 +419,13 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
 /// return what is behind it.
 ///
 /// ```
+/// use ipv4_core::checksum::Policy;
 /// use ipv4_core::error::HeaderError;
 /// use ipv4_core::header::HeaderView;
 ///
 /// /// The datagram's payload, once its header checks out.
 /// fn ip_payload(packet: &[u8]) -> Result<&[u8], HeaderError> {
-///     Ok(HeaderView::new_verified(packet)?.into_payload())
+///     Ok(HeaderView::new_checked_with(packet, Policy::Enforce)?.into_payload())
 /// }
 ///
 /// let packet = [
@@ -483,8 +505,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> HeaderView<B> {
     ///
     /// `None` only on an unchecked view over fewer than 20 bytes.
     #[inline]
-    pub fn raw_mut(&mut self) -> Option<&mut RawHeader> {
-        RawHeader::mut_from_prefix(self.buf.as_mut())
+    pub fn raw_mut(&mut self) -> Option<&mut HeaderPrefix> {
+        HeaderPrefix::mut_from_prefix(self.buf.as_mut())
             .ok()
             .map(|(raw, _)| raw)
     }
@@ -624,14 +646,14 @@ impl<B: AsRef<[u8]>> From<&HeaderView<B>> for Header {
 /// A one-line summary in the style of `tcpdump -v`.
 impl<B: AsRef<[u8]>> fmt::Display for HeaderView<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::display::summary(f, self.raw(), self.options().len())
+        super::display::summary(f, self.prefix(), self.options().len())
     }
 }
 
 /// Every field, with the options and the payload length.
 impl<B: AsRef<[u8]>> fmt::Debug for HeaderView<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let raw = self.raw();
+        let raw = self.prefix();
         f.debug_struct("HeaderView")
             .field("version", &raw.version())
             .field("ihl", &raw.ihl())

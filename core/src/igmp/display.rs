@@ -4,15 +4,6 @@ use core::fmt;
 
 use super::{GroupRecord, Message, MessageType, QueryV3, ReportV3, V1V2Message};
 
-impl fmt::Display for MessageType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "IGMP type {:#04x}", self.0),
-        }
-    }
-}
-
 /// `MODE_IS_INCLUDE 232.1.1.1 {10.0.0.1, 10.0.0.2}`.
 impl fmt::Display for GroupRecord<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

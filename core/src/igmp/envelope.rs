@@ -27,9 +27,8 @@
 
 use core::net::Ipv4Addr;
 
-use super::{
-    ALL_IGMPV3_ROUTERS, ALL_ROUTERS, ALL_SYSTEMS, ChecksumCheck, IPV4_HEADER_LEN, Message,
-};
+use super::{ALL_IGMPV3_ROUTERS, ALL_ROUTERS, ALL_SYSTEMS, IPV4_HEADER_LEN, Message};
+use crate::checksum::Policy;
 use crate::error::{BufferTooSmall, IgmpBuildError};
 use crate::header::{Flags, Header, Protocol};
 use crate::options::RouterAlert;
@@ -137,13 +136,12 @@ pub fn emit_packet(
     };
     let len = emit(body)?;
     let message = body.get(..len).unwrap_or_default();
-    let parsed = Message::parse_with(message, ChecksumCheck::Skip).map_err(|_| {
-        IgmpBuildError::NoDestination {
+    let parsed =
+        Message::parse_with(message, Policy::Trust).map_err(|_| IgmpBuildError::NoDestination {
             message_type: message.first().copied(),
-        }
-    })?;
+        })?;
     let header = parsed.ip_header(source)?;
-    let written = header.marshal(head)?;
+    let written = header.emit(head)?;
     debug_assert_eq!(written, IPV4_HEADER_LEN);
     Ok(IPV4_HEADER_LEN + len)
 }

@@ -103,11 +103,9 @@ pub use v1v2::{V1V2Message, V1V2Repr};
 
 use core::net::Ipv4Addr;
 
-use crate::checksum;
+use crate::checksum::{self, Policy};
 use crate::error::IgmpError;
-
-/// IANA's IP protocol number for IGMP.
-pub const IP_PROTOCOL: u8 = 2;
+use crate::registry::u8_registry;
 
 /// 224.0.0.1, all systems on this subnet: where general queries go.
 pub const ALL_SYSTEMS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 1);
@@ -116,13 +114,16 @@ pub const ALL_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 2);
 /// 224.0.0.22, all IGMPv3-capable routers: where IGMPv3 reports go.
 pub const ALL_IGMPV3_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 22);
 
-/// The IGMP Type byte ([IANA IGMP type numbers]).
-///
-/// A newtype rather than an enum, so unknown types survive a round trip.
-///
-/// [IANA IGMP type numbers]: https://www.iana.org/assignments/igmp-type-numbers
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MessageType(pub u8);
+u8_registry! {
+    /// The IGMP Type byte ([IANA IGMP type numbers]).
+    ///
+    /// A newtype rather than an enum, so unknown types survive a round trip.
+    ///
+    /// [IANA IGMP type numbers]: https://www.iana.org/assignments/igmp-type-numbers
+    pub struct MessageType(pub u8);
+    debug_name: name;
+    display_unknown: "IGMP type {:#04x}";
+}
 
 impl MessageType {
     /// Membership Query, all versions ([RFC 9776 §4.1]).
@@ -158,20 +159,6 @@ impl MessageType {
             _ => return None,
         })
     }
-}
-
-/// Whether [`Message::parse_with`] verifies the checksum, which covers the
-/// whole message ([RFC 9776 §4.1.2], [RFC 2236 §2.3]).
-///
-/// [RFC 9776 §4.1.2]: https://www.rfc-editor.org/rfc/rfc9776#section-4.1.2
-/// [RFC 2236 §2.3]: https://www.rfc-editor.org/rfc/rfc2236#section-2.3
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum ChecksumCheck {
-    /// Verify it and fail with [`IgmpError::Checksum`] when it is wrong.
-    #[default]
-    Verify,
-    /// Trust it: for fuzzing, and for NICs that already checked it.
-    Skip,
 }
 
 /// The smallest message of any type: Type, Code and Checksum.
@@ -237,28 +224,28 @@ impl<'a> Message<'a> {
     /// it), the checksum is treated as right, as smoltcp does: a fuzzer
     /// would otherwise spend nearly every input on a checksum error and
     /// seldom reach the classification and record walk behind it. Normal
-    /// builds never set that cfg; [`ChecksumCheck::Skip`] is the run-time
+    /// builds never set that cfg; [`Policy::Trust`] is the run-time
     /// way to the same effect. [`parse_with`](Self::parse_with) with
-    /// [`ChecksumCheck::Verify`] verifies in every build, so the fuzzers
+    /// [`Policy::Enforce`] verifies in every build, so the fuzzers
     /// still reach the verification itself.
     #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
-        let check = if cfg!(fuzzing) {
-            ChecksumCheck::Skip
+        let policy = if cfg!(fuzzing) {
+            Policy::Trust
         } else {
-            ChecksumCheck::Verify
+            Policy::Enforce
         };
-        Self::parse_with(bytes, check)
+        Self::parse_with(bytes, policy)
     }
 
-    /// [`parse`](Self::parse), with the checksum verified or not (in every
-    /// build).
+    /// [`parse`](Self::parse), with the checksum verified or not as `policy`
+    /// says (in every build).
     #[inline]
-    pub fn parse_with(bytes: &'a [u8], check: ChecksumCheck) -> Result<Message<'a>, IgmpError> {
+    pub fn parse_with(bytes: &'a [u8], policy: Policy) -> Result<Message<'a>, IgmpError> {
         if bytes.len() < MIN_LEN {
             return Err(truncated("IGMP header", MIN_LEN, bytes.len()));
         }
-        if check == ChecksumCheck::Verify {
+        if policy == Policy::Enforce {
             verify_checksum(bytes)?;
         }
         // The 8-byte messages of IGMPv1/v2 are classified here, where this
@@ -381,14 +368,5 @@ pub(crate) fn addr_at(bytes: &[u8], at: usize) -> Ipv4Addr {
 }
 
 /// The name when the crate knows one, else `MessageType(n)`.
-impl core::fmt::Debug for MessageType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "MessageType({})", self.0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -35,6 +35,7 @@ use core::net::Ipv4Addr;
 use super::builder::{aux_words, count16, fill_checksum, take};
 use super::{Extensions, MessageType, Sources, addr_at, checksum_field};
 use crate::error::{IgmpBuildError, IgmpError};
+use crate::registry::u8_registry;
 
 mod field {
     pub const TYPE: usize = 0;
@@ -62,14 +63,17 @@ pub(crate) const RECORD_HEADER_LEN: usize = record::SOURCES;
 /// [RFC 9279]: https://www.rfc-editor.org/rfc/rfc9279#section-3
 const E_BIT: u16 = 0x8000;
 
-/// A group record's Record Type ([RFC 9776 §4.2.12]).
-///
-/// A newtype, so a receiver keeps and can skip types it does not know, as
-/// [RFC 9776 §4.2.12] requires.
-///
-/// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RecordType(pub u8);
+u8_registry! {
+    /// A group record's Record Type ([RFC 9776 §4.2.12]).
+    ///
+    /// A newtype, so a receiver keeps and can skip types it does not know, as
+    /// [RFC 9776 §4.2.12] requires.
+    ///
+    /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
+    pub struct RecordType(pub u8);
+    debug_name: name;
+    display_unknown: "record type {}";
+}
 
 impl RecordType {
     /// Current-State Record: the filter mode is INCLUDE.
@@ -116,28 +120,6 @@ impl RecordType {
     }
 }
 
-/// The RFC's name as [`Display`](fmt::Display) shows it
-/// (`MODE_IS_INCLUDE`); an unknown type as `RecordType(9)`.
-impl fmt::Debug for RecordType {
-    #[inline]
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "RecordType({})", self.0),
-        }
-    }
-}
-
-impl fmt::Display for RecordType {
-    #[inline]
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "record type {}", self.0),
-        }
-    }
-}
-
 /// One group record of an IGMPv3 report ([RFC 9776 §4.2.4]): as read from a
 /// message (sources and auxiliary data borrow its bytes) or to build one.
 ///
@@ -177,7 +159,7 @@ impl<'a> GroupRecord<'a> {
 
     /// Bytes the record takes in a message.
     #[inline]
-    pub const fn wire_len(&self) -> usize {
+    pub const fn buffer_len(&self) -> usize {
         RECORD_HEADER_LEN + self.sources.len() * 4 + self.aux_data.len()
     }
 }
@@ -530,10 +512,10 @@ impl<'a> RecordList<'a> {
 
     /// Bytes the records take in a message.
     #[inline]
-    pub fn wire_len(&self) -> usize {
+    pub fn buffer_len(&self) -> usize {
         match self.0 {
             ListInner::Wire { bytes, .. } => bytes.len(),
-            ListInner::Slice(s) => s.iter().map(GroupRecord::wire_len).sum(),
+            ListInner::Slice(s) => s.iter().map(GroupRecord::buffer_len).sum(),
         }
     }
 }
@@ -641,7 +623,7 @@ impl<'a> ReportV3Repr<'a> {
     /// Bytes [`emit`](Self::emit) writes.
     #[inline]
     pub fn buffer_len(&self) -> usize {
-        HEADER_LEN + self.records.wire_len() + self.additional_data.len()
+        HEADER_LEN + self.records.buffer_len() + self.additional_data.len()
     }
 
     /// Writes the report with its checksum into the start of `buf`; returns

@@ -323,7 +323,7 @@ fn checksum_is_verified_unless_skipped() {
         }
     );
     assert!(matches!(
-        Message::parse_with(&bytes, ChecksumCheck::Skip),
+        Message::parse_with(&bytes, Policy::Trust),
         Ok(Message::ReportV2(_))
     ));
 }
@@ -677,7 +677,7 @@ proptest! {
     #[test]
     fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200), seal: bool) {
         let bytes = if seal && bytes.len() >= 4 { sealed(bytes) } else { bytes };
-        for check in [ChecksumCheck::Verify, ChecksumCheck::Skip] {
+        for check in [Policy::Enforce, Policy::Trust] {
             if let Ok(m) = Message::parse_with(&bytes, check) {
                 let _ = m.to_string();
                 match m {

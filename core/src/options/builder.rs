@@ -40,7 +40,7 @@ pub enum Padding {
 /// Each method appends one option and returns the builder again, so calls
 /// chain with `?`. An option that would take the area past 40 bytes is an
 /// [`OptionsBuildError::TooLong`] (checked first), one that does not fit the
-/// buffer an [`OptionsBuildError::Buffer`]; either way nothing is written.
+/// buffer an [`OptionsBuildError::BufferTooSmall`]; either way nothing is written.
 /// A 40-byte buffer always suffices. [`finish`](Self::finish) pads to a
 /// multiple of 4 and returns the area, ready for the IPv4 header.
 ///
@@ -328,7 +328,7 @@ mod tests {
         b.router_alert(RouterAlert(1)).unwrap();
         assert_eq!(
             b.router_alert(RouterAlert(1)).err(),
-            Some(OptionsBuildError::Buffer(BufferTooSmall {
+            Some(OptionsBuildError::BufferTooSmall(BufferTooSmall {
                 what: "IPv4 options",
                 required: 8,
                 found: 6

@@ -48,10 +48,10 @@
 use core::net::Ipv4Addr;
 
 use super::Options;
+use super::frame::frame_one;
 use super::kind::OptionKind;
 use super::route::{self, RouteKind};
 use super::timestamp::{self, TimestampFlag, TimestampValue};
-use super::walker::frame_one;
 use crate::error::OptionError;
 use crate::header::HeaderView;
 

@@ -113,7 +113,7 @@ mod tests {
         let mut short = [0u8; 11];
         assert_eq!(
             copy_for_fragment(&first, &mut short),
-            Err(OptionsBuildError::Buffer(BufferTooSmall {
+            Err(OptionsBuildError::BufferTooSmall(BufferTooSmall {
                 what: "IPv4 fragment options",
                 required: 12,
                 found: 11

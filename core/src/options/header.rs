@@ -242,6 +242,7 @@ impl Header {
 mod tests {
     extern crate std;
     use super::*;
+    use crate::checksum::Policy;
     use crate::header::Protocol;
     use crate::options::{Ipv4Option, RouterAlert, TimestampFlag};
     use std::vec::Vec;
@@ -256,7 +257,7 @@ mod tests {
             Protocol::UDP,
         );
         h.set_options(options).unwrap();
-        h.marshal(buf).unwrap()
+        h.emit(buf).unwrap()
     }
 
     #[test]
@@ -339,8 +340,8 @@ mod tests {
         assert_eq!(items.len(), 4);
         assert_eq!(items[3], Ipv4Option::End { padding: &[0, 0] });
         let mut wire = [0u8; 60];
-        let n = h.marshal(&mut wire).unwrap();
-        let view = HeaderView::new_verified(&wire[..n]).unwrap();
+        let n = h.emit(&mut wire).unwrap();
+        let view = HeaderView::new_checked_with(&wire[..n], Policy::Enforce).unwrap();
         assert!(view.options_iter().eq(h.options_iter()));
     }
 }

@@ -5,36 +5,41 @@
 
 use core::fmt;
 
-/// An IPv4 option-type byte ([RFC 791 §3.1]), split into its three fields:
-///
-/// ```text
-///   0   1 2   3 4 5 6 7
-/// +---+-----+-----------+
-/// | C |class|  number   |
-/// +---+-----+-----------+
-/// ```
-///
-/// `C` (copied) says whether the option is copied into every fragment; class
-/// 0 is "control", 2 is "debugging and measurement", 1 and 3 are reserved.
-/// The associated constants are the values in the [IANA registry].
-///
-/// ```
-/// use ipv4_core::options::{OptionClass, OptionKind};
-///
-/// let lsrr = OptionKind::LOOSE_SOURCE_ROUTE;
-/// assert_eq!(lsrr.value(), 131);
-/// assert!(lsrr.copied());
-/// assert_eq!(lsrr.class(), OptionClass::Control);
-/// assert_eq!(lsrr.number(), 3);
-/// assert_eq!(lsrr.abbreviation(), Some("LSR"));
-/// assert_eq!(OptionKind::new(true, OptionClass::Control, 3), lsrr);
-/// assert_eq!(OptionKind::TIMESTAMP.class(), OptionClass::DebuggingMeasurement);
-/// ```
-///
-/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-/// [IANA registry]: https://www.iana.org/assignments/ip-parameters/ip-parameters.xhtml#ip-parameters-1
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct OptionKind(pub u8);
+use crate::registry::u8_registry;
+
+u8_registry! {
+    /// An IPv4 option-type byte ([RFC 791 §3.1]), split into its three fields:
+    ///
+    /// ```text
+    ///   0   1 2   3 4 5 6 7
+    /// +---+-----+-----------+
+    /// | C |class|  number   |
+    /// +---+-----+-----------+
+    /// ```
+    ///
+    /// `C` (copied) says whether the option is copied into every fragment; class
+    /// 0 is "control", 2 is "debugging and measurement", 1 and 3 are reserved.
+    /// The associated constants are the values in the [IANA registry].
+    ///
+    /// ```
+    /// use ipv4_core::options::{OptionClass, OptionKind};
+    ///
+    /// let lsrr = OptionKind::LOOSE_SOURCE_ROUTE;
+    /// assert_eq!(lsrr.value(), 131);
+    /// assert!(lsrr.copied());
+    /// assert_eq!(lsrr.class(), OptionClass::Control);
+    /// assert_eq!(lsrr.number(), 3);
+    /// assert_eq!(lsrr.abbreviation(), Some("LSR"));
+    /// assert_eq!(OptionKind::new(true, OptionClass::Control, 3), lsrr);
+    /// assert_eq!(OptionKind::TIMESTAMP.class(), OptionClass::DebuggingMeasurement);
+    /// ```
+    ///
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+    /// [IANA registry]: https://www.iana.org/assignments/ip-parameters/ip-parameters.xhtml#ip-parameters-1
+    #[derive(Default)]
+    pub struct OptionKind(pub u8);
+    debug_name: abbreviation;
+}
 
 /// The two-bit option class of an [`OptionKind`] ([RFC 791 §3.1]).
 ///
@@ -184,29 +189,6 @@ impl OptionKind {
     #[inline]
     pub fn name(self) -> Option<&'static str> {
         self.entry().map(|e| e.2)
-    }
-}
-
-impl From<u8> for OptionKind {
-    fn from(value: u8) -> Self {
-        OptionKind(value)
-    }
-}
-
-impl From<OptionKind> for u8 {
-    fn from(kind: OptionKind) -> Self {
-        kind.0
-    }
-}
-
-/// The IANA abbreviation when the registry assigns the type (`RTRALT`),
-/// else `OptionKind(n)`, as the other registry numbers read.
-impl fmt::Debug for OptionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.abbreviation() {
-            Some(a) => f.write_str(a),
-            None => write!(f, "OptionKind({})", self.0),
-        }
     }
 }
 

@@ -68,6 +68,7 @@
 mod builder;
 mod display;
 mod fragment;
+mod frame;
 mod header;
 mod kind;
 mod route;
@@ -88,15 +89,13 @@ pub use timestamp::{
 };
 pub use walker::{OptionOffsets, Options, Validation};
 
+/// Most bytes of options an IPv4 header can carry, 40 (defined with the
+/// other header lengths).
+pub use crate::header::MAX_OPTIONS_LEN;
+
 use core::fmt;
 
 use crate::error::{BufferTooSmall, OptionError, OptionsBuildError};
-
-/// Most bytes of options an IPv4 header can carry: `(15 - 5) * 4`
-/// ([RFC 791 §3.1]: the IHL is 4 bits of 32-bit words).
-///
-/// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
-pub const MAX_OPTIONS_LEN: usize = 40;
 
 /// One item of an options walk ([RFC 791 §3.1]).
 ///

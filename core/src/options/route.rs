@@ -132,7 +132,7 @@ impl<'a> Route<'a> {
     /// Errors report offsets from the start of `bytes`.
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Route<'a>, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         let Some(route) = RouteKind::from_option_kind(OptionKind(kind)) else {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,
@@ -233,26 +233,6 @@ impl<'a> Route<'a> {
     pub fn data(&self) -> &'a [u8] {
         self.bytes.get(2..).unwrap_or_default()
     }
-
-    /// The owned form. It holds up to [`MAX_ROUTE_SLOTS`] slots, all a
-    /// route inside an IPv4 header can have; a longer route (only possible
-    /// in a bare slice of more than 40 bytes) keeps its first nine, so check
-    /// [`capacity`](Self::capacity) first when walking such slices.
-    #[inline]
-    pub fn to_repr(&self) -> RouteRepr {
-        let mut addrs = [Ipv4Addr::UNSPECIFIED; MAX_ROUTE_SLOTS];
-        let mut len = 0;
-        for (slot, a) in addrs.iter_mut().zip(self.addresses()) {
-            *slot = a;
-            len += 1;
-        }
-        RouteRepr {
-            kind: self.kind,
-            pointer: self.pointer(),
-            addrs,
-            len,
-        }
-    }
 }
 
 /// The addresses of a route option (or any run of four-byte addresses),
@@ -330,6 +310,26 @@ pub struct RouteRepr {
 }
 
 impl RouteRepr {
+    /// The owned form of a parsed route. It holds up to [`MAX_ROUTE_SLOTS`]
+    /// slots, all a route inside an IPv4 header can have; a longer route
+    /// (only possible in a bare slice of more than 40 bytes) keeps its first
+    /// nine, so check [`Route::capacity`] first when walking such slices.
+    #[inline]
+    pub fn parse(view: &Route<'_>) -> RouteRepr {
+        let mut addrs = [Ipv4Addr::UNSPECIFIED; MAX_ROUTE_SLOTS];
+        let mut len = 0;
+        for (slot, a) in addrs.iter_mut().zip(view.addresses()) {
+            *slot = a;
+            len += 1;
+        }
+        RouteRepr {
+            kind: view.kind,
+            pointer: view.pointer(),
+            addrs,
+            len,
+        }
+    }
+
     /// A route option with the given pointer and slots. The pointer must be
     /// a multiple of 4 in `4..=4 + 4 * slots.len()`, and there may be at
     /// most [`MAX_ROUTE_SLOTS`] slots.
@@ -505,13 +505,13 @@ mod tests {
         let mut buf = [0u8; 11];
         r.emit(&mut buf).unwrap();
         assert_eq!(buf, [137, 11, 8, 192, 0, 2, 1, 192, 0, 2, 2]);
-        assert_eq!(Route::new_checked(&buf).unwrap().to_repr(), r);
+        assert_eq!(RouteRepr::parse(&Route::new_checked(&buf).unwrap()), r);
         assert!(RouteRepr::new(RouteKind::Record, 16, &[A, B]).is_err());
         assert!(RouteRepr::record_route(10).is_err());
         assert_eq!(RouteRepr::record_route(9).unwrap().buffer_len(), 39);
         assert!(matches!(
             r.emit(&mut [0u8; 10]),
-            Err(OptionsBuildError::Buffer(_))
+            Err(OptionsBuildError::BufferTooSmall(_))
         ));
     }
 }

@@ -44,7 +44,7 @@ impl RouterAlert {
     /// Parses one whole Router Alert option (type, length 4, value).
     #[inline]
     pub fn parse(bytes: &[u8]) -> Result<RouterAlert, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         if kind != OptionKind::ROUTER_ALERT.0 {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,
@@ -91,7 +91,7 @@ impl StreamId {
     /// Parses one whole Stream ID option (type, length 4, identifier).
     #[inline]
     pub fn parse(bytes: &[u8]) -> Result<StreamId, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         if kind != OptionKind::STREAM_ID.0 {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,
@@ -188,7 +188,7 @@ impl<'a> Security<'a> {
     /// Parses one whole Security option (type 130, length ≥ 3).
     #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Security<'a>, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         if kind != OptionKind::SECURITY.0 {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,

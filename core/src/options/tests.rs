@@ -32,8 +32,8 @@ fn spec_of(item: &Ipv4Option<'_>) -> Spec {
         Ipv4Option::Nop => Spec::Nop,
         Ipv4Option::RecordRoute(r)
         | Ipv4Option::LooseSourceRoute(r)
-        | Ipv4Option::StrictSourceRoute(r) => Spec::Route(r.to_repr()),
-        Ipv4Option::Timestamp(t) => Spec::Timestamp(t.to_repr()),
+        | Ipv4Option::StrictSourceRoute(r) => Spec::Route(RouteRepr::parse(r)),
+        Ipv4Option::Timestamp(t) => Spec::Timestamp(TimestampRepr::parse(t)),
         Ipv4Option::RouterAlert(ra) => Spec::RouterAlert(ra.value()),
         Ipv4Option::StreamId(id) => Spec::StreamId(id.0),
         Ipv4Option::Security(s) => Spec::Security(s.data().to_vec()),
@@ -261,7 +261,7 @@ proptest! {
         let mut h = Header::new(Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(198, 51, 100, 2), Protocol::UDP);
         h.set_options(&area).unwrap();
         let mut wire = [0u8; 60];
-        let n = h.marshal(&mut wire).unwrap();
+        let n = h.emit(&mut wire).unwrap();
         let mut view = HeaderView::new_checked(&mut wire[..n]).unwrap();
         prop_assert!(view.verify_checksum());
         let before: Vec<u8> = view.as_bytes().to_vec();
@@ -288,7 +288,7 @@ proptest! {
         let n = r.emit(&mut buf).unwrap();
         prop_assert_eq!(n, r.buffer_len());
         let view = Route::new_checked(&buf[..n]).unwrap();
-        prop_assert_eq!(view.to_repr(), r);
+        prop_assert_eq!(RouteRepr::parse(&view), r);
         prop_assert_eq!(view.filled() + view.free_slots(), view.capacity());
         prop_assert_eq!(view.recorded().chain(view.remaining()).collect::<Vec<_>>(), r.addresses());
     }
@@ -298,7 +298,7 @@ proptest! {
         let mut buf = [0u8; 40];
         let n = t.emit(&mut buf).unwrap();
         let view = Timestamp::new_checked(&buf[..n]).unwrap();
-        prop_assert_eq!(view.to_repr(), t);
+        prop_assert_eq!(TimestampRepr::parse(&view), t);
         prop_assert_eq!(view.slots().collect::<Vec<_>>(), t.slots());
         prop_assert!(view.entries().len() <= view.capacity());
     }
@@ -616,7 +616,7 @@ mod as_values {
         );
         h.set_options(&[1, 148, 4, 0, 0, 0, 0, 0]).unwrap();
         let mut buf = [0u8; 28];
-        h.marshal(&mut buf).unwrap();
+        h.emit(&mut buf).unwrap();
         let view = HeaderView::new_checked(&buf[..]).unwrap();
         let offsets: Vec<usize> = view
             .options_iter()

@@ -236,7 +236,7 @@ impl<'a> Timestamp<'a> {
     /// offsets from the start of `bytes`.
     #[inline]
     pub fn new_checked(bytes: &'a [u8]) -> Result<Timestamp<'a>, OptionError> {
-        let kind = super::walker::frame_one(bytes)?;
+        let kind = super::frame::frame_one(bytes)?;
         if kind != OptionKind::TIMESTAMP.0 {
             return Err(OptionError::UnexpectedKind {
                 offset: 0,
@@ -320,28 +320,6 @@ impl<'a> Timestamp<'a> {
     #[inline]
     pub fn data(&self) -> &'a [u8] {
         self.bytes.get(2..).unwrap_or_default()
-    }
-
-    /// The owned form. It holds up to [`MAX_TIMESTAMP_ENTRIES`] entries,
-    /// more than a Timestamp inside an IPv4 header can have; a longer one
-    /// (only possible in a bare slice of more than 40 bytes) keeps its first
-    /// nine, so check [`capacity`](Self::capacity) first when walking such
-    /// slices.
-    #[inline]
-    pub fn to_repr(&self) -> TimestampRepr {
-        let mut entries = [TimestampEntry::default(); MAX_TIMESTAMP_ENTRIES];
-        let mut len = 0;
-        for (slot, e) in entries.iter_mut().zip(self.slots()) {
-            *slot = e;
-            len += 1;
-        }
-        TimestampRepr {
-            flag: self.flag,
-            overflow: self.overflow(),
-            pointer: self.pointer(),
-            entries,
-            len,
-        }
     }
 }
 
@@ -436,6 +414,28 @@ pub struct TimestampRepr {
 }
 
 impl TimestampRepr {
+    /// The owned form of a parsed Timestamp. It holds up to
+    /// [`MAX_TIMESTAMP_ENTRIES`] entries, more than a Timestamp inside an
+    /// IPv4 header can have; a longer one (only possible in a bare slice of
+    /// more than 40 bytes) keeps its first nine, so check
+    /// [`Timestamp::capacity`] first when walking such slices.
+    #[inline]
+    pub fn parse(view: &Timestamp<'_>) -> TimestampRepr {
+        let mut entries = [TimestampEntry::default(); MAX_TIMESTAMP_ENTRIES];
+        let mut len = 0;
+        for (slot, e) in entries.iter_mut().zip(view.slots()) {
+            *slot = e;
+            len += 1;
+        }
+        TimestampRepr {
+            flag: view.flag,
+            overflow: view.overflow(),
+            pointer: view.pointer(),
+            entries,
+            len,
+        }
+    }
+
     /// A Timestamp option from all its fields. `entries` are every slot,
     /// filled or not; each must carry an address exactly when the flag
     /// says so. The overflow counter is 0–15; the pointer must be 5 plus a
@@ -661,7 +661,10 @@ mod tests {
         let mut buf = [0u8; 20];
         assert_eq!(r.emit(&mut buf), Ok(20));
         assert_eq!(buf[..12], [68, 20, 13, 0x31, 192, 0, 2, 1, 0, 0, 0, 5]);
-        assert_eq!(Timestamp::new_checked(&buf).unwrap().to_repr(), r);
+        assert_eq!(
+            TimestampRepr::parse(&Timestamp::new_checked(&buf).unwrap()),
+            r
+        );
         assert_eq!(
             TimestampRepr::empty(TimestampFlag::TimestampsOnly, 9)
                 .unwrap()

@@ -62,41 +62,6 @@ pub enum Validation {
     Lax,
 }
 
-/// Checks that `bytes` is exactly one option with a length byte and returns
-/// its type byte. Offsets in errors count from the start of `bytes`.
-pub(crate) fn frame_one(bytes: &[u8]) -> Result<u8, OptionError> {
-    let Some((&kind, rest)) = bytes.split_first() else {
-        return Err(OptionError::MissingLength { kind: 0, offset: 0 });
-    };
-    let Some(&length) = rest.first() else {
-        return Err(OptionError::MissingLength { kind, offset: 0 });
-    };
-    if length < 2 {
-        return Err(OptionError::LengthTooShort {
-            kind,
-            offset: 0,
-            length,
-        });
-    }
-    if usize::from(length) > bytes.len() {
-        return Err(OptionError::LengthPastEnd {
-            kind,
-            offset: 0,
-            length,
-            available: bytes.len(),
-        });
-    }
-    if usize::from(length) != bytes.len() {
-        return Err(OptionError::BadLength {
-            kind,
-            offset: 0,
-            length,
-            expected: "the length of the bytes given",
-        });
-    }
-    Ok(kind)
-}
-
 /// Turns one framed option (`record.len() == record[1] >= 2`) into its typed
 /// form, or the semantic error it has. The builder's
 /// [`raw`](super::OptionsBuilder::raw) checks what it writes with it too.

@@ -3,10 +3,10 @@
 use std::net::Ipv4Addr;
 
 use arbitrary::{Arbitrary, Unstructured};
-use ipv4_core::checksum;
+use ipv4_core::checksum::{self, Policy};
 use ipv4_core::error::HeaderError;
 use ipv4_core::header::{
-    ByteOrder, ChecksumMode, Flags, Header, HeaderView, MAX_LEN, MIN_LEN, Protocol, RawFormat,
+    ByteOrder, Flags, Header, HeaderView, MAX_LEN, MIN_LEN, Protocol, RawFormat,
 };
 use ipv4_core::options::Options;
 
@@ -57,7 +57,7 @@ fn visit_view(view: &HeaderView<&[u8]>, data: &[u8]) {
         view.is_truncated(),
         view.verify_checksum(),
         view.compute_checksum(),
-        view.raw(),
+        view.prefix(),
         view.as_bytes(),
     );
     show(view);
@@ -108,7 +108,7 @@ fn edit_view(data: &[u8]) {
 /// nesting of their rules (the table in `ipv4_core::header`'s docs).
 pub fn header(data: &[u8]) {
     let checked = HeaderView::new_checked(data);
-    let verified = HeaderView::new_verified(data);
+    let verified = HeaderView::new_checked_with(data, Policy::Enforce);
     let lax = HeaderView::new_lax(data);
     let owned = Header::parse(data);
 
@@ -181,12 +181,12 @@ pub fn header(data: &[u8]) {
     }
 }
 
-/// parse → marshal → parse, for every raw format: the second parse equals
-/// the first, and marshalling with the kept checksum gives back the
+/// parse → emit → parse, for every raw format: the second parse equals
+/// the first, and emitting with the kept checksum gives back the
 /// header's bytes. Then the other way round, from a header the same bytes
-/// describe: marshal → parse gives it back.
+/// describe: emit → parse gives it back.
 pub fn roundtrip_header(data: &[u8]) {
-    marshal_then_parse(data);
+    emit_then_parse(data);
     for format in FORMATS {
         let Ok(first) = Header::parse_raw(data, format) else {
             continue;
@@ -196,28 +196,28 @@ pub fn roundtrip_header(data: &[u8]) {
         // One byte short fails without writing; the exact size succeeds.
         assert!(
             first
-                .marshal_with(&mut buf[..len - 1], format, ChecksumMode::Keep)
+                .emit_with(&mut buf[..len - 1], format, Policy::Trust)
                 .is_err()
         );
         let n = first
-            .marshal_with(&mut buf, format, ChecksumMode::Keep)
-            .expect("a parsed header marshals");
+            .emit_with(&mut buf, format, Policy::Trust)
+            .expect("a parsed header emits");
         assert_eq!(n, len);
         assert_eq!(&buf[..n], &data[..n], "kept checksum: bytes come back");
-        let second = Header::parse_raw(&buf[..n], format).expect("marshalled header parses");
+        let second = Header::parse_raw(&buf[..n], format).expect("emitted header parses");
         assert_eq!(second, first);
 
         // With a computed checksum: right on the wire, equal but for it.
         let n = first
-            .marshal_with(&mut buf, format, ChecksumMode::Compute)
-            .expect("a parsed header marshals");
-        let third = Header::parse_raw(&buf[..n], format).expect("marshalled header parses");
+            .emit_with(&mut buf, format, Policy::Enforce)
+            .expect("a parsed header emits");
+        let third = Header::parse_raw(&buf[..n], format).expect("emitted header parses");
         let mut expected = first;
         expected.fill_checksum();
         assert_eq!(third, expected);
         if format == RawFormat::Wire {
             assert!(checksum::verify(&buf[..n]));
-            let view = HeaderView::new_lax(&buf[..n]).expect("marshalled header views");
+            let view = HeaderView::new_lax(&buf[..n]).expect("emitted header views");
             assert_eq!(view.to_header(), expected);
         }
     }
@@ -240,10 +240,10 @@ struct HeaderSpec {
     format: u8,
 }
 
-/// marshal → parse: every header that marshals parses back equal (with
-/// the checksum it was marshalled with); one that does not names the field
+/// emit → parse: every header that emits parses back equal (with
+/// the checksum it was emitted with); one that does not names the field
 /// that does not fit.
-fn marshal_then_parse(data: &[u8]) {
+fn emit_then_parse(data: &[u8]) {
     let Ok(spec) = HeaderSpec::arbitrary(&mut Unstructured::new(data)) else {
         return;
     };
@@ -274,7 +274,7 @@ fn marshal_then_parse(data: &[u8]) {
     }
     let format = FORMATS[usize::from(spec.format) % FORMATS.len()];
     let mut buf = [0u8; MAX_LEN];
-    match h.marshal_with(&mut buf, format, ChecksumMode::Compute) {
+    match h.emit_with(&mut buf, format, Policy::Enforce) {
         Ok(n) => {
             assert_eq!(n, h.header_len());
             let parsed = Header::parse_raw(&buf[..n], format);
@@ -293,14 +293,14 @@ fn marshal_then_parse(data: &[u8]) {
                     || h.flags.bits() > 7
                     || h.fragment_offset > 0x1fff
                     || usize::from(h.total_len) < h.header_len(),
-                "marshal refused a header that fits: {e}"
+                "emit refused a header that fits: {e}"
             );
         }
     }
     emit_packet(&h, usize::from(spec.payload_len) % 64);
 }
 
-/// The one-call packet: the header marshalled with the total length of
+/// The one-call packet: the header emitted with the total length of
 /// this payload, the payload after it, nothing past it; one byte less of
 /// buffer writes nothing.
 fn emit_packet(h: &Header, payload_len: usize) {
@@ -319,9 +319,7 @@ fn emit_packet(h: &Header, payload_len: usize) {
             let mut expected = *h;
             expected.total_len = len as u16;
             let mut header = [0u8; MAX_LEN];
-            let hl = expected
-                .marshal(&mut header)
-                .expect("emit_packet marshalled it");
+            let hl = expected.emit(&mut header).expect("emit_packet emitted it");
             assert_eq!(&buf[..hl], &header[..hl]);
         }
         Err(e) => {

@@ -5,11 +5,11 @@ use std::net::Ipv4Addr;
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
-use ipv4_core::checksum;
+use ipv4_core::checksum::{self, Policy};
 use ipv4_core::error::{IgmpBuildError, IgmpError};
 use ipv4_core::igmp::{
-    ChecksumCheck, Extensions, GroupRecord, MaxRespCode, MaxRespTime, Message, MessageType, Qqic,
-    QueryV3, QueryV3Repr, RecordType, ReportSplitter, ReportV3, ReportV3Repr, Sources, V1V2Message,
+    Extensions, GroupRecord, MaxRespCode, MaxRespTime, Message, MessageType, Qqic, QueryV3,
+    QueryV3Repr, RecordType, ReportSplitter, ReportV3, ReportV3Repr, Sources, V1V2Message,
     V1V2Repr,
 };
 
@@ -103,7 +103,7 @@ fn visit_report_v3(r: &ReportV3<'_>, data: &[u8]) {
         count += 1;
         assert_eq!(record.aux_data.len() % 4, 0);
         assert_eq!(record.aux_data_len() * 4, record.aux_data.len());
-        wire_len += record.wire_len();
+        wire_len += record.buffer_len();
         visit_sources(record.sources);
         let t = record.record_type;
         let _ = (t.name(), t.is_known(), t.truncates_when_split());
@@ -113,7 +113,7 @@ fn visit_report_v3(r: &ReportV3<'_>, data: &[u8]) {
     assert_eq!(count, n, "fewer records than the count");
     let list = r.record_list();
     assert_eq!(list.len(), n);
-    assert_eq!(list.wire_len(), wire_len);
+    assert_eq!(list.buffer_len(), wire_len);
     debug(&list);
     assert_eq!(8 + wire_len + r.additional_data().len(), data.len());
     let _ = (
@@ -174,8 +174,8 @@ fn visit_codes(code: u8) {
 /// Classification and every view on arbitrary bytes; the checksum check
 /// only decides between an error and the same message.
 pub fn igmp(data: &[u8]) {
-    let verified = Message::parse_with(data, ChecksumCheck::Verify);
-    let skipped = Message::parse_with(data, ChecksumCheck::Skip);
+    let verified = Message::parse_with(data, Policy::Enforce);
+    let skipped = Message::parse_with(data, Policy::Trust);
     // `parse` verifies, except in fuzzing builds (`--cfg fuzzing`).
     let parsed = Message::parse(data);
     assert!(parsed == verified || parsed == skipped);
@@ -231,7 +231,7 @@ pub fn igmp(data: &[u8]) {
 /// Then from a message the same bytes describe: emit → parse gives it back.
 pub fn roundtrip_igmp(data: &[u8]) {
     build_then_parse(data);
-    let Ok(first) = Message::parse_with(data, ChecksumCheck::Skip) else {
+    let Ok(first) = Message::parse_with(data, Policy::Trust) else {
         return;
     };
     let right = checksum::verify(data);
@@ -676,5 +676,5 @@ fn build_then_parse(data: &[u8]) {
 /// Parses with the checksum verified, in every build (`Message::parse`
 /// skips it in fuzzing builds): what the builders write must verify.
 fn parse_verified(bytes: &[u8]) -> Result<Message<'_>, IgmpError> {
-    Message::parse_with(bytes, ChecksumCheck::Verify)
+    Message::parse_with(bytes, Policy::Enforce)
 }

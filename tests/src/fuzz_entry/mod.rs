@@ -22,7 +22,7 @@
 //! | `igmp_split` | [`igmp_split`] | `ReportSplitter` fed arbitrary group records and limits |
 //! | `checksum` | [`checksum`] | every sum kernel, the accumulator, incremental updates after arbitrary edits |
 //! | `cmsg` | [`cmsg`] | `ipv4_std::cmsg::decode` and `Messages`, and encode → decode |
-//! | `roundtrip_header` | [`roundtrip_header`] | parse → marshal → parse of headers, every raw format |
+//! | `roundtrip_header` | [`roundtrip_header`] | parse → emit → parse of headers, every raw format |
 //! | `roundtrip_options` | [`roundtrip_options`] | walk → emit → walk of options, typed option reprs |
 //! | `roundtrip_igmp` | [`roundtrip_igmp`] | parse → emit → parse of every IGMP message kind |
 //!

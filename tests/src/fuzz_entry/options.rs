@@ -213,7 +213,7 @@ fn forward_in_header(data: &[u8], seed: u8) {
     );
     header.set_options(area).expect("at most 40 bytes");
     let mut buf = [0u8; 60];
-    let n = header.marshal(&mut buf).expect("header marshals");
+    let n = header.emit(&mut buf).expect("header emits");
     let header = &mut buf[..n];
     let own = Ipv4Addr::new(203, 0, 113, seed);
     let check = |header: &[u8], before: &[u8], changed: bool| {
@@ -385,16 +385,19 @@ pub fn roundtrip_options(data: &[u8]) {
             | Ipv4Option::StrictSourceRoute(r)
                 if r.capacity() <= MAX_ROUTE_SLOTS =>
             {
-                let repr = r.to_repr();
+                let repr = RouteRepr::parse(r);
                 let slots: Vec<_> = r.addresses().collect();
                 assert_eq!(RouteRepr::new(r.kind(), r.pointer(), &slots), Ok(repr));
                 let mut buf = [0u8; MAX_OPTIONS_LEN];
                 let n = repr.emit(&mut buf).expect("fits");
                 assert_eq!(&buf[..n], r.as_bytes());
-                assert_eq!(Route::new_checked(&buf[..n]).map(|r| r.to_repr()), Ok(repr));
+                assert_eq!(
+                    Route::new_checked(&buf[..n]).map(|r| RouteRepr::parse(&r)),
+                    Ok(repr)
+                );
             }
             Ipv4Option::Timestamp(t) if t.capacity() <= MAX_TIMESTAMP_ENTRIES => {
-                let repr = t.to_repr();
+                let repr = TimestampRepr::parse(t);
                 let slots: Vec<_> = t.slots().collect();
                 if t.as_bytes().len() <= MAX_OPTIONS_LEN {
                     assert_eq!(
@@ -406,7 +409,7 @@ pub fn roundtrip_options(data: &[u8]) {
                 let n = repr.emit(&mut buf).expect("fits");
                 assert_eq!(&buf[..n], t.as_bytes());
                 assert_eq!(
-                    Timestamp::new_checked(&buf[..n]).map(|t| t.to_repr()),
+                    Timestamp::new_checked(&buf[..n]).map(|t| TimestampRepr::parse(&t)),
                     Ok(repr)
                 );
             }

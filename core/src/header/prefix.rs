@@ -25,19 +25,19 @@ use super::{Flags, Protocol};
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// ```
 ///
-/// It is plain data: any 20 bytes are a `RawHeader`, and nothing is
+/// It is plain data: any 20 bytes are a `HeaderPrefix`, and nothing is
 /// validated. [`HeaderView`](super::HeaderView) is the validated view over
 /// a whole packet; [`Header`](super::Header) the owned, validated value.
 ///
 /// ```
-/// use ipv4_core::header::{Protocol, RawHeader};
+/// use ipv4_core::header::{Protocol, HeaderPrefix};
 /// use zerocopy::FromBytes;
 ///
 /// let bytes = [
 ///     0x45, 0x00, 0x00, 0x54, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01, 0x32, 0x27,
 ///     0xc0, 0x00, 0x02, 0x01, 0xc6, 0x33, 0x64, 0x07,
 /// ];
-/// let raw = RawHeader::ref_from_bytes(&bytes[..]).unwrap();
+/// let raw = HeaderPrefix::ref_from_bytes(&bytes[..]).unwrap();
 /// assert_eq!(raw.total_len.get(), 84);
 /// assert_eq!(raw.protocol(), Protocol::ICMP);
 /// ```
@@ -47,7 +47,7 @@ use super::{Flags, Protocol};
     Debug, Clone, Copy, PartialEq, Eq, Hash, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
 )]
 #[repr(C)]
-pub struct RawHeader {
+pub struct HeaderPrefix {
     /// Version (high nibble) and IHL in 32-bit words (low nibble).
     pub version_ihl: u8,
     /// Type of Service: DSCP (high six bits) and ECN (low two bits).
@@ -72,9 +72,9 @@ pub struct RawHeader {
     pub destination: [u8; 4],
 }
 
-impl RawHeader {
+impl HeaderPrefix {
     /// All fields zero.
-    pub const ZERO: RawHeader = RawHeader {
+    pub const ZERO: HeaderPrefix = HeaderPrefix {
         version_ihl: 0,
         tos: 0,
         total_len: U16::ZERO,
