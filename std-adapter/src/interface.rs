@@ -3,7 +3,7 @@
 //! [`Interface`] is a snapshot of one interface of the calling thread's
 //! network namespace: its name, index, [flags](InterfaceFlags) and IPv4
 //! addresses, read with `getifaddrs(3)`. [`InterfaceRef`] is how the calls
-//! that take an interface (the [multicast](crate::multicast) membership
+//! that take an interface (the [multicast](crate::MulticastOptions) membership
 //! calls) accept one: an index, an [`&Interface`](Interface), or a name.
 //!
 //! ```
@@ -22,7 +22,8 @@ use std::fmt;
 use std::io;
 use std::net::Ipv4Addr;
 
-use crate::{multicast, sys};
+use crate::options::interface_index;
+use crate::sys;
 
 bitflags::bitflags! {
     /// The state and abilities of an interface: the `IFF_*` flags of
@@ -191,7 +192,7 @@ impl Interface {
     ///   interface has that index (none ever has index 0).
     /// * The `getifaddrs` error.
     pub fn by_index(index: u32) -> io::Result<Interface> {
-        multicast::interface_index(index)?;
+        interface_index(index)?;
         Interface::all()?
             .into_iter()
             .find(|i| i.index == index)
@@ -281,7 +282,7 @@ impl InterfaceRef<'_> {
     pub fn index(self) -> io::Result<u32> {
         match self {
             InterfaceRef::Index(index) => {
-                multicast::interface_index(index)?;
+                interface_index(index)?;
                 Ok(index)
             }
             InterfaceRef::Name(name) => {
