@@ -20,9 +20,9 @@
 //!
 //! The decoder checks every header length against the buffer, skips levels
 //! and types it does not know, reports the first malformed message as a
-//! [`DecodeError`] with its offset (beside what it decoded), and never panics on any bytes (a level 0,
-//! type 0 message, which makes Go's parser call a nil function, is simply
-//! skipped). It reads and writes bytes only, so the buffer needs no
+//! [`DecodeError`] with its offset (beside what it decoded), and never
+//! panics on any bytes (a level 0, type 0 message is simply skipped). It
+//! reads and writes bytes only, so the buffer needs no
 //! particular alignment and the module has no `unsafe` code.
 //!
 //! ```

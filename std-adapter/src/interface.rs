@@ -27,7 +27,7 @@ use crate::sys;
 
 bitflags::bitflags! {
     /// The state and abilities of an interface: the `IFF_*` flags of
-    /// [`netdevice(7)`] that Go's `net.Flags` also names. Other flags the
+    /// [`netdevice(7)`] that matter to IPv4 and multicast. Other flags the
     /// kernel reports are left out.
     ///
     /// [`netdevice(7)`]: https://man7.org/linux/man-pages/man7/netdevice.7.html
@@ -100,7 +100,7 @@ impl fmt::Display for InterfaceAddr {
 }
 
 /// A network interface as it was when looked up: name, index, flags and
-/// IPv4 addresses (Go's `net.Interface` with its `Addrs`).
+/// IPv4 addresses.
 ///
 /// Look one up with [`by_name`](Self::by_name) or
 /// [`by_index`](Self::by_index), or list them with [`all`](Self::all). The

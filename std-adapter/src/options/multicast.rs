@@ -84,14 +84,14 @@ pub(crate) fn interface_index(index: u32) -> io::Result<sys::c_int> {
 
 /// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`. The group is checked before
 /// a name is looked up, so that a bad group fails before any system call.
-fn group_op(
+fn group_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     name: sys::c_int,
-    interface: InterfaceRef<'_>,
-    group: IpAddr,
+    interface: impl Into<InterfaceRef<'i>>,
+    group: impl Into<IpAddr>,
 ) -> io::Result<()> {
-    let group = multicast_group(group)?;
-    let if_index = interface.index()?;
+    let group = multicast_group(group.into())?;
+    let if_index = interface.into().index()?;
     sys::setsockopt(
         fd,
         sys::IPPROTO_IP,
@@ -102,16 +102,16 @@ fn group_op(
 
 /// One of the `MCAST_*_SOURCE*` calls; group and source are checked before
 /// a name is looked up.
-fn source_op(
+fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     name: sys::c_int,
-    interface: InterfaceRef<'_>,
-    group: IpAddr,
-    source: IpAddr,
+    interface: impl Into<InterfaceRef<'i>>,
+    group: impl Into<IpAddr>,
+    source: impl Into<IpAddr>,
 ) -> io::Result<()> {
-    let group = multicast_group(group)?;
-    let source = unicast_source(source)?;
-    let if_index = interface.index()?;
+    let group = multicast_group(group.into())?;
+    let source = unicast_source(source.into())?;
+    let if_index = interface.into().index()?;
     sys::setsockopt(
         fd,
         sys::IPPROTO_IP,
@@ -244,12 +244,8 @@ pub trait MulticastOptions: sealed::Datagram {
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        group_op(
-            self.socket(),
-            sys::MCAST_JOIN_GROUP,
-            interface.into(),
-            group.into(),
-        )
+        let option = sys::MCAST_JOIN_GROUP;
+        group_op(self.socket(), option, interface, group)
     }
 
     /// Leaves `group` on `interface`, whether it was joined any-source or
@@ -264,12 +260,8 @@ pub trait MulticastOptions: sealed::Datagram {
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        group_op(
-            self.socket(),
-            sys::MCAST_LEAVE_GROUP,
-            interface.into(),
-            group.into(),
-        )
+        let option = sys::MCAST_LEAVE_GROUP;
+        group_op(self.socket(), option, interface, group)
     }
 
     /// Joins `group` for datagrams from `source` only (source-specific
@@ -293,13 +285,8 @@ pub trait MulticastOptions: sealed::Datagram {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.socket(),
-            sys::MCAST_JOIN_SOURCE_GROUP,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_JOIN_SOURCE_GROUP;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`);
@@ -315,13 +302,8 @@ pub trait MulticastOptions: sealed::Datagram {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.socket(),
-            sys::MCAST_LEAVE_SOURCE_GROUP,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_LEAVE_SOURCE_GROUP;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Blocks `source` of a group joined any-source with
@@ -338,13 +320,8 @@ pub trait MulticastOptions: sealed::Datagram {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.socket(),
-            sys::MCAST_BLOCK_SOURCE,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_BLOCK_SOURCE;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Unblocks a `source` blocked with
@@ -361,13 +338,8 @@ pub trait MulticastOptions: sealed::Datagram {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.socket(),
-            sys::MCAST_UNBLOCK_SOURCE,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_UNBLOCK_SOURCE;
+        source_op(self.socket(), option, interface, group, source)
     }
 }
 

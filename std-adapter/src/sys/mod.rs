@@ -24,7 +24,8 @@
 //! module (with `unix` for the Unix ones) provides, under these names:
 //!
 //! * Socket handles: `BorrowedSocket<'a>` and `AsSocket` (a file descriptor
-//!   on Unix, a `SOCKET` on Windows), and `c_int`.
+//!   on Unix, a `SOCKET` on Windows), `borrow` (the one call of `as_fd` /
+//!   `as_socket`), and `c_int`.
 //! * Option access: `setsockopt`, `getsockopt`, `set_int`, `get_int`, and
 //!   the `OptionValue` trait for the values they carry; `SocketKind` (the
 //!   family and type check of every wrapper); `socket_family`.
@@ -33,8 +34,8 @@
 //!   `MCAST_JOIN_SOURCE_GROUP`, `MCAST_LEAVE_SOURCE_GROUP`,
 //!   `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`, and where the kernel has
 //!   them `SOL_RAW`/`ICMP_FILTER` and `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`.
-//! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC` (and `MSG_WAITFORONE` where
-//!   batches exist).
+//! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
+//!   the kernel lacks it and `Mmsg` loops).
 //! * Control messages: `CMSG_LAYOUT` (a [`cmsg::Layout`](crate::cmsg::Layout):
 //!   alignment, header size, message numbers) and `RECV_CONTROL_OPTIONS`
 //!   (which option turns on which [`ControlFlags`](crate::ControlFlags)).
