@@ -288,7 +288,7 @@ impl<S: AsSocket> sealed::Socket for PacketConn<S> {
     }
 }
 
-impl<S: AsSocket> sealed::Datagram for PacketConn<S> {
+impl<S: AsSocket> sealed::DatagramSocket for PacketConn<S> {
     fn state(&self) -> &DatagramState {
         &self.state
     }

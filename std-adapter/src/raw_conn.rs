@@ -333,9 +333,9 @@ impl<S: AsSocket> sealed::Socket for RawConn<S> {
     }
 }
 
-impl<S: AsSocket> sealed::Datagram for RawConn<S> {
+impl<S: AsSocket> sealed::DatagramSocket for RawConn<S> {
     fn state(&self) -> &DatagramState {
-        sealed::Datagram::state(&self.inner)
+        sealed::DatagramSocket::state(&self.inner)
     }
 }
 

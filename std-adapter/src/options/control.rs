@@ -13,7 +13,7 @@ use super::sealed;
 /// [`Datagram::control`](crate::Datagram::control) field.
 ///
 /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
-pub trait ControlMessageOptions: sealed::Datagram {
+pub trait ControlMessageOptions: sealed::DatagramSocket {
     /// The control messages currently enabled.
     fn control_flags(&self) -> ControlFlags {
         self.state().flags()

@@ -42,7 +42,7 @@
 //    e.g. `binding.rs` for `IP_FREEBIND`/`IP_BIND_ADDRESS_NO_PORT`, or
 //    `path_mtu.rs` for `IP_MTU_DISCOVER`/`IP_MTU`, with its trait
 //    re-exported below and in `crate::prelude`), as a provided method
-//    over `sealed::Socket::socket` (and `sealed::Datagram::state` for
+//    over `sealed::Socket::socket` (and `sealed::DatagramSocket::state` for
 //    wrapper state), documented with the OS option it drives. A platform that lacks it
 //    gets `#[cfg(...)]` and `#[doc(cfg(...))]` on the method.
 // 3. A new trait: `impl<S: AsSocket> NewTrait for Wrapper<S> {}` in each
@@ -80,7 +80,7 @@ pub(crate) mod sealed {
     }
 
     /// A datagram wrapper, which keeps state beside its socket.
-    pub trait Datagram: Socket {
+    pub trait DatagramSocket: Socket {
         /// The control flags enabled and the multicast interface last set
         /// by index.
         fn state(&self) -> &super::DatagramState;

@@ -151,7 +151,7 @@ fn source_op<'i>(
 /// [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
 /// [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
 /// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
-pub trait MulticastOptions: sealed::Datagram {
+pub trait MulticastOptions: sealed::DatagramSocket {
     /// The time-to-live of outgoing multicast datagrams
     /// (`IP_MULTICAST_TTL`; the default is 1, this link only).
     fn multicast_ttl(&self) -> io::Result<u8> {
