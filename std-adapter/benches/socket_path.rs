@@ -29,6 +29,7 @@
 //! Run: `cargo bench -p ipv4-std --bench socket_path` (as root for
 //! `SO_RCVBUFFORCE`).
 
+use ipv4_std::prelude::*;
 use std::hint::black_box;
 use std::io;
 use std::mem::{size_of, zeroed};

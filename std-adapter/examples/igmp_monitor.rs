@@ -20,6 +20,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, UdpSocket};
@@ -28,9 +29,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::Netns;
-use ipv4_std::core::header::{Header, Protocol};
-use ipv4_std::core::igmp::{ALL_IGMPV3_ROUTERS, ALL_SYSTEMS, MaxRespCode, Message, QueryV3Repr};
-use ipv4_std::core::options::{OptionsBuilder, RouterAlert};
+use ipv4_std::ipv4_core::header::{Header, Protocol};
+use ipv4_std::ipv4_core::igmp::{
+    ALL_IGMPV3_ROUTERS, ALL_SYSTEMS, MaxRespCode, Message, QueryV3Repr,
+};
+use ipv4_std::ipv4_core::options::{OptionsBuilder, RouterAlert};
 use ipv4_std::{ControlMessage, PacketConn, RawConn};
 use socket2::{Domain, Socket, Type};
 

@@ -13,6 +13,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};

@@ -15,6 +15,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -72,7 +73,7 @@ fn echo_request(id: u16, seq: u16, data: &[u8]) -> Vec<u8> {
     m.extend_from_slice(&id.to_be_bytes());
     m.extend_from_slice(&seq.to_be_bytes());
     m.extend_from_slice(data);
-    let sum = ipv4_std::core::checksum::checksum(&m);
+    let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
     m[2..4].copy_from_slice(&sum.to_be_bytes());
     m
 }

@@ -11,6 +11,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};

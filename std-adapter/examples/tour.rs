@@ -23,6 +23,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
@@ -30,10 +31,10 @@ use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use ipv4_std::core::checksum::Policy;
-use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
-use ipv4_std::core::igmp::{Message, RecordType};
-use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
+use ipv4_std::ipv4_core::checksum::Policy;
+use ipv4_std::ipv4_core::header::{Flags, Header, HeaderView, Protocol};
+use ipv4_std::ipv4_core::igmp::{Message, RecordType};
+use ipv4_std::ipv4_core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert};
 use ipv4_std::{Conn, ControlFlags, ControlMessage, MulticastInterface, PacketConn, RawConn};
 use socket2::{Domain, Socket, Type};
 

@@ -15,6 +15,7 @@
 
 mod common;
 
+use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io;
 use std::net::Ipv4Addr;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::Netns;
-use ipv4_std::core::header::{Header, HeaderView, Protocol};
+use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
 use ipv4_std::{IcmpFilter, IcmpType, RawConn};
 use socket2::{Domain, Socket, Type};
 
@@ -53,7 +54,7 @@ fn echo_request(id: u16, seq: u16) -> [u8; 16] {
     m[4..6].copy_from_slice(&id.to_be_bytes());
     m[6..8].copy_from_slice(&seq.to_be_bytes());
     m[8..].copy_from_slice(b"traceroo");
-    let sum = ipv4_std::core::checksum::checksum(&m);
+    let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
     m[2..4].copy_from_slice(&sum.to_be_bytes());
     m
 }

@@ -1,5 +1,7 @@
-//! Classic BPF socket filters ([`filter`] in the kernel docs): attach with
-//! `SO_ATTACH_FILTER`, detach with `SO_DETACH_FILTER`.
+//! Classic BPF socket filters ([`filter`] in the kernel docs): the programs
+//! [`FilterOptions::set_bpf`](crate::options::FilterOptions::set_bpf)
+//! attaches (`SO_ATTACH_FILTER`) and
+//! [`detach_bpf`](crate::options::FilterOptions::detach_bpf) detaches.
 //!
 //! A filter runs on every packet the socket would receive, before it is
 //! queued; it returns how many bytes to keep, 0 to drop the packet. For a
@@ -11,10 +13,10 @@
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
-//! use ipv4_std::PacketConn;
+//! use ipv4_std::prelude::*;
 //! use ipv4_std::bpf::{Instruction, op};
 //!
-//! // Keep datagrams whose first payload byte is even (Go's TestBPF).
+//! // Keep datagrams whose first payload byte is even.
 //! let program = [
 //!     Instruction::load_absolute(op::B, 8),
 //!     Instruction::new(op::ALU | op::AND | op::K, 0, 0, 1),
@@ -38,16 +40,6 @@
 //!
 //! [`filter`]: https://docs.kernel.org/networking/filter.html
 
-use std::io;
-use std::os::fd::AsFd;
-
-use crate::packet_conn::PacketConn;
-use crate::sys;
-
-/// `SO_ATTACH_FILTER` (26 on every Linux architecture).
-const SO_ATTACH_FILTER: libc::c_int = 26;
-/// `SO_DETACH_FILTER` (27 on every Linux architecture).
-const SO_DETACH_FILTER: libc::c_int = 27;
 /// `BPF_MAXINSNS`: the kernel refuses longer classic programs.
 pub const MAX_INSTRUCTIONS: usize = 4096;
 
@@ -130,8 +122,7 @@ pub mod op {
 }
 
 /// One classic BPF instruction: `struct sock_filter { u16 code; u8 jt; u8 jf;
-/// u32 k; }`, laid out as the kernel reads it (the same as Go's
-/// `bpf.RawInstruction`).
+/// u32 k; }`, laid out as the kernel reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(C)]
 pub struct Instruction {
@@ -144,8 +135,6 @@ pub struct Instruction {
     /// The constant operand.
     pub k: u32,
 }
-
-const _: () = assert!(size_of::<Instruction>() == size_of::<libc::sock_filter>());
 
 impl Instruction {
     /// Any instruction.
@@ -177,58 +166,12 @@ impl Instruction {
     }
 }
 
-impl<S: AsFd> PacketConn<S> {
-    /// Attaches a classic BPF program to the socket (`SO_ATTACH_FILTER`),
-    /// replacing any filter attached before. This is Go's `SetBPF`.
-    ///
-    /// # Errors
-    ///
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an empty program or
-    /// one longer than [`MAX_INSTRUCTIONS`] (Go panics on an empty one), and
-    /// `EINVAL` when the kernel's verifier rejects the program.
-    pub fn set_bpf(&self, program: &[Instruction]) -> io::Result<()> {
-        attach(self.as_fd(), program)
-    }
-
-    /// Detaches the socket's BPF filter (`SO_DETACH_FILTER`).
-    ///
-    /// # Errors
-    ///
-    /// `ENOENT` if no filter is attached.
-    pub fn detach_bpf(&self) -> io::Result<()> {
-        detach(self.as_fd())
-    }
-}
-
-/// `SO_ATTACH_FILTER` with `program`.
-pub(crate) fn attach(fd: std::os::fd::BorrowedFd<'_>, program: &[Instruction]) -> io::Result<()> {
-    if program.is_empty() || program.len() > MAX_INSTRUCTIONS {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "a BPF program has 1 to {MAX_INSTRUCTIONS} instructions, this one has {}",
-                program.len()
-            ),
-        ));
-    }
-    let fprog = libc::sock_fprog {
-        // Checked above: at most 4096.
-        len: program.len() as u16,
-        // `Instruction` has the layout of `sock_filter` (asserted above);
-        // the kernel only reads through the pointer.
-        filter: program.as_ptr().cast_mut().cast::<libc::sock_filter>(),
-    };
-    sys::setsockopt(fd, libc::SOL_SOCKET, SO_ATTACH_FILTER, &fprog)
-}
-
-/// `SO_DETACH_FILTER`.
-pub(crate) fn detach(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<()> {
-    sys::set_int(fd, libc::SOL_SOCKET, SO_DETACH_FILTER, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PacketConn;
+    use crate::options::FilterOptions;
+    use std::io;
     use std::net::UdpSocket;
 
     #[test]

@@ -20,9 +20,9 @@
 //!
 //! The decoder checks every header length against the buffer, skips levels
 //! and types it does not know, reports the first malformed message as a
-//! [`DecodeError`] with its offset (beside what it decoded), and never panics on any bytes (a level 0,
-//! type 0 message, which makes Go's parser call a nil function, is simply
-//! skipped). It reads and writes bytes only, so the buffer needs no
+//! [`DecodeError`] with its offset (beside what it decoded), and never
+//! panics on any bytes (a level 0, type 0 message is simply skipped). It
+//! reads and writes bytes only, so the buffer needs no
 //! particular alignment and the module has no `unsafe` code.
 //!
 //! ```
@@ -40,7 +40,7 @@
 //! assert_eq!(n, cmsg::encoded_len(&sent));
 //! // The kernel would read it; here we walk it back.
 //! let m = cmsg::Messages::new(&buf.as_bytes()[..n]).next().unwrap()?;
-//! assert_eq!((m.level, m.kind, m.data.len()), (libc::IPPROTO_IP, libc::IP_PKTINFO, 12));
+//! assert_eq!((m.level, m.data.len()), (0, 12)); // IPPROTO_IP, a struct in_pktinfo
 //! assert!(cmsg::space(ControlFlags::TTL | ControlFlags::DST) <= cmsg::MAX_SPACE);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -51,42 +51,140 @@
 
 use std::fmt;
 use std::io;
-use std::mem::{offset_of, size_of};
 use std::net::Ipv4Addr;
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::error::BufferTooSmall;
 
-/// Size of `struct cmsghdr`: 16 bytes on 64-bit Linux, 12 on 32-bit.
-const HEADER_LEN: usize = size_of::<libc::cmsghdr>();
-/// `CMSG_ALIGN` rounds to the size of a `size_t` (glibc, musl, the kernel).
-const ALIGN: usize = size_of::<usize>();
-const LEN_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_len);
-const LEN_SIZE: usize = field_size(|h: &libc::cmsghdr| &h.cmsg_len);
-const LEVEL_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_level);
-const TYPE_OFFSET: usize = offset_of!(libc::cmsghdr, cmsg_type);
+use crate::sys;
 
-const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
-    size_of::<F>()
+/// How a platform lays out a control buffer and numbers its IPv4 messages:
+/// everything the codec knows of the OS, so that it can run with another
+/// platform's description (a test on Linux of the macOS layout, say) as
+/// well as with the host's, [`sys::CMSG_LAYOUT`], which the public
+/// functions use.
+///
+/// The family modules under `sys` each give one; a platform with message
+/// forms Linux lacks (`IP_RECVDSTADDR`, `IP_RECVIF`) adds fields here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// The unit `CMSG_ALIGN` rounds to (a `size_t` on Linux, 4 on macOS).
+    pub(crate) align: usize,
+    /// `sizeof(struct cmsghdr)`.
+    pub(crate) header_len: usize,
+    /// Offset and size of `cmsg_len` in the header.
+    pub(crate) len_offset: usize,
+    /// Size of `cmsg_len`: 8 (a 64-bit `size_t`) or 4.
+    pub(crate) len_size: usize,
+    /// Offset of `cmsg_level` (an `int`).
+    pub(crate) level_offset: usize,
+    /// Offset of `cmsg_type` (an `int`).
+    pub(crate) type_offset: usize,
+    /// `IPPROTO_IP`, the level of every message the codec reads or writes.
+    pub(crate) ip_level: i32,
+    /// The type of a received TTL (`IP_TTL` on Linux, `IP_RECVTTL` on the
+    /// BSDs).
+    pub(crate) recv_ttl: i32,
+    /// The type of a received TOS.
+    pub(crate) recv_tos: i32,
+    /// `IP_PKTINFO`, where the platform has it, both ways.
+    pub(crate) pktinfo: Option<i32>,
+    /// The type that sets one datagram's TTL, where the platform can.
+    pub(crate) send_ttl: Option<i32>,
+    /// The type that sets one datagram's TOS, where the platform can.
+    pub(crate) send_tos: Option<i32>,
 }
 
 /// `sizeof(struct in_pktinfo)`.
 const PKTINFO_LEN: usize = 12;
-const INT_LEN: usize = size_of::<libc::c_int>();
+/// `sizeof(int)`.
+const INT_LEN: usize = 4;
 
-/// `CMSG_ALIGN(len)`.
-const fn align(len: usize) -> usize {
-    (len + ALIGN - 1) & !(ALIGN - 1)
-}
+impl Layout {
+    /// `CMSG_ALIGN(len)`.
+    pub(crate) const fn align_up(&self, len: usize) -> usize {
+        (len + self.align - 1) & !(self.align - 1)
+    }
 
-/// `CMSG_LEN(data_len)`: header plus data, without trailing padding.
-const fn cmsg_len(data_len: usize) -> usize {
-    align(HEADER_LEN) + data_len
-}
+    /// `CMSG_LEN(data_len)`: header plus data, without trailing padding.
+    pub(crate) const fn len_of(&self, data_len: usize) -> usize {
+        self.align_up(self.header_len) + data_len
+    }
 
-/// `CMSG_SPACE(data_len)`: header plus data plus padding.
-const fn cmsg_space(data_len: usize) -> usize {
-    align(HEADER_LEN) + align(data_len)
+    /// `CMSG_SPACE(data_len)`: header plus data plus padding.
+    pub(crate) const fn space_of(&self, data_len: usize) -> usize {
+        self.align_up(self.header_len) + self.align_up(data_len)
+    }
+
+    /// Where a message's data starts, from its header.
+    const fn data_offset(&self) -> usize {
+        self.align_up(self.header_len)
+    }
+
+    /// [`space`] on this platform.
+    pub(crate) const fn space(&self, flags: ControlFlags) -> usize {
+        let mut n = 0;
+        if flags.contains(ControlFlags::TTL) {
+            n += self.space_of(INT_LEN);
+        }
+        if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE))
+            && self.pktinfo.is_some()
+        {
+            n += self.space_of(PKTINFO_LEN);
+        }
+        if flags.contains(ControlFlags::TOS) {
+            n += self.space_of(1);
+        }
+        n
+    }
+
+    /// [`encoded_len`] on this platform.
+    pub(crate) const fn encoded_len(&self, cm: &ControlMessage) -> usize {
+        let mut n = 0;
+        if (cm.src.is_some() || cm.if_index.is_some()) && self.pktinfo.is_some() {
+            n += self.space_of(PKTINFO_LEN);
+        }
+        if cm.ttl.is_some() && self.send_ttl.is_some() {
+            n += self.space_of(INT_LEN);
+        }
+        if cm.tos.is_some() && self.send_tos.is_some() {
+            n += self.space_of(INT_LEN);
+        }
+        n
+    }
+
+    /// The largest buffer the codec reads or writes on this platform.
+    const fn max_space(&self) -> usize {
+        let recv = self.space(ControlFlags::all());
+        let send = self.space_of(PKTINFO_LEN) + 2 * self.space_of(INT_LEN);
+        if recv > send { recv } else { send }
+    }
+
+    /// `cmsg_len` of the header at the start of `b` (at least a header long).
+    fn read_len(&self, b: &[u8]) -> usize {
+        let field = &b[self.len_offset..self.len_offset + self.len_size];
+        if self.len_size == 8 {
+            let mut v = [0; 8];
+            v.copy_from_slice(field);
+            usize::try_from(u64::from_ne_bytes(v)).unwrap_or(usize::MAX)
+        } else {
+            let mut v = [0; 4];
+            v.copy_from_slice(field);
+            u32::from_ne_bytes(v) as usize
+        }
+    }
+
+    /// Writes a header with `cmsg_len` `len` at the start of `out`.
+    fn write_header(&self, out: &mut [u8], level: i32, kind: i32, len: usize) {
+        let at = self.len_offset;
+        if self.len_size == 8 {
+            out[at..at + 8].copy_from_slice(&(len as u64).to_ne_bytes());
+        } else {
+            out[at..at + 4].copy_from_slice(&(len as u32).to_ne_bytes());
+        }
+        out[self.level_offset..self.level_offset + 4].copy_from_slice(&level.to_ne_bytes());
+        out[self.type_offset..self.type_offset + 4].copy_from_slice(&kind.to_ne_bytes());
+    }
 }
 
 /// The control-buffer bytes needed to receive what `flags` enables:
@@ -97,27 +195,13 @@ const fn cmsg_space(data_len: usize) -> usize {
 ///
 /// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, all 80.
 pub const fn space(flags: ControlFlags) -> usize {
-    let mut n = 0;
-    if flags.contains(ControlFlags::TTL) {
-        n += cmsg_space(INT_LEN);
-    }
-    if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE)) {
-        n += cmsg_space(PKTINFO_LEN);
-    }
-    if flags.contains(ControlFlags::TOS) {
-        n += cmsg_space(1);
-    }
-    n
+    sys::CMSG_LAYOUT.space(flags)
 }
 
 /// The largest control buffer this module reads or writes: enough for
 /// every flag on receive ([`space`] of all flags) and for every field on send
 /// ([`encoded_len`] of a full message).
-pub const MAX_SPACE: usize = {
-    let recv = space(ControlFlags::all());
-    let send = cmsg_space(PKTINFO_LEN) + 2 * cmsg_space(INT_LEN);
-    if recv > send { recv } else { send }
-};
+pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 
 /// The size of a [`ControlBuffer`]: every message [`space`] counts, all at
 /// once ([`MAX_SPACE`]), plus room for messages enabled behind a wrapper's
@@ -128,7 +212,9 @@ pub const MAX_SPACE: usize = {
 /// that were asked for.
 pub const BUFFER_LEN: usize = 256;
 
-const _: () = assert!(BUFFER_LEN >= MAX_SPACE + cmsg_space(3 * 16) + cmsg_space(40));
+const _: () = assert!(
+    BUFFER_LEN >= MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16) + sys::CMSG_LAYOUT.space_of(40)
+);
 
 /// A control buffer of [`BUFFER_LEN`] bytes, aligned for `struct cmsghdr`,
 /// meant to live on the stack.
@@ -273,9 +359,9 @@ impl From<DecodeError> for io::Error {
 pub struct Message<'a> {
     /// Offset of its header in the buffer.
     pub offset: usize,
-    /// `cmsg_level`, e.g. `libc::IPPROTO_IP`.
+    /// `cmsg_level`, e.g. `IPPROTO_IP` (0).
     pub level: i32,
-    /// `cmsg_type`, e.g. `libc::IP_PKTINFO`.
+    /// `cmsg_type`, e.g. `IP_PKTINFO` (8 on Linux).
     pub kind: i32,
     /// The data, `cmsg_len` minus the header.
     pub data: &'a [u8],
@@ -291,12 +377,22 @@ pub struct Message<'a> {
 pub struct Messages<'a> {
     buf: &'a [u8],
     offset: usize,
+    layout: Layout,
 }
 
 impl<'a> Messages<'a> {
     /// Walks `buf`, the first `msg_controllen` bytes of a control buffer.
     pub fn new(buf: &'a [u8]) -> Messages<'a> {
-        Messages { buf, offset: 0 }
+        Messages::with_layout(buf, sys::CMSG_LAYOUT)
+    }
+
+    /// Walks `buf` laid out as `layout` says.
+    pub(crate) fn with_layout(buf: &'a [u8], layout: Layout) -> Messages<'a> {
+        Messages {
+            buf,
+            offset: 0,
+            layout,
+        }
     }
 }
 
@@ -306,35 +402,23 @@ fn read_ne_i32(b: &[u8], at: usize) -> i32 {
     i32::from_ne_bytes(v)
 }
 
-fn read_len(b: &[u8]) -> usize {
-    let field = &b[LEN_OFFSET..LEN_OFFSET + LEN_SIZE];
-    if LEN_SIZE == 8 {
-        let mut v = [0; 8];
-        v.copy_from_slice(field);
-        usize::try_from(u64::from_ne_bytes(v)).unwrap_or(usize::MAX)
-    } else {
-        let mut v = [0; 4];
-        v.copy_from_slice(field);
-        u32::from_ne_bytes(v) as usize
-    }
-}
-
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Message<'a>, DecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let offset = self.offset;
         let rest = self.buf.get(offset..)?;
-        if rest.len() < HEADER_LEN {
+        let layout = self.layout;
+        if rest.len() < layout.header_len {
             self.offset = self.buf.len();
             return None;
         }
-        let len = read_len(rest);
-        let error = if len < HEADER_LEN {
+        let len = layout.read_len(rest);
+        let error = if len < layout.header_len {
             Some(DecodeError::HeaderLength {
                 offset,
                 found: len,
-                minimum: HEADER_LEN,
+                minimum: layout.header_len,
             })
         } else if len > rest.len() {
             Some(DecodeError::Truncated {
@@ -351,11 +435,13 @@ impl<'a> Iterator for Messages<'a> {
         }
         let message = Message {
             offset,
-            level: read_ne_i32(rest, LEVEL_OFFSET),
-            kind: read_ne_i32(rest, TYPE_OFFSET),
-            data: &rest[align(HEADER_LEN)..len],
+            level: read_ne_i32(rest, layout.level_offset),
+            kind: read_ne_i32(rest, layout.type_offset),
+            data: rest.get(layout.data_offset()..len).unwrap_or_default(),
         };
-        self.offset = offset.saturating_add(align(len)).min(self.buf.len());
+        self.offset = offset
+            .saturating_add(layout.align_up(len))
+            .min(self.buf.len());
         Some(Ok(message))
     }
 }
@@ -413,9 +499,11 @@ pub struct Decoded {
 ///     h
 /// };
 /// # if cfg!(all(target_os = "linux", target_pointer_width = "64")) {
-/// bytes[..16].copy_from_slice(&header(20, libc::IP_TTL));
+/// const IP_TTL: i32 = 2; // <linux/in.h>
+/// const IP_TOS: i32 = 1;
+/// bytes[..16].copy_from_slice(&header(20, IP_TTL));
 /// bytes[16..20].copy_from_slice(&300i32.to_ne_bytes());
-/// bytes[24..40].copy_from_slice(&header(20, libc::IP_TOS));
+/// bytes[24..40].copy_from_slice(&header(20, IP_TOS));
 /// bytes[40..44].copy_from_slice(&0x2ei32.to_ne_bytes());
 /// let d = cmsg::decode(&buf.as_bytes()[..48], false);
 /// assert_eq!((d.control.ttl, d.control.tos), (None, Some(0x2e)));
@@ -423,12 +511,17 @@ pub struct Decoded {
 /// # }
 /// ```
 pub fn decode(buf: &[u8], control_truncated: bool) -> Decoded {
+    decode_with(&sys::CMSG_LAYOUT, buf, control_truncated)
+}
+
+/// [`decode`] of a buffer laid out as `layout` says.
+pub(crate) fn decode_with(layout: &Layout, buf: &[u8], control_truncated: bool) -> Decoded {
     let mut decoded = Decoded::default();
-    let mut messages = Messages::new(buf);
+    let mut messages = Messages::with_layout(buf, *layout);
     while let Some(message) = messages.next() {
         // The kernel shortens only the message it cuts, and that one is last.
         let cut_short = control_truncated && messages.clone().next().is_none();
-        let result = message.and_then(|m| decode_one(&mut decoded.control, m));
+        let result = message.and_then(|m| decode_one(layout, &mut decoded.control, m));
         match result {
             Ok(()) => {}
             Err(DecodeError::DataLength { .. }) if cut_short => {}
@@ -442,20 +535,24 @@ pub fn decode(buf: &[u8], control_truncated: bool) -> Decoded {
 
 /// Decodes one message into `cm`; a message this module does not know is
 /// skipped.
-fn decode_one(cm: &mut ControlMessage, message: Message<'_>) -> Result<(), DecodeError> {
+fn decode_one(
+    layout: &Layout,
+    cm: &mut ControlMessage,
+    message: Message<'_>,
+) -> Result<(), DecodeError> {
     let Message {
         offset,
         level,
         kind,
         data,
     } = message;
-    if level != libc::IPPROTO_IP {
+    if level != layout.ip_level {
         return Ok(());
     }
-    match kind {
-        libc::IP_TTL => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
-        libc::IP_TOS => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
-        libc::IP_PKTINFO => {
+    match Some(kind) {
+        k if k == Some(layout.recv_ttl) => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
+        k if k == Some(layout.recv_tos) => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
+        k if k == layout.pktinfo => {
             if data.len() < PKTINFO_LEN {
                 return Err(DecodeError::DataLength {
                     offset,
@@ -509,28 +606,7 @@ fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, 
 /// The bytes [`encode`] writes for `cm`: one `IP_PKTINFO` if `src` or
 /// `if_index` is set, one `IP_TTL` if `ttl` is, one `IP_TOS` if `tos` is.
 pub const fn encoded_len(cm: &ControlMessage) -> usize {
-    let mut n = 0;
-    if cm.src.is_some() || cm.if_index.is_some() {
-        n += cmsg_space(PKTINFO_LEN);
-    }
-    if cm.ttl.is_some() {
-        n += cmsg_space(INT_LEN);
-    }
-    if cm.tos.is_some() {
-        n += cmsg_space(INT_LEN);
-    }
-    n
-}
-
-fn write_header(out: &mut [u8], level: i32, kind: i32, data_len: usize) {
-    let len = cmsg_len(data_len);
-    if LEN_SIZE == 8 {
-        out[LEN_OFFSET..LEN_OFFSET + 8].copy_from_slice(&(len as u64).to_ne_bytes());
-    } else {
-        out[LEN_OFFSET..LEN_OFFSET + 4].copy_from_slice(&(len as u32).to_ne_bytes());
-    }
-    out[LEVEL_OFFSET..LEVEL_OFFSET + 4].copy_from_slice(&level.to_ne_bytes());
-    out[TYPE_OFFSET..TYPE_OFFSET + 4].copy_from_slice(&kind.to_ne_bytes());
+    sys::CMSG_LAYOUT.encoded_len(cm)
 }
 
 /// Why [`encode`] wrote nothing.
@@ -599,13 +675,23 @@ impl From<EncodeError> for io::Error {
 /// [`encoded_len`]`(cm)`. Both convert to an
 /// [`InvalidInput`](io::ErrorKind::InvalidInput) [`io::Error`].
 pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    encode_with(&sys::CMSG_LAYOUT, cm, buf)
+}
+
+/// [`encode`] into a buffer laid out as `layout` says; a field the
+/// platform cannot send per datagram is left out.
+pub(crate) fn encode_with(
+    layout: &Layout,
+    cm: &ControlMessage,
+    buf: &mut [u8],
+) -> Result<usize, EncodeError> {
     let index = match cm.if_index {
         Some(index) => {
             crate::sys::interface_index(index).ok_or(EncodeError::InterfaceIndex { index })?
         }
         None => 0,
     };
-    let total = encoded_len(cm);
+    let total = layout.encoded_len(cm);
     let Some(out) = buf.get_mut(..total) else {
         return Err(EncodeError::BufferTooSmall(BufferTooSmall {
             what: "IPv4 control messages",
@@ -615,21 +701,22 @@ pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError>
     };
     out.fill(0);
     let mut at = 0;
-    if cm.src.is_some() || cm.if_index.is_some() {
-        let m = &mut out[at..at + cmsg_space(PKTINFO_LEN)];
-        write_header(m, libc::IPPROTO_IP, libc::IP_PKTINFO, PKTINFO_LEN);
-        let data = &mut m[align(HEADER_LEN)..];
-        data[0..4].copy_from_slice(&index.to_ne_bytes());
-        data[4..8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
-        at += cmsg_space(PKTINFO_LEN);
+    let data = layout.data_offset();
+    if let Some(pktinfo) = layout.pktinfo
+        && (cm.src.is_some() || cm.if_index.is_some())
+    {
+        let m = &mut out[at..at + layout.space_of(PKTINFO_LEN)];
+        layout.write_header(m, layout.ip_level, pktinfo, layout.len_of(PKTINFO_LEN));
+        m[data..data + 4].copy_from_slice(&index.to_ne_bytes());
+        m[data + 4..data + 8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
+        at += layout.space_of(PKTINFO_LEN);
     }
-    for (value, kind) in [(cm.ttl, libc::IP_TTL), (cm.tos, libc::IP_TOS)] {
-        if let Some(v) = value {
-            let m = &mut out[at..at + cmsg_space(INT_LEN)];
-            write_header(m, libc::IPPROTO_IP, kind, INT_LEN);
-            m[align(HEADER_LEN)..align(HEADER_LEN) + INT_LEN]
-                .copy_from_slice(&libc::c_int::from(v).to_ne_bytes());
-            at += cmsg_space(INT_LEN);
+    for (value, kind) in [(cm.ttl, layout.send_ttl), (cm.tos, layout.send_tos)] {
+        if let (Some(v), Some(kind)) = (value, kind) {
+            let m = &mut out[at..at + layout.space_of(INT_LEN)];
+            layout.write_header(m, layout.ip_level, kind, layout.len_of(INT_LEN));
+            m[data..data + INT_LEN].copy_from_slice(&i32::from(v).to_ne_bytes());
+            at += layout.space_of(INT_LEN);
         }
     }
     Ok(total)
@@ -638,6 +725,28 @@ pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const L: Layout = sys::CMSG_LAYOUT;
+    const HEADER_LEN: usize = L.header_len;
+    const IP: i32 = L.ip_level;
+    const TTL: i32 = L.recv_ttl;
+    const TOS: i32 = L.recv_tos;
+    const PKTINFO: i32 = match L.pktinfo {
+        Some(t) => t,
+        None => panic!("the host layout has IP_PKTINFO"),
+    };
+
+    const fn align(n: usize) -> usize {
+        L.align_up(n)
+    }
+
+    const fn cmsg_len(n: usize) -> usize {
+        L.len_of(n)
+    }
+
+    const fn cmsg_space(n: usize) -> usize {
+        L.space_of(n)
+    }
 
     /// Decodes `b`, asserting that every message decoded.
     fn ok(b: &[u8]) -> ControlMessage {
@@ -657,16 +766,6 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
             .collect()
-    }
-
-    #[test]
-    fn layout_matches_libc_macros() {
-        for n in [0u32, 1, 4, 12, 13] {
-            // SAFETY: CMSG_SPACE/CMSG_LEN are pure arithmetic.
-            let (space, len) = unsafe { (libc::CMSG_SPACE(n), libc::CMSG_LEN(n)) };
-            assert_eq!(cmsg_space(n as usize), space as usize);
-            assert_eq!(cmsg_len(n as usize), len as usize);
-        }
     }
 
     // Go §3.3: the kernel's own buffer for TTL|DST|INTERFACE on loopback.
@@ -748,13 +847,10 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(msgs.len(), 2);
-        assert_eq!(
-            (msgs[0].kind, msgs[0].data),
-            (libc::IP_TTL, &5i32.to_ne_bytes()[..])
-        );
+        assert_eq!((msgs[0].kind, msgs[0].data), (TTL, &5i32.to_ne_bytes()[..]));
         assert_eq!(
             (msgs[1].kind, msgs[1].data),
-            (libc::IP_TOS, &0xb8i32.to_ne_bytes()[..])
+            (TOS, &0xb8i32.to_ne_bytes()[..])
         );
         let back = ok(&buf.as_bytes()[..n]);
         assert_eq!((back.ttl, back.tos), (Some(5), Some(0xb8)));
@@ -812,13 +908,7 @@ mod tests {
 
     fn header(len: usize, level: i32, kind: i32) -> Vec<u8> {
         let mut h = vec![0u8; align(HEADER_LEN)];
-        if LEN_SIZE == 8 {
-            h[LEN_OFFSET..LEN_OFFSET + 8].copy_from_slice(&(len as u64).to_ne_bytes());
-        } else {
-            h[LEN_OFFSET..LEN_OFFSET + 4].copy_from_slice(&(len as u32).to_ne_bytes());
-        }
-        h[LEVEL_OFFSET..LEVEL_OFFSET + 4].copy_from_slice(&level.to_ne_bytes());
-        h[TYPE_OFFSET..TYPE_OFFSET + 4].copy_from_slice(&kind.to_ne_bytes());
+        L.write_header(&mut h, level, kind, len);
         h
     }
 
@@ -841,7 +931,7 @@ mod tests {
 
     #[test]
     fn malformed_headers_are_reported_with_offsets() {
-        let short = header(3, libc::IPPROTO_IP, libc::IP_TTL);
+        let short = header(3, IP, TTL);
         assert_eq!(
             err(&short),
             DecodeError::HeaderLength {
@@ -850,11 +940,11 @@ mod tests {
                 minimum: HEADER_LEN
             }
         );
-        let mut good = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        let mut good = header(cmsg_len(4), IP, TTL);
         good.extend_from_slice(&64i32.to_ne_bytes());
         good.resize(cmsg_space(4), 0);
         let mut long = good.clone();
-        long.extend(header(200, libc::IPPROTO_IP, libc::IP_TTL));
+        long.extend(header(200, IP, TTL));
         assert_eq!(
             err(&long),
             DecodeError::Truncated {
@@ -863,7 +953,7 @@ mod tests {
                 available: align(HEADER_LEN)
             }
         );
-        let mut bad_pktinfo = header(cmsg_len(8), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        let mut bad_pktinfo = header(cmsg_len(8), IP, PKTINFO);
         bad_pktinfo.extend_from_slice(&[0; 8]);
         assert!(matches!(
             err(&bad_pktinfo),
@@ -873,7 +963,7 @@ mod tests {
                 ..
             }
         ));
-        let mut big_ttl = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        let mut big_ttl = header(cmsg_len(4), IP, TTL);
         big_ttl.extend_from_slice(&300i32.to_ne_bytes());
         let e = err(&big_ttl);
         assert_eq!(
@@ -898,15 +988,15 @@ mod tests {
     // was an error and the good fields were lost).
     #[test]
     fn a_bad_message_keeps_the_good_ones() {
-        let mut b = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        let mut b = header(cmsg_len(4), IP, TTL);
         b.extend_from_slice(&300i32.to_ne_bytes());
         b.resize(cmsg_space(4), 0);
-        let mut pktinfo = header(cmsg_len(PKTINFO_LEN), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        let mut pktinfo = header(cmsg_len(PKTINFO_LEN), IP, PKTINFO);
         pktinfo.extend_from_slice(&3i32.to_ne_bytes());
         pktinfo.extend_from_slice(&[127, 0, 0, 1, 127, 0, 0, 9]);
         pktinfo.resize(cmsg_space(PKTINFO_LEN), 0);
         b.extend(pktinfo);
-        let mut tos = header(cmsg_len(1), libc::IPPROTO_IP, libc::IP_TOS);
+        let mut tos = header(cmsg_len(1), IP, TOS);
         tos.push(0xb8);
         tos.resize(cmsg_space(1), 0);
         b.extend(tos);
@@ -938,10 +1028,10 @@ mod tests {
     // lost, not malformed; the TTL before it is kept either way.
     #[test]
     fn a_message_cut_by_the_kernel_is_truncation_not_an_error() {
-        let mut b = header(cmsg_len(4), libc::IPPROTO_IP, libc::IP_TTL);
+        let mut b = header(cmsg_len(4), IP, TTL);
         b.extend_from_slice(&64i32.to_ne_bytes());
         b.resize(cmsg_space(4), 0);
-        let mut cut = header(cmsg_len(8), libc::IPPROTO_IP, libc::IP_PKTINFO);
+        let mut cut = header(cmsg_len(8), IP, PKTINFO);
         cut.extend_from_slice(&[1, 0, 0, 0, 127, 0, 0, 1]);
         b.extend(cut);
         let d = decode(&b, true);
@@ -968,13 +1058,13 @@ mod tests {
     // TTL and TOS as a single byte (BSD style) and unknown messages skipped.
     #[test]
     fn byte_forms_and_unknown_messages() {
-        let mut b = header(cmsg_len(1), libc::IPPROTO_IP, libc::IP_TOS);
+        let mut b = header(cmsg_len(1), IP, TOS);
         b.push(0x2e);
         b.resize(cmsg_space(1), 0);
-        let mut other = header(cmsg_len(8), libc::SOL_SOCKET, libc::SO_TIMESTAMP);
+        let mut other = header(cmsg_len(8), sys::SOL_SOCKET, sys::SO_TIMESTAMP);
         other.extend_from_slice(&[9; 8]);
         b.extend(other);
-        let mut unknown_ip = header(cmsg_len(2), libc::IPPROTO_IP, 99);
+        let mut unknown_ip = header(cmsg_len(2), IP, 99);
         unknown_ip.extend_from_slice(&[1, 2]);
         unknown_ip.resize(cmsg_space(2), 0);
         b.extend(unknown_ip);
@@ -982,5 +1072,57 @@ mod tests {
         assert_eq!(cm.tos, Some(0x2e));
         assert_eq!(cm.flags(), ControlFlags::TOS);
         assert_eq!(Messages::new(&b).count(), 3);
+    }
+
+    // The codec takes every number from its layout: with a foreign one (a
+    // 4-byte `cmsg_len`, 4-byte alignment, other message numbers) it writes
+    // and reads that platform's bytes on this host.
+    #[test]
+    fn runs_with_a_foreign_layout() {
+        let foreign = Layout {
+            align: 4,
+            header_len: 12,
+            len_offset: 0,
+            len_size: 4,
+            level_offset: 4,
+            type_offset: 8,
+            ip_level: 0,
+            recv_ttl: 24,
+            recv_tos: 27,
+            pktinfo: Some(26),
+            send_ttl: Some(4),
+            send_tos: None,
+        };
+        let cm = ControlMessage {
+            ttl: Some(7),
+            tos: Some(0x2e),
+            if_index: Some(3),
+            ..ControlMessage::default()
+        };
+        let mut buf = [0xaau8; 64];
+        let n = encode_with(&foreign, &cm, &mut buf).unwrap();
+        // IP_PKTINFO: 12 + 12 bytes; IP_TTL: 12 + 4; no per-datagram TOS.
+        assert_eq!(n, 24 + 16);
+        assert_eq!(foreign.encoded_len(&cm), n);
+        assert_eq!(&buf[..4], &24u32.to_ne_bytes());
+        assert_eq!(&buf[8..12], &26i32.to_ne_bytes());
+        let m: Vec<_> = Messages::with_layout(&buf[..n], foreign)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!((m[0].offset, m[0].kind, m[0].data.len()), (0, 26, 12));
+        assert_eq!(
+            (m[1].offset, m[1].kind, m[1].data),
+            (24, 4, &7i32.to_ne_bytes()[..])
+        );
+        // Received: a TTL under the foreign receive type, as one byte.
+        let mut rx = vec![0u8; 16];
+        foreign.write_header(&mut rx, 0, 24, foreign.len_of(1));
+        rx[12] = 9;
+        let d = decode_with(&foreign, &rx[..13], false);
+        assert_eq!((d.control.ttl, d.error), (Some(9), None));
+        assert_eq!(
+            foreign.space(ControlFlags::TTL | ControlFlags::DST),
+            16 + 24
+        );
     }
 }

@@ -1,37 +1,15 @@
 //! [`Conn`]: the IPv4 options of a stream socket (TCP): type of service and
-//! time-to-live.
+//! time-to-live ([`UnicastOptions`]); and the socket check every wrapper's
+//! constructor makes.
 
 use std::fmt;
 use std::io;
 use std::net::{SocketAddrV4, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd};
 
 use socket2::{SockAddr, SockRef, Socket};
 
-use crate::sys;
-
-/// `IP_TOS`, read.
-pub(crate) fn tos(fd: BorrowedFd<'_>) -> io::Result<u8> {
-    let v = SockRef::from(&fd).tos_v4()?;
-    // The kernel stores the TOS in a byte; a larger value would be a bug.
-    u8::try_from(v).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_TOS out of range"))
-}
-
-/// `IP_TOS`, set.
-pub(crate) fn set_tos(fd: BorrowedFd<'_>, tos: u8) -> io::Result<()> {
-    SockRef::from(&fd).set_tos_v4(u32::from(tos))
-}
-
-/// `IP_TTL`, read.
-pub(crate) fn ttl(fd: BorrowedFd<'_>) -> io::Result<u8> {
-    let v = SockRef::from(&fd).ttl_v4()?;
-    u8::try_from(v).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_TTL out of range"))
-}
-
-/// `IP_TTL`, set.
-pub(crate) fn set_ttl(fd: BorrowedFd<'_>, ttl: u8) -> io::Result<()> {
-    SockRef::from(&fd).set_ttl_v4(u32::from(ttl))
-}
+use crate::options::{UnicastOptions, sealed};
+use crate::sys::{self, AsSocket, BorrowedSocket};
 
 /// The address an `AF_INET` socket's kernel call returned, as IPv4.
 fn ipv4_address(addr: SockAddr, call: &str) -> io::Result<SocketAddrV4> {
@@ -44,12 +22,12 @@ fn ipv4_address(addr: SockAddr, call: &str) -> io::Result<SocketAddrV4> {
 }
 
 /// The socket's own address (`getsockname(2)`).
-pub(crate) fn local_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddrV4> {
+pub(crate) fn local_addr(fd: BorrowedSocket<'_>) -> io::Result<SocketAddrV4> {
     ipv4_address(SockRef::from(&fd).local_addr()?, "getsockname")
 }
 
 /// The connected peer's address (`getpeername(2)`).
-pub(crate) fn peer_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddrV4> {
+pub(crate) fn peer_addr(fd: BorrowedSocket<'_>) -> io::Result<SocketAddrV4> {
     ipv4_address(SockRef::from(&fd).peer_addr()?, "getpeername")
 }
 
@@ -73,7 +51,7 @@ pub(crate) enum Accept {
 /// [`InvalidInput`](io::ErrorKind::InvalidInput) naming the family or type
 /// found (or saying `fd` is not a socket); the `getsockopt` error otherwise.
 pub(crate) fn check_socket(
-    fd: BorrowedFd<'_>,
+    fd: BorrowedSocket<'_>,
     wrapper: &str,
     accept: Accept,
 ) -> io::Result<sys::SocketKind> {
@@ -117,7 +95,7 @@ pub(crate) fn check_socket(
 /// gives out its file descriptor (`S: AsFd`): [`std::net::TcpStream`],
 /// [`socket2::Socket`], a borrowed `&TcpStream`, …
 ///
-/// This is Go's `ipv4.Conn`. It owns (or borrows, if `S` is a reference)
+/// It owns (or borrows, if `S` is a reference)
 /// the socket and hands it back with [`into_inner`](Self::into_inner); it
 /// adds no state of its own. Because wrapping checks the socket and can
 /// fail, it is built with [`new`](Self::new) or `TryFrom`
@@ -125,7 +103,7 @@ pub(crate) fn check_socket(
 ///
 /// ```
 /// use std::net::{Ipv4Addr, TcpListener, TcpStream};
-/// use ipv4_std::Conn;
+/// use ipv4_std::prelude::*;
 ///
 /// let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
 /// let conn = Conn::new(TcpStream::connect(listener.local_addr()?)?)?;
@@ -142,7 +120,7 @@ pub struct Conn<S> {
     socket: S,
 }
 
-impl<S: AsFd> Conn<S> {
+impl<S: AsSocket> Conn<S> {
     /// Wraps `socket`, after asking the kernel for its family and type
     /// (`SO_DOMAIN`, `SO_TYPE`).
     ///
@@ -160,7 +138,7 @@ impl<S: AsFd> Conn<S> {
     /// not a socket at all; the `getsockopt` error otherwise. An owned
     /// socket is dropped (closed) on error.
     pub fn new(socket: S) -> io::Result<Conn<S>> {
-        check_socket(socket.as_fd(), "Conn", Accept::AnyType)?;
+        check_socket(sys::borrow(&socket), "Conn", Accept::AnyType)?;
         Ok(Conn { socket })
     }
 
@@ -181,7 +159,7 @@ impl<S: AsFd> Conn<S> {
     ///
     /// The `getsockname` error.
     pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
-        local_addr(self.socket.as_fd())
+        local_addr(sys::borrow(&self.socket))
     }
 
     /// The address of the connected peer (`getpeername(2)`): as
@@ -193,31 +171,7 @@ impl<S: AsFd> Conn<S> {
     /// not connected (a listener, an unconnected datagram socket); the
     /// `getpeername` error otherwise.
     pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
-        peer_addr(self.socket.as_fd())
-    }
-
-    /// The type-of-service byte sent with each packet (`IP_TOS`).
-    pub fn tos(&self) -> io::Result<u8> {
-        tos(self.socket.as_fd())
-    }
-
-    /// Sets the type-of-service byte sent with each packet (`IP_TOS`):
-    /// DSCP in the upper six bits, ECN in the lower two. (On TCP the kernel
-    /// manages the ECN bits itself.)
-    pub fn set_tos(&self, tos: u8) -> io::Result<()> {
-        set_tos(self.socket.as_fd(), tos)
-    }
-
-    /// The time-to-live of outgoing unicast packets (`IP_TTL`).
-    pub fn ttl(&self) -> io::Result<u8> {
-        ttl(self.socket.as_fd())
-    }
-
-    /// Sets the time-to-live of outgoing unicast packets (`IP_TTL`).
-    /// Linux rejects 0 with an [`InvalidInput`](io::ErrorKind::InvalidInput)
-    /// error.
-    pub fn set_ttl(&self, ttl: u8) -> io::Result<()> {
-        set_ttl(self.socket.as_fd(), ttl)
+        peer_addr(sys::borrow(&self.socket))
     }
 }
 
@@ -257,9 +211,18 @@ impl<'a> TryFrom<&'a Socket> for Conn<&'a Socket> {
     }
 }
 
-impl<S: AsFd> AsFd for Conn<S> {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.socket.as_fd()
+impl<S: AsSocket> sealed::Socket for Conn<S> {
+    fn socket(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
+    }
+}
+
+impl<S: AsSocket> UnicastOptions for Conn<S> {}
+
+#[cfg(unix)]
+impl<S: AsSocket> std::os::fd::AsFd for Conn<S> {
+    fn as_fd(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
     }
 }
 

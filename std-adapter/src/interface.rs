@@ -3,7 +3,7 @@
 //! [`Interface`] is a snapshot of one interface of the calling thread's
 //! network namespace: its name, index, [flags](InterfaceFlags) and IPv4
 //! addresses, read with `getifaddrs(3)`. [`InterfaceRef`] is how the calls
-//! that take an interface (the [multicast](crate::multicast) membership
+//! that take an interface (the [multicast](crate::MulticastOptions) membership
 //! calls) accept one: an index, an [`&Interface`](Interface), or a name.
 //!
 //! ```
@@ -22,11 +22,12 @@ use std::fmt;
 use std::io;
 use std::net::Ipv4Addr;
 
-use crate::{multicast, sys};
+use crate::options::interface_index;
+use crate::sys;
 
 bitflags::bitflags! {
     /// The state and abilities of an interface: the `IFF_*` flags of
-    /// [`netdevice(7)`] that Go's `net.Flags` also names. Other flags the
+    /// [`netdevice(7)`] that matter to IPv4 and multicast. Other flags the
     /// kernel reports are left out.
     ///
     /// [`netdevice(7)`]: https://man7.org/linux/man-pages/man7/netdevice.7.html
@@ -99,7 +100,7 @@ impl fmt::Display for InterfaceAddr {
 }
 
 /// A network interface as it was when looked up: name, index, flags and
-/// IPv4 addresses (Go's `net.Interface` with its `Addrs`).
+/// IPv4 addresses.
 ///
 /// Look one up with [`by_name`](Self::by_name) or
 /// [`by_index`](Self::by_index), or list them with [`all`](Self::all). The
@@ -191,7 +192,7 @@ impl Interface {
     ///   interface has that index (none ever has index 0).
     /// * The `getifaddrs` error.
     pub fn by_index(index: u32) -> io::Result<Interface> {
-        multicast::interface_index(index)?;
+        interface_index(index)?;
         Interface::all()?
             .into_iter()
             .find(|i| i.index == index)
@@ -281,7 +282,7 @@ impl InterfaceRef<'_> {
     pub fn index(self) -> io::Result<u32> {
         match self {
             InterfaceRef::Index(index) => {
-                multicast::interface_index(index)?;
+                interface_index(index)?;
                 Ok(index)
             }
             InterfaceRef::Name(name) => {

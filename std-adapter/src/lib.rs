@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
-//! use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+//! use ipv4_std::prelude::*;
 //!
 //! let receiver = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
 //! receiver.set_control_message(
@@ -39,13 +39,14 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! The header codec is [`core`] (`ipv4_std::core::header`, `options`,
-//! `igmp`, `checksum`); its crate documentation has a quick start of its own.
+//! The header codec is [`ipv4_core`] (`ipv4_std::ipv4_core::header`,
+//! `options`, `igmp`, `checksum`); its crate documentation has a quick start
+//! of its own.
 //! The examples in `std-adapter/examples/` (listed in the README) show
 //! multicast, source-specific multicast, raw sockets and IGMP inside
 //! private network namespaces.
 //!
-//! It re-exports the core as [`core`] so that one dependency
+//! It re-exports the core as [`ipv4_core`] so that one dependency
 //! gives both halves, and the core types its API speaks
 //! ([`ControlFlags`], [`ControlMessage`], [`IcmpFilter`], [`IcmpType`]) at
 //! the crate root.
@@ -53,7 +54,7 @@
 //! | type | wraps | gives |
 //! |---|---|---|
 //! | [`Conn`] | a stream socket (TCP) | `IP_TOS`, `IP_TTL` |
-//! | [`PacketConn`] | a datagram socket: UDP, ICMP datagram, raw without `IP_HDRINCL` | the above, control messages on receive and send, [multicast], ICMP filter, [BPF](crate::bpf) |
+//! | [`PacketConn`] | a datagram socket: UDP, ICMP datagram, raw without `IP_HDRINCL` | the above, control messages on receive and send, multicast, ICMP filter, [BPF](crate::bpf) |
 //! | [`RawConn`] | a raw socket, put in `IP_HDRINCL` mode | what [`PacketConn`] gives, with whole datagrams: a header view and payload on receive, a [`Header`](ipv4_core::header::Header) and payload on send |
 //!
 //! The wrappers are generic over the socket (`S: AsFd`): they take a
@@ -87,20 +88,27 @@
 //! is not IPv4) as [`InvalidInput`](std::io::ErrorKind::InvalidInput)
 //! before any system call. Nothing panics on bad input.
 //!
-//! Every method's documentation names the Linux option it drives; see
-//! [`ip(7)`], [`raw(7)`] and [`socket(7)`].
+//! The socket options are written once, as traits grouped by concern in
+//! [`options`] ([`UnicastOptions`], [`MulticastOptions`],
+//! [`ControlMessageOptions`], [`FilterOptions`]), implemented by the
+//! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
+//! and the wrapper types into scope. Every option method's documentation
+//! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and
+//! [`socket(7)`].
 //!
-//! All `unsafe` code is in one private module (`sys`), with a `// SAFETY:`
-//! comment on each block.
+//! All `unsafe` code is in one private module (`sys`, the OS layer), with a
+//! `// SAFETY:` comment on each block; the crate denies `unsafe` everywhere
+//! else.
 //!
 //! [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 //! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
 //! [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
-pub use ipv4_core as core;
+pub use ipv4_core;
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
 
@@ -109,15 +117,19 @@ pub mod bpf;
 pub mod cmsg;
 mod conn;
 mod interface;
-pub mod multicast;
+pub mod options;
 mod packet_conn;
+pub mod prelude;
 mod raw_conn;
 mod received;
+#[allow(unsafe_code)]
 mod sys;
 
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
-pub use multicast::MulticastInterface;
+pub use options::{
+    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+};
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;
 pub use received::{Datagram, MessageFlags};

@@ -1,118 +1,25 @@
 //! [`PacketConn`]: an IPv4 datagram socket (UDP, ICMP "ping" datagram, or
-//! raw without `IP_HDRINCL`) with per-datagram control messages, and its
-//! unicast options.
+//! raw without `IP_HDRINCL`) with per-datagram control messages.
 //!
-//! The multicast surface is in [`multicast`](crate::multicast), the BPF
-//! surface in [`bpf`](crate::bpf); both are methods of [`PacketConn`] too.
+//! Its options are the traits of [`options`](crate::options).
 
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
-use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
 
-use ipv4_core::control::{ControlFlags, ControlMessage};
-use ipv4_core::icmp::IcmpFilter;
-use libc::c_int;
+use ipv4_core::control::ControlMessage;
 use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
+use crate::options::sealed::Socket as _;
+use crate::options::{
+    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+};
 use crate::received::{self, Datagram};
-use crate::sys;
+use crate::sys::{self, AsSocket, BorrowedSocket};
 
-/// `ICMP_FILTER` from `<linux/icmp.h>` (not in the libc crate).
-const ICMP_FILTER: c_int = 1;
-
-/// State a datagram wrapper keeps next to its socket: the enabled control
-/// flags and the multicast interface last set by index (which Linux cannot
-/// report back). Shared by every datagram wrapper of the crate.
-pub(crate) struct DatagramState {
-    flags: AtomicU8,
-    /// Serialises `set_control_message`, so that the kernel options and
-    /// `flags` change together.
-    flags_lock: Mutex<()>,
-    /// `INDEX_SET | index` when the multicast interface was last set by
-    /// index, 0 otherwise.
-    pub(crate) multicast_if: AtomicU64,
-}
-
-/// Marks a recorded multicast interface index in `DatagramState::multicast_if`.
-pub(crate) const INDEX_SET: u64 = 1 << 32;
-
-const PKTINFO_FLAGS: ControlFlags = ControlFlags::DST.union(ControlFlags::INTERFACE);
-
-impl DatagramState {
-    /// Starts from what the kernel has enabled on `fd` already (a socket
-    /// configured before it was wrapped keeps its control messages).
-    pub(crate) fn read_from(fd: BorrowedFd<'_>) -> DatagramState {
-        let on = |name| sys::get_int(fd, libc::IPPROTO_IP, name).is_ok_and(|v| v != 0);
-        let mut flags = ControlFlags::empty();
-        flags.set(ControlFlags::TTL, on(libc::IP_RECVTTL));
-        flags.set(PKTINFO_FLAGS, on(libc::IP_PKTINFO));
-        flags.set(ControlFlags::TOS, on(libc::IP_RECVTOS));
-        DatagramState {
-            flags: AtomicU8::new(flags.bits()),
-            flags_lock: Mutex::new(()),
-            multicast_if: AtomicU64::new(0),
-        }
-    }
-
-    /// The enabled control flags.
-    #[inline]
-    pub(crate) fn flags(&self) -> ControlFlags {
-        ControlFlags::from_bits_retain(self.flags.load(Ordering::Relaxed))
-    }
-
-    /// Turns `flags` on or off, driving `IP_RECVTTL`, `IP_PKTINFO` and
-    /// `IP_RECVTOS` as needed.
-    pub(crate) fn set_control_message(
-        &self,
-        fd: BorrowedFd<'_>,
-        flags: ControlFlags,
-        on: bool,
-    ) -> io::Result<()> {
-        let _guard = self
-            .flags_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut current = self.flags();
-        let wanted = if on { current | flags } else { current - flags };
-        let steps = [
-            (ControlFlags::TTL, libc::IP_RECVTTL),
-            (PKTINFO_FLAGS, libc::IP_PKTINFO),
-            (ControlFlags::TOS, libc::IP_RECVTOS),
-        ];
-        let mut result = Ok(());
-        for (group, option) in steps {
-            let was = current.intersects(group);
-            let will = wanted.intersects(group);
-            if was != will
-                && let Err(e) = sys::set_int(fd, libc::IPPROTO_IP, option, c_int::from(will))
-            {
-                result = Err(e);
-                break;
-            }
-            current = (current - group) | (wanted & group);
-        }
-        if result.is_ok() {
-            current.set(ControlFlags::SRC, wanted.contains(ControlFlags::SRC));
-        }
-        self.flags.store(current.bits(), Ordering::Relaxed);
-        result
-    }
-}
-
-impl fmt::Debug for DatagramState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DatagramState")
-            .field("flags", &self.flags())
-            .finish_non_exhaustive()
-    }
-}
-
-/// An IPv4 datagram socket with control messages: Go's `ipv4.PacketConn`.
+/// An IPv4 datagram socket with control messages.
 ///
 /// It wraps any socket that gives out its file descriptor (`S: AsFd`):
 /// [`std::net::UdpSocket`], [`socket2::Socket`] (UDP, `SOCK_DGRAM` ICMP, or
@@ -135,7 +42,7 @@ impl fmt::Debug for DatagramState {
 ///
 /// ```
 /// use std::net::{Ipv4Addr, UdpSocket};
-/// use ipv4_std::{ControlFlags, ControlMessage, PacketConn};
+/// use ipv4_std::prelude::*;
 ///
 /// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 /// conn.set_control_message(ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE, true)?;
@@ -158,10 +65,10 @@ impl fmt::Debug for DatagramState {
 pub struct PacketConn<S> {
     socket: S,
     raw: bool,
-    pub(crate) state: DatagramState,
+    state: DatagramState,
 }
 
-impl<S: AsFd> PacketConn<S> {
+impl<S: AsSocket> PacketConn<S> {
     /// Wraps `socket`.
     ///
     /// It asks the kernel (`getsockopt`) for the socket's family and type
@@ -178,14 +85,14 @@ impl<S: AsFd> PacketConn<S> {
     /// socket at all; the `getsockopt` error otherwise. An owned socket is
     /// dropped (closed) on error.
     pub fn new(socket: S) -> io::Result<PacketConn<S>> {
-        let kind = conn::check_socket(socket.as_fd(), "PacketConn", Accept::DatagramOrRaw)?;
+        let kind = conn::check_socket(sys::borrow(&socket), "PacketConn", Accept::DatagramOrRaw)?;
         Ok(PacketConn::checked(socket, kind.is_raw()))
     }
 
     /// Wraps a socket [`conn::check_socket`] accepted; `raw` tells whether
     /// it is `SOCK_RAW`.
     pub(crate) fn checked(socket: S, raw: bool) -> PacketConn<S> {
-        let state = DatagramState::read_from(socket.as_fd());
+        let state = DatagramState::read_from(sys::borrow(&socket));
         PacketConn { socket, raw, state }
     }
 
@@ -208,7 +115,7 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// The `getsockname` error.
     pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
-        conn::local_addr(self.socket.as_fd())
+        conn::local_addr(self.socket())
     }
 
     /// The address the socket is connected to (`getpeername(2)`): as
@@ -220,7 +127,7 @@ impl<S: AsFd> PacketConn<S> {
     /// connected, and on Linux always for a raw socket, which keeps no peer
     /// port; the `getpeername` error otherwise.
     pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
-        conn::peer_addr(self.socket.as_fd())
+        conn::peer_addr(self.socket())
     }
 
     /// Whether the socket is raw (`SOCK_RAW`): its datagrams arrive with
@@ -229,60 +136,11 @@ impl<S: AsFd> PacketConn<S> {
         self.raw
     }
 
-    /// The type-of-service byte sent with each datagram (`IP_TOS`).
-    pub fn tos(&self) -> io::Result<u8> {
-        conn::tos(self.socket.as_fd())
-    }
-
-    /// Sets the type-of-service byte sent with each datagram (`IP_TOS`):
-    /// DSCP in the upper six bits, ECN in the lower two.
-    pub fn set_tos(&self, tos: u8) -> io::Result<()> {
-        conn::set_tos(self.socket.as_fd(), tos)
-    }
-
-    /// The time-to-live of outgoing unicast datagrams (`IP_TTL`).
-    pub fn ttl(&self) -> io::Result<u8> {
-        conn::ttl(self.socket.as_fd())
-    }
-
-    /// Sets the time-to-live of outgoing unicast datagrams (`IP_TTL`).
-    /// Linux rejects 0 with an [`InvalidInput`](io::ErrorKind::InvalidInput)
-    /// error.
-    pub fn set_ttl(&self, ttl: u8) -> io::Result<()> {
-        conn::set_ttl(self.socket.as_fd(), ttl)
-    }
-
-    /// The control messages currently enabled.
-    pub fn control_flags(&self) -> ControlFlags {
-        self.state.flags()
-    }
-
-    /// Turns the control messages in `flags` on (`on = true`) or off, leaving
-    /// the others as they are.
-    ///
-    /// * [`ControlFlags::TTL`] drives `IP_RECVTTL`.
-    /// * [`ControlFlags::DST`] and [`ControlFlags::INTERFACE`] share
-    ///   `IP_PKTINFO`: it stays on while either flag is on (unlike Go, turning
-    ///   one off does not silently turn the other off).
-    /// * [`ControlFlags::TOS`] drives `IP_RECVTOS`.
-    /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
-    ///   datagram's address.
-    ///
-    /// A received [`ControlMessage`] holds exactly the enabled fields.
-    ///
-    /// # Errors
-    ///
-    /// The `setsockopt` error; the flags switched before it stay switched.
-    pub fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()> {
-        self.state
-            .set_control_message(self.socket.as_fd(), flags, on)
-    }
-
     /// Receives one datagram into `buf` (`recvmsg(2)`): its data, sender,
     /// control messages and flags, as a [`Datagram`] borrowing `buf`.
     ///
     /// The control message holds the fields enabled with
-    /// [`set_control_message`](Self::set_control_message) (and is empty when
+    /// [`set_control_message`](ControlMessageOptions::set_control_message) (and is empty when
     /// none is). A datagram longer than `buf` is truncated, as with
     /// [`UdpSocket::recv_from`](std::net::UdpSocket::recv_from), and says
     /// so: [`Datagram::is_truncated`], with its full length in
@@ -306,13 +164,13 @@ impl<S: AsFd> PacketConn<S> {
     /// The `recvmsg` error only (`WouldBlock` on a non-blocking socket or a
     /// timeout).
     pub fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
-        let enabled = self.state.flags();
+        let enabled = self.control_flags();
         let mut control = ControlBuffer::new();
         let r = sys::recvmsg(
-            self.socket.as_fd(),
+            self.socket(),
             &mut [IoSliceMut::new(buf)],
             control.as_mut_bytes(),
-            libc::MSG_TRUNC,
+            sys::MSG_TRUNC,
         )?;
         let raw = received::Raw {
             buf,
@@ -358,38 +216,12 @@ impl<S: AsFd> PacketConn<S> {
             None => 0,
         };
         sys::sendmsg(
-            self.socket.as_fd(),
+            self.socket(),
             &[IoSlice::new(buf)],
             Some(dst),
             &control.as_bytes()[..len],
             0,
         )
-    }
-
-    /// The ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at level
-    /// `SOL_RAW`, [`raw(7)`]).
-    ///
-    /// # Errors
-    ///
-    /// `EOPNOTSUPP` on a socket that is not raw ICMP.
-    ///
-    /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
-    pub fn icmp_filter(&self) -> io::Result<IcmpFilter> {
-        icmp_filter(self.socket.as_fd())
-    }
-
-    /// Sets the ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at
-    /// level `SOL_RAW`, [`raw(7)`]): the kernel drops received ICMP messages
-    /// whose type the filter blocks before they reach this socket.
-    ///
-    /// # Errors
-    ///
-    /// `EOPNOTSUPP` on a raw socket of another protocol, `ENOPROTOOPT` on
-    /// a socket that is not raw.
-    ///
-    /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
-    pub fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()> {
-        set_icmp_filter(self.socket.as_fd(), filter)
     }
 }
 
@@ -412,23 +244,6 @@ pub(crate) fn ipv4_destination(dst: SocketAddr) -> io::Result<SocketAddrV4> {
             ))
         }
     }
-}
-
-/// `ICMP_FILTER`, read.
-pub(crate) fn icmp_filter(fd: BorrowedFd<'_>) -> io::Result<IcmpFilter> {
-    let (bits, len) = sys::getsockopt::<u32>(fd, libc::SOL_RAW, ICMP_FILTER)?;
-    if len != 4 {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
-        ));
-    }
-    Ok(IcmpFilter::from_bits(bits))
-}
-
-/// `ICMP_FILTER`, set.
-pub(crate) fn set_icmp_filter(fd: BorrowedFd<'_>, filter: IcmpFilter) -> io::Result<()> {
-    sys::setsockopt(fd, libc::SOL_RAW, ICMP_FILTER, &filter.bits())
 }
 
 impl TryFrom<UdpSocket> for PacketConn<UdpSocket> {
@@ -467,9 +282,27 @@ impl<'a> TryFrom<&'a Socket> for PacketConn<&'a Socket> {
     }
 }
 
-impl<S: AsFd> AsFd for PacketConn<S> {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.socket.as_fd()
+impl<S: AsSocket> sealed::Socket for PacketConn<S> {
+    fn socket(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
+    }
+}
+
+impl<S: AsSocket> sealed::DatagramSocket for PacketConn<S> {
+    fn state(&self) -> &DatagramState {
+        &self.state
+    }
+}
+
+impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
+impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
+impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
+impl<S: AsSocket> FilterOptions for PacketConn<S> {}
+
+#[cfg(unix)]
+impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {
+    fn as_fd(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
     }
 }
 

@@ -1,5 +1,4 @@
-//! [`RawConn`]: a raw IPv4 socket in header-included mode (`IP_HDRINCL`),
-//! Go's `ipv4.RawConn`.
+//! [`RawConn`]: a raw IPv4 socket in header-included mode (`IP_HDRINCL`).
 //!
 //! Receiving yields the whole datagram as the kernel delivered it: a
 //! [`HeaderView`] (options included) and the payload, both borrowing the
@@ -7,31 +6,31 @@
 //! payload and hands both to `sendmsg(2)` as two iovecs, so the payload is
 //! never copied next to the header.
 //!
-//! The option surface (TOS/TTL, control messages, multicast, ICMP filter,
-//! BPF) is [`PacketConn`]'s: a `RawConn` wraps one and forwards to it.
+//! Its options (TOS/TTL, control messages, multicast, ICMP filter, BPF) are
+//! the traits of [`options`](crate::options), as for [`PacketConn`], which
+//! a `RawConn` wraps.
 
 use std::fmt;
 use std::io::{self, IoSlice};
-use std::net::{IpAddr, SocketAddrV4};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::net::SocketAddrV4;
 
-use ipv4_core::control::{ControlFlags, ControlMessage};
+use ipv4_core::control::ControlMessage;
 use ipv4_core::error::HeaderError;
 use ipv4_core::header::{self, Header, HeaderView};
-use ipv4_core::icmp::IcmpFilter;
 use socket2::Socket;
 
-use crate::bpf::Instruction;
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
-use crate::interface::InterfaceRef;
-use crate::multicast::MulticastInterface;
+use crate::options::sealed::Socket as _;
+use crate::options::{
+    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+};
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
-use crate::sys;
+use crate::sys::{self, AsSocket, BorrowedSocket};
 
 /// A raw IPv4 socket that sends and receives whole datagrams, header
-/// included: Go's `ipv4.RawConn`.
+/// included.
 ///
 /// [`new`](Self::new) takes a `SOCK_RAW` `AF_INET` socket (of any
 /// protocol; `IPPROTO_RAW`, 255, can only send) and turns `IP_HDRINCL` on
@@ -56,11 +55,12 @@ use crate::sys;
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
-/// [ICMP filter](Self::set_icmp_filter) or a [BPF program](Self::set_bpf)
+/// [ICMP filter](FilterOptions::set_icmp_filter) or a
+/// [BPF program](FilterOptions::set_bpf)
 /// keeps them out.
 ///
 /// All methods take `&self`: a `RawConn` can be shared between threads.
-/// [`get_ref`](Self::get_ref) and [`AsFd`] reach the socket (timeouts,
+/// [`get_ref`](Self::get_ref) and [`AsFd`](std::os::fd::AsFd) reach the socket (timeouts,
 /// non-blocking mode) and [`into_inner`](Self::into_inner) gives it back.
 /// Because wrapping can fail (the socket must be raw IPv4), it is built
 /// with [`new`](Self::new) or `TryFrom` ([`socket2::Socket`] or
@@ -72,8 +72,8 @@ use crate::sys;
 ///
 /// ```no_run
 /// use std::net::Ipv4Addr;
-/// use ipv4_std::RawConn;
-/// use ipv4_std::core::header::{Flags, Header, Protocol};
+/// use ipv4_std::prelude::*;
+/// use ipv4_std::ipv4_core::header::{Flags, Header, Protocol};
 /// use socket2::{Domain, Socket, Type};
 ///
 /// let socket = Socket::new(Domain::IPV4, Type::RAW, Some(socket2::Protocol::ICMPV4))?;
@@ -129,23 +129,7 @@ pub(crate) fn marshal_for_send<'o>(
     sendable_header(out.get(..len).unwrap_or_default())
 }
 
-/// Forwards methods to the wrapped [`PacketConn`], keeping their docs here.
-macro_rules! forward {
-    ($(
-        $(#[$attr:meta])*
-        fn $name:ident $(<$($lt:lifetime),+>)? (&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;
-    )*) => {
-        $(
-            $(#[$attr])*
-            #[inline]
-            pub fn $name $(<$($lt),+>)? (&self $(, $arg: $ty)*) -> $ret {
-                self.inner.$name($($arg),*)
-            }
-        )*
-    };
-}
-
-impl<S: AsFd> RawConn<S> {
+impl<S: AsSocket> RawConn<S> {
     /// Wraps a raw IPv4 socket and turns header inclusion on (`IP_HDRINCL`
     /// set to 1).
     ///
@@ -156,14 +140,13 @@ impl<S: AsFd> RawConn<S> {
     /// # Errors
     ///
     /// [`InvalidInput`](io::ErrorKind::InvalidInput), naming the family or
-    /// type found, if `socket` is not an `AF_INET` `SOCK_RAW` socket (Go's
-    /// `NewRawConn` panics on a non-IP connection); the
+    /// type found, if `socket` is not an `AF_INET` `SOCK_RAW` socket; the
     /// `getsockopt`/`setsockopt` error otherwise.
     /// The socket is dropped (closed) on error.
     pub fn new(socket: S) -> io::Result<RawConn<S>> {
-        let fd = socket.as_fd();
+        let fd = sys::borrow(&socket);
         conn::check_socket(fd, "RawConn", Accept::Raw)?;
-        sys::set_int(fd, libc::IPPROTO_IP, libc::IP_HDRINCL, 1)?;
+        sys::set_int(fd, sys::IPPROTO_IP, sys::IP_HDRINCL, 1)?;
         Ok(RawConn {
             inner: PacketConn::checked(socket, true),
         })
@@ -220,8 +203,8 @@ impl<S: AsFd> RawConn<S> {
     ///
     /// `cm`, when given:
     /// * `dst` overrides where the datagram is routed; the header's
-    ///   destination is still what the datagram carries (Go behaves the
-    ///   same). Without it the header's destination routes.
+    ///   destination is still what the datagram carries. Without it the
+    ///   header's destination routes.
     /// * `src` and `if_index` go in an `IP_PKTINFO` message: the route is
     ///   looked up from that source and through that interface, and a zero
     ///   header source becomes `src`.
@@ -294,7 +277,7 @@ impl<S: AsFd> RawConn<S> {
         };
         let dst = cm.and_then(|cm| cm.dst).unwrap_or(destination);
         sys::sendmsg(
-            self.as_fd(),
+            self.socket(),
             &[IoSlice::new(header), IoSlice::new(payload)],
             Some(SocketAddrV4::new(dst, 0)),
             control.as_bytes().get(..control_len).unwrap_or_default(),
@@ -302,109 +285,27 @@ impl<S: AsFd> RawConn<S> {
         )
     }
 
-    forward! {
-        /// The socket's own address (`getsockname(2)`); as
-        /// [`PacketConn::local_addr`]. Linux reports the protocol number
-        /// as the port.
-        fn local_addr(&self) -> io::Result<SocketAddrV4>;
-        /// The address the socket is connected to (`getpeername(2)`).
-        /// Linux answers [`NotConnected`](io::ErrorKind::NotConnected) for a
-        /// raw socket even after `connect`: it keeps no peer port, which
-        /// `getpeername` requires.
-        fn peer_addr(&self) -> io::Result<SocketAddrV4>;
-        /// The `IP_TOS` socket option. Datagrams sent through a `RawConn`
-        /// carry the TOS of their header instead.
-        fn tos(&self) -> io::Result<u8>;
-        /// Sets the `IP_TOS` socket option (see [`tos`](Self::tos)).
-        fn set_tos(&self, tos: u8) -> io::Result<()>;
-        /// The `IP_TTL` socket option. Datagrams sent through a `RawConn`
-        /// carry the TTL of their header instead.
-        fn ttl(&self) -> io::Result<u8>;
-        /// Sets the `IP_TTL` socket option (see [`ttl`](Self::ttl)); Linux
-        /// rejects 0.
-        fn set_ttl(&self, ttl: u8) -> io::Result<()>;
-        /// The control messages currently enabled.
-        fn control_flags(&self) -> ControlFlags;
-        /// Turns control messages on or off: `IP_RECVTTL`, `IP_PKTINFO`
-        /// (destination and interface), `IP_RECVTOS`; as
-        /// [`PacketConn::set_control_message`].
-        fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()>;
-        /// The `IP_MULTICAST_TTL` socket option (sent multicast datagrams
-        /// carry their header's TTL).
-        fn multicast_ttl(&self) -> io::Result<u8>;
-        /// Sets `IP_MULTICAST_TTL`.
-        fn set_multicast_ttl(&self, ttl: u8) -> io::Result<()>;
-        /// Whether datagrams sent to a group this host has joined are looped
-        /// back to it (`IP_MULTICAST_LOOP`).
-        fn multicast_loopback(&self) -> io::Result<bool>;
-        /// Sets `IP_MULTICAST_LOOP`.
-        fn set_multicast_loopback(&self, on: bool) -> io::Result<()>;
-        /// The interface multicast datagrams leave by (`IP_MULTICAST_IF`);
-        /// as [`PacketConn::multicast_interface`].
-        fn multicast_interface(&self) -> io::Result<MulticastInterface>;
-        /// Sets the interface multicast datagrams leave by
-        /// (`IP_MULTICAST_IF` with an `ip_mreqn`) when the header's
-        /// destination is a group and no `if_index` control message is
-        /// given.
-        fn set_multicast_interface(
-            &self,
-            interface: impl Into<MulticastInterface>
-        ) -> io::Result<()>;
-        /// Joins `group` on `interface` (an index, 0 letting the routing
-        /// table choose, an [`&Interface`](crate::Interface) or a name) with
-        /// `MCAST_JOIN_GROUP`; as [`PacketConn::join_group`].
-        fn join_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// Leaves `group` (`MCAST_LEAVE_GROUP`).
-        fn leave_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// Joins `group` for `source` only (`MCAST_JOIN_SOURCE_GROUP`).
-        fn join_source_specific_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>,
-            source: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// Leaves the source-specific membership (`MCAST_LEAVE_SOURCE_GROUP`).
-        fn leave_source_specific_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>,
-            source: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// Blocks `source` in an any-source membership
-        /// (`MCAST_BLOCK_SOURCE`).
-        fn exclude_source_specific_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>,
-            source: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// Unblocks `source` (`MCAST_UNBLOCK_SOURCE`).
-        fn include_source_specific_group<'i>(
-            &self,
-            interface: impl Into<InterfaceRef<'i>>,
-            group: impl Into<IpAddr>,
-            source: impl Into<IpAddr>
-        ) -> io::Result<()>;
-        /// The ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at level
-        /// `SOL_RAW`).
-        fn icmp_filter(&self) -> io::Result<IcmpFilter>;
-        /// Sets the ICMP type filter (`ICMP_FILTER` at level `SOL_RAW`): the
-        /// kernel drops ICMP messages of blocked types before they reach
-        /// this socket.
-        fn set_icmp_filter(&self, filter: IcmpFilter) -> io::Result<()>;
-        /// Attaches a classic BPF program (`SO_ATTACH_FILTER`); it sees
-        /// each datagram from its IPv4 header on. As [`PacketConn::set_bpf`].
-        fn set_bpf(&self, program: &[Instruction]) -> io::Result<()>;
-        /// Detaches the BPF program (`SO_DETACH_FILTER`).
-        fn detach_bpf(&self) -> io::Result<()>;
+    /// The socket's own address (`getsockname(2)`); as
+    /// [`PacketConn::local_addr`]. Linux reports the protocol number as the
+    /// port.
+    ///
+    /// # Errors
+    ///
+    /// The `getsockname` error.
+    pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
+        conn::local_addr(self.socket())
+    }
+
+    /// The address the socket is connected to (`getpeername(2)`). Linux
+    /// answers [`NotConnected`](io::ErrorKind::NotConnected) for a raw
+    /// socket even after `connect`: it keeps no peer port, which
+    /// `getpeername` requires.
+    ///
+    /// # Errors
+    ///
+    /// The `getpeername` error.
+    pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
+        conn::peer_addr(self.socket())
     }
 }
 
@@ -426,9 +327,32 @@ impl<'a> TryFrom<&'a Socket> for RawConn<&'a Socket> {
     }
 }
 
-impl<S: AsFd> AsFd for RawConn<S> {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.inner.as_fd()
+impl<S: AsSocket> sealed::Socket for RawConn<S> {
+    fn socket(&self) -> BorrowedSocket<'_> {
+        sealed::Socket::socket(&self.inner)
+    }
+}
+
+impl<S: AsSocket> sealed::DatagramSocket for RawConn<S> {
+    fn state(&self) -> &DatagramState {
+        sealed::DatagramSocket::state(&self.inner)
+    }
+}
+
+/// Datagrams a `RawConn` sends carry the TOS and TTL of their own header;
+/// these set the socket's, which apply to nothing else it sends.
+impl<S: AsSocket> UnicastOptions for RawConn<S> {}
+/// Sent multicast datagrams carry their header's TTL; the interface set
+/// here serves a datagram whose header's destination is a group and that
+/// has no `if_index` control message.
+impl<S: AsSocket> MulticastOptions for RawConn<S> {}
+impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
+impl<S: AsSocket> FilterOptions for RawConn<S> {}
+
+#[cfg(unix)]
+impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {
+    fn as_fd(&self) -> BorrowedSocket<'_> {
+        sealed::Socket::socket(self)
     }
 }
 

@@ -15,9 +15,9 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::error::HeaderError;
 use ipv4_core::header::HeaderView;
-use libc::c_int;
 
 use crate::cmsg::{self, DecodeError};
+use crate::sys;
 
 bitflags::bitflags! {
     /// The `msg_flags` the kernel set on one received datagram
@@ -28,13 +28,13 @@ bitflags::bitflags! {
     ///
     /// [`recvmsg(2)`]: https://man7.org/linux/man-pages/man2/recvmsg.2.html
     #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug)]
-    pub struct MessageFlags: c_int {
+    pub struct MessageFlags: i32 {
         /// `MSG_TRUNC`: the datagram was longer than its buffer; the rest of
         /// it is lost.
-        const TRUNCATED = libc::MSG_TRUNC;
+        const TRUNCATED = sys::MSG_TRUNC;
         /// `MSG_CTRUNC`: the control messages did not all fit in the control
         /// buffer; the ones that did not are lost.
-        const CONTROL_TRUNCATED = libc::MSG_CTRUNC;
+        const CONTROL_TRUNCATED = sys::MSG_CTRUNC;
         // Every other bit, kept as the kernel set it.
         const _ = !0;
     }
@@ -71,7 +71,7 @@ impl MessageFlags {
 ///
 /// ```
 /// use std::net::UdpSocket;
-/// use ipv4_std::{ControlFlags, PacketConn};
+/// use ipv4_std::prelude::*;
 ///
 /// let rx = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
 /// rx.set_control_message(ControlFlags::TTL, true)?;
@@ -177,7 +177,7 @@ pub(crate) struct Raw<'a, 'c> {
     /// The sender, when the kernel reported an IPv4 one.
     pub(crate) source: Option<SocketAddrV4>,
     /// `msg_flags`.
-    pub(crate) flags: c_int,
+    pub(crate) flags: i32,
 }
 
 impl<'a> Raw<'a, '_> {
@@ -223,7 +223,7 @@ impl<'a> Raw<'a, '_> {
 mod tests {
     use super::*;
 
-    fn raw(buf: &[u8], returned: usize, flags: c_int) -> Raw<'_, 'static> {
+    fn raw(buf: &[u8], returned: usize, flags: i32) -> Raw<'_, 'static> {
         Raw {
             buf,
             returned,
@@ -236,16 +236,16 @@ mod tests {
     #[test]
     fn message_flags_name_the_kernel_bits_and_keep_the_rest() {
         let f =
-            MessageFlags::from_bits_retain(libc::MSG_TRUNC | libc::MSG_CTRUNC | libc::MSG_ERRQUEUE);
+            MessageFlags::from_bits_retain(sys::MSG_TRUNC | sys::MSG_CTRUNC | sys::MSG_ERRQUEUE);
         assert!(f.is_truncated() && f.is_control_truncated());
-        assert_eq!(f.bits() & libc::MSG_ERRQUEUE, libc::MSG_ERRQUEUE);
+        assert_eq!(f.bits() & sys::MSG_ERRQUEUE, sys::MSG_ERRQUEUE);
         assert!(!MessageFlags::default().is_truncated());
     }
 
     #[test]
     fn a_truncated_datagram_keeps_its_data_and_says_its_length() {
         let buf = [1u8; 10];
-        let d = raw(&buf, 100, libc::MSG_TRUNC).into_datagram(ControlFlags::SRC, false);
+        let d = raw(&buf, 100, sys::MSG_TRUNC).into_datagram(ControlFlags::SRC, false);
         assert_eq!(d.payload, &buf[..]);
         assert_eq!(d.len, Some(100));
         assert!(d.is_truncated());
@@ -259,7 +259,7 @@ mod tests {
         );
         // A socket that returns only what it copied (ICMP datagram sockets):
         // the full length is unknown.
-        let d = raw(&buf, 10, libc::MSG_TRUNC).into_datagram(ControlFlags::empty(), false);
+        let d = raw(&buf, 10, sys::MSG_TRUNC).into_datagram(ControlFlags::empty(), false);
         assert_eq!(d.len, None);
         let d = raw(&buf, 4, 0).into_datagram(ControlFlags::empty(), false);
         assert_eq!((d.payload.len(), d.len), (4, Some(4)));
@@ -271,7 +271,7 @@ mod tests {
     fn bytes_that_are_not_a_header_are_returned_as_they_are() {
         let mut buf = [0u8; 22];
         buf[0] = 0x46;
-        let d = raw(&buf, 40, libc::MSG_TRUNC).into_datagram(ControlFlags::empty(), true);
+        let d = raw(&buf, 40, sys::MSG_TRUNC).into_datagram(ControlFlags::empty(), true);
         assert_eq!(d.header, None);
         assert_eq!(d.payload, &buf[..]);
         assert!(d.header_error.is_some());

@@ -7,13 +7,14 @@
 //! The raw-socket tests need root and skip with a printed reason otherwise;
 //! the `RawConn` ones run inside a private network namespace.
 
+use ipv4_std::prelude::*;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 
 use ipv4_std::MessageFlags;
 use ipv4_std::batch::{RawSendMessage, RecvBatch, SendBatch, SendMessage};
-use ipv4_std::core::header::{Header, HeaderView, Protocol as HeaderProtocol};
+use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol as HeaderProtocol};
 use ipv4_std::{ControlFlags, ControlMessage, PacketConn, RawConn};
 use ipv4_tests::netns::Netns;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};

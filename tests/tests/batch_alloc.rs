@@ -8,6 +8,7 @@
 //! allocations of the measuring thread are counted, so the test harness's
 //! own threads do not disturb the count.
 
+use ipv4_std::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};

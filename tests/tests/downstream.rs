@@ -1,19 +1,20 @@
 //! A downstream program, as a user of the crates writes it after reading
 //! their docs: one dependency (`ipv4-std`), the core through
-//! `ipv4_std::core`, socket2 through `ipv4_std::socket2`, nothing private.
+//! `ipv4_std::ipv4_core`, socket2 through `ipv4_std::socket2`, nothing private.
 //! Each test is one thing issue 18 found harder than it should be.
 //!
 //! Only the namespace helper comes from this workspace (`ipv4_tests`): the
 //! raw round trip runs inside a private network namespace, so that nothing
 //! leaves the machine.
 
+use ipv4_std::prelude::*;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use ipv4_std::core::checksum::Policy;
-use ipv4_std::core::header::{Header, HeaderView, Protocol};
-use ipv4_std::core::igmp::{self, GroupRecord, Message, RecordType, ReportV3Repr};
-use ipv4_std::core::options::{Ipv4Option, RouterAlert, StreamId, TimestampFlag};
+use ipv4_std::ipv4_core::checksum::Policy;
+use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
+use ipv4_std::ipv4_core::igmp::{self, GroupRecord, Message, RecordType, ReportV3Repr};
+use ipv4_std::ipv4_core::options::{Ipv4Option, RouterAlert, StreamId, TimestampFlag};
 use ipv4_std::socket2::{Domain, Socket, Type};
 use ipv4_std::{ControlFlags, ControlMessage, Interface, InterfaceFlags, PacketConn, RawConn};
 use ipv4_tests::netns::Netns;

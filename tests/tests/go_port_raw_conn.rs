@@ -9,11 +9,12 @@
 //! `/proc/net/igmp`. They need root and skip with a printed reason
 //! without it.
 
+use ipv4_std::prelude::*;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use ipv4_std::core::header::{Header, Protocol};
-use ipv4_std::core::icmp::{IcmpFilter, IcmpType};
+use ipv4_std::ipv4_core::header::{Header, Protocol};
+use ipv4_std::ipv4_core::icmp::{IcmpFilter, IcmpType};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
 use ipv4_tests::netns::{Netns, VethPair};
 use ipv4_tests::sockets;
@@ -32,7 +33,7 @@ fn echo_request(id: u16, seq: u16) -> Vec<u8> {
     m.extend_from_slice(&id.to_be_bytes());
     m.extend_from_slice(&seq.to_be_bytes());
     m.extend_from_slice(PAYLOAD);
-    let sum = ipv4_std::core::checksum::checksum(&m);
+    let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
     m[2..4].copy_from_slice(&sum.to_be_bytes());
     m
 }

@@ -7,13 +7,16 @@
 //! namespace's loopback) and needs root; without it the tests skip with a
 //! printed reason, except those that need no raw socket.
 
+use ipv4_std::prelude::*;
 use std::io;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::os::fd::AsFd;
 use std::time::Duration;
 
-use ipv4_std::core::header::{Flags, Header, HeaderView, Protocol};
-use ipv4_std::core::options::{Ipv4Option, Options, OptionsBuilder, RouterAlert, TimestampFlag};
+use ipv4_std::ipv4_core::header::{Flags, Header, HeaderView, Protocol};
+use ipv4_std::ipv4_core::options::{
+    Ipv4Option, Options, OptionsBuilder, RouterAlert, TimestampFlag,
+};
 use ipv4_std::{ControlFlags, ControlMessage, RawConn};
 use ipv4_tests::netns::{Netns, VethPair};
 use ipv4_tests::sockets;
@@ -288,7 +291,7 @@ fn buffer_shorter_than_header_is_an_error_not_a_panic() {
     assert!(
         matches!(
             d.header_error,
-            Some(ipv4_std::core::error::HeaderError::OptionsTruncated {
+            Some(ipv4_std::ipv4_core::error::HeaderError::OptionsTruncated {
                 required: 24,
                 found: 20
             })

@@ -7,6 +7,7 @@
 //! The loopback tests run anywhere; the raw-socket ones need root (private
 //! network namespaces).
 
+use ipv4_std::prelude::*;
 use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
@@ -17,8 +18,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ipv4_std::batch::RecvBatch;
-use ipv4_std::core::header::{Header, Protocol};
-use ipv4_std::core::options::OptionsBuilder;
+use ipv4_std::ipv4_core::header::{Header, Protocol};
+use ipv4_std::ipv4_core::options::OptionsBuilder;
 use ipv4_std::{ControlFlags, PacketConn, RawConn};
 use ipv4_tests::netns;
 use socket2::{Domain, Socket, Type};

@@ -7,6 +7,7 @@
 //!
 //! Loopback only; runs without root.
 
+use ipv4_std::prelude::*;
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Mutex;
@@ -140,7 +141,7 @@ fn concurrent_raw_icmp_readers_and_writers() {
                 assert_eq!(*from.ip(), Ipv4Addr::LOCALHOST);
                 let m = datagram.payload;
                 assert_eq!(n, 8 + 15, "exact ICMP length: {m:02x?}");
-                assert!(ipv4_std::core::checksum::verify(m), "{m:02x?}");
+                assert!(ipv4_std::ipv4_core::checksum::verify(m), "{m:02x?}");
                 assert_eq!(&m[8..], b"HELLO-R-U-THERE");
                 assert!(m[0] == 8 || m[0] == 0, "echo or reply: {m:02x?}");
                 if let Some(dst) = cm.dst {
@@ -159,7 +160,7 @@ fn concurrent_raw_icmp_readers_and_writers() {
                 m.extend_from_slice(&round.to_be_bytes());
                 m.extend_from_slice(&i.to_be_bytes());
                 m.extend_from_slice(b"HELLO-R-U-THERE");
-                let sum = ipv4_std::core::checksum::checksum(&m);
+                let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
                 m[2..4].copy_from_slice(&sum.to_be_bytes());
                 conn.send_to(&m, None, lo).unwrap();
             };

@@ -12,6 +12,7 @@
 //! and raw sockets only in private namespaces (root; without it those tests
 //! skip with a printed reason).
 
+use ipv4_std::prelude::*;
 use std::fs::File;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener, TcpStream, UdpSocket};
@@ -19,8 +20,8 @@ use std::os::unix::net::UnixDatagram;
 use std::time::Duration;
 
 use ipv4_std::batch::{RawSendMessage, SendBatch, SendMessage};
-use ipv4_std::core::error::HeaderError;
-use ipv4_std::core::header::{Header, HeaderView, Protocol};
+use ipv4_std::ipv4_core::error::HeaderError;
+use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
 use ipv4_std::{Conn, ControlMessage, MulticastInterface, PacketConn, RawConn};
 use ipv4_tests::netns::Netns;
 use ipv4_tests::sockets;

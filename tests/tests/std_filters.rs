@@ -2,11 +2,12 @@
 //! sockets. Ports Go's `TestBPF`; the ICMP filter effect (Go checks only
 //! set/get) is checked across a veth link.
 
+use ipv4_std::prelude::*;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 
 use ipv4_std::bpf::{Instruction, op};
-use ipv4_std::core::checksum;
+use ipv4_std::ipv4_core::checksum;
 use ipv4_std::{IcmpFilter, IcmpType, PacketConn};
 use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Protocol, Socket, Type};

@@ -6,6 +6,7 @@
 //! private namespaces, where the multicast calls are given an
 //! `&Interface` and a name.
 
+use ipv4_std::prelude::*;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::process::Command;
 use std::time::Duration;

@@ -10,6 +10,7 @@
 //! namespace it was created in) and then used from the test thread.
 //! Every test needs root and skips with a printed reason without it.
 
+use ipv4_std::prelude::*;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,9 +18,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use ipv4_std::core::header::HeaderView;
-use ipv4_std::core::igmp::RecordType;
-use ipv4_std::core::{checksum, igmp, options};
+use ipv4_std::ipv4_core::header::HeaderView;
+use ipv4_std::ipv4_core::igmp::RecordType;
+use ipv4_std::ipv4_core::{checksum, igmp, options};
 use ipv4_std::{ControlFlags, ControlMessage, MulticastInterface, PacketConn};
 use ipv4_tests::netns::{Netns, VethPair};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -55,7 +56,7 @@ enum Igmp {
 /// source and the message; panics on anything malformed, since these come
 /// from the kernel.
 fn decode_igmp(header: HeaderView<&[u8]>) -> (Ipv4Addr, Igmp) {
-    assert_eq!(header.protocol(), ipv4_std::core::header::Protocol::IGMP);
+    assert_eq!(header.protocol(), ipv4_std::ipv4_core::header::Protocol::IGMP);
     assert_eq!(
         header.ttl(),
         1,

@@ -6,6 +6,7 @@
 //! root (they run in private namespaces) and skip with a printed reason
 //! otherwise.
 
+use ipv4_std::prelude::*;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd};

@@ -5,6 +5,7 @@
 //! Loopback tests run anywhere; the veth and raw tests need root and skip
 //! with a printed reason otherwise.
 
+use ipv4_std::prelude::*;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::os::fd::AsRawFd;
@@ -251,7 +252,7 @@ fn echo_request(id: u16, seq: u16, data: &[u8]) -> Vec<u8> {
     m.extend_from_slice(&id.to_be_bytes());
     m.extend_from_slice(&seq.to_be_bytes());
     m.extend_from_slice(data);
-    let sum = ipv4_std::core::checksum::checksum(&m);
+    let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
     m[2..4].copy_from_slice(&sum.to_be_bytes());
     m
 }

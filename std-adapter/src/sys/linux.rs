@@ -1,38 +1,145 @@
-//! The adapter's one door to the kernel for what socket2 does not cover:
-//! `setsockopt(2)`/`getsockopt(2)` with typed values, `recvmsg(2)` and
-//! `sendmsg(2)` with an IPv4 address and a control buffer, and their batch
-//! forms `recvmmsg(2)`/`sendmmsg(2)` over a reusable header array ([`Mmsg`]),
-//! and the interface table (`getifaddrs(3)`, `if_nametoindex(3)`).
-//!
-//! Every `unsafe` block of the crate is in this module; each says why it is
-//! sound. Options socket2 already offers (`IP_TOS`, `IP_TTL`,
-//! `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_RECVTOS`) are used through
-//! [`socket2::SockRef`] by the modules that need them.
+//! Linux and Android: option and message numbers, the C structures whose
+//! layout is Linux's own (`ip_mreqn`, `group_req`, `sock_fprog`,
+//! `mmsghdr`, `sockaddr_in`), the control-message layout, and the batch
+//! calls `recvmmsg(2)`/`sendmmsg(2)` over a reusable header array
+//! ([`Mmsg`]).
 
-use std::ffi::CStr;
-use std::io::{self, IoSlice, IoSliceMut};
-use std::mem::{MaybeUninit, size_of};
+use std::io;
+use std::mem::{MaybeUninit, offset_of, size_of};
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::os::fd::{AsRawFd, BorrowedFd};
-use std::ptr;
+use std::os::fd::AsRawFd;
 
-use libc::{c_int, c_void, socklen_t};
+use ipv4_core::control::ControlFlags;
 
-/// A value that may be passed to and read back from `setsockopt`/`getsockopt`
-/// as raw bytes.
+use super::unix::{
+    BorrowedSocket, OptionValue, c_int, c_void, cvt, from_in_addr, get_int, in_addr, setsockopt,
+    socklen_t, source_of,
+};
+use super::{MmsgReceived, RecvSlot, SendSlot};
+use crate::bpf::Instruction;
+use crate::cmsg::Layout;
+
+/// Numbers only the crate's unit tests use.
+#[cfg(test)]
+pub(crate) use libc::{EINVAL, MSG_ERRQUEUE, SO_TIMESTAMP};
+pub(crate) use libc::{
+    IP_HDRINCL, MCAST_BLOCK_SOURCE, MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP, MCAST_LEAVE_GROUP,
+    MCAST_LEAVE_SOURCE_GROUP, MCAST_UNBLOCK_SOURCE, MSG_WAITFORONE, SO_ATTACH_FILTER,
+    SO_DETACH_FILTER, SOL_RAW,
+};
+
+/// `ICMP_FILTER` at level `SOL_RAW`, from `<linux/icmp.h>` (the libc crate
+/// does not have it).
+pub(crate) const ICMP_FILTER: c_int = 1;
+
+/// The layout of a Linux control buffer ([`cmsg(3)`]): `struct cmsghdr`
+/// as libc declares it for this target (16 bytes on 64-bit targets, 12 on
+/// 32-bit ones, `cmsg_len` a `size_t`, or on musl a `socklen_t` beside
+/// padding), `CMSG_ALIGN` rounding to a `size_t` (glibc, musl and the
+/// kernel alike), and `IP_TTL`, `IP_TOS` and `IP_PKTINFO` as the message
+/// types both ways.
+///
+/// [`cmsg(3)`]: https://man7.org/linux/man-pages/man3/cmsg.3.html
+pub(crate) const CMSG_LAYOUT: Layout = Layout {
+    align: size_of::<usize>(),
+    header_len: size_of::<libc::cmsghdr>(),
+    len_offset: offset_of!(libc::cmsghdr, cmsg_len),
+    len_size: field_size(|h: &libc::cmsghdr| &h.cmsg_len),
+    level_offset: offset_of!(libc::cmsghdr, cmsg_level),
+    type_offset: offset_of!(libc::cmsghdr, cmsg_type),
+    ip_level: libc::IPPROTO_IP,
+    recv_ttl: libc::IP_TTL,
+    recv_tos: libc::IP_TOS,
+    pktinfo: Some(libc::IP_PKTINFO),
+    send_ttl: Some(libc::IP_TTL),
+    send_tos: Some(libc::IP_TOS),
+};
+
+const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
+    size_of::<F>()
+}
+
+/// Which option turns on which received control messages: `IP_RECVTTL`
+/// for the TTL, one `IP_PKTINFO` for both destination and interface,
+/// `IP_RECVTOS` for the TOS. ([`ControlFlags::SRC`] needs none: the source
+/// is the datagram's address.)
+pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
+    (ControlFlags::TTL, libc::IP_RECVTTL),
+    (
+        ControlFlags::DST.union(ControlFlags::INTERFACE),
+        libc::IP_PKTINFO,
+    ),
+    (ControlFlags::TOS, libc::IP_RECVTOS),
+];
+
+/// The socket's address family (`SO_DOMAIN`).
+pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
+    get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)
+}
+
+/// Families Linux has beside the POSIX ones, by name, for error messages.
+pub(crate) const FAMILY_NAMES: &[(c_int, &str)] = &[
+    (libc::AF_NETLINK, "AF_NETLINK"),
+    (libc::AF_PACKET, "AF_PACKET"),
+];
+
+/// The family of the link-layer entries of `getifaddrs(3)`: glibc and musl
+/// list each interface once as an `AF_PACKET` entry.
+pub(crate) const LINK_FAMILY: c_int = libc::AF_PACKET;
+
+/// The interface index of a link-layer (`AF_PACKET`) `getifaddrs` entry;
+/// `None` for index 0.
 ///
 /// # Safety
 ///
-/// Implementors must be `#[repr(C)]` (or primitive) plain data for which
-/// every bit pattern, in particular all zeros, is a valid value.
-pub(crate) unsafe trait OptionValue: Copy {}
+/// `sa` points to a `sockaddr_ll` as `getifaddrs` allocates it (glibc and
+/// musl allocate one, with room for long hardware addresses).
+pub(crate) unsafe fn link_index(sa: *const libc::sockaddr) -> Option<u32> {
+    // SAFETY: the caller's contract; `read_unaligned` asks nothing of
+    // alignment.
+    let ll = unsafe { sa.cast::<libc::sockaddr_ll>().read_unaligned() };
+    u32::try_from(ll.sll_ifindex)
+        .ok()
+        .filter(|&index| index != 0)
+}
 
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for c_int {}
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for u32 {}
-// SAFETY: `in_addr` is `#[repr(C)] { s_addr: u32 }`.
-unsafe impl OptionValue for libc::in_addr {}
+/// `IP_MULTICAST_IF` set with a `struct ip_mreqn`: the interface by index
+/// (0 for none) or by local address.
+pub(crate) fn set_multicast_interface(
+    fd: BorrowedSocket<'_>,
+    index: c_int,
+    address: Ipv4Addr,
+) -> io::Result<()> {
+    let mreqn = libc::ip_mreqn {
+        imr_multiaddr: in_addr(Ipv4Addr::UNSPECIFIED),
+        imr_address: in_addr(address),
+        imr_ifindex: index,
+    };
+    setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &mreqn)
+}
+
+/// `IP_MULTICAST_IF` read: Linux reports only the address (a `struct
+/// in_addr`), never the index.
+pub(crate) fn multicast_interface_address(fd: BorrowedSocket<'_>) -> io::Result<Ipv4Addr> {
+    let (addr, _) =
+        super::getsockopt::<libc::in_addr>(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF)?;
+    Ok(from_in_addr(addr))
+}
+
+const _: () = assert!(size_of::<Instruction>() == size_of::<libc::sock_filter>());
+
+/// `SO_ATTACH_FILTER` with `program`, whose length the caller has checked
+/// (1 to `BPF_MAXINSNS`, so it fits the `u16`).
+pub(crate) fn attach_filter(fd: BorrowedSocket<'_>, program: &[Instruction]) -> io::Result<()> {
+    let fprog = libc::sock_fprog {
+        len: u16::try_from(program.len()).unwrap_or(u16::MAX),
+        // `Instruction` has the layout of `sock_filter` (asserted above);
+        // the kernel only reads through the pointer.
+        filter: program.as_ptr().cast_mut().cast::<libc::sock_filter>(),
+    };
+    setsockopt(fd, libc::SOL_SOCKET, SO_ATTACH_FILTER, &fprog)
+}
+
 // SAFETY: `ip_mreqn` is `#[repr(C)]` of two `in_addr` and a `c_int`.
 unsafe impl OptionValue for libc::ip_mreqn {}
 // SAFETY: `#[repr(C)]` of integers and byte arrays, see `GroupReq`.
@@ -43,165 +150,6 @@ unsafe impl OptionValue for GroupSourceReq {}
 // any bit pattern is a valid raw pointer value (the kernel checks the pointer
 // with `copy_from_user` and fails with EFAULT, it never trusts it).
 unsafe impl OptionValue for libc::sock_fprog {}
-
-/// Sets option `name` at `level` to the bytes of `value`.
-pub(crate) fn setsockopt<T: OptionValue>(
-    fd: BorrowedFd<'_>,
-    level: c_int,
-    name: c_int,
-    value: &T,
-) -> io::Result<()> {
-    // SAFETY: `value` points to `size_of::<T>()` initialised bytes that live
-    // across the call; the kernel only reads them.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            (value as *const T).cast::<c_void>(),
-            size_of::<T>() as socklen_t,
-        )
-    };
-    if rc == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
-}
-
-/// Reads option `name` at `level` into a zeroed `T`, and returns it with the
-/// number of bytes the kernel wrote.
-pub(crate) fn getsockopt<T: OptionValue>(
-    fd: BorrowedFd<'_>,
-    level: c_int,
-    name: c_int,
-) -> io::Result<(T, usize)> {
-    let mut value = MaybeUninit::<T>::zeroed();
-    let mut len = size_of::<T>() as socklen_t;
-    // SAFETY: `value` is `len` writable bytes; the kernel writes at most
-    // `len` bytes and stores the count it wrote in `len`.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            value.as_mut_ptr().cast::<c_void>(),
-            &mut len,
-        )
-    };
-    if rc == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: the bytes were zeroed and then partly overwritten by the
-    // kernel; `T: OptionValue` accepts any bytes.
-    Ok((unsafe { value.assume_init() }, len as usize))
-}
-
-/// Sets an `int` option.
-pub(crate) fn set_int(
-    fd: BorrowedFd<'_>,
-    level: c_int,
-    name: c_int,
-    value: c_int,
-) -> io::Result<()> {
-    setsockopt(fd, level, name, &value)
-}
-
-/// Reads an `int` option. Linux answers with a single byte for some options
-/// when asked with a shorter buffer; this accepts both forms.
-pub(crate) fn get_int(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> io::Result<c_int> {
-    let (value, len) = getsockopt::<c_int>(fd, level, name)?;
-    match len {
-        4 => Ok(value),
-        1 => Ok(c_int::from(value.to_ne_bytes()[0])),
-        n => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("getsockopt({level}, {name}) returned {n} bytes where an int (4) was expected"),
-        )),
-    }
-}
-
-/// A socket's address family and type, as the kernel reports them
-/// (`SO_DOMAIN`, `SO_TYPE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SocketKind {
-    family: c_int,
-    socket_type: c_int,
-}
-
-impl SocketKind {
-    /// Asks the kernel. A descriptor that is not a socket is an
-    /// [`InvalidInput`](io::ErrorKind::InvalidInput) error (`ENOTSOCK`
-    /// otherwise has no kind of its own).
-    pub(crate) fn of(fd: BorrowedFd<'_>) -> io::Result<SocketKind> {
-        let get = |name| {
-            get_int(fd, libc::SOL_SOCKET, name).map_err(|e| {
-                if e.raw_os_error() == Some(libc::ENOTSOCK) {
-                    io::Error::new(
-                        io::ErrorKind::InvalidInput,
-                        "the file descriptor is not a socket",
-                    )
-                } else {
-                    e
-                }
-            })
-        };
-        Ok(SocketKind {
-            family: get(libc::SO_DOMAIN)?,
-            socket_type: get(libc::SO_TYPE)?,
-        })
-    }
-
-    /// Whether the family is `AF_INET`.
-    pub(crate) fn is_ipv4(self) -> bool {
-        self.family == libc::AF_INET
-    }
-
-    /// Whether the type is `SOCK_DGRAM`.
-    pub(crate) fn is_datagram(self) -> bool {
-        self.socket_type == libc::SOCK_DGRAM
-    }
-
-    /// Whether the type is `SOCK_RAW`.
-    pub(crate) fn is_raw(self) -> bool {
-        self.socket_type == libc::SOCK_RAW
-    }
-
-    /// The family as a person reads it: its name and number, e.g.
-    /// `AF_INET6 (10)`.
-    pub(crate) fn family_name(self) -> String {
-        let name = match self.family {
-            libc::AF_UNSPEC => "AF_UNSPEC",
-            libc::AF_UNIX => "AF_UNIX",
-            libc::AF_INET => "AF_INET",
-            libc::AF_INET6 => "AF_INET6",
-            libc::AF_NETLINK => "AF_NETLINK",
-            libc::AF_PACKET => "AF_PACKET",
-            _ => "family",
-        };
-        format!("{name} ({})", self.family)
-    }
-
-    /// The type as a person reads it, e.g. `SOCK_STREAM (1)`.
-    pub(crate) fn type_name(self) -> String {
-        let name = match self.socket_type {
-            libc::SOCK_STREAM => "SOCK_STREAM",
-            libc::SOCK_DGRAM => "SOCK_DGRAM",
-            libc::SOCK_RAW => "SOCK_RAW",
-            libc::SOCK_SEQPACKET => "SOCK_SEQPACKET",
-            _ => "type",
-        };
-        format!("{name} ({})", self.socket_type)
-    }
-}
-
-/// `index` as the kernel takes an interface index: a C `int`
-/// (`ipi_ifindex`, `imr_ifindex`, and `gr_interface`, which Linux copies
-/// into an `int`). `None` above `i32::MAX`, which the kernel would read as
-/// a negative index.
-pub(crate) fn interface_index(index: u32) -> Option<c_int> {
-    c_int::try_from(index).ok()
-}
 
 /// `struct sockaddr_storage` holding a `sockaddr_in`: same size and alignment
 /// as libc's, built without `unsafe`.
@@ -276,274 +224,6 @@ pub(crate) fn sockaddr_in(addr: SocketAddrV4) -> libc::sockaddr_in {
     }
 }
 
-/// An `in_addr` for `addr`.
-pub(crate) fn in_addr(addr: Ipv4Addr) -> libc::in_addr {
-    libc::in_addr {
-        s_addr: u32::from(addr).to_be(),
-    }
-}
-
-/// The address in an `in_addr`.
-pub(crate) fn from_in_addr(addr: libc::in_addr) -> Ipv4Addr {
-    Ipv4Addr::from(u32::from_be(addr.s_addr))
-}
-
-/// The interface flags [`crate::InterfaceFlags`] names (`IFF_*`,
-/// [`netdevice(7)`]).
-///
-/// [`netdevice(7)`]: https://man7.org/linux/man-pages/man7/netdevice.7.html
-pub(crate) const IFF_UP: u32 = libc::IFF_UP as u32;
-/// `IFF_BROADCAST`.
-pub(crate) const IFF_BROADCAST: u32 = libc::IFF_BROADCAST as u32;
-/// `IFF_LOOPBACK`.
-pub(crate) const IFF_LOOPBACK: u32 = libc::IFF_LOOPBACK as u32;
-/// `IFF_POINTOPOINT`.
-pub(crate) const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
-/// `IFF_RUNNING`.
-pub(crate) const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
-/// `IFF_MULTICAST`.
-pub(crate) const IFF_MULTICAST: u32 = libc::IFF_MULTICAST as u32;
-
-/// The longest interface name, in bytes (`IF_NAMESIZE` less the NUL).
-pub(crate) const IF_NAME_MAX: usize = libc::IF_NAMESIZE - 1;
-
-/// What one entry of `getifaddrs(3)` holds that the crate uses, copied out
-/// of the C list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct IfAddr {
-    /// `ifa_name`: the interface's name, or for an IPv4 address its label
-    /// (`eth0:1` for an address added with `label eth0:1`). A name that is
-    /// not UTF-8 is converted lossily.
-    pub(crate) name: String,
-    /// `ifa_flags`: the interface's `IFF_*` flags.
-    pub(crate) flags: u32,
-    /// The address of the entry.
-    pub(crate) addr: IfAddrKind,
-}
-
-/// The address of one `getifaddrs(3)` entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IfAddrKind {
-    /// An `AF_PACKET` entry: the link itself, which glibc and musl list
-    /// once per interface, with its index (`sll_ifindex`).
-    Link {
-        /// The interface index.
-        index: u32,
-    },
-    /// An `AF_INET` entry: one IPv4 address of the interface.
-    Ipv4 {
-        /// `ifa_addr`.
-        address: Ipv4Addr,
-        /// `ifa_netmask`, when present and IPv4.
-        netmask: Option<Ipv4Addr>,
-    },
-}
-
-/// The list `getifaddrs(3)` allocated, freed on drop.
-struct IfAddrList(*mut libc::ifaddrs);
-
-impl Drop for IfAddrList {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from a successful `getifaddrs` and is
-        // freed exactly once, here; no reference into the list outlives
-        // `interface_addresses`, which owns this guard.
-        unsafe { libc::freeifaddrs(self.0) }
-    }
-}
-
-/// The IPv4 address in the `sockaddr` at `sa`, if it is an `AF_INET` one.
-///
-/// # Safety
-///
-/// `sa` is null or points to a `sockaddr` whose storage is as large as its
-/// family's structure (as `getifaddrs` allocates them).
-unsafe fn sockaddr_ipv4(sa: *const libc::sockaddr) -> Option<Ipv4Addr> {
-    if sa.is_null() {
-        return None;
-    }
-    // SAFETY: non-null, so the caller's contract holds; `sa_family` is at
-    // the start of every `sockaddr`.
-    let family = unsafe { (*sa).sa_family };
-    if c_int::from(family) != libc::AF_INET {
-        return None;
-    }
-    // SAFETY: an `AF_INET` sockaddr is a `sockaddr_in` (caller's contract);
-    // `read_unaligned` asks nothing of the alignment.
-    let sin = unsafe { sa.cast::<libc::sockaddr_in>().read_unaligned() };
-    Some(from_in_addr(sin.sin_addr))
-}
-
-/// Every interface and IPv4 address of the calling thread's network
-/// namespace (`getifaddrs(3)`), as owned entries, in the order the C library
-/// lists them. Entries of other families, and entries without an address,
-/// are left out.
-pub(crate) fn interface_addresses() -> io::Result<Vec<IfAddr>> {
-    let mut head: *mut libc::ifaddrs = ptr::null_mut();
-    // SAFETY: `head` is a valid place for the list pointer, which
-    // `getifaddrs` writes on success only.
-    if unsafe { libc::getifaddrs(&mut head) } == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    let list = IfAddrList(head);
-    let mut entries = Vec::new();
-    let mut node = list.0.cast_const();
-    while !node.is_null() {
-        // SAFETY: `node` is the head or an `ifa_next` of the list, which
-        // stays allocated until `list` drops at the end of this function.
-        let ifa = unsafe { &*node };
-        node = ifa.ifa_next.cast_const();
-        if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
-            continue;
-        }
-        // SAFETY: `ifa_addr` is non-null; `sa_family` starts every sockaddr.
-        let family = c_int::from(unsafe { (*ifa.ifa_addr).sa_family });
-        let addr = match family {
-            libc::AF_PACKET => {
-                // SAFETY: an `AF_PACKET` entry's address is a `sockaddr_ll`
-                // (glibc and musl allocate one, with room for long hardware
-                // addresses); `read_unaligned` asks nothing of alignment.
-                let ll = unsafe { ifa.ifa_addr.cast::<libc::sockaddr_ll>().read_unaligned() };
-                match u32::try_from(ll.sll_ifindex) {
-                    Ok(index) if index != 0 => IfAddrKind::Link { index },
-                    _ => continue,
-                }
-            }
-            libc::AF_INET => {
-                // SAFETY: both pointers are null or point to sockaddrs of
-                // the list, sized for their family.
-                let (address, netmask) =
-                    unsafe { (sockaddr_ipv4(ifa.ifa_addr), sockaddr_ipv4(ifa.ifa_netmask)) };
-                match address {
-                    Some(address) => IfAddrKind::Ipv4 { address, netmask },
-                    None => continue,
-                }
-            }
-            _ => continue,
-        };
-        // SAFETY: `ifa_name` is non-null and NUL-terminated, alive with the
-        // list; it is copied out before the list is freed.
-        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
-            .to_string_lossy()
-            .into_owned();
-        entries.push(IfAddr {
-            name,
-            flags: ifa.ifa_flags,
-            addr,
-        });
-    }
-    Ok(entries)
-}
-
-/// The index of the interface named `name` in the calling thread's network
-/// namespace (`if_nametoindex(3)`); `None` when there is no such interface.
-pub(crate) fn if_nametoindex(name: &CStr) -> io::Result<Option<u32>> {
-    // SAFETY: `name` is a NUL-terminated string borrowed for the call; the
-    // function only reads it.
-    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
-    if index != 0 {
-        return Ok(Some(index));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENODEV | libc::ENXIO) => Ok(None),
-        _ => Err(e),
-    }
-}
-
-/// What one `recvmsg` returned.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Received {
-    /// What the call returned: the bytes written into the buffers, or with
-    /// `MSG_TRUNC` in its flags the datagram's full length (UDP, raw).
-    pub(crate) len: usize,
-    /// Bytes of control messages written into the control buffer.
-    pub(crate) control_len: usize,
-    /// The sender, when the kernel reported an IPv4 one.
-    pub(crate) source: Option<SocketAddrV4>,
-    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
-    pub(crate) flags: c_int,
-}
-
-/// `recvmsg(2)` into `bufs`, with `control` as the control buffer (empty for
-/// none).
-pub(crate) fn recvmsg(
-    fd: BorrowedFd<'_>,
-    bufs: &mut [IoSliceMut<'_>],
-    control: &mut [u8],
-    flags: c_int,
-) -> io::Result<Received> {
-    let mut name = sockaddr_in(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
-    // SAFETY: `msghdr` is plain C data; all zeros is a valid empty header
-    // (null pointers, zero lengths), including any private padding fields.
-    let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    msg.msg_name = (&raw mut name).cast::<c_void>();
-    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-    // `IoSliceMut` is ABI-compatible with `struct iovec` on Unix (std
-    // documents this guarantee).
-    msg.msg_iov = bufs.as_mut_ptr().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_mut_ptr().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
-    // SAFETY: every pointer in `msg` refers to memory this function borrows
-    // mutably for the duration of the call, with the lengths given: `name`
-    // (a `sockaddr_in`), the iovecs (each describing a live `&mut [u8]`), and
-    // `control`. The kernel writes within those lengths only.
-    let n = unsafe { libc::recvmsg(fd.as_raw_fd(), &mut msg, flags) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let source = (msg.msg_namelen as usize >= size_of::<libc::sockaddr_in>()
-        && c_int::from(name.sin_family) == libc::AF_INET)
-        .then(|| SocketAddrV4::new(from_in_addr(name.sin_addr), u16::from_be(name.sin_port)));
-    // `msg_controllen` is a `size_t` on glibc and a `socklen_t` on musl.
-    #[allow(clippy::unnecessary_cast)]
-    let control_len = (msg.msg_controllen as usize).min(control.len());
-    Ok(Received {
-        len: n as usize,
-        control_len,
-        source,
-        flags: msg.msg_flags,
-    })
-}
-
-/// `sendmsg(2)` of `bufs` to `dst` (none on a connected socket), with
-/// `control` as the control buffer (empty for none).
-pub(crate) fn sendmsg(
-    fd: BorrowedFd<'_>,
-    bufs: &[IoSlice<'_>],
-    dst: Option<SocketAddrV4>,
-    control: &[u8],
-    flags: c_int,
-) -> io::Result<usize> {
-    let name = dst.map(sockaddr_in);
-    // SAFETY: as in `recvmsg`: all zeros is a valid empty `msghdr`.
-    let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    if let Some(name) = &name {
-        msg.msg_name = (name as *const libc::sockaddr_in)
-            .cast_mut()
-            .cast::<c_void>();
-        msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-    }
-    // `IoSlice` is ABI-compatible with `struct iovec` on Unix.
-    msg.msg_iov = bufs.as_ptr().cast_mut().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_ptr().cast_mut().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
-    // SAFETY: every pointer in `msg` refers to memory borrowed for the call
-    // with the lengths given (`name`, the iovecs, `control`); `sendmsg` only
-    // reads through them, so the `cast_mut`s never lead to a write.
-    let n = unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, flags) };
-    if n < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
-    }
-}
-
 /// The `struct mmsghdr` array of `recvmmsg(2)`/`sendmmsg(2)`, with the
 /// iovecs and addresses its headers point to, kept between calls so that a
 /// batch allocates nothing per call (the vectors only grow, to the largest
@@ -565,36 +245,6 @@ pub(crate) struct Mmsg {
 unsafe impl Send for Mmsg {}
 // SAFETY: as for `Send`; `&Mmsg` only reads lengths and addresses.
 unsafe impl Sync for Mmsg {}
-
-/// One message to receive into: its data buffer and its control buffer
-/// (empty for none).
-pub(crate) struct RecvSlot<'a> {
-    pub(crate) buf: &'a mut [u8],
-    pub(crate) control: &'a mut [u8],
-}
-
-/// One message to send: up to two data parts (a header and a payload; an
-/// empty `head` is left out), the destination (none on a connected socket)
-/// and the control buffer (empty for none).
-pub(crate) struct SendSlot<'a> {
-    pub(crate) head: &'a [u8],
-    pub(crate) body: &'a [u8],
-    pub(crate) dst: Option<SocketAddrV4>,
-    pub(crate) control: &'a [u8],
-}
-
-/// What the kernel reported for one message of a `recvmmsg`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct MmsgReceived {
-    /// Bytes written into the data buffer (`msg_len`).
-    pub(crate) len: usize,
-    /// Bytes written into the control buffer (`msg_controllen`).
-    pub(crate) control_len: usize,
-    /// The sender, when the kernel reported an IPv4 one.
-    pub(crate) source: Option<SocketAddrV4>,
-    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
-    pub(crate) flags: c_int,
-}
 
 /// All zeros: null pointers and zero lengths, a valid empty `mmsghdr`.
 fn empty_mmsghdr() -> libc::mmsghdr {
@@ -690,7 +340,7 @@ impl Mmsg {
     /// each got.
     pub(crate) fn recv<'a>(
         &mut self,
-        fd: BorrowedFd<'_>,
+        fd: BorrowedSocket<'_>,
         slots: impl ExactSizeIterator<Item = RecvSlot<'a>>,
         flags: c_int,
     ) -> io::Result<usize> {
@@ -705,7 +355,7 @@ impl Mmsg {
         // kernel writes within those lengths only, and into the headers'
         // `msg_len`, `msg_namelen`, `msg_controllen` and `msg_flags`. The
         // timeout pointer is null (none).
-        let n = unsafe {
+        cvt(unsafe {
             libc::recvmmsg(
                 fd.as_raw_fd(),
                 self.hdrs.as_mut_ptr(),
@@ -713,12 +363,7 @@ impl Mmsg {
                 flags as _,
                 std::ptr::null_mut(),
             )
-        };
-        if n < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
+        })
     }
 
     /// What the kernel reported for message `i` of the last
@@ -733,10 +378,7 @@ impl Mmsg {
             };
         };
         let msg = &hdr.msg_hdr;
-        let name = self.names[i];
-        let source = (msg.msg_namelen as usize >= size_of::<libc::sockaddr_in>()
-            && c_int::from(name.sin_family) == libc::AF_INET)
-            .then(|| SocketAddrV4::new(from_in_addr(name.sin_addr), u16::from_be(name.sin_port)));
+        let source = source_of(&self.names[i], msg.msg_namelen);
         // `msg_controllen` is a `size_t` on glibc and a `socklen_t` on musl.
         #[allow(clippy::unnecessary_cast)]
         let control_len = (msg.msg_controllen as usize).min(control_capacity);
@@ -805,7 +447,7 @@ impl Mmsg {
     /// only when it is the first.
     pub(crate) fn send<'a>(
         &mut self,
-        fd: BorrowedFd<'_>,
+        fd: BorrowedSocket<'_>,
         slots: impl ExactSizeIterator<Item = SendSlot<'a>>,
         flags: c_int,
     ) -> io::Result<usize> {
@@ -819,19 +461,14 @@ impl Mmsg {
         // alive for the call, and to a control buffer from another such
         // borrow. `sendmmsg` only reads through them (so the `cast_mut`s
         // never lead to a write) and writes only the headers' `msg_len`.
-        let n = unsafe {
+        cvt(unsafe {
             libc::sendmmsg(
                 fd.as_raw_fd(),
                 self.hdrs.as_mut_ptr(),
                 vlen as _,
                 flags as _,
             )
-        };
-        if n < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
+        })
     }
 }
 
@@ -839,6 +476,16 @@ impl Mmsg {
 mod tests {
     use super::*;
     use std::ptr;
+
+    #[test]
+    fn cmsg_layout_matches_libc_macros() {
+        for n in [0u32, 1, 4, 12, 13] {
+            // SAFETY: CMSG_SPACE/CMSG_LEN are pure arithmetic.
+            let (space, len) = unsafe { (libc::CMSG_SPACE(n), libc::CMSG_LEN(n)) };
+            assert_eq!(CMSG_LAYOUT.space_of(n as usize), space as usize);
+            assert_eq!(CMSG_LAYOUT.len_of(n as usize), len as usize);
+        }
+    }
 
     /// A datagram as the stand-in kernel delivers it.
     struct Datagram<'a> {

@@ -1,45 +1,14 @@
-//! The multicast surface of [`PacketConn`]: sending options (TTL, interface,
-//! loopback) and group membership, any-source and source-specific.
-//!
-//! Membership uses the protocol-independent calls of [RFC 3678 §5.1]
-//! (`MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`, `MCAST_JOIN_SOURCE_GROUP`,
-//! `MCAST_LEAVE_SOURCE_GROUP`, `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`)
-//! with an interface **index**; index 0 lets the kernel pick the interface
-//! from the routing table. The kernel then speaks IGMP for the socket
-//! ([RFC 3376], [RFC 9776]).
-//!
-//! Every call that takes an interface takes an
-//! [`impl Into<InterfaceRef>`](InterfaceRef): an index (`u32`), an
-//! [`&Interface`](crate::Interface), or a name (`"eth0"`), looked up at the
-//! call in the calling thread's network namespace.
-//! [`set_multicast_interface`](PacketConn::set_multicast_interface) takes
-//! an [`impl Into<MulticastInterface>`](MulticastInterface): an index, an
-//! `&Interface`, or a local address.
-//!
-//! Groups and sources are taken as [`IpAddr`] so that a caller holding a
-//! generic address gets a clear error: an IPv6 address, a group that is not
-//! multicast, or a source that is multicast or unspecified is an
-//! [`InvalidInput`](io::ErrorKind::InvalidInput) error, before any system
-//! call. So is an interface index above `i32::MAX`, which the kernel cannot
-//! take (it stores indexes in a C `int`), and a name no interface can have;
-//! a name no interface has is a [`NotFound`](io::ErrorKind::NotFound) error
-//! naming it.
-//!
-//! [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
-//! [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
-//! [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
+//! [`MulticastOptions`]: sending options (TTL, interface, loopback) and
+//! group membership, any-source and source-specific.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr};
-use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::atomic::Ordering;
 
-use libc::c_int;
-use socket2::SockRef;
-
+use super::sealed;
+use crate::cmsg;
 use crate::interface::{Interface, InterfaceRef};
-use crate::packet_conn::{DatagramState, INDEX_SET, PacketConn};
-use crate::{cmsg, sys};
+use crate::sys;
+use socket2::SockRef;
 
 /// The interface outgoing multicast datagrams leave by (`IP_MULTICAST_IF`).
 ///
@@ -80,7 +49,7 @@ fn invalid(msg: String) -> io::Error {
 }
 
 /// Checks that `group` is an IPv4 multicast address.
-pub(crate) fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
+fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
     match group {
         IpAddr::V4(g) if g.is_multicast() => Ok(g),
         IpAddr::V4(g) => Err(invalid(format!(
@@ -93,7 +62,7 @@ pub(crate) fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
-pub(crate) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
+fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
         IpAddr::V4(s) => Err(invalid(format!(
@@ -108,24 +77,24 @@ pub(crate) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
 /// Checks that the kernel can take `index` as an interface index (at most
 /// `i32::MAX`; above, Linux would read a negative index and fail with
 /// `ENODEV`). The same rule, and text, as [`cmsg::encode`]'s.
-pub(crate) fn interface_index(index: u32) -> io::Result<c_int> {
+pub(crate) fn interface_index(index: u32) -> io::Result<sys::c_int> {
     sys::interface_index(index)
         .ok_or_else(|| invalid(cmsg::EncodeError::InterfaceIndex { index }.to_string()))
 }
 
 /// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`. The group is checked before
 /// a name is looked up, so that a bad group fails before any system call.
-pub(crate) fn group_op(
-    fd: BorrowedFd<'_>,
-    name: c_int,
-    interface: InterfaceRef<'_>,
-    group: IpAddr,
+fn group_op<'i>(
+    fd: sys::BorrowedSocket<'_>,
+    name: sys::c_int,
+    interface: impl Into<InterfaceRef<'i>>,
+    group: impl Into<IpAddr>,
 ) -> io::Result<()> {
-    let group = multicast_group(group)?;
-    let if_index = interface.index()?;
+    let group = multicast_group(group.into())?;
+    let if_index = interface.into().index()?;
     sys::setsockopt(
         fd,
-        libc::IPPROTO_IP,
+        sys::IPPROTO_IP,
         name,
         &sys::GroupReq::new(if_index, group),
     )
@@ -133,72 +102,60 @@ pub(crate) fn group_op(
 
 /// One of the `MCAST_*_SOURCE*` calls; group and source are checked before
 /// a name is looked up.
-pub(crate) fn source_op(
-    fd: BorrowedFd<'_>,
-    name: c_int,
-    interface: InterfaceRef<'_>,
-    group: IpAddr,
-    source: IpAddr,
+fn source_op<'i>(
+    fd: sys::BorrowedSocket<'_>,
+    name: sys::c_int,
+    interface: impl Into<InterfaceRef<'i>>,
+    group: impl Into<IpAddr>,
+    source: impl Into<IpAddr>,
 ) -> io::Result<()> {
-    let group = multicast_group(group)?;
-    let source = unicast_source(source)?;
-    let if_index = interface.index()?;
+    let group = multicast_group(group.into())?;
+    let source = unicast_source(source.into())?;
+    let if_index = interface.into().index()?;
     sys::setsockopt(
         fd,
-        libc::IPPROTO_IP,
+        sys::IPPROTO_IP,
         name,
         &sys::GroupSourceReq::new(if_index, group, source),
     )
 }
 
-/// `IP_MULTICAST_IF` set with an `ip_mreqn`, recording an index in `state`.
-pub(crate) fn set_interface(
-    fd: BorrowedFd<'_>,
-    state: &DatagramState,
-    interface: MulticastInterface,
-) -> io::Result<()> {
-    let (index, address) = match interface {
-        MulticastInterface::Index(i) => (i, Ipv4Addr::UNSPECIFIED),
-        MulticastInterface::Address(a) => (0, a),
-    };
-    let index_int = interface_index(index)?;
-    let mreqn = libc::ip_mreqn {
-        imr_multiaddr: sys::in_addr(Ipv4Addr::UNSPECIFIED),
-        imr_address: sys::in_addr(address),
-        imr_ifindex: index_int,
-    };
-    sys::setsockopt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &mreqn)?;
-    let record = match interface {
-        MulticastInterface::Index(i) => INDEX_SET | u64::from(i),
-        MulticastInterface::Address(_) => 0,
-    };
-    state.multicast_if.store(record, Ordering::Relaxed);
-    Ok(())
-}
-
-/// `IP_MULTICAST_IF` read: the kernel's address, or the recorded index.
-pub(crate) fn interface(
-    fd: BorrowedFd<'_>,
-    state: &DatagramState,
-) -> io::Result<MulticastInterface> {
-    // Linux reports only the address (`struct in_addr`), never the index
-    // (Go's getter reads it as an `ip_mreqn` and always finds nothing,
-    // golang/go#41854).
-    let (addr, _) = sys::getsockopt::<libc::in_addr>(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_IF)?;
-    let addr = sys::from_in_addr(addr);
-    let record = state.multicast_if.load(Ordering::Relaxed);
-    Ok(if addr.is_unspecified() && record & INDEX_SET != 0 {
-        MulticastInterface::Index(record as u32)
-    } else {
-        MulticastInterface::Address(addr)
-    })
-}
-
-impl<S: AsFd> PacketConn<S> {
+/// Multicast sending options (TTL, interface, loopback) and group
+/// membership, any-source and source-specific: for
+/// [`PacketConn`](crate::PacketConn) and [`RawConn`](crate::RawConn).
+///
+/// Membership uses the protocol-independent calls of [RFC 3678 §5.1]
+/// (`MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`, `MCAST_JOIN_SOURCE_GROUP`,
+/// `MCAST_LEAVE_SOURCE_GROUP`, `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`)
+/// with an interface **index**; index 0 lets the kernel pick the interface
+/// from the routing table. The kernel then speaks IGMP for the socket
+/// ([RFC 3376], [RFC 9776]).
+///
+/// Every call that takes an interface takes an
+/// [`impl Into<InterfaceRef>`](InterfaceRef): an index (`u32`), an
+/// [`&Interface`](crate::Interface), or a name (`"eth0"`), looked up at the
+/// call in the calling thread's network namespace.
+/// [`set_multicast_interface`](Self::set_multicast_interface) takes
+/// an [`impl Into<MulticastInterface>`](MulticastInterface): an index, an
+/// `&Interface`, or a local address.
+///
+/// Groups and sources are taken as [`IpAddr`] so that a caller holding a
+/// generic address gets a clear error: an IPv6 address, a group that is not
+/// multicast, or a source that is multicast or unspecified is an
+/// [`InvalidInput`](io::ErrorKind::InvalidInput) error, before any system
+/// call. So is an interface index above `i32::MAX`, which the kernel cannot
+/// take (it stores indexes in a C `int`), and a name no interface can have;
+/// a name no interface has is a [`NotFound`](io::ErrorKind::NotFound) error
+/// naming it.
+///
+/// [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
+/// [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
+/// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
+pub trait MulticastOptions: sealed::DatagramSocket {
     /// The time-to-live of outgoing multicast datagrams
     /// (`IP_MULTICAST_TTL`; the default is 1, this link only).
-    pub fn multicast_ttl(&self) -> io::Result<u8> {
-        let v = SockRef::from(self).multicast_ttl_v4()?;
+    fn multicast_ttl(&self) -> io::Result<u8> {
+        let v = SockRef::from(&self.socket()).multicast_ttl_v4()?;
         u8::try_from(v).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidData, "IP_MULTICAST_TTL out of range")
         })
@@ -206,20 +163,20 @@ impl<S: AsFd> PacketConn<S> {
 
     /// Sets the time-to-live of outgoing multicast datagrams
     /// (`IP_MULTICAST_TTL`).
-    pub fn set_multicast_ttl(&self, ttl: u8) -> io::Result<()> {
-        SockRef::from(self).set_multicast_ttl_v4(u32::from(ttl))
+    fn set_multicast_ttl(&self, ttl: u8) -> io::Result<()> {
+        SockRef::from(&self.socket()).set_multicast_ttl_v4(u32::from(ttl))
     }
 
     /// Whether multicast datagrams this host sends are looped back to its
     /// own sockets that joined the group (`IP_MULTICAST_LOOP`; default on).
-    pub fn multicast_loopback(&self) -> io::Result<bool> {
-        SockRef::from(self).multicast_loop_v4()
+    fn multicast_loopback(&self) -> io::Result<bool> {
+        SockRef::from(&self.socket()).multicast_loop_v4()
     }
 
     /// Sets whether multicast datagrams sent through this socket are looped
     /// back to local members of the group (`IP_MULTICAST_LOOP`).
-    pub fn set_multicast_loopback(&self, on: bool) -> io::Result<()> {
-        SockRef::from(self).set_multicast_loop_v4(on)
+    fn set_multicast_loopback(&self, on: bool) -> io::Result<()> {
+        SockRef::from(&self.socket()).set_multicast_loop_v4(on)
     }
 
     /// The interface outgoing multicast datagrams use (`IP_MULTICAST_IF`),
@@ -228,8 +185,12 @@ impl<S: AsFd> PacketConn<S> {
     /// Linux reports only an address for this option; when the interface
     /// was set by index through this wrapper, the index is returned as it
     /// was set. `Address(0.0.0.0)` means the routing table chooses.
-    pub fn multicast_interface(&self) -> io::Result<MulticastInterface> {
-        interface(self.as_fd(), &self.state)
+    fn multicast_interface(&self) -> io::Result<MulticastInterface> {
+        let addr = sys::multicast_interface_address(self.socket())?;
+        Ok(match self.state().multicast_index() {
+            Some(index) if addr.is_unspecified() => MulticastInterface::Index(index),
+            _ => MulticastInterface::Address(addr),
+        })
     }
 
     /// Sets the interface outgoing multicast datagrams use
@@ -243,11 +204,15 @@ impl<S: AsFd> PacketConn<S> {
     /// `EADDRNOTAVAIL` for an address that is not local or an index that
     /// names no interface; [`InvalidInput`](io::ErrorKind::InvalidInput)
     /// for an index above `i32::MAX`.
-    pub fn set_multicast_interface(
-        &self,
-        interface: impl Into<MulticastInterface>,
-    ) -> io::Result<()> {
-        set_interface(self.as_fd(), &self.state, interface.into())
+    fn set_multicast_interface(&self, interface: impl Into<MulticastInterface>) -> io::Result<()> {
+        let interface = interface.into();
+        let (index, address) = match interface {
+            MulticastInterface::Index(i) => (Some(i), Ipv4Addr::UNSPECIFIED),
+            MulticastInterface::Address(a) => (None, a),
+        };
+        sys::set_multicast_interface(self.socket(), interface_index(index.unwrap_or(0))?, address)?;
+        self.state().record_multicast_index(index);
+        Ok(())
     }
 
     /// Joins `group` on `interface`, receiving from every source
@@ -257,7 +222,7 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// ```
     /// use std::net::{Ipv4Addr, UdpSocket};
-    /// use ipv4_std::{Interface, PacketConn};
+    /// use ipv4_std::prelude::*;
     ///
     /// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
     /// let group = Ipv4Addr::new(239, 1, 2, 3);
@@ -274,17 +239,13 @@ impl<S: AsFd> PacketConn<S> {
     /// non-multicast `group`, an index above `i32::MAX` or a name no
     /// interface can have; [`NotFound`](io::ErrorKind::NotFound) for a
     /// name no interface has; `EADDRINUSE` if already joined there.
-    pub fn join_group<'i>(
+    fn join_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        group_op(
-            self.as_fd(),
-            libc::MCAST_JOIN_GROUP,
-            interface.into(),
-            group.into(),
-        )
+        let option = sys::MCAST_JOIN_GROUP;
+        group_op(self.socket(), option, interface, group)
     }
 
     /// Leaves `group` on `interface`, whether it was joined any-source or
@@ -294,17 +255,13 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_group`](Self::join_group); `EADDRNOTAVAIL` if not
     /// joined.
-    pub fn leave_group<'i>(
+    fn leave_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        group_op(
-            self.as_fd(),
-            libc::MCAST_LEAVE_GROUP,
-            interface.into(),
-            group.into(),
-        )
+        let option = sys::MCAST_LEAVE_GROUP;
+        group_op(self.socket(), option, interface, group)
     }
 
     /// Joins `group` for datagrams from `source` only (source-specific
@@ -322,19 +279,14 @@ impl<S: AsFd> PacketConn<S> {
     /// [`NotFound`](io::ErrorKind::NotFound) for a name no interface has.
     ///
     /// [RFC 4607]: https://www.rfc-editor.org/rfc/rfc4607
-    pub fn join_source_specific_group<'i>(
+    fn join_source_specific_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.as_fd(),
-            libc::MCAST_JOIN_SOURCE_GROUP,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_JOIN_SOURCE_GROUP;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`);
@@ -344,19 +296,14 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EADDRNOTAVAIL` if that source was not joined.
-    pub fn leave_source_specific_group<'i>(
+    fn leave_source_specific_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.as_fd(),
-            libc::MCAST_LEAVE_SOURCE_GROUP,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_LEAVE_SOURCE_GROUP;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Blocks `source` of a group joined any-source with
@@ -367,19 +314,14 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EINVAL` if the group was joined source-specific.
-    pub fn exclude_source_specific_group<'i>(
+    fn exclude_source_specific_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.as_fd(),
-            libc::MCAST_BLOCK_SOURCE,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_BLOCK_SOURCE;
+        source_op(self.socket(), option, interface, group, source)
     }
 
     /// Unblocks a `source` blocked with
@@ -390,25 +332,21 @@ impl<S: AsFd> PacketConn<S> {
     ///
     /// As for [`join_source_specific_group`](Self::join_source_specific_group);
     /// `EADDRNOTAVAIL` if the source was not blocked.
-    pub fn include_source_specific_group<'i>(
+    fn include_source_specific_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        source_op(
-            self.as_fd(),
-            libc::MCAST_UNBLOCK_SOURCE,
-            interface.into(),
-            group.into(),
-            source.into(),
-        )
+        let option = sys::MCAST_UNBLOCK_SOURCE;
+        source_op(self.socket(), option, interface, group, source)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PacketConn;
     use std::net::{Ipv6Addr, UdpSocket};
 
     #[test]

@@ -1,0 +1,22 @@
+//! Everything a program using the wrappers needs, in one import:
+//! `use ipv4_std::prelude::*;` brings the option traits into scope (so that
+//! `conn.set_ttl(…)` resolves) and names the wrapper types and the types
+//! their methods take and return.
+//!
+//! ```
+//! use std::net::{Ipv4Addr, UdpSocket};
+//! use ipv4_std::prelude::*;
+//!
+//! let conn = PacketConn::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?)?;
+//! conn.set_control_message(ControlFlags::TTL, true)?;
+//! conn.set_multicast_interface(MulticastInterface::Index(0))?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+pub use crate::options::{
+    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+};
+pub use crate::{
+    Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,
+    PacketConn, RawConn,
+};

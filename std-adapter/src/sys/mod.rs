@@ -1,0 +1,153 @@
+//! The OS layer: every system call, C structure, option number and
+//! `unsafe` block of the crate, one module per OS family, in the manner of
+//! socket2's `src/sys/`.
+//!
+//! Everything above this module names only `sys::` items, never `libc::`,
+//! and contains no `unsafe` (the crate denies it everywhere else).
+//!
+//! # Families
+//!
+//! | module | targets | holds |
+//! |---|---|---|
+//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex` |
+//! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `ip_mreqn`, `sock_fprog`, `mmsghdr`), `recvmmsg`/`sendmmsg`, the control-message layout |
+//! | `bsd` (stage 2) | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels |
+//! | `illumos` (stage 2) | illumos, Solaris | the same items for illumos |
+//! | `windows` (stage 2) | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//!
+//! A new family is one file here plus its `#[cfg]` lines below (and, for
+//! a surface it lacks, `#[cfg]` on that trait method or module above).
+//!
+//! # What each family provides
+//!
+//! The family-neutral items (this file) are used as they are. Each family
+//! module (with `unix` for the Unix ones) provides, under these names:
+//!
+//! * Socket handles: `BorrowedSocket<'a>` and `AsSocket` (a file descriptor
+//!   on Unix, a `SOCKET` on Windows), `borrow` (the one call of `as_fd` /
+//!   `as_socket`), and `c_int`.
+//! * Option access: `setsockopt`, `getsockopt`, `set_int`, `get_int`, and
+//!   the `OptionValue` trait for the values they carry; `SocketKind` (the
+//!   family and type check of every wrapper); `socket_family`.
+//! * Levels and option numbers: `SOL_SOCKET`, `IPPROTO_IP`, `IP_HDRINCL`,
+//!   `IP_MULTICAST_IF`, `MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`,
+//!   `MCAST_JOIN_SOURCE_GROUP`, `MCAST_LEAVE_SOURCE_GROUP`,
+//!   `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`, and where the kernel has
+//!   them `SOL_RAW`/`ICMP_FILTER` and `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`.
+//! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
+//!   the kernel lacks it and `Mmsg` loops).
+//! * Control messages: `CMSG_LAYOUT` (a [`cmsg::Layout`](crate::cmsg::Layout):
+//!   alignment, header size, message numbers) and `RECV_CONTROL_OPTIONS`
+//!   (which option turns on which [`ControlFlags`](crate::ControlFlags)).
+//! * Struct builders: `GroupReq`, `GroupSourceReq`,
+//!   `set_multicast_interface`/`multicast_interface_address`,
+//!   `attach_filter`, `sockaddr_in`, `in_addr`, `from_in_addr`.
+//! * I/O: `recvmsg`, `sendmsg`, and `Mmsg` (`recvmmsg`/`sendmmsg`, or a
+//!   loop of single calls where the kernel lacks them).
+//! * Interfaces: `interface_addresses`, `if_nametoindex`, `IFF_*`,
+//!   `IF_NAME_MAX`.
+//!
+//! Each `unsafe` block carries a `// SAFETY:` comment saying why it is
+//! sound.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub(crate) use unix::*;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod linux;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use linux::*;
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+compile_error!(
+    "ipv4-std supports Linux and Android so far (the BSDs, macOS, illumos and Windows are coming); \
+     for bare metal or wasm, use ipv4-core, the no_std codec"
+);
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// `index` as the kernel takes an interface index: a C `int`
+/// (`ipi_ifindex`, `imr_ifindex`, and `gr_interface`, which Linux copies
+/// into an `int`). `None` above `i32::MAX`, which the kernel would read as
+/// a negative index.
+pub(crate) fn interface_index(index: u32) -> Option<c_int> {
+    c_int::try_from(index).ok()
+}
+
+/// What one entry of `getifaddrs(3)` holds that the crate uses, copied out
+/// of the C list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IfAddr {
+    /// `ifa_name`: the interface's name, or for an IPv4 address its label
+    /// (`eth0:1` for an address added with `label eth0:1`). A name that is
+    /// not UTF-8 is converted lossily.
+    pub(crate) name: String,
+    /// `ifa_flags`: the interface's `IFF_*` flags.
+    pub(crate) flags: u32,
+    /// The address of the entry.
+    pub(crate) addr: IfAddrKind,
+}
+
+/// The address of one `getifaddrs(3)` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IfAddrKind {
+    /// An `AF_PACKET` entry: the link itself, which glibc and musl list
+    /// once per interface, with its index (`sll_ifindex`).
+    Link {
+        /// The interface index.
+        index: u32,
+    },
+    /// An `AF_INET` entry: one IPv4 address of the interface.
+    Ipv4 {
+        /// `ifa_addr`.
+        address: Ipv4Addr,
+        /// `ifa_netmask`, when present and IPv4.
+        netmask: Option<Ipv4Addr>,
+    },
+}
+
+/// What one `recvmsg` returned.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Received {
+    /// What the call returned: the bytes written into the buffers, or with
+    /// `MSG_TRUNC` in its flags the datagram's full length (UDP, raw).
+    pub(crate) len: usize,
+    /// Bytes of control messages written into the control buffer.
+    pub(crate) control_len: usize,
+    /// The sender, when the kernel reported an IPv4 one.
+    pub(crate) source: Option<SocketAddrV4>,
+    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
+    pub(crate) flags: c_int,
+}
+
+/// One message to receive into: its data buffer and its control buffer
+/// (empty for none).
+pub(crate) struct RecvSlot<'a> {
+    pub(crate) buf: &'a mut [u8],
+    pub(crate) control: &'a mut [u8],
+}
+
+/// One message to send: up to two data parts (a header and a payload; an
+/// empty `head` is left out), the destination (none on a connected socket)
+/// and the control buffer (empty for none).
+pub(crate) struct SendSlot<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) body: &'a [u8],
+    pub(crate) dst: Option<SocketAddrV4>,
+    pub(crate) control: &'a [u8],
+}
+
+/// What the kernel reported for one message of a `recvmmsg`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MmsgReceived {
+    /// Bytes written into the data buffer (`msg_len`).
+    pub(crate) len: usize,
+    /// Bytes written into the control buffer (`msg_controllen`).
+    pub(crate) control_len: usize,
+    /// The sender, when the kernel reported an IPv4 one.
+    pub(crate) source: Option<SocketAddrV4>,
+    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
+    pub(crate) flags: c_int,
+}

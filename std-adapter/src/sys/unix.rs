@@ -1,0 +1,422 @@
+//! What every Unix gives alike: `setsockopt(2)`/`getsockopt(2)` with typed
+//! values, `recvmsg(2)` and `sendmsg(2)` with an IPv4 address and a control
+//! buffer, and the interface table (`getifaddrs(3)`, `if_nametoindex(3)`).
+//!
+//! What differs between the Unix families (option numbers, struct layouts,
+//! `sockaddr_in` with or without `sin_len`, the link-layer address of
+//! `getifaddrs`) comes from the family module through `super::`. Options
+//! socket2 already offers (`IP_TOS`, `IP_TTL`, `IP_MULTICAST_TTL`,
+//! `IP_MULTICAST_LOOP`) are used through [`socket2::SockRef`] above this
+//! layer.
+
+use std::ffi::CStr;
+use std::io::{self, IoSlice, IoSliceMut};
+use std::mem::{MaybeUninit, size_of};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::os::fd::AsRawFd;
+use std::ptr;
+
+pub(crate) use libc::{IPPROTO_IP, MSG_CTRUNC, MSG_TRUNC, SOL_SOCKET, c_int, c_void, socklen_t};
+/// What gives out a [`BorrowedSocket`].
+pub(crate) use std::os::fd::AsFd as AsSocket;
+/// A borrowed socket: a file descriptor on Unix.
+pub(crate) use std::os::fd::BorrowedFd as BorrowedSocket;
+
+use super::{IfAddr, IfAddrKind, Received, sockaddr_in};
+
+/// A value that may be passed to and read back from `setsockopt`/`getsockopt`
+/// as raw bytes.
+///
+/// # Safety
+///
+/// Implementors must be `#[repr(C)]` (or primitive) plain data for which
+/// every bit pattern, in particular all zeros, is a valid value.
+pub(crate) unsafe trait OptionValue: Copy {}
+
+// SAFETY: integers accept every bit pattern.
+unsafe impl OptionValue for c_int {}
+// SAFETY: integers accept every bit pattern.
+unsafe impl OptionValue for u32 {}
+// SAFETY: `in_addr` is `#[repr(C)] { s_addr: u32 }`.
+unsafe impl OptionValue for libc::in_addr {}
+
+/// Sets option `name` at `level` to the bytes of `value`.
+pub(crate) fn setsockopt<T: OptionValue>(
+    fd: BorrowedSocket<'_>,
+    level: c_int,
+    name: c_int,
+    value: &T,
+) -> io::Result<()> {
+    // SAFETY: `value` points to `size_of::<T>()` initialised bytes that live
+    // across the call; the kernel only reads them.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            (value as *const T).cast::<c_void>(),
+            size_of::<T>() as socklen_t,
+        )
+    };
+    if rc == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads option `name` at `level` into a zeroed `T`, and returns it with the
+/// number of bytes the kernel wrote.
+pub(crate) fn getsockopt<T: OptionValue>(
+    fd: BorrowedSocket<'_>,
+    level: c_int,
+    name: c_int,
+) -> io::Result<(T, usize)> {
+    let mut value = MaybeUninit::<T>::zeroed();
+    let mut len = size_of::<T>() as socklen_t;
+    // SAFETY: `value` is `len` writable bytes; the kernel writes at most
+    // `len` bytes and stores the count it wrote in `len`.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            value.as_mut_ptr().cast::<c_void>(),
+            &mut len,
+        )
+    };
+    if rc == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the bytes were zeroed and then partly overwritten by the
+    // kernel; `T: OptionValue` accepts any bytes.
+    Ok((unsafe { value.assume_init() }, len as usize))
+}
+
+/// Sets an `int` option.
+pub(crate) fn set_int(
+    fd: BorrowedSocket<'_>,
+    level: c_int,
+    name: c_int,
+    value: c_int,
+) -> io::Result<()> {
+    setsockopt(fd, level, name, &value)
+}
+
+/// Reads an `int` option. Linux answers with a single byte for some options
+/// when asked with a shorter buffer; this accepts both forms.
+pub(crate) fn get_int(fd: BorrowedSocket<'_>, level: c_int, name: c_int) -> io::Result<c_int> {
+    let (value, len) = getsockopt::<c_int>(fd, level, name)?;
+    match len {
+        4 => Ok(value),
+        1 => Ok(c_int::from(value.to_ne_bytes()[0])),
+        n => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("getsockopt({level}, {name}) returned {n} bytes where an int (4) was expected"),
+        )),
+    }
+}
+
+/// A socket's address family and type, as the kernel reports them
+/// (the family module's `socket_family`, `SO_TYPE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SocketKind {
+    family: c_int,
+    socket_type: c_int,
+}
+
+impl SocketKind {
+    /// Asks the kernel. A descriptor that is not a socket is an
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) error (`ENOTSOCK`
+    /// otherwise has no kind of its own).
+    pub(crate) fn of(fd: BorrowedSocket<'_>) -> io::Result<SocketKind> {
+        let not_a_socket = |e: io::Error| {
+            if e.raw_os_error() == Some(libc::ENOTSOCK) {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the file descriptor is not a socket",
+                )
+            } else {
+                e
+            }
+        };
+        Ok(SocketKind {
+            family: super::socket_family(fd).map_err(not_a_socket)?,
+            socket_type: get_int(fd, SOL_SOCKET, libc::SO_TYPE).map_err(not_a_socket)?,
+        })
+    }
+
+    /// Whether the family is `AF_INET`.
+    pub(crate) fn is_ipv4(self) -> bool {
+        self.family == libc::AF_INET
+    }
+
+    /// Whether the type is `SOCK_DGRAM`.
+    pub(crate) fn is_datagram(self) -> bool {
+        self.socket_type == libc::SOCK_DGRAM
+    }
+
+    /// Whether the type is `SOCK_RAW`.
+    pub(crate) fn is_raw(self) -> bool {
+        self.socket_type == libc::SOCK_RAW
+    }
+
+    /// The family as a person reads it: its name and number, e.g.
+    /// `AF_INET6 (10)`.
+    pub(crate) fn family_name(self) -> String {
+        let common = [
+            (libc::AF_UNSPEC, "AF_UNSPEC"),
+            (libc::AF_UNIX, "AF_UNIX"),
+            (libc::AF_INET, "AF_INET"),
+            (libc::AF_INET6, "AF_INET6"),
+        ];
+        let name = common
+            .iter()
+            .chain(super::FAMILY_NAMES)
+            .find(|&&(family, _)| family == self.family)
+            .map_or("family", |&(_, name)| name);
+        format!("{name} ({})", self.family)
+    }
+
+    /// The type as a person reads it, e.g. `SOCK_STREAM (1)`.
+    pub(crate) fn type_name(self) -> String {
+        let name = match self.socket_type {
+            libc::SOCK_STREAM => "SOCK_STREAM",
+            libc::SOCK_DGRAM => "SOCK_DGRAM",
+            libc::SOCK_RAW => "SOCK_RAW",
+            libc::SOCK_SEQPACKET => "SOCK_SEQPACKET",
+            _ => "type",
+        };
+        format!("{name} ({})", self.socket_type)
+    }
+}
+
+/// An `in_addr` for `addr`.
+pub(crate) fn in_addr(addr: Ipv4Addr) -> libc::in_addr {
+    libc::in_addr {
+        s_addr: u32::from(addr).to_be(),
+    }
+}
+
+/// The address in an `in_addr`.
+pub(crate) fn from_in_addr(addr: libc::in_addr) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from_be(addr.s_addr))
+}
+
+/// The interface flags [`crate::InterfaceFlags`] names (`IFF_*`,
+/// [`netdevice(7)`]).
+///
+/// [`netdevice(7)`]: https://man7.org/linux/man-pages/man7/netdevice.7.html
+pub(crate) const IFF_UP: u32 = libc::IFF_UP as u32;
+/// `IFF_BROADCAST`.
+pub(crate) const IFF_BROADCAST: u32 = libc::IFF_BROADCAST as u32;
+/// `IFF_LOOPBACK`.
+pub(crate) const IFF_LOOPBACK: u32 = libc::IFF_LOOPBACK as u32;
+/// `IFF_POINTOPOINT`.
+pub(crate) const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
+/// `IFF_RUNNING`.
+pub(crate) const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
+/// `IFF_MULTICAST`.
+pub(crate) const IFF_MULTICAST: u32 = libc::IFF_MULTICAST as u32;
+
+/// The longest interface name, in bytes (`IF_NAMESIZE` less the NUL).
+pub(crate) const IF_NAME_MAX: usize = libc::IF_NAMESIZE - 1;
+
+/// The list `getifaddrs(3)` allocated, freed on drop.
+struct IfAddrList(*mut libc::ifaddrs);
+
+impl Drop for IfAddrList {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from a successful `getifaddrs` and is
+        // freed exactly once, here; no reference into the list outlives
+        // `interface_addresses`, which owns this guard.
+        unsafe { libc::freeifaddrs(self.0) }
+    }
+}
+
+/// The IPv4 address in the `sockaddr` at `sa`, if it is an `AF_INET` one.
+///
+/// # Safety
+///
+/// `sa` is null or points to a `sockaddr` whose storage is as large as its
+/// family's structure (as `getifaddrs` allocates them).
+unsafe fn sockaddr_ipv4(sa: *const libc::sockaddr) -> Option<Ipv4Addr> {
+    if sa.is_null() {
+        return None;
+    }
+    // SAFETY: non-null, so the caller's contract holds; `sa_family` is at
+    // the start of every `sockaddr`.
+    let family = unsafe { (*sa).sa_family };
+    if c_int::from(family) != libc::AF_INET {
+        return None;
+    }
+    // SAFETY: an `AF_INET` sockaddr is a `sockaddr_in` (caller's contract);
+    // `read_unaligned` asks nothing of the alignment.
+    let sin = unsafe { sa.cast::<libc::sockaddr_in>().read_unaligned() };
+    Some(from_in_addr(sin.sin_addr))
+}
+
+/// Every interface and IPv4 address of the calling thread's network
+/// namespace (`getifaddrs(3)`), as owned entries, in the order the C library
+/// lists them. Entries of other families, and entries without an address,
+/// are left out.
+pub(crate) fn interface_addresses() -> io::Result<Vec<IfAddr>> {
+    let mut head: *mut libc::ifaddrs = ptr::null_mut();
+    // SAFETY: `head` is a valid place for the list pointer, which
+    // `getifaddrs` writes on success only.
+    if unsafe { libc::getifaddrs(&mut head) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    let list = IfAddrList(head);
+    let mut entries = Vec::new();
+    let mut node = list.0.cast_const();
+    while !node.is_null() {
+        // SAFETY: `node` is the head or an `ifa_next` of the list, which
+        // stays allocated until `list` drops at the end of this function.
+        let ifa = unsafe { &*node };
+        node = ifa.ifa_next.cast_const();
+        if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
+            continue;
+        }
+        // SAFETY: `ifa_addr` is non-null; `sa_family` starts every sockaddr.
+        let family = c_int::from(unsafe { (*ifa.ifa_addr).sa_family });
+        let addr = match family {
+            family if family == super::LINK_FAMILY => {
+                // SAFETY: `ifa_addr` is non-null and, for this family, points
+                // to the link-layer sockaddr the C library allocated for it.
+                match unsafe { super::link_index(ifa.ifa_addr) } {
+                    Some(index) => IfAddrKind::Link { index },
+                    None => continue,
+                }
+            }
+            libc::AF_INET => {
+                // SAFETY: both pointers are null or point to sockaddrs of
+                // the list, sized for their family.
+                let (address, netmask) =
+                    unsafe { (sockaddr_ipv4(ifa.ifa_addr), sockaddr_ipv4(ifa.ifa_netmask)) };
+                match address {
+                    Some(address) => IfAddrKind::Ipv4 { address, netmask },
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        // SAFETY: `ifa_name` is non-null and NUL-terminated, alive with the
+        // list; it is copied out before the list is freed.
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
+        entries.push(IfAddr {
+            name,
+            flags: ifa.ifa_flags,
+            addr,
+        });
+    }
+    Ok(entries)
+}
+
+/// The index of the interface named `name` in the calling thread's network
+/// namespace (`if_nametoindex(3)`); `None` when there is no such interface.
+pub(crate) fn if_nametoindex(name: &CStr) -> io::Result<Option<u32>> {
+    // SAFETY: `name` is a NUL-terminated string borrowed for the call; the
+    // function only reads it.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    if index != 0 {
+        return Ok(Some(index));
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENODEV | libc::ENXIO) => Ok(None),
+        _ => Err(e),
+    }
+}
+
+/// `recvmsg(2)` into `bufs`, with `control` as the control buffer (empty for
+/// none).
+pub(crate) fn recvmsg(
+    fd: BorrowedSocket<'_>,
+    bufs: &mut [IoSliceMut<'_>],
+    control: &mut [u8],
+    flags: c_int,
+) -> io::Result<Received> {
+    let mut name = sockaddr_in(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+    // SAFETY: `msghdr` is plain C data; all zeros is a valid empty header
+    // (null pointers, zero lengths), including any private padding fields.
+    let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
+    msg.msg_name = (&raw mut name).cast::<c_void>();
+    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+    // `IoSliceMut` is ABI-compatible with `struct iovec` on Unix (std
+    // documents this guarantee).
+    msg.msg_iov = bufs.as_mut_ptr().cast::<libc::iovec>();
+    msg.msg_iovlen = bufs.len() as _;
+    if !control.is_empty() {
+        msg.msg_control = control.as_mut_ptr().cast::<c_void>();
+        msg.msg_controllen = control.len() as _;
+    }
+    // SAFETY: every pointer in `msg` refers to memory this function borrows
+    // mutably for the duration of the call, with the lengths given: `name`
+    // (a `sockaddr_in`), the iovecs (each describing a live `&mut [u8]`), and
+    // `control`. The kernel writes within those lengths only.
+    let n = unsafe { libc::recvmsg(fd.as_raw_fd(), &mut msg, flags) };
+    let n = cvt(n)?;
+    let source = source_of(&name, msg.msg_namelen);
+    // `msg_controllen` is a `size_t` on glibc and a `socklen_t` on musl.
+    #[allow(clippy::unnecessary_cast)]
+    let control_len = (msg.msg_controllen as usize).min(control.len());
+    Ok(Received {
+        len: n,
+        control_len,
+        source,
+        flags: msg.msg_flags,
+    })
+}
+
+/// `sendmsg(2)` of `bufs` to `dst` (none on a connected socket), with
+/// `control` as the control buffer (empty for none).
+pub(crate) fn sendmsg(
+    fd: BorrowedSocket<'_>,
+    bufs: &[IoSlice<'_>],
+    dst: Option<SocketAddrV4>,
+    control: &[u8],
+    flags: c_int,
+) -> io::Result<usize> {
+    let name = dst.map(sockaddr_in);
+    // SAFETY: as in `recvmsg`: all zeros is a valid empty `msghdr`.
+    let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
+    if let Some(name) = &name {
+        msg.msg_name = (name as *const libc::sockaddr_in)
+            .cast_mut()
+            .cast::<c_void>();
+        msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+    }
+    // `IoSlice` is ABI-compatible with `struct iovec` on Unix.
+    msg.msg_iov = bufs.as_ptr().cast_mut().cast::<libc::iovec>();
+    msg.msg_iovlen = bufs.len() as _;
+    if !control.is_empty() {
+        msg.msg_control = control.as_ptr().cast_mut().cast::<c_void>();
+        msg.msg_controllen = control.len() as _;
+    }
+    // SAFETY: every pointer in `msg` refers to memory borrowed for the call
+    // with the lengths given (`name`, the iovecs, `control`); `sendmsg` only
+    // reads through them, so the `cast_mut`s never lead to a write.
+    cvt(unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, flags) })
+}
+
+/// The count a byte- or message-counting call returned, or its error.
+pub(crate) fn cvt(n: impl TryInto<usize>) -> io::Result<usize> {
+    n.try_into().map_err(|_| io::Error::last_os_error())
+}
+
+/// The sender the kernel wrote into `name` (of which it reported `namelen`
+/// bytes), when it is an IPv4 one.
+pub(crate) fn source_of(name: &libc::sockaddr_in, namelen: socklen_t) -> Option<SocketAddrV4> {
+    (namelen as usize >= size_of::<libc::sockaddr_in>()
+        && c_int::from(name.sin_family) == libc::AF_INET)
+        .then(|| SocketAddrV4::new(from_in_addr(name.sin_addr), u16::from_be(name.sin_port)))
+}
+
+/// `socket`, borrowed: the one place above which no code names
+/// `as_fd` (Windows names it `as_socket`).
+pub(crate) fn borrow<S: AsSocket + ?Sized>(socket: &S) -> BorrowedSocket<'_> {
+    socket.as_fd()
+}
