@@ -105,7 +105,30 @@ pub const DEFAULT_SOURCES: usize = 16;
 /// An IGMPv3 multicast router on one interface ([RFC 9776 §6]), with room
 /// for `GROUPS` groups of `SOURCES` source records each.
 ///
-/// See the [module documentation](self) for how to drive it.
+/// See the [module documentation](self) for how to drive it. A caller's
+/// loop, with the I/O left out:
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::igmp::querier::Querier;
+/// use ipv4_core::igmp::timing::{Instant, Timers};
+///
+/// let mut querier: Querier<8, 4> = Querier::new(Ipv4Addr::new(198, 51, 100, 1), Timers::default());
+/// let mut buf = [0u8; 1500];
+/// let mut now = Instant::ZERO;
+/// let mut sent = 0;
+/// for _ in 0..3 {
+///     while let Some(packet) = querier.poll_transmit(now, &mut buf)? {
+///         // send &buf[..packet.len] out of the interface
+///         sent += 1;
+///     }
+///     // wait for IGMP until the deadline, feed it to `receive`
+///     now = querier.poll_timeout().unwrap();
+/// }
+/// // Start-up: two general queries 31.25 s apart, then every 125 s.
+/// assert_eq!((sent, now), (3, Instant::from_millis(281_250)));
+/// # Ok::<(), ipv4_core::error::QuerierError>(())
+/// ```
 ///
 /// [RFC 9776 §6]: https://www.rfc-editor.org/rfc/rfc9776#section-6
 #[derive(Clone, Debug)]
@@ -203,6 +226,18 @@ impl<const GROUPS: usize, const SOURCES: usize> Querier<GROUPS, SOURCES> {
     ) -> Result<(), QuerierError> {
         self.advance(now);
         let now = self.now;
+        let result = self.dispatch(now, source, message);
+        // Timers lowered to a Last Member Query Time of zero run out now.
+        self.advance(now);
+        result
+    }
+
+    fn dispatch(
+        &mut self,
+        now: Instant,
+        source: Ipv4Addr,
+        message: &Message<'_>,
+    ) -> Result<(), QuerierError> {
         match message {
             Message::QueryV1(_) => {
                 self.on_query(now, source, election::Query::general());

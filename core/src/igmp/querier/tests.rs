@@ -838,3 +838,21 @@ fn memory_at_the_default_capacities() {
     );
     assert_eq!(core::mem::size_of::<Querier>(), 10_640);
 }
+
+#[test]
+fn zero_last_member_query_time_acts_at_once() {
+    // Found by the igmp_querier fuzz target: a timer lowered to a Last
+    // Member Query Time of zero has run out when `receive` returns, so an
+    // INCLUDE-mode group never lists a source at zero.
+    let timers = Timers {
+        last_member_query_interval: Duration::ZERO,
+        ..Timers::default()
+    };
+    let mut q = Q::new(ME, timers);
+    record(&mut q, 0, RecordType::ALLOW_NEW_SOURCES, &[1, 2]);
+    record(&mut q, 10, RecordType::BLOCK_OLD_SOURCES, &[2]);
+    assert_eq!(state(&q), Some((Include, None, vec![(1, Some(GMI))])));
+    record(&mut q, 20, RecordType::CHANGE_TO_EXCLUDE_MODE, &[]);
+    record(&mut q, 30, RecordType::CHANGE_TO_INCLUDE_MODE, &[]);
+    assert_eq!(state(&q), None);
+}
