@@ -10,7 +10,11 @@
 //! host holds one group: `/proc/net/mcfilter` lists no source of any group
 //! on a device whose most recently joined group has no source filter
 //! (its iterator only looks at the head of the device's group list), so
-//! a second group would hide the first one's sources.
+//! a second group would hide the first one's sources. A fourth host
+//! (`h4` .5) speaks IGMPv2 (`force_igmp_version`): its reports go to the
+//! group itself, which the raw socket therefore joins too (the kernel of
+//! the querier's namespace then reports that membership itself; the loop
+//! does not feed our querier its own namespace's reports).
 //!
 //! The timers are scaled down (Query Interval 2 s, Query Response
 //! Interval 1 s, Last Member Query Interval 200 ms, Robustness 2, so the
@@ -33,7 +37,7 @@ use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
 use ipv4_core::header::HeaderView;
-use ipv4_core::igmp::querier::{FilterMode, Querier, QueryKind};
+use ipv4_core::igmp::querier::{Compatibility, FilterMode, Querier, QueryKind};
 use ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_core::igmp::{ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message};
 use ipv4_std::{ControlMessage, PacketConn, RawConn};
@@ -44,8 +48,11 @@ const QUERIER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
 const H1: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
 const H2: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 3);
 const H3: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 4);
+const H4: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 5);
 const ASM: Ipv4Addr = Ipv4Addr::new(239, 1, 2, 3);
 const SSM: Ipv4Addr = Ipv4Addr::new(232, 1, 1, 1);
+/// The group of the IGMPv2 host.
+const V2_GROUP: Ipv4Addr = Ipv4Addr::new(239, 2, 2, 2);
 const S1: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
 const S2: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 9);
 const S3: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 11);
@@ -207,7 +214,7 @@ fn converge(querier: &Shared, hosts: &[&Host], within: Duration, step: &str) {
         let mut mismatch = None;
         {
             let q = querier.lock().unwrap();
-            for group in [ASM, SSM] {
+            for group in [ASM, SSM, V2_GROUP] {
                 let expected = merge(&kernel, group);
                 let ours = querier_state(&q, group);
                 if ours != expected {
@@ -308,10 +315,13 @@ fn run_querier(
         let Some(header) = datagram.header else {
             continue;
         };
+        if header.source() == QUERIER {
+            continue; // our queries looped back, our namespace's own reports
+        }
         let Ok(message) = Message::parse(datagram.payload) else {
             continue;
         };
-        if matches!(message, Message::ReportV3(_)) {
+        if matches!(message, Message::ReportV3(_) | Message::ReportV2(_)) {
             log.lock().unwrap().reports_from.insert(header.source());
         }
         // Tables that fill up would be an error; these two groups fit.
@@ -380,6 +390,10 @@ fn querier_agrees_with_linux_hosts() {
     let h1 = host(&q, 1, H1);
     let h2 = host(&q, 2, H2);
     let h3 = host(&q, 3, H3);
+    let h4 = host(&q, 4, H4);
+    h4.ns
+        .sysctl(&format!("net.ipv4.conf.{HOST_IF}.force_igmp_version"), "2")
+        .unwrap();
     let br0 = q.if_index("br0").unwrap();
 
     let conn = q.run(|| {
@@ -388,6 +402,7 @@ fn querier_agrees_with_linux_hosts() {
     });
     conn.join_group(br0, ALL_IGMPV3_ROUTERS).unwrap();
     conn.join_group(br0, ALL_ROUTERS).unwrap();
+    conn.join_group(br0, V2_GROUP).unwrap();
 
     let querier: Shared = Arc::new(Mutex::new(Querier::new(QUERIER, timers())));
     let log = Arc::new(Mutex::new(Log::default()));
@@ -400,7 +415,7 @@ fn querier_agrees_with_linux_hosts() {
     // Twice the Group Membership Interval (5 s): sources an IS_EX
     // report lists anew wait in the requested list that long (§6.4.1).
     let slow = Duration::from_secs(10);
-    let all = [&h1, &h2, &h3];
+    let all = [&h1, &h2, &h3, &h4];
 
     h1.conn.join_group(h1.index, ASM).unwrap();
     h3.conn
@@ -434,6 +449,19 @@ fn querier_agrees_with_linux_hosts() {
         .unwrap();
     converge(&querier, &all, quick, "h3 leaves SSM");
 
+    h4.conn.join_group(h4.index, V2_GROUP).unwrap();
+    converge(&querier, &all, quick, "h4 joins with an IGMPv2 report");
+    let compatibility = querier
+        .lock()
+        .unwrap()
+        .group(V2_GROUP)
+        .unwrap()
+        .compatibility;
+    assert_eq!(compatibility, Compatibility::V2);
+
+    h4.conn.leave_group(h4.index, V2_GROUP).unwrap();
+    converge(&querier, &all, quick, "h4 leaves with an IGMPv2 leave");
+
     // h1 falls silent (its link goes down) without leaving: the group
     // times out after the Group Membership Interval.
     h1.ns.ip(&["link", "set", HOST_IF, "down"]).unwrap();
@@ -459,7 +487,7 @@ fn querier_agrees_with_linux_hosts() {
     assert!(count(|k| matches!(k, QueryKind::General)) >= 3);
     assert!(count(|k| matches!(k, QueryKind::Group(_))) >= 2);
     assert!(count(|k| matches!(k, QueryKind::GroupAndSource(_))) >= 2);
-    for h in [H1, H2, H3] {
+    for h in [H1, H2, H3, H4] {
         assert!(log.reports_from.contains(&h), "no report from {h}");
     }
 }
