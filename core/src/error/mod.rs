@@ -9,9 +9,11 @@ mod header;
 mod icmp;
 mod igmp;
 mod options;
+mod querier;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
 pub use icmp::IcmpFilterError;
 pub use igmp::{CodeError, IgmpBuildError, IgmpError};
 pub use options::{OptionError, OptionsBuildError};
+pub use querier::QuerierError;

@@ -25,6 +25,7 @@
 //! | `roundtrip_header` | [`roundtrip_header`] | parse → emit → parse of headers, every raw format |
 //! | `roundtrip_options` | [`roundtrip_options`] | walk → emit → walk of options, typed option reprs |
 //! | `roundtrip_igmp` | [`roundtrip_igmp`] | parse → emit → parse of every IGMP message kind |
+//! | `igmp_querier` | [`igmp_querier`] | the IGMPv3 querier state machine: random reports, leaves, queries, raw bytes, time steps and transmit buffers |
 //!
 //! The functions allocate freely (they run in tests and fuzzers, never in
 //! the no-std core).
@@ -34,6 +35,7 @@ mod cmsg;
 mod header;
 mod igmp;
 mod options;
+mod querier;
 
 use core::fmt;
 
@@ -42,6 +44,7 @@ pub use cmsg::cmsg;
 pub use header::{header, roundtrip_header};
 pub use igmp::{igmp, igmp_split, roundtrip_igmp};
 pub use options::{options, roundtrip_options};
+pub use querier::igmp_querier;
 
 /// A fuzz target's entry point.
 pub type Entry = fn(&[u8]);
@@ -59,6 +62,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("roundtrip_header", roundtrip_header),
     ("roundtrip_options", roundtrip_options),
     ("roundtrip_igmp", roundtrip_igmp),
+    ("igmp_querier", igmp_querier),
 ];
 
 /// A formatter target that throws the text away: formatting runs (and may
