@@ -27,10 +27,11 @@ use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
 use common::Netns;
-use ipv4_std::core::header::HeaderView;
-use ipv4_std::core::igmp::querier::{FilterMode, Querier, QueryKind};
-use ipv4_std::core::igmp::timing::{Instant, Timers};
-use ipv4_std::core::igmp::{ALL_IGMPV3_ROUTERS, Message};
+use ipv4_std::ipv4_core::header::HeaderView;
+use ipv4_std::ipv4_core::igmp::querier::{FilterMode, Querier, QueryKind};
+use ipv4_std::ipv4_core::igmp::timing::{Instant, Timers};
+use ipv4_std::ipv4_core::igmp::{ALL_IGMPV3_ROUTERS, Message};
+use ipv4_std::prelude::*;
 use ipv4_std::{ControlMessage, PacketConn, RawConn};
 use socket2::{Domain, Socket, Type};
 

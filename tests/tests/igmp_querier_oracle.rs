@@ -40,6 +40,7 @@ use ipv4_core::header::HeaderView;
 use ipv4_core::igmp::querier::{Compatibility, FilterMode, Querier, QueryKind};
 use ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_core::igmp::{ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message};
+use ipv4_std::prelude::*;
 use ipv4_std::{ControlMessage, PacketConn, RawConn};
 use ipv4_tests::netns::Netns;
 use socket2::Socket;

@@ -5,13 +5,14 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
+use ipv4_core::checksum::Policy;
 use ipv4_core::error::{IgmpBuildError, QuerierError};
 use ipv4_core::header::{HeaderView, Protocol};
 use ipv4_core::igmp::querier::{FilterMode, MIN_BUFFER_LEN, Querier, QueryKind};
 use ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_core::igmp::{
-    ALL_SYSTEMS, ChecksumCheck, GroupRecord, MaxRespCode, Message, Qqic, QueryV3Repr, RecordType,
-    ReportV3Repr, Sources, V1V2Repr,
+    ALL_SYSTEMS, GroupRecord, MaxRespCode, Message, Qqic, QueryV3Repr, RecordType, ReportV3Repr,
+    Sources, V1V2Repr,
 };
 
 use super::{debug, show};
@@ -101,7 +102,7 @@ pub fn igmp_querier(data: &[u8]) {
                 q.poll(Instant::from_millis(now));
             }
             Event::Bytes { from, bytes } => {
-                if let Ok(m) = Message::parse_with(bytes, ChecksumCheck::Skip) {
+                if let Ok(m) = Message::parse_with(bytes, Policy::Trust) {
                     receive(&mut q, now, router(*from), &m);
                 }
             }
@@ -118,7 +119,7 @@ pub fn igmp_querier(data: &[u8]) {
                     .collect();
                 let mut buf = vec![0u8; 2048];
                 let len = ReportV3Repr::new(&records[..]).emit(&mut buf).unwrap();
-                let m = Message::parse_with(&buf[..len], ChecksumCheck::Verify).unwrap();
+                let m = Message::parse_with(&buf[..len], Policy::Enforce).unwrap();
                 receive(&mut q, now, router(*from), &m);
             }
             Event::V1V2 {
@@ -135,7 +136,7 @@ pub fn igmp_querier(data: &[u8]) {
                 };
                 let mut buf = [0u8; 8];
                 repr.emit(&mut buf).unwrap();
-                let m = Message::parse_with(&buf, ChecksumCheck::Verify).unwrap();
+                let m = Message::parse_with(&buf, Policy::Enforce).unwrap();
                 receive(&mut q, now, router(*from), &m);
             }
             Event::Query {
@@ -158,7 +159,7 @@ pub fn igmp_querier(data: &[u8]) {
                 };
                 let mut buf = vec![0u8; repr.buffer_len()];
                 repr.emit(&mut buf).unwrap();
-                let m = Message::parse_with(&buf, ChecksumCheck::Verify).unwrap();
+                let m = Message::parse_with(&buf, Policy::Enforce).unwrap();
                 receive(&mut q, now, router(*from), &m);
             }
             Event::Transmit(len) => transmit(&mut q, now, usize::from(*len)),
@@ -210,8 +211,7 @@ fn transmit(q: &mut Querier<GROUPS, SOURCES>, now: u64, len: usize) {
         assert_eq!(ip.options(), [0x94, 0x04, 0, 0]);
         assert_eq!(ip.source(), q.address());
         assert_eq!(ip.destination(), t.destination);
-        let Ok(Message::QueryV3(query)) = Message::parse_with(ip.payload(), ChecksumCheck::Verify)
-        else {
+        let Ok(Message::QueryV3(query)) = Message::parse_with(ip.payload(), Policy::Enforce) else {
             panic!("the querier sent something else than an IGMPv3 query");
         };
         assert_eq!(query.s_flag(), t.s_flag);
