@@ -7,11 +7,13 @@
 mod buffer;
 mod header;
 mod icmp;
+mod icmp_message;
 mod igmp;
 mod options;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
 pub use icmp::IcmpFilterError;
+pub use icmp_message::{IcmpBuildError, IcmpError};
 pub use igmp::{CodeError, IgmpBuildError, IgmpError};
 pub use options::{OptionError, OptionsBuildError};
