@@ -77,7 +77,7 @@ pub enum Message<'a> {
     /// Extended Echo Reply, type 43 ([RFC 8335 §3]).
     ///
     /// [RFC 8335 §3]: https://www.rfc-editor.org/rfc/rfc8335#section-3
-    ExtendedEchoReply(ExtendedEchoReply),
+    ExtendedEchoReply(ExtendedEchoReply<'a>),
     /// Any other type (router advertisement and solicitation, the
     /// deprecated types, unassigned ones), kept raw.
     Other {
@@ -167,6 +167,7 @@ impl<'a> Message<'a> {
                 active: h[7] & 0x04 != 0,
                 ipv4: h[7] & 0x02 != 0,
                 ipv6: h[7] & 0x01 != 0,
+                body,
             }),
             _ => Message::Other {
                 icmp_type,
@@ -280,7 +281,7 @@ impl<'a> ExtendedEchoRequest<'a> {
 ///
 /// [RFC 8335 §3]: https://www.rfc-editor.org/rfc/rfc8335#section-3
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ExtendedEchoReply {
+pub struct ExtendedEchoReply<'a> {
     /// The Identifier.
     pub ident: u16,
     /// The 8-bit Sequence Number.
@@ -295,6 +296,9 @@ pub struct ExtendedEchoReply {
     pub ipv4: bool,
     /// The 6 bit: IPv6 runs on the interface.
     pub ipv6: bool,
+    /// The bytes after the header. RFC 8335 defines none; Linux echoes
+    /// the request's extension structure here.
+    pub body: &'a [u8],
 }
 
 /// Where an error message's extension structure is looked for

@@ -77,6 +77,8 @@ mod view;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod testdata;
+#[cfg(test)]
 mod tests;
 
 pub use codes::{

@@ -135,7 +135,7 @@ pub enum IcmpRepr<'a> {
         extension: Option<&'a [u8]>,
     },
     /// Extended Echo Reply, type 43.
-    ExtendedEchoReply(ExtendedEchoReply),
+    ExtendedEchoReply(ExtendedEchoReply<'a>),
     /// Any other type, raw.
     Other {
         /// The Type byte.
@@ -306,7 +306,7 @@ impl<'a> IcmpRepr<'a> {
                     super::TIMESTAMP_LEN - HEADER_LEN
                 }
                 IcmpRepr::ExtendedEchoRequest { extension, .. } => Self::extension_len(extension),
-                IcmpRepr::ExtendedEchoReply(_) => 0,
+                IcmpRepr::ExtendedEchoReply(r) => r.body.len(),
                 IcmpRepr::Other { body, .. } => body.len(),
             }
     }
@@ -422,6 +422,7 @@ impl<'a> IcmpRepr<'a> {
                         max: 7,
                     });
                 }
+                body.copy_from_slice(r.body);
                 let id = r.ident.to_be_bytes();
                 let bits = r.state.0 << 5
                     | u8::from(r.active) << 2
