@@ -25,6 +25,8 @@
 //! | `roundtrip_header` | [`roundtrip_header`] | parse → marshal → parse of headers, every raw format |
 //! | `roundtrip_options` | [`roundtrip_options`] | walk → emit → walk of options, typed option reprs |
 //! | `roundtrip_igmp` | [`roundtrip_igmp`] | parse → emit → parse of every IGMP message kind |
+//! | `icmp` | [`icmp`] | `IcmpView` (verified, skipped, unchecked), the classification, quoted datagram and flow, the RFC 4884 split in both modes, the object walk and typed objects |
+//! | `roundtrip_icmp` | [`roundtrip_icmp`] | parse → emit → parse of ICMP messages, and build → parse from structured input |
 //!
 //! The functions allocate freely (they run in tests and fuzzers, never in
 //! the no-std core).
@@ -32,6 +34,7 @@
 mod checksum;
 mod cmsg;
 mod header;
+mod icmp;
 mod igmp;
 mod options;
 
@@ -40,6 +43,7 @@ use core::fmt;
 pub use checksum::checksum;
 pub use cmsg::cmsg;
 pub use header::{header, roundtrip_header};
+pub use icmp::{icmp, roundtrip_icmp};
 pub use igmp::{igmp, igmp_split, roundtrip_igmp};
 pub use options::{options, roundtrip_options};
 
@@ -59,6 +63,8 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("roundtrip_header", roundtrip_header),
     ("roundtrip_options", roundtrip_options),
     ("roundtrip_igmp", roundtrip_igmp),
+    ("icmp", icmp),
+    ("roundtrip_icmp", roundtrip_icmp),
 ];
 
 /// A formatter target that throws the text away: formatting runs (and may
