@@ -459,7 +459,8 @@ impl<'a> ErrorBody<'a> {
 pub enum ErrorCode {
     /// Destination Unreachable (type 3).
     Unreachable(UnreachableCode),
-    /// Source Quench (type 4).
+    /// Source Quench (type 4); RFC 792 defines only code 0, and another
+    /// code is not kept.
     SourceQuench,
     /// Redirect (type 5).
     Redirect(RedirectCode),
