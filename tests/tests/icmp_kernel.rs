@@ -17,7 +17,8 @@
 //!
 //! Each decoded message is checked against what is known independently:
 //! the address of the router or host that must have sent it, the MTU set
-//! on the link, the probe's ports, identifier and sequence number. Nothing
+//! on the link, the probe's ports, identifier and sequence number; and
+//! etherparse, an independent decoder, must read the same fields. Nothing
 //! leaves the namespaces.
 //!
 //! With `ICMP_KERNEL_WRITE_CORPUS=1` the captured messages are also written
