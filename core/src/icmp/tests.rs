@@ -605,3 +605,26 @@ fn etherparse_agrees_on_kernel_messages() {
         }
     }
 }
+
+/// fuzz/regressions/roundtrip_icmp/crash-055bdfb3…: a type-11 message whose
+/// byte 5 (the RFC 4884 length) declares more words than follow. The view
+/// and the quote take it (a pre-RFC 4884 sender may leave junk there); the
+/// repr, which must emit the same bytes back, refuses it with a typed error.
+#[test]
+fn length_field_past_the_end_is_viewed_but_not_a_repr() {
+    let mut bytes = vec![11, 0, 0, 0, 0, 175, 0, 0, 0x45];
+    let sum = crate::checksum::checksum(&bytes);
+    bytes[2..4].copy_from_slice(&sum.to_be_bytes());
+    let Message::TimeExceeded { error, .. } = message(&bytes) else {
+        panic!()
+    };
+    assert_eq!(error.quote().as_bytes(), &[0x45]);
+    assert_eq!(
+        IcmpRepr::parse(&bytes),
+        Err(IcmpError::LengthPastEnd {
+            words: 175,
+            required: 700,
+            found: 1
+        })
+    );
+}

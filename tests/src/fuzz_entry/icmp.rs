@@ -220,7 +220,16 @@ fn build_then_parse(data: &[u8]) {
     assert_eq!(n, len);
     let view = IcmpView::new_checked(&buf[..]).expect("an emitted message verifies");
     visit(&view, &buf);
-    let parsed = IcmpRepr::parse(&buf).expect("an emitted message parses");
+    let parsed = match IcmpRepr::parse(&buf) {
+        Ok(parsed) => parsed,
+        // `Other` with the type of an error message can put anything in
+        // the RFC 4884 length field (byte 5), e.g. more words than follow;
+        // the view takes it, the repr refuses it. Every other kind parses.
+        Err(e) => {
+            assert!(matches!(repr, IcmpRepr::Other { .. }), "{e}: {repr:?}");
+            return;
+        }
+    };
     let mut again = vec![0u8; parsed.buffer_len()];
     parsed.emit(&mut again).expect("a parsed message emits");
     assert_eq!(IcmpRepr::parse(&again), Ok(parsed));
