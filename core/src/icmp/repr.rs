@@ -136,7 +136,10 @@ pub enum IcmpRepr<'a> {
     },
     /// Extended Echo Reply, type 43.
     ExtendedEchoReply(ExtendedEchoReply<'a>),
-    /// Any other type, raw.
+    /// Any other type, raw. [`emit`](IcmpRepr::emit) writes whatever type
+    /// it is given, so tests can craft malformed messages (a timestamp
+    /// shorter than 20 bytes, an RFC 4884 length past the end); such bytes
+    /// do not parse back as this variant, or at all.
     Other {
         /// The Type byte.
         icmp_type: IcmpType,
