@@ -2,7 +2,9 @@
 //!
 //! This crate is the wire half of the `ipv4` workspace. It parses and builds
 //! IPv4 headers ([`header`]), IPv4 options ([`options`]), IGMPv1/v2/v3
-//! messages ([`igmp`]) and computes the internet checksum ([`checksum`]). It
+//! messages ([`igmp`]), ICMPv4 messages with their quoted datagrams and
+//! RFC 4884 extensions ([`icmp`]) and computes the internet checksum
+//! ([`checksum`]). It
 //! never allocates, never panics on untrusted bytes, and reports malformed
 //! input with typed errors ([`error`]) that say which field was wrong, where,
 //! and what was expected.

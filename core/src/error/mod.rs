@@ -7,6 +7,7 @@
 mod buffer;
 mod header;
 mod icmp;
+mod icmp_message;
 mod igmp;
 mod options;
 mod querier;
@@ -14,6 +15,7 @@ mod querier;
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
 pub use icmp::IcmpFilterError;
+pub use icmp_message::{IcmpBuildError, IcmpError};
 pub use igmp::{CodeError, IgmpBuildError, IgmpError};
 pub use options::{OptionError, OptionsBuildError};
 pub use querier::QuerierError;

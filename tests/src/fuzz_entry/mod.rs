@@ -26,6 +26,8 @@
 //! | `roundtrip_options` | [`roundtrip_options`] | walk → emit → walk of options, typed option reprs |
 //! | `roundtrip_igmp` | [`roundtrip_igmp`] | parse → emit → parse of every IGMP message kind |
 //! | `igmp_querier` | [`igmp_querier`] | the IGMPv3 querier state machine: random reports, leaves, queries, raw bytes, time steps and transmit buffers |
+//! | `icmp` | [`icmp`] | `IcmpView` (verified, skipped, unchecked), the classification, quoted datagram and flow, the RFC 4884 split in both modes, the object walk and typed objects |
+//! | `roundtrip_icmp` | [`roundtrip_icmp`] | parse → emit → parse of ICMP messages, and build → parse from structured input |
 //!
 //! The functions allocate freely (they run in tests and fuzzers, never in
 //! the no-std core).
@@ -33,6 +35,7 @@
 mod checksum;
 mod cmsg;
 mod header;
+mod icmp;
 mod igmp;
 mod options;
 mod querier;
@@ -42,6 +45,7 @@ use core::fmt;
 pub use checksum::checksum;
 pub use cmsg::cmsg;
 pub use header::{header, roundtrip_header};
+pub use icmp::{icmp, roundtrip_icmp};
 pub use igmp::{igmp, igmp_split, roundtrip_igmp};
 pub use options::{options, roundtrip_options};
 pub use querier::igmp_querier;
@@ -63,6 +67,8 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("roundtrip_options", roundtrip_options),
     ("roundtrip_igmp", roundtrip_igmp),
     ("igmp_querier", igmp_querier),
+    ("icmp", icmp),
+    ("roundtrip_icmp", roundtrip_icmp),
 ];
 
 /// A formatter target that throws the text away: formatting runs (and may

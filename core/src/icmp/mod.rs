@@ -1,6 +1,20 @@
-//! ICMP for IPv4: message type numbers ([RFC 792], the [IANA registry]) and
-//! the Linux raw-socket type filter.
+//! ICMP for IPv4: the message codec ([RFC 792], [RFC 4884], [RFC 8335]),
+//! type numbers ([the IANA registry]) and the Linux raw-socket type filter.
 //!
+//! * [`IcmpView`] is a zero-copy view over a message: checked once (length
+//!   for its type, checksum), then [`IcmpView::message`] classifies it as
+//!   a [`Message`] without failing.
+//! * Error messages (types 3, 4, 5, 11, 12) carry the original datagram as
+//!   a [`Quote`]: a lax [`HeaderView`](crate::header::HeaderView) and the
+//!   first payload bytes, and [`Quote::flow`] to match it to a probe.
+//!   [`ErrorBody`] finds the [RFC 4884] length field and the [`Extensions`]
+//!   after the datagram, whose objects decode as [RFC 4950] MPLS label
+//!   stacks, [RFC 5837] interface information, [RFC 8335] interface
+//!   identification, or stay raw.
+//! * [`IcmpRepr`] is a message as values: `parse`, `buffer_len`, `emit`,
+//!   checksums filled.
+//! * [`ErrorCode`] types the `ee_type`/`ee_code` pair a socket's error queue
+//!   reports.
 //! * [`IcmpType`] is a type number with its IANA name. It is a thin wrapper
 //!   around the byte, so every value, assigned or not, round-trips.
 //! * [`IcmpFilter`] is the 32-bit mask of Linux's `ICMP_FILTER` socket
@@ -9,21 +23,92 @@
 //!   refuses them instead of aliasing them onto lower bits.
 //!
 //! ```
-//! use ipv4_core::icmp::{IcmpFilter, IcmpType};
+//! use core::net::Ipv4Addr;
+//! use ipv4_core::header::HeaderView;
+//! use ipv4_core::icmp::{IcmpView, Message, Transport};
 //!
-//! // A ping client's raw socket wants echo replies and nothing else.
+//! // A time exceeded message from router 198.51.100.1 (Linux-built) quoting
+//! // a UDP probe 198.51.100.2:40000 -> 203.0.113.2:33434 with TTL 1.
+//! let packet = [
+//!     0x45, 0xc0, 0x00, 0x38, 0x00, 0x00, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
+//!     198, 51, 100, 1, 198, 51, 100, 2, // IPv4 header (checksum not filled)
+//!     0x0b, 0x00, 0xd7, 0x71, 0x00, 0x00, 0x00, 0x00, // time exceeded in transit
+//!     0x45, 0x00, 0x00, 0x24, 0x12, 0x34, 0x40, 0x00, 0x01, 0x11, 0x00, 0x00,
+//!     198, 51, 100, 2, 203, 0, 113, 2, // the probe's header
+//!     0x9c, 0x40, 0x82, 0x9a, 0x00, 0x10, 0x00, 0x00, // its UDP header
+//! ];
+//! let ip = HeaderView::new_checked(&packet[..])?;
+//! let icmp = IcmpView::new_checked(ip.payload())?;
+//! let message = icmp.message();
+//! let flow = message.quote().and_then(|q| q.flow()).unwrap();
+//! assert_eq!(flow.transport, Transport::Ports { source: 40000, destination: 33434 });
+//! assert_eq!(
+//!     message.display_from(ip.source()).to_string(),
+//!     "ICMP time exceeded in transit from 198.51.100.1, quoting UDP 203.0.113.2:33434"
+//! );
+//!
+//! // The filter of a ping client's raw socket: echo replies and nothing else.
+//! use ipv4_core::icmp::{IcmpFilter, IcmpType};
 //! let mut filter = IcmpFilter::block_all();
 //! filter.accept(IcmpType::ECHO_REPLY)?;
 //! assert_eq!(filter.bits(), 0xffff_fffe);
 //! assert!(filter.will_block(IcmpType::ECHO));
 //! assert!(filter.block(IcmpType::PHOTURIS).is_err()); // type 40
 //! assert_eq!(IcmpType::ECHO.to_string(), "echo");
-//! # Ok::<(), ipv4_core::error::IcmpFilterError>(())
+//! # Ok::<(), Box<dyn core::error::Error>>(())
 //! ```
 //!
 //! [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
-//! [IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
+//! [RFC 4884]: https://www.rfc-editor.org/rfc/rfc4884
+//! [RFC 4950]: https://www.rfc-editor.org/rfc/rfc4950
+//! [RFC 5837]: https://www.rfc-editor.org/rfc/rfc5837
+//! [RFC 8335]: https://www.rfc-editor.org/rfc/rfc8335
+//! [the IANA registry]: https://www.iana.org/assignments/icmp-parameters/icmp-parameters.xhtml#icmp-parameters-types
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+
+mod codes;
+mod display;
+mod extension;
+mod message;
+mod quote;
+mod repr;
+mod view;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testdata;
+#[cfg(test)]
+mod tests;
+
+pub use codes::{
+    ExtendedEchoCode, NeighborState, ParameterProblemCode, RedirectCode, TimeExceededCode,
+    UnreachableCode,
+};
+pub use display::DisplayFrom;
+pub use extension::{
+    AfiAddress, EXTENSION_HEADER_LEN, EXTENSION_VERSION, ExtensionObject, Extensions, InterfaceId,
+    InterfaceInfo, InterfaceRole, MIN_ORIGINAL_DATAGRAM_LEN, MplsEntry, MplsStack, Object,
+    ObjectRepr, Objects, class, interface_info_bits,
+};
+pub use message::{
+    Echo, ErrorBody, ErrorCode, ExtendedEchoReply, ExtendedEchoRequest, ExtensionMode, Message,
+    Timestamp,
+};
+pub use quote::{Flow, Quote, Transport};
+pub use repr::IcmpRepr;
+pub use view::IcmpView;
+
+/// Length of the ICMP header: type, code, checksum and four type-specific
+/// bytes ([RFC 792]).
+///
+/// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
+pub const HEADER_LEN: usize = 8;
+
+/// Length of a Timestamp or Timestamp Reply message ([RFC 792]).
+///
+/// [RFC 792]: https://www.rfc-editor.org/rfc/rfc792
+pub const TIMESTAMP_LEN: usize = 20;
 
 use crate::error::IcmpFilterError;
 use crate::registry::u8_registry;
@@ -285,7 +370,7 @@ impl From<IcmpFilter> for u32 {
 }
 
 #[cfg(test)]
-mod tests {
+mod type_and_filter_tests {
     extern crate std;
     use super::*;
     use proptest::prelude::*;
