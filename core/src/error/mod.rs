@@ -8,10 +8,12 @@ mod buffer;
 mod header;
 mod icmp;
 mod igmp;
+mod igmp_host;
 mod options;
 
 pub use buffer::BufferTooSmall;
 pub use header::{HeaderError, HeaderField};
 pub use icmp::IcmpFilterError;
 pub use igmp::{CodeError, IgmpBuildError, IgmpError};
+pub use igmp_host::IgmpHostError;
 pub use options::{OptionError, OptionsBuildError};
