@@ -211,7 +211,7 @@ fn igmp_from(packet: &[u8], from: Ipv4Addr) -> Option<&[u8]> {
     if ip.protocol().0 != 2 || ip.source() != from {
         return None;
     }
-    packet.get(usize::from(ip.header_len())..usize::from(ip.total_len()))
+    packet.get(ip.header_len()..usize::from(ip.total_len()))
 }
 
 /// xorshift32: the host's retransmission delays (their values do not
@@ -356,7 +356,7 @@ fn state_change_reports_match_linux() {
         let mut model: Vec<Filters> = vec![Default::default(); LANES];
         let mut history: Vec<Vec<Op>> = vec![Vec::new(); LANES];
         let mut host = OracleHost::new(VethPair::A_ADDR, timers);
-        let mut failed = vec![false; LANES];
+        let mut failed = [false; LANES];
 
         for step in 0..STEPS {
             let ops: Vec<Op> = (0..LANES)
