@@ -20,9 +20,9 @@
 //! every packet due into the caller's buffer, one at a time, as a whole
 //! IPv4 datagram in IGMP's envelope (TTL 1, TOS `0xc0`, Router Alert,
 //! destination 224.0.0.22 for IGMPv3 reports, the group for IGMPv1/v2
-//! reports, 224.0.0.2 for leaves; [`envelope`](crate::igmp::envelope)),
+//! reports, 224.0.0.2 for leaves; [`envelope`]),
 //! with IGMPv3 reports split to the link MTU by
-//! [`ReportSplitter`](crate::igmp::ReportSplitter).
+//! [`ReportSplitter`].
 //! [`poll_timeout`](Host::poll_timeout) says when to poll next.
 //!
 //! What it sends:
