@@ -15,6 +15,14 @@
 //! proptest (a fixed seed; `IGMP_ORACLE_SEED=<n>` picks another), one
 //! valid operation per step drawn from those the sockets' state allows.
 //!
+//! **Query answers.** Every fourth round ends with queries from `b`, built
+//! by `ipv4_core`: a general query, then group-specific queries and, for
+//! groups in INCLUDE mode, group-and-source-specific ones. The kernel's
+//! answers (IS_IN/IS_EX records) must be the host's to the same queries.
+//! Group-and-source-specific queries of EXCLUDE-mode groups are left out:
+//! Linux answers them with the group's whole IS_EX record where RFC 9776
+//! §5.2 (and the host) sends IS_IN of the queried sources not excluded.
+//!
 //! Within one report Linux may write two records of the same type for a
 //! group (one for the sources it still lists, one for those it deleted);
 //! records are therefore merged per report, group and type before the
@@ -39,7 +47,7 @@ use std::time::{Duration, Instant};
 use ipv4_core::header::HeaderView;
 use ipv4_core::igmp::host::{FilterMode, Host, SocketId};
 use ipv4_core::igmp::timing::{self, Random, Timers};
-use ipv4_core::igmp::{Message, RecordType};
+use ipv4_core::igmp::{MaxRespCode, Message, QueryV3Repr, RecordType, Sources, envelope};
 use ipv4_std::{PacketConn, RawConn};
 use ipv4_tests::netns::{Netns, VethPair};
 use ipv4_tests::sockets;
@@ -298,6 +306,84 @@ impl Drop for Capture {
     }
 }
 
+/// Every `QUERY_EVERY`th round ends with queries: the kernel's answers to
+/// them must be the host's.
+const QUERY_EVERY: usize = 4;
+/// Max Resp Code of those queries: 0.2 s.
+const QUERY_MRC: u8 = 2;
+
+/// Sends whole IPv4 packets built by `ipv4_core` (IGMP queries in their
+/// envelope) from host `b`.
+struct Querier {
+    conn: RawConn<ipv4_std::socket2::Socket>,
+}
+
+impl Querier {
+    fn new(ns: &Netns) -> Querier {
+        ns.run(|| {
+            let socket = ipv4_std::socket2::Socket::new(
+                ipv4_std::socket2::Domain::IPV4,
+                ipv4_std::socket2::Type::RAW,
+                Some(ipv4_std::socket2::Protocol::from(2)),
+            )
+            .expect("raw socket");
+            let conn = RawConn::new(socket).expect("IP_HDRINCL");
+            conn.set_multicast_interface(VethPair::B_ADDR).unwrap();
+            Querier { conn }
+        })
+    }
+
+    /// Sends `query` from b; returns the message as the host sees it.
+    fn send(&self, query: &QueryV3Repr<'_>) -> Vec<u8> {
+        let mut buf = [0u8; 256];
+        let len = envelope::emit_packet(&mut buf, VethPair::B_ADDR, |b| query.emit(b)).unwrap();
+        let view = HeaderView::new_checked(&buf[..len]).unwrap();
+        self.conn
+            .send_view(&view, view.payload(), None)
+            .expect("send the query");
+        view.payload().to_vec()
+    }
+}
+
+/// Answers to queries, per group: the kernel's (captured after `start`)
+/// and the host's (fed the same queries at `now`).
+fn answers(
+    capture: &Capture,
+    start: Instant,
+    groups: &[Ipv4Addr],
+    host: &mut OracleHost,
+    rng: &mut Rng,
+    now: timing::Instant,
+    queries: &[Vec<u8>],
+) -> (
+    BTreeMap<Ipv4Addr, Vec<Record>>,
+    BTreeMap<Ipv4Addr, Vec<Record>>,
+) {
+    thread::sleep(Duration::from_millis(u64::from(QUERY_MRC) * 100) + SETTLE);
+    let mut kernel: BTreeMap<Ipv4Addr, Vec<Record>> = BTreeMap::new();
+    for (at, packet) in capture.drain() {
+        let Some(igmp) = igmp_from(&packet, VethPair::A_ADDR) else {
+            continue;
+        };
+        for (group, records) in report_records(igmp) {
+            if groups.contains(&group) {
+                assert!(at >= start, "an answer of {group} before the query");
+                kernel.entry(group).or_default().extend(records);
+            }
+        }
+    }
+    for records in kernel.values_mut() {
+        records.sort();
+    }
+    for q in queries {
+        let message = Message::parse(q).unwrap();
+        let to = message.destination().unwrap();
+        host.receive(now, rng, VethPair::B_ADDR, to, &message);
+    }
+    let ours = host_train(host, rng, now + Duration::from_secs(9));
+    (kernel, ours)
+}
+
 fn seed() -> [u8; 32] {
     let n: u64 = std::env::var("IGMP_ORACLE_SEED")
         .ok()
@@ -325,6 +411,7 @@ fn state_change_reports_match_linux() {
         .expect("sysctl");
     // Each socket may hold many memberships and source filters.
     let capture = Capture::start(&pair.b);
+    let querier = Querier::new(&pair.b);
 
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
@@ -337,6 +424,7 @@ fn state_change_reports_match_linux() {
         ..Timers::default()
     };
     let (mut compared_reports, mut silent_steps) = (0usize, 0usize);
+    let mut compared_answers = 0usize;
     let mut failures = Vec::new();
 
     for round in 0..ROUNDS {
@@ -422,6 +510,65 @@ fn state_change_reports_match_linux() {
                 }
             }
         }
+        if round % QUERY_EVERY == 0 {
+            let mut rng_q = Rng(0x1234_5678 ^ round as u32);
+            let now = timing::Instant::from_millis(STEPS as u64 * 10_000);
+            let general = QueryV3Repr {
+                max_resp_code: MaxRespCode::new(QUERY_MRC),
+                ..QueryV3Repr::general()
+            };
+            let start = Instant::now();
+            let sent = [querier.send(&general)];
+            let (kernel, ours) =
+                answers(&capture, start, &groups, &mut host, &mut rng_q, now, &sent);
+            compare_answers(
+                &kernel,
+                &ours,
+                "general query",
+                &mut failures,
+                &mut compared_answers,
+            );
+            assert!(!kernel.is_empty() || model.iter().all(|f| f.iter().all(Option::is_none)));
+
+            // Group-specific queries, and group-and-source-specific ones
+            // for groups in INCLUDE mode (in EXCLUDE mode Linux answers
+            // those with the whole IS_EX record rather than RFC 9776
+            // §5.2's IS_IN of the queried sources it receives).
+            let mut sent = Vec::new();
+            let start = Instant::now();
+            for lane in 0..LANES {
+                let Some((mode, _)) = host.interface_state(groups[lane]) else {
+                    continue;
+                };
+                let queried: Vec<Ipv4Addr> = POOL
+                    .iter()
+                    .copied()
+                    .filter(|x| u32::from(*x) % 3 != (seeds[lane][0] % 3).into())
+                    .collect();
+                let specific = lane % 2 == 0 || mode == FilterMode::Exclude;
+                let query = QueryV3Repr {
+                    max_resp_code: MaxRespCode::new(QUERY_MRC),
+                    group: groups[lane],
+                    sources: if specific {
+                        Sources::EMPTY
+                    } else {
+                        Sources::from(&queried[..])
+                    },
+                    ..QueryV3Repr::general()
+                };
+                sent.push(querier.send(&query));
+            }
+            let now = now + Duration::from_secs(10);
+            let (kernel, ours) =
+                answers(&capture, start, &groups, &mut host, &mut rng_q, now, &sent);
+            compare_answers(
+                &kernel,
+                &ours,
+                "group(-and-source)-specific queries",
+                &mut failures,
+                &mut compared_answers,
+            );
+        }
         // Closing the sockets leaves every group; the next round uses
         // other groups, so these reports are only let pass.
         drop(conns);
@@ -430,7 +577,8 @@ fn state_change_reports_match_linux() {
     }
     println!(
         "{} sequences of {STEPS} operations: {compared_reports} records matched, \
-         {silent_steps} steps without a report on either side",
+         {silent_steps} steps without a report on either side; \
+         {compared_answers} answers to queries matched",
         ROUNDS * LANES
     );
     assert!(
@@ -440,6 +588,21 @@ fn state_change_reports_match_linux() {
         ROUNDS * LANES,
         failures.join("\n")
     );
+}
+
+fn compare_answers(
+    kernel: &BTreeMap<Ipv4Addr, Vec<Record>>,
+    ours: &BTreeMap<Ipv4Addr, Vec<Record>>,
+    what: &str,
+    failures: &mut Vec<String>,
+    compared: &mut usize,
+) {
+    if kernel != ours {
+        failures.push(format!(
+            "{what}: Linux answered {kernel:?}, the host {ours:?}"
+        ));
+    }
+    *compared += kernel.values().map(Vec::len).sum::<usize>();
 }
 
 // ---- a Linux bridge as the router ---------------------------------------
