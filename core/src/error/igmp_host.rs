@@ -31,8 +31,9 @@ pub enum IgmpHostError {
         /// The number of socket slots per group (the `SOCKETS` parameter).
         capacity: usize,
     },
-    /// A source list (a socket's, the merged interface state's, or the
-    /// sources awaiting retransmission) would exceed its capacity.
+    /// A source list would exceed its capacity: a socket's, or the union
+    /// of the INCLUDE-mode sockets' lists (kept within the capacity in
+    /// either filter mode, so that any socket can always leave).
     SourceListFull {
         /// The group.
         group: Ipv4Addr,

@@ -33,7 +33,9 @@
 //! train. A filter-mode change drops the per-source counts: the
 //! TO_IN/TO_EX record carries the whole new state, and a pending ALLOW or
 //! BLOCK of the old mode would mean the opposite in the new one (Linux
-//! does the same).
+//! does the same). Should the sources owing Source-List-Change records
+//! outgrow their capacity, the change is announced as a Filter-Mode-Change
+//! record of the current mode instead, which carries the whole state.
 //!
 //! [RFC 9776 §5.1]: https://www.rfc-editor.org/rfc/rfc9776#section-5.1
 
@@ -72,44 +74,59 @@ impl<const S: usize> Change<S> {
     }
 
     /// The retransmission state after the interface state went from `old`
-    /// to `new` at `now`, merged with this one; `Full` when the sources
-    /// with retransmission state would not fit. No change, no report.
+    /// to `new` at `now`, merged with this one. No change, no report.
+    ///
+    /// When the sources owing a Source-List-Change record would exceed
+    /// the capacity, the change is reported as a Filter-Mode-Change record
+    /// of the current mode instead (TO_IN or TO_EX of the whole new
+    /// state): a router takes that to the same state (RFC 9776 §6.4), at
+    /// the cost of a few queries, so a request never fails for want of
+    /// retransmission state.
     pub(crate) fn after(
         &self,
         old: &State<S>,
         new: &State<S>,
         robustness: u8,
         now: Instant,
-    ) -> Result<Self, Full> {
+    ) -> Self {
         if old == new {
-            return Ok(*self);
+            return *self;
         }
         let mut next = *self;
-        if old.mode != new.mode {
+        if old.mode != new.mode || next.merge_sources(old, new, robustness).is_err() {
             next.mode_left = robustness;
             next.allow.clear();
             next.block.clear();
-        } else {
-            // The sources whose forwarding changed: A−B and B−A.
-            let changed = old
-                .sources
-                .as_slice()
-                .iter()
-                .chain(new.sources.as_slice())
-                .copied()
-                .filter(|&s| old.sources.contains(s) != new.sources.contains(s));
-            for source in changed {
-                if new.forwards(source) {
-                    next.block.remove(source);
-                    next.allow.set(source, robustness)?;
-                } else {
-                    next.allow.remove(source);
-                    next.block.set(source, robustness)?;
-                }
-            }
         }
         next.at = Some(now);
-        Ok(next)
+        next
+    }
+
+    /// Gives every source whose forwarding changed (A−B and B−A) a fresh
+    /// count, on the side it now belongs to.
+    fn merge_sources(
+        &mut self,
+        old: &State<S>,
+        new: &State<S>,
+        robustness: u8,
+    ) -> Result<(), Full> {
+        let changed = old
+            .sources
+            .as_slice()
+            .iter()
+            .chain(new.sources.as_slice())
+            .copied()
+            .filter(|&s| old.sources.contains(s) != new.sources.contains(s));
+        for source in changed {
+            if new.forwards(source) {
+                self.block.remove(source);
+                self.allow.set(source, robustness)?;
+            } else {
+                self.allow.remove(source);
+                self.block.set(source, robustness)?;
+            }
+        }
+        Ok(())
     }
 
     /// The records of the report due now for `group` in `state`: one

@@ -178,7 +178,15 @@ impl<const S: usize, const K: usize> Sockets<S, K> {
     /// The interface state these requests merge into ([RFC 9776 §3.2]).
     ///
     /// [RFC 9776 §3.2]: https://www.rfc-editor.org/rfc/rfc9776#section-3.2
+    ///
+    /// The union of the INCLUDE lists must fit a source list even in
+    /// EXCLUDE mode, where it is only subtracted: otherwise the last
+    /// EXCLUDE socket could not leave.
     pub(crate) fn merge(&self) -> Result<State<S>, Full> {
+        let mut included = SourceSet::<S>::EMPTY;
+        for f in self.iter().filter(|f| f.mode == FilterMode::Include) {
+            included.union_with(&f.sources)?;
+        }
         let mut excluded: Option<SourceSet<S>> = None;
         for f in self.iter().filter(|f| f.mode == FilterMode::Exclude) {
             excluded = Some(match excluded {
@@ -186,30 +194,15 @@ impl<const S: usize, const K: usize> Sockets<S, K> {
                 Some(x) => x.and(&f.sources),
             });
         }
-        let includes = |a| {
-            self.iter()
-                .any(|f| f.mode == FilterMode::Include && f.sources.contains(a))
-        };
         Ok(match excluded {
-            // The INCLUDE sockets' union is only subtracted here, so it
-            // need not fit a set of its own.
-            Some(mut x) => {
-                x.retain(|a| !includes(a));
-                State {
-                    mode: FilterMode::Exclude,
-                    sources: x,
-                }
-            }
-            None => {
-                let mut union = SourceSet::EMPTY;
-                for f in self.iter() {
-                    union.union_with(&f.sources)?;
-                }
-                State {
-                    mode: FilterMode::Include,
-                    sources: union,
-                }
-            }
+            Some(x) => State {
+                mode: FilterMode::Exclude,
+                sources: x.minus(&included),
+            },
+            None => State {
+                mode: FilterMode::Include,
+                sources: included,
+            },
         })
     }
 }

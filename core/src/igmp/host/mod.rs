@@ -40,9 +40,11 @@
 //! `GROUPS` groups (a group left keeps its slot until its last reports
 //! are sent), `SOURCES` sources per source list and `SOCKETS` sockets per
 //! group are fixed at compile time. A request that would need more is
-//! refused with an [`IgmpHostError`] and changes nothing; a query whose
-//! recorded sources would need more widens the response to the whole
-//! group. At the defaults (8, 16, 4) an instance takes 6 120 bytes on a
+//! refused with an [`IgmpHostError`] and changes nothing; leaving never
+//! fails for want of room. A query whose recorded sources would need more
+//! widens the response to the whole group, and a change whose sources
+//! owing retransmission would need more is reported as TO_IN/TO_EX of the
+//! whole state. At the defaults (8, 16, 4) an instance takes 6 120 bytes on a
 //! 64-bit target, 744 of them per group slot (a test asserts both); a
 //! group slot grows by about 4 × `SOURCES` + 24 bytes per socket slot and
 //! by 22 bytes per source of capacity.
@@ -328,7 +330,7 @@ impl<const GROUPS: usize, const SOURCES: usize, const SOCKETS: usize>
     /// # Errors
     ///
     /// [`NotJoined`](IgmpHostError::NotJoined) when it has no filter for
-    /// the group.
+    /// the group; never a capacity error.
     pub fn leave(
         &mut self,
         now: Instant,
@@ -525,8 +527,7 @@ impl<const GROUPS: usize, const SOURCES: usize, const SOCKETS: usize>
         if version == Version::V3 {
             next.change = current
                 .change
-                .after(&current.state, &next.state, robustness, now)
-                .map_err(|_| self.sources_full(group))?;
+                .after(&current.state, &next.state, robustness, now);
         } else if current.state.is_member() != next.state.is_member() {
             next.old
                 .membership_changed(next.state.is_member(), version, robustness, now);

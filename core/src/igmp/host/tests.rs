@@ -724,15 +724,18 @@ fn full_tables_are_errors_and_change_nothing() {
         h.set_filter(t(0), S1, G, FilterMode::Include, &[A, B, C]),
         full
     );
-    // Two INCLUDE sockets whose union is too large for the interface.
+    // Two INCLUDE sockets whose union is too large for the interface, in
+    // either mode (an EXCLUDE socket leaving would need it).
     h.set_filter(t(0), S1, G, FilterMode::Include, &[A, B])
         .unwrap();
     assert_eq!(h.set_filter(t(0), S2, G, FilterMode::Include, &[C]), full);
     assert_eq!(h.socket_filter(S2, G), Some((FilterMode::Exclude, &[][..])));
-    // ... but fine in EXCLUDE mode, where the union is only subtracted.
     h.set_filter(t(0), S2, G, FilterMode::Exclude, &[C])
         .unwrap();
     assert_eq!(h.interface_state(G), Some((FilterMode::Exclude, &[C][..])));
+    h.set_filter(t(0), S1, G, FilterMode::Include, &[A, B])
+        .unwrap();
+    assert_eq!(h.leave(t(0), S2, G), Ok(()));
     // A left group holds its slot until its last reports are sent.
     h.leave(t(0), S1, G2).unwrap();
     assert!(h.join(t(0), S1, g3).is_err());
@@ -741,7 +744,7 @@ fn full_tables_are_errors_and_change_nothing() {
 }
 
 #[test]
-fn retransmission_state_past_capacity_is_an_error() {
+fn retransmission_state_past_capacity_becomes_a_mode_record() {
     let mut h: Host<2, 2, 2> = Host::new(ME, Timers::default());
     h.set_filter(t(0), S1, G, FilterMode::Include, &[A, B])
         .unwrap();
@@ -749,15 +752,27 @@ fn retransmission_state_past_capacity_is_an_error() {
     h.set_filter(t(0), S1, G, FilterMode::Include, &[C])
         .unwrap();
     // A and B owe BLOCK, C owes ALLOW; dropping C too would make three
-    // sources owing BLOCK.
+    // sources owing BLOCK: the change goes out as TO_IN of the state.
+    h.set_filter(t(0), S1, G, FilterMode::Include, &[D])
+        .unwrap();
+    assert_eq!(train(&mut h), vec![vec![rec(TO_IN, G, &[D])]; 2]);
+    // From INCLUDE{D}: D owes BLOCK, A and B ALLOW; then A and B would
+    // owe BLOCK next to D: TO_IN{C, D}. Leaving always works; the sources
+    // it drops follow the mode records.
+    h.set_filter(t(10_000), S1, G, FilterMode::Include, &[A, B])
+        .unwrap();
+    h.set_filter(t(10_000), S1, G, FilterMode::Include, &[C, D])
+        .unwrap();
+    h.leave(t(10_000), S1, G).unwrap();
     assert_eq!(
-        h.set_filter(t(0), S1, G, FilterMode::Include, &[]),
-        Err(IgmpHostError::SourceListFull {
-            group: G,
-            capacity: 2
-        })
+        train(&mut h),
+        [
+            vec![rec(TO_IN, G, &[])],
+            vec![rec(TO_IN, G, &[])],
+            vec![rec(BLOCK, G, &[C, D])],
+            vec![rec(BLOCK, G, &[C, D])],
+        ]
     );
-    assert_eq!(h.interface_state(G), Some((FilterMode::Include, &[C][..])));
 }
 
 #[test]
