@@ -1,7 +1,7 @@
 //! Interoperation with IGMPv1 and IGMPv2 queriers ([RFC 9776 §7.2]).
 //!
-//! A host in IGMPv3 mode that hears an IGMPv1 or IGMPv2 query starts that
-//! version's Older Version Querier Present timer (Robustness × the Query
+//! A host that hears an IGMPv1 query or an IGMPv2 General Query starts
+//! that version's Older Version Querier Present timer (Robustness × the Query
 //! Interval + the Query Response Interval of the query heard: its Max Resp
 //! Time for IGMPv2, 10 s for IGMPv1, which has none) and uses the oldest
 //! version whose timer runs: [RFC 9776 §7.2.1]. Switching to an older

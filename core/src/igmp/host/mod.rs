@@ -587,8 +587,16 @@ impl<const GROUPS: usize, const SOURCES: usize, const SOCKETS: usize>
                     return;
                 };
                 let max = q.max_resp_time();
-                self.older_querier(now, Version::V2, max);
-                self.old_query(now, rng, group, max);
+                // Only an IGMPv2 General Query says an IGMPv2 querier is
+                // present (RFC 9776 §7.2.1); a group-specific one is
+                // answered in the version in use.
+                if group.is_none() {
+                    self.older_querier(now, Version::V2, max);
+                }
+                match self.version(now) {
+                    Version::V3 => self.v3_query(now, rng, group, Sources::EMPTY, max),
+                    _ => self.old_query(now, rng, group, max),
+                }
             }
             Message::QueryV3(q) => {
                 let Some(group) = query_group(q.group()) else {

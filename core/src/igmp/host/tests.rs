@@ -681,15 +681,30 @@ fn another_hosts_report_suppresses_ours_and_the_leave() {
 fn v3_queries_are_answered_in_the_older_version() {
     let mut h = host();
     h.join_source(t(0), S1, G, A).unwrap();
-    receive(&mut h, t(0), &v1v2(V1V2Repr::query_v2(G, 20)));
+    train(&mut h);
+    // An IGMPv2 group-specific query alone does not switch versions
+    // (RFC 9776 §7.2.1: only a General Query does).
+    receive(&mut h, t(5_000), &v1v2(V1V2Repr::query_v2(G, 20)));
+    assert_eq!(h.version(t(5_000)), Version::V3);
     assert_eq!(
         run(&mut h, t(u64::MAX)),
-        [(t(1_000), Sent::Old(MessageType::REPORT_V2, G))]
+        [(t(6_000), Sent::V3(vec![rec(IS_IN, G, &[A])]))]
     );
-    receive(&mut h, t(2_000), &query(G, &[B], 20));
+    receive(
+        &mut h,
+        t(7_000),
+        &v1v2(V1V2Repr::query_v2(Ipv4Addr::UNSPECIFIED, 20)),
+    );
+    assert_eq!(h.version(t(7_000)), Version::V2);
     assert_eq!(
         run(&mut h, t(u64::MAX)),
-        [(t(3_000), Sent::Old(MessageType::REPORT_V2, G))]
+        [(t(8_000), Sent::Old(MessageType::REPORT_V2, G))]
+    );
+    // A group-and-source-specific query, answered as group-specific.
+    receive(&mut h, t(9_000), &query(G, &[B], 20));
+    assert_eq!(
+        run(&mut h, t(u64::MAX)),
+        [(t(10_000), Sent::Old(MessageType::REPORT_V2, G))]
     );
 }
 
