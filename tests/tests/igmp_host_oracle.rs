@@ -39,7 +39,7 @@ use std::io::Read;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -71,6 +71,8 @@ const POOL: [Ipv4Addr; 4] = [
     Ipv4Addr::new(203, 0, 113, 3),
     Ipv4Addr::new(203, 0, 113, 4),
 ];
+/// Where the capture's end-of-window markers go.
+const MARKER_GROUP: Ipv4Addr = Ipv4Addr::new(239, 255, 0, 1);
 /// The kernel's Robustness Variable (`igmp_qrv`), and ours.
 const ROBUSTNESS: u8 = 2;
 /// The kernel's Unsolicited Report Interval, in ms.
@@ -258,15 +260,18 @@ fn host_train(
     out
 }
 
-/// Captures the IPv4 packets arriving in `ns`, with arrival times.
+/// Captures the IPv4 packets arriving in `ns`, with the times they were
+/// read.
 struct Capture {
     rx: mpsc::Receiver<(Instant, Vec<u8>)>,
+    /// A socket of the sending host, for the end-of-window markers.
+    marker: UdpSocket,
     stop: Arc<AtomicBool>,
     handle: Option<thread::JoinHandle<()>>,
 }
 
 impl Capture {
-    fn start(ns: &Netns) -> Capture {
+    fn start(ns: &Netns, marker: UdpSocket) -> Capture {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -287,13 +292,38 @@ impl Capture {
         ready_rx.recv().expect("capture started");
         Capture {
             rx,
+            marker,
             stop,
             handle: Some(handle),
         }
     }
 
+    /// Everything captured up to now: sends a marker datagram from `a`
+    /// (to a multicast group, so no ARP delays it) and collects packets
+    /// until the marker comes through. The link and the capture keep
+    /// order, so a busy machine that is slow to read cannot hand a late
+    /// packet to the next window.
     fn drain(&self) -> Vec<(Instant, Vec<u8>)> {
-        self.rx.try_iter().collect()
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let tag = format!(
+            "igmp-oracle-marker-{}",
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        self.marker
+            .send_to(tag.as_bytes(), (MARKER_GROUP, 9))
+            .expect("send the marker");
+        let mut packets = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok((at, packet)) = self.rx.recv_timeout(left) else {
+                break;
+            };
+            if packet.ends_with(tag.as_bytes()) {
+                return packets;
+            }
+            packets.push((at, packet));
+        }
+        panic!("the capture marker did not come through");
     }
 }
 
@@ -410,7 +440,8 @@ fn state_change_reports_match_linux() {
         .sysctl("net.ipv4.igmp_qrv", &ROBUSTNESS.to_string())
         .expect("sysctl");
     // Each socket may hold many memberships and source filters.
-    let capture = Capture::start(&pair.b);
+    let marker = pair.a.run(|| UdpSocket::bind("0.0.0.0:0").unwrap());
+    let capture = Capture::start(&pair.b, marker);
     let querier = Querier::new(&pair.b);
 
     let mut runner = TestRunner::new_with_rng(
