@@ -10,7 +10,7 @@
 //!   [`join_source`](Host::join_source), [`leave_source`](Host::leave_source),
 //!   [`block_source`](Host::block_source), [`unblock_source`](Host::unblock_source)
 //!   (the [RFC 3678] model), merged into the interface state by the rules
-//!   of [RFC 9776 §3.2] ([`filter`](self#per-socket-filters));
+//!   of [RFC 9776 §3.2] (see [`FilterMode`] and [`SocketId`]);
 //! * the IGMP messages it receives — [`receive`](Host::receive): queries of
 //!   every version and kind, and other hosts' IGMPv1/v2 reports;
 //!
@@ -45,9 +45,9 @@
 //! widens the response to the whole group, and a change whose sources
 //! owing retransmission would need more is reported as TO_IN/TO_EX of the
 //! whole state. At the defaults (8, 16, 4) an instance takes 6 120 bytes on a
-//! 64-bit target, 744 of them per group slot (a test asserts both); a
-//! group slot grows by about 4 × `SOURCES` + 24 bytes per socket slot and
-//! by 22 bytes per source of capacity.
+//! 64-bit target, 744 of them per group slot (a test asserts both). A
+//! group slot takes (18 + 4 × `SOCKETS`) × `SOURCES` + 16 × `SOCKETS` +
+//! 136 bytes, give or take alignment: 1 288 with 32 sources.
 //!
 //! # Example
 //!
@@ -104,11 +104,6 @@
 //! [RFC 9776 §5.1]: https://www.rfc-editor.org/rfc/rfc9776#section-5.1
 //! [RFC 9776 §5.2]: https://www.rfc-editor.org/rfc/rfc9776#section-5.2
 //! [RFC 9776 §7.2]: https://www.rfc-editor.org/rfc/rfc9776#section-7.2
-//!
-//! # Per-socket filters
-//!
-//! See [`FilterMode`] and [`SocketId`]: each socket's request for a group
-//! is a filter mode and a source list; INCLUDE{} is no request.
 
 mod changes;
 mod compat;
@@ -193,6 +188,52 @@ impl<const S: usize, const K: usize> Group<S, K> {
 ///
 /// `GROUPS` groups, `SOURCES` sources per source list and `SOCKETS`
 /// sockets per group, fixed at compile time.
+///
+/// Two sockets' filters merge into the interface state, which a General
+/// Query then asks for:
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use ipv4_core::igmp::host::{FilterMode, Host, SocketId};
+/// use ipv4_core::igmp::timing::{Instant, Random, Timers};
+/// use ipv4_core::igmp::{Message, QueryV3Repr, RecordType};
+///
+/// struct Half; // every delay half its maximum
+/// impl Random for Half {
+///     fn next_u32(&mut self) -> u32 {
+///         u32::MAX / 2
+///     }
+/// }
+/// let group = Ipv4Addr::new(239, 1, 2, 3);
+/// let (a, b) = (Ipv4Addr::new(203, 0, 113, 1), Ipv4Addr::new(203, 0, 113, 2));
+/// let mut host: Host<4, 8, 2> = Host::new(Ipv4Addr::new(198, 51, 100, 1), Timers::default());
+/// let t0 = Instant::ZERO;
+/// host.join(t0, SocketId(1), group)?;
+/// host.block_source(t0, SocketId(1), group, a)?;
+/// host.set_filter(t0, SocketId(2), group, FilterMode::Exclude, &[a, b])?;
+/// // EXCLUDE: the sources every socket excludes.
+/// assert_eq!(host.interface_state(group), Some((FilterMode::Exclude, &[a][..])));
+/// let mut buf = [0u8; 1500];
+/// while let Some(at) = host.poll_timeout() {
+///     host.poll_transmit(at, &mut Half, &mut buf, |_| {})?; // the join's reports
+/// }
+///
+/// // A General Query with Max Resp Time 10 s: answered after 5 s here.
+/// let mut query = [0u8; 12];
+/// QueryV3Repr::general().emit(&mut query).unwrap();
+/// let query = Message::parse(&query).unwrap();
+/// let now = Instant::from_millis(60_000);
+/// let querier = Ipv4Addr::new(198, 51, 100, 254);
+/// host.receive(now, &mut Half, querier, Ipv4Addr::new(224, 0, 0, 1), &query);
+/// assert_eq!(host.poll_timeout(), Some(Instant::from_millis(65_000)));
+/// host.poll_transmit(Instant::from_millis(65_000), &mut Half, &mut buf, |packet| {
+///     let Ok(Message::ReportV3(report)) = Message::parse(&packet[24..]) else { panic!() };
+///     let record = report.records().next().unwrap();
+///     assert_eq!(record.record_type, RecordType::MODE_IS_EXCLUDE);
+///     assert_eq!(record.sources.iter().collect::<Vec<_>>(), [a]);
+/// })?;
+/// # Ok::<(), ipv4_core::error::IgmpHostError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Host<const GROUPS: usize = 8, const SOURCES: usize = 16, const SOCKETS: usize = 4> {
     address: Ipv4Addr,
