@@ -537,24 +537,12 @@ impl<const GROUPS: usize, const SOURCES: usize, const SOCKETS: usize>
     ) -> Result<(), IgmpHostError> {
         let version = self.version(now);
         let robustness = self.robustness();
-        let slot = match self
+        let existing = self
             .groups
             .iter()
-            .position(|g| g.is_some_and(|g| g.addr == group))
-        {
-            Some(i) => i,
-            None => self.groups.iter().position(Option::is_none).ok_or(
-                IgmpHostError::GroupTableFull {
-                    group,
-                    capacity: GROUPS,
-                },
-            )?,
-        };
-        let current = self
-            .groups
-            .get(slot)
-            .copied()
-            .flatten()
+            .position(|g| g.is_some_and(|g| g.addr == group));
+        let current = existing
+            .and_then(|i| self.groups.get(i).copied().flatten())
             .unwrap_or_else(|| Group::new(group));
         let mut next = current;
         edit(&mut next.sockets).map_err(|e| match e {
@@ -573,6 +561,18 @@ impl<const GROUPS: usize, const SOURCES: usize, const SOCKETS: usize>
             next.old
                 .membership_changed(next.state.is_member(), version, robustness, now);
         }
+        // A group with nothing to do needs no slot (INCLUDE{} of a group
+        // never joined is no error, even with the table full).
+        let slot = match existing {
+            Some(i) => i,
+            None if next.is_idle() => return Ok(()),
+            None => self.groups.iter().position(Option::is_none).ok_or(
+                IgmpHostError::GroupTableFull {
+                    group,
+                    capacity: GROUPS,
+                },
+            )?,
+        };
         if let Some(g) = self.groups.get_mut(slot) {
             *g = (!next.is_idle()).then_some(next);
         }

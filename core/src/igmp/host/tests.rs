@@ -723,6 +723,9 @@ fn full_tables_are_errors_and_change_nothing() {
             capacity: 2
         })
     );
+    // INCLUDE{} of another group needs no slot.
+    h.set_filter(t(0), S1, g3, FilterMode::Include, &[])
+        .unwrap();
     h.join(t(0), S2, G).unwrap();
     assert_eq!(
         h.join(t(0), S3, G),
