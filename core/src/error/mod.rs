@@ -9,6 +9,7 @@ mod header;
 mod icmp;
 mod icmp_message;
 mod igmp;
+mod igmp_host;
 mod options;
 mod querier;
 
@@ -17,5 +18,6 @@ pub use header::{HeaderError, HeaderField};
 pub use icmp::IcmpFilterError;
 pub use icmp_message::{IcmpBuildError, IcmpError};
 pub use igmp::{CodeError, IgmpBuildError, IgmpError};
+pub use igmp_host::IgmpHostError;
 pub use options::{OptionError, OptionsBuildError};
 pub use querier::QuerierError;

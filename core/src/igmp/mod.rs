@@ -84,6 +84,7 @@ pub mod codes;
 mod display;
 pub mod envelope;
 mod extension;
+pub mod host;
 pub mod querier;
 mod query_v3;
 mod report_v3;

@@ -20,6 +20,7 @@
 //! | `options` | [`options`] | the strict and lax walkers, every typed option view, fragment filtering, the forwarding edits |
 //! | `igmp` | [`igmp`] | `Message::parse` classification and every message view, record walker, extensions |
 //! | `igmp_split` | [`igmp_split`] | `ReportSplitter` fed arbitrary group records and limits |
+//! | `igmp_host` | [`igmp_host`] | the IGMP host machine: random socket requests, valid and invalid messages, time and polls |
 //! | `checksum` | [`checksum`] | every sum kernel, the accumulator, incremental updates after arbitrary edits |
 //! | `cmsg` | [`cmsg`] | `ipv4_std::cmsg::decode` and `Messages`, and encode → decode |
 //! | `roundtrip_header` | [`roundtrip_header`] | parse → emit → parse of headers, every raw format |
@@ -37,6 +38,7 @@ mod cmsg;
 mod header;
 mod icmp;
 mod igmp;
+mod igmp_host;
 mod options;
 mod querier;
 
@@ -47,6 +49,7 @@ pub use cmsg::cmsg;
 pub use header::{header, roundtrip_header};
 pub use icmp::{icmp, roundtrip_icmp};
 pub use igmp::{igmp, igmp_split, roundtrip_igmp};
+pub use igmp_host::igmp_host;
 pub use options::{options, roundtrip_options};
 pub use querier::igmp_querier;
 
@@ -61,6 +64,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("options", options),
     ("igmp", igmp),
     ("igmp_split", igmp_split),
+    ("igmp_host", igmp_host),
     ("checksum", checksum),
     ("cmsg", cmsg),
     ("roundtrip_header", roundtrip_header),
