@@ -298,6 +298,9 @@ impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
 impl<S: AsSocket> FilterOptions for PacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for PacketConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {

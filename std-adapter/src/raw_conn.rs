@@ -348,6 +348,9 @@ impl<S: AsSocket> UnicastOptions for RawConn<S> {}
 impl<S: AsSocket> MulticastOptions for RawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
 impl<S: AsSocket> FilterOptions for RawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for RawConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {
