@@ -51,7 +51,9 @@ impl PortRange {
         if low != 0 && high != 0 && low > high {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("the local port range {low}-{high} is empty: its low bound is above its high bound"),
+                format!(
+                    "the local port range {low}-{high} is empty: its low bound is above its high bound"
+                ),
             ));
         }
         Ok(PortRange { low, high })

@@ -8,9 +8,9 @@ use super::sealed;
 use crate::sys;
 
 /// Read-only facts about a socket, as the kernel reports them: its IP
-/// protocol (`IP_PROTOCOL`) and whether it sends its own IPv4 headers
-/// (`IP_HDRINCL`): for [`Conn`](crate::Conn),
-/// [`PacketConn`](crate::PacketConn) and [`RawConn`](crate::RawConn).
+/// protocol and whether it sends its own IPv4 headers (`IP_HDRINCL`): for
+/// [`Conn`](crate::Conn), [`PacketConn`](crate::PacketConn) and
+/// [`RawConn`](crate::RawConn).
 ///
 /// (The family and type, `SO_DOMAIN` and `SO_TYPE`, are checked once, by
 /// every wrapper's constructor: a wrapper always holds an `AF_INET`
@@ -27,22 +27,26 @@ use crate::sys;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub trait SocketFacts: sealed::Socket {
-    /// The socket's IP protocol (`IP_PROTOCOL`, Linux 6.1): the protocol
-    /// number given to `socket(2)`, or the one the type implies (UDP for a
-    /// datagram socket opened with 0, TCP for a stream).
+    /// The socket's IP protocol: the protocol number given to `socket(2)`,
+    /// or the one the type implies (UDP for a datagram socket opened with
+    /// 0, TCP for a stream).
+    ///
+    /// It reads `SO_PROTOCOL`. Linux's `IP_PROTOCOL` (6.1) is not used: it
+    /// reports the socket's `inet_num`, which is the protocol for a raw
+    /// socket but the local port for a bound TCP or UDP socket (and 0
+    /// before `bind`).
     ///
     /// # Errors
     ///
-    /// `ENOPROTOOPT` before Linux 6.1;
     /// [`InvalidData`](io::ErrorKind::InvalidData) for a number above 255.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn protocol(&self) -> io::Result<Protocol> {
-        let p = sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_PROTOCOL)?;
+        let p = sys::get_int(self.socket(), sys::SOL_SOCKET, sys::SO_PROTOCOL)?;
         u8::try_from(p).map(Protocol).map_err(|_| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("IP_PROTOCOL reported {p}, which is not a protocol number"),
+                format!("SO_PROTOCOL reported {p}, which is not an IP protocol number"),
             )
         })
     }

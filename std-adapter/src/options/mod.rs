@@ -12,7 +12,7 @@
 //! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
 //! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
-//! | [`SocketFacts`] | `IP_PROTOCOL`, `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one

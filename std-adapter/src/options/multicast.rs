@@ -289,7 +289,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_JOIN_GROUP, by_address: sys::IP_ADD_MEMBERSHIP };
+        let call = Call {
+            by_index: sys::MCAST_JOIN_GROUP,
+            by_address: sys::IP_ADD_MEMBERSHIP,
+        };
         group_op(self.socket(), call, interface, group)
     }
 
@@ -306,7 +309,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_LEAVE_GROUP, by_address: sys::IP_DROP_MEMBERSHIP };
+        let call = Call {
+            by_index: sys::MCAST_LEAVE_GROUP,
+            by_address: sys::IP_DROP_MEMBERSHIP,
+        };
         group_op(self.socket(), call, interface, group)
     }
 
@@ -332,7 +338,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_JOIN_SOURCE_GROUP, by_address: sys::IP_ADD_SOURCE_MEMBERSHIP };
+        let call = Call {
+            by_index: sys::MCAST_JOIN_SOURCE_GROUP,
+            by_address: sys::IP_ADD_SOURCE_MEMBERSHIP,
+        };
         source_op(self.socket(), call, interface, group, source)
     }
 
@@ -350,7 +359,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_LEAVE_SOURCE_GROUP, by_address: sys::IP_DROP_SOURCE_MEMBERSHIP };
+        let call = Call {
+            by_index: sys::MCAST_LEAVE_SOURCE_GROUP,
+            by_address: sys::IP_DROP_SOURCE_MEMBERSHIP,
+        };
         source_op(self.socket(), call, interface, group, source)
     }
 
@@ -369,7 +381,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_BLOCK_SOURCE, by_address: sys::IP_BLOCK_SOURCE };
+        let call = Call {
+            by_index: sys::MCAST_BLOCK_SOURCE,
+            by_address: sys::IP_BLOCK_SOURCE,
+        };
         source_op(self.socket(), call, interface, group, source)
     }
 
@@ -387,7 +402,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call { by_index: sys::MCAST_UNBLOCK_SOURCE, by_address: sys::IP_UNBLOCK_SOURCE };
+        let call = Call {
+            by_index: sys::MCAST_UNBLOCK_SOURCE,
+            by_address: sys::IP_UNBLOCK_SOURCE,
+        };
         source_op(self.socket(), call, interface, group, source)
     }
 

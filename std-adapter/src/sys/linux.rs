@@ -227,8 +227,10 @@ pub(crate) use libc::{
 
 /// `IP_LOCAL_PORT_RANGE` (Linux 6.3; the libc crate does not have it).
 pub(crate) const IP_LOCAL_PORT_RANGE: c_int = 51;
-/// `IP_PROTOCOL` (Linux 6.1; the libc crate does not have it).
-pub(crate) const IP_PROTOCOL: c_int = 52;
+/// `SO_PROTOCOL`: the socket's protocol (`sk_protocol`). (Linux's
+/// `IP_PROTOCOL`, 52, reports `inet_num` instead: the protocol of a raw
+/// socket, but the local port of a bound TCP or UDP one.)
+pub(crate) use libc::SO_PROTOCOL;
 
 /// The most sources a [`SourceFilterBuf`] carries: the capacity of
 /// `SourceFilter` above (the kernel's own limit, `igmp_max_msf`, is 10
