@@ -22,6 +22,17 @@
 //! The traits are sealed: only this crate's wrappers implement them, so new
 //! methods can be added without breaking anyone.
 //!
+//! # Options left out
+//!
+//! Three IPv4-level options of Linux belong to other subsystems and have
+//! no method here: `IP_IPSEC_POLICY` and `IP_XFRM_POLICY` (a socket's
+//! IPsec policy, the xfrm subsystem's) and `IP_PASSSEC` (the sender's
+//! security label, `SCM_SECURITY`, the Linux security modules', like
+//! `SO_PEERSEC`). `IP_PKTOPTIONS`, a TCP-only read of the socket's own
+//! bound address, multicast TTL and last received TOS as control
+//! messages, has none either: those values have their own getters. The
+//! README's option table lists every option with its method and test.
+//!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
 //! use ipv4_std::prelude::*;
