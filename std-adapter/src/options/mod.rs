@@ -28,10 +28,11 @@
 //! no method here: `IP_IPSEC_POLICY` and `IP_XFRM_POLICY` (a socket's
 //! IPsec policy, the xfrm subsystem's) and `IP_PASSSEC` (the sender's
 //! security label, `SCM_SECURITY`, the Linux security modules', like
-//! `SO_PEERSEC`). `IP_PKTOPTIONS`, a TCP-only read of the socket's own
-//! bound address, multicast TTL and last received TOS as control
-//! messages, has none either: those values have their own getters. The
-//! README's option table lists every option with its method and test.
+//! `SO_PEERSEC`). `IP_PKTOPTIONS` (not in `ip(7)`) has none either: a
+//! TCP-only read of the socket's bound address, multicast TTL and the TOS
+//! of the last segment received, as control messages; `local_addr` and
+//! `multicast_ttl` give the first two. The README's option table lists
+//! every option with its method and test.
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
