@@ -256,12 +256,15 @@ impl fmt::Display for Interface {
 ///   converts too.
 ///
 /// ```
+/// use std::net::Ipv4Addr;
 /// use ipv4_std::{Interface, InterfaceRef};
 ///
 /// let lo = Interface::by_name("lo")?;
 /// assert_eq!(InterfaceRef::from("lo").index()?, lo.index());
 /// assert_eq!(InterfaceRef::from(&lo).index()?, lo.index());
 /// assert_eq!(InterfaceRef::from(0).index()?, 0);
+/// assert_eq!(InterfaceRef::from(Ipv4Addr::LOCALHOST).index()?, lo.index());
+/// assert_eq!(InterfaceRef::from(Ipv4Addr::LOCALHOST).to_string(), "address 127.0.0.1");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
