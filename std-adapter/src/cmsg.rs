@@ -1104,6 +1104,41 @@ mod tests {
         assert_eq!(Messages::new(&b).count(), 3);
     }
 
+    // IP_ORIGDSTADDR: a `struct sockaddr_in`, family in host order, port
+    // and address in network order, as `put_cmsg` copies it.
+    #[test]
+    fn orig_dst_is_a_sockaddr_in() {
+        let kind = L.orig_dst.expect("Linux has IP_ORIGDSTADDR");
+        let mut b = header(cmsg_len(16), IP, kind);
+        let family = 2u16.to_ne_bytes(); // AF_INET on Linux
+        b.extend_from_slice(&[family[0], family[1], 0x00, 0x35, 203, 0, 113, 9]);
+        b.extend_from_slice(&[0; 8]);
+        let cm = ok(&b);
+        let want = std::net::SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 53);
+        assert_eq!(cm.orig_dst, Some(want));
+        assert_eq!(cm.flags(), ControlFlags::ORIG_DST);
+        assert_eq!(space(ControlFlags::ORIG_DST), cmsg_space(16));
+        // Short: reported with its offset, unless the kernel cut it.
+        let mut short = header(cmsg_len(8), IP, kind);
+        short.extend_from_slice(&b[align(HEADER_LEN)..align(HEADER_LEN) + 8]);
+        assert_eq!(
+            err(&short),
+            DecodeError::DataLength {
+                offset: 0,
+                message: "IP_ORIGDSTADDR",
+                expected: "16",
+                found: 8,
+            }
+        );
+        assert_eq!(decode(&short, true).error, None);
+        // Never sent: encoding a message with it writes nothing for it.
+        let only = ControlMessage {
+            orig_dst: Some(want),
+            ..ControlMessage::default()
+        };
+        assert_eq!(encoded_len(&only), 0);
+    }
+
     // The codec takes every number from its layout: with a foreign one (a
     // 4-byte `cmsg_len`, 4-byte alignment, other message numbers) it writes
     // and reads that platform's bytes on this host.
