@@ -73,8 +73,8 @@ impl<S: AsSocket> PacketConn<S> {
     ///
     /// It asks the kernel (`getsockopt`) for the socket's family and type
     /// (`SO_DOMAIN`, `SO_TYPE`), and which control messages are on already
-    /// (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`), so that a configured
-    /// socket keeps its settings.
+    /// (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVORIGDSTADDR`), so
+    /// that a configured socket keeps its settings.
     ///
     /// # Errors
     ///

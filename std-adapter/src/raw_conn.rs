@@ -135,7 +135,8 @@ impl<S: AsSocket> RawConn<S> {
     ///
     /// It first asks the kernel for the socket's type and family
     /// (`SO_TYPE`, `SO_DOMAIN`) and reads which control messages are on
-    /// already (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`).
+    /// already (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`,
+    /// `IP_RECVORIGDSTADDR`).
     ///
     /// # Errors
     ///
