@@ -296,14 +296,17 @@ fn capture_kernel_seeds() {
                 let udp = UdpSocket::bind((VethPair::B_ADDR, PORT)).unwrap();
                 udp.set_nonblocking(true).unwrap();
                 let fd = udp.as_raw_fd();
-                for option in [
-                    libc::IP_PKTINFO,
-                    libc::IP_RECVTTL,
-                    libc::IP_RECVTOS,
-                    libc::IP_RECVOPTS,
-                ] {
-                    setsockopt(fd, libc::IPPROTO_IP, option, &1i32);
-                }
+                // IP_PKTINFO, IP_RECVTTL, IP_RECVTOS.
+                ipv4_std::PacketConn::new(&udp)
+                    .and_then(|c| {
+                        c.set_control_message(
+                            ControlFlags::DST | ControlFlags::TTL | ControlFlags::TOS,
+                            true,
+                        )
+                    })
+                    .unwrap();
+                // IP_RECVOPTS has no method yet (the other half of issue 14).
+                setsockopt(fd, libc::IPPROTO_IP, libc::IP_RECVOPTS, &1i32);
                 ready_tx.send(()).unwrap();
                 let (mut packets, mut controls) = (Vec::new(), Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(20);
