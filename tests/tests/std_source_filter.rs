@@ -394,6 +394,14 @@ fn source_filter_limits() {
     assert!(e.raw_os_error().is_none());
 
     member.join_group(ifi, group).unwrap();
+    // Index 0 (and 0.0.0.0): the interface the routing table gives the
+    // group, here the veth link.
+    let any = SourceFilter::exclude(&[]).unwrap();
+    assert_eq!(member.source_filter(0, group).unwrap(), any);
+    assert_eq!(
+        member.source_filter(Ipv4Addr::UNSPECIFIED, group).unwrap(),
+        any
+    );
     // Beyond net.ipv4.igmp_max_msf (10 by default): ENOBUFS.
     let ten = SourceFilter::exclude(&sources[..10]).unwrap();
     member.set_source_filter(ifi, group, &ten).unwrap();

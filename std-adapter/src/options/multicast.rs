@@ -143,11 +143,17 @@ fn source_op<'i>(
     }
 }
 
-/// The interface of a source filter call, as the kernel takes it.
+/// The interface of a source filter call, as the kernel takes it. Index 0
+/// goes by address 0.0.0.0: Linux finds the interface of a read by index
+/// only by its exact index, but by address it asks the routing table when
+/// the address is 0.0.0.0, as for a join with index 0.
 fn filter_interface(interface: InterfaceRef<'_>) -> io::Result<sys::FilterInterface> {
     Ok(match interface {
         InterfaceRef::Address(address) => sys::FilterInterface::Address(address),
-        interface => sys::FilterInterface::Index(interface.index()?),
+        interface => match interface.index()? {
+            0 => sys::FilterInterface::Address(Ipv4Addr::UNSPECIFIED),
+            index => sys::FilterInterface::Index(index),
+        },
     })
 }
 
@@ -458,7 +464,11 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// The socket's source filter for `group` on `interface`, read from the
     /// kernel ([RFC 3678 §5.2.1]; `MCAST_MSFILTER`, by address
     /// `IP_MSFILTER`): an any-source join reads as `EXCLUDE {}`, a
-    /// source-specific one as `INCLUDE` its sources.
+    /// source-specific one as `INCLUDE` its sources. Index 0 (or
+    /// `0.0.0.0`) names the interface the routing table gives `group`, as
+    /// it does for [`join_group`](Self::join_group) (it goes to the kernel
+    /// as `IP_MSFILTER` with address 0.0.0.0: `MCAST_MSFILTER` would look
+    /// for a membership on index 0, which none has).
     ///
     /// Nothing is allocated: the value holds up to
     /// [`SourceFilter::CAPACITY`] sources, and when the kernel has more,
