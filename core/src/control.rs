@@ -5,7 +5,8 @@
 //! kernel delivers it as control messages ("cmsgs", [`recvmsg(2)`],
 //! [`ip(7)`]): `IP_TTL` after `IP_RECVTTL`, `IP_TOS` after `IP_RECVTOS`, and
 //! `IP_PKTINFO` (destination address and receiving interface) after
-//! `IP_PKTINFO`. The byte layout of those messages is an operating-system
+//! `IP_PKTINFO`, and the original destination of a redirected datagram
+//! (`IP_ORIGDSTADDR`) after `IP_RECVORIGDSTADDR`. The byte layout of those messages is an operating-system
 //! matter and lives in the `ipv4-std` crate's `cmsg` module; this module only
 //! holds the values, so that code without an operating system (a user-space
 //! stack, a test, a fuzzer) can speak the same type.
@@ -31,14 +32,15 @@
 //! [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
 
 use core::fmt;
-use core::net::Ipv4Addr;
+use core::net::{Ipv4Addr, SocketAddrV4};
 
 bitflags::bitflags! {
     /// Which per-datagram values a receiving socket should report.
     ///
     /// [`TTL`](Self::TTL) = 1, [`SRC`](Self::SRC) = 2, [`DST`](Self::DST) = 4,
-    /// [`INTERFACE`](Self::INTERFACE) = 8 and [`TOS`](Self::TOS) = 16
-    /// (Linux `IP_RECVTOS`, [`ip(7)`]).
+    /// [`INTERFACE`](Self::INTERFACE) = 8, [`TOS`](Self::TOS) = 16
+    /// (Linux `IP_RECVTOS`, [`ip(7)`]) and [`ORIG_DST`](Self::ORIG_DST) = 32
+    /// (Linux `IP_RECVORIGDSTADDR`).
     ///
     /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -60,6 +62,11 @@ bitflags::bitflags! {
         /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
         /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
         const TOS = 1 << 4;
+        /// The original destination address and port of a datagram that
+        /// a transparent proxy redirected to this socket (Linux
+        /// `IP_RECVORIGDSTADDR`; for a datagram that was not redirected,
+        /// the address and port it was sent to, which are the socket's).
+        const ORIG_DST = 1 << 5;
     }
 }
 
@@ -77,10 +84,11 @@ bitflags::bitflags! {
 /// | `dst` | destination address in the datagram's header | not used |
 /// | `if_index` | receiving interface | outgoing interface (≥ 1) |
 /// | `tos` | TOS byte of the datagram | TOS byte to send with |
+/// | `orig_dst` | original destination (address and port) | not used |
 ///
 /// `Display` prints the fields that are present, space-separated and
-/// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8`; `none` when no field
-/// is); `Debug` shows every field by name. Both write the TOS byte in hex.
+/// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8 origdst=127.0.0.1:53`;
+/// `none` when no field is); `Debug` shows every field by name. Both write the TOS byte in hex.
 ///
 /// ```
 /// use core::net::Ipv4Addr;
@@ -90,7 +98,8 @@ bitflags::bitflags! {
 /// assert_eq!(cm.to_string(), "ttl=64 tos=0xb8");
 /// assert_eq!(
 ///     format!("{cm:?}"),
-///     "ControlMessage { ttl: Some(64), src: None, dst: None, if_index: None, tos: Some(0xb8) }"
+///     "ControlMessage { ttl: Some(64), src: None, dst: None, if_index: None, tos: Some(0xb8), \
+///      orig_dst: None }"
 /// );
 /// assert_eq!(ControlMessage::default().to_string(), "none");
 /// ```
@@ -114,6 +123,9 @@ pub struct ControlMessage {
     /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
     /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
     pub tos: Option<u8>,
+    /// The original destination of a redirected datagram, address and port
+    /// (Linux `IP_ORIGDSTADDR`, as a transparent proxy reads it).
+    pub orig_dst: Option<SocketAddrV4>,
 }
 
 impl ControlMessage {
@@ -134,6 +146,9 @@ impl ControlMessage {
         }
         if self.tos.is_some() {
             bits |= ControlFlags::TOS.bits();
+        }
+        if self.orig_dst.is_some() {
+            bits |= ControlFlags::ORIG_DST.bits();
         }
         ControlFlags::from_bits_retain(bits)
     }
@@ -160,6 +175,9 @@ impl ControlMessage {
         }
         if !flags.contains(ControlFlags::TOS) {
             self.tos = None;
+        }
+        if !flags.contains(ControlFlags::ORIG_DST) {
+            self.orig_dst = None;
         }
         self
     }
@@ -193,6 +211,9 @@ impl fmt::Display for ControlMessage {
         if let Some(tos) = self.tos {
             field(f, format_args!("tos={tos:#04x}"))?;
         }
+        if let Some(orig_dst) = self.orig_dst {
+            field(f, format_args!("origdst={orig_dst}"))?;
+        }
         Ok(())
     }
 }
@@ -216,6 +237,7 @@ impl fmt::Debug for ControlMessage {
             .field("dst", &self.dst)
             .field("if_index", &self.if_index)
             .field("tos", &Tos(self.tos))
+            .field("orig_dst", &self.orig_dst)
             .finish()
     }
 }
@@ -235,6 +257,7 @@ mod tests {
         assert_eq!(ControlFlags::DST.bits(), 4);
         assert_eq!(ControlFlags::INTERFACE.bits(), 8);
         assert_eq!(ControlFlags::TOS.bits(), 16);
+        assert_eq!(ControlFlags::ORIG_DST.bits(), 32);
     }
 
     #[test]
@@ -245,15 +268,16 @@ mod tests {
             dst: Some(Ipv4Addr::new(127, 0, 0, 2)),
             if_index: Some(1),
             tos: Some(0xb8),
+            orig_dst: Some(SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 53)),
         };
         assert_eq!(
             cm.to_string(),
-            "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8"
+            "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8 origdst=203.0.113.9:53"
         );
         assert_eq!(
             format!("{cm:?}"),
             "ControlMessage { ttl: Some(17), src: Some(127.0.0.1), dst: Some(127.0.0.2), \
-             if_index: Some(1), tos: Some(0xb8) }"
+             if_index: Some(1), tos: Some(0xb8), orig_dst: Some(203.0.113.9:53) }"
         );
         // Fields never asked for are left out, not shown as `-`.
         assert_eq!(ControlMessage::default().to_string(), "none");
@@ -277,13 +301,15 @@ mod tests {
             any::<Option<u32>>(),
             any::<Option<u32>>(),
             any::<Option<u8>>(),
+            any::<Option<(u32, u16)>>(),
         )
-            .prop_map(|(ttl, src, dst, if_index, tos)| ControlMessage {
+            .prop_map(|(ttl, src, dst, if_index, tos, orig)| ControlMessage {
                 ttl,
                 src: src.map(Ipv4Addr::from),
                 dst: dst.map(Ipv4Addr::from),
                 if_index,
                 tos,
+                orig_dst: orig.map(|(a, p)| SocketAddrV4::new(Ipv4Addr::from(a), p)),
             })
     }
 
@@ -296,6 +322,7 @@ mod tests {
             prop_assert_eq!(f.contains(ControlFlags::DST), cm.dst.is_some());
             prop_assert_eq!(f.contains(ControlFlags::INTERFACE), cm.if_index.is_some());
             prop_assert_eq!(f.contains(ControlFlags::TOS), cm.tos.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::ORIG_DST), cm.orig_dst.is_some());
             prop_assert_eq!(cm.is_empty(), f.is_empty());
         }
 

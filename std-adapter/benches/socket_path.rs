@@ -52,6 +52,7 @@ const SEND_CM: ControlMessage = ControlMessage {
     dst: None,
     if_index: None,
     tos: Some(0),
+    orig_dst: None,
 };
 
 fn env(name: &str, default: usize) -> usize {

@@ -51,7 +51,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::error::BufferTooSmall;
@@ -93,12 +93,17 @@ pub(crate) struct Layout {
     pub(crate) send_ttl: Option<i32>,
     /// The type that sets one datagram's TOS, where the platform can.
     pub(crate) send_tos: Option<i32>,
+    /// The type of a received original destination (`IP_ORIGDSTADDR`, a
+    /// `struct sockaddr_in`), where the platform has it.
+    pub(crate) orig_dst: Option<i32>,
 }
 
 /// `sizeof(struct in_pktinfo)`.
 const PKTINFO_LEN: usize = 12;
 /// `sizeof(int)`.
 const INT_LEN: usize = 4;
+/// `sizeof(struct sockaddr_in)`.
+const SOCKADDR_IN_LEN: usize = 16;
 
 impl Layout {
     /// `CMSG_ALIGN(len)`.
@@ -134,6 +139,9 @@ impl Layout {
         }
         if flags.contains(ControlFlags::TOS) {
             n += self.space_of(1);
+        }
+        if flags.contains(ControlFlags::ORIG_DST) && self.orig_dst.is_some() {
+            n += self.space_of(SOCKADDR_IN_LEN);
         }
         n
     }
@@ -190,10 +198,11 @@ impl Layout {
 /// The control-buffer bytes needed to receive what `flags` enables:
 /// `IP_TTL` (an `int`) for [`ControlFlags::TTL`], one `IP_PKTINFO` for
 /// [`ControlFlags::DST`] or [`ControlFlags::INTERFACE`], `IP_TOS` (one byte)
-/// for [`ControlFlags::TOS`]. [`ControlFlags::SRC`] needs none: the source
+/// for [`ControlFlags::TOS`], one `IP_ORIGDSTADDR` (a `sockaddr_in`) for
+/// [`ControlFlags::ORIG_DST`]. [`ControlFlags::SRC`] needs none: the source
 /// comes from the datagram's address.
 ///
-/// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, all 80.
+/// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, ORIG_DST 32, all 112.
 pub const fn space(flags: ControlFlags) -> usize {
     sys::CMSG_LAYOUT.space(flags)
 }
@@ -466,7 +475,8 @@ pub struct Decoded {
 ///
 /// `buf` is the first `msg_controllen` bytes. `IP_TTL`, `IP_TOS` and
 /// `IP_PKTINFO` at level `IPPROTO_IP` fill `ttl`, `tos`, `dst` and
-/// `if_index`; every other message is skipped. An `ipi_ifindex` of 0 (which
+/// `if_index`, and `IP_ORIGDSTADDR` (a `struct sockaddr_in`) fills
+/// `orig_dst`; every other message is skipped. An `ipi_ifindex` of 0 (which
 /// Linux reports when it recorded no interface, e.g. for a datagram queued
 /// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is
 /// never set here: the source is the datagram's address (`msg_name`), which
@@ -578,9 +588,29 @@ fn decode_one(
             dst.copy_from_slice(&data[8..12]);
             cm.dst = Some(Ipv4Addr::from(dst));
         }
+        k if k.is_some() && k == layout.orig_dst => {
+            cm.orig_dst = Some(sockaddr_in(offset, data)?);
+        }
         _ => {}
     }
     Ok(())
+}
+
+/// The address and port of the `struct sockaddr_in` of an
+/// `IP_ORIGDSTADDR` message: `sin_port` and `sin_addr` in network order
+/// after the 2-byte family (Linux does not report a BSD `sin_len`).
+fn sockaddr_in(offset: usize, data: &[u8]) -> Result<SocketAddrV4, DecodeError> {
+    if data.len() < SOCKADDR_IN_LEN {
+        return Err(DecodeError::DataLength {
+            offset,
+            message: "IP_ORIGDSTADDR",
+            expected: "16",
+            found: data.len(),
+        });
+    }
+    let port = u16::from_be_bytes([data[2], data[3]]);
+    let addr = Ipv4Addr::new(data[4], data[5], data[6], data[7]);
+    Ok(SocketAddrV4::new(addr, port))
 }
 
 fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
@@ -1074,6 +1104,41 @@ mod tests {
         assert_eq!(Messages::new(&b).count(), 3);
     }
 
+    // IP_ORIGDSTADDR: a `struct sockaddr_in`, family in host order, port
+    // and address in network order, as `put_cmsg` copies it.
+    #[test]
+    fn orig_dst_is_a_sockaddr_in() {
+        let kind = L.orig_dst.expect("Linux has IP_ORIGDSTADDR");
+        let mut b = header(cmsg_len(16), IP, kind);
+        let family = 2u16.to_ne_bytes(); // AF_INET on Linux
+        b.extend_from_slice(&[family[0], family[1], 0x00, 0x35, 203, 0, 113, 9]);
+        b.extend_from_slice(&[0; 8]);
+        let cm = ok(&b);
+        let want = std::net::SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 53);
+        assert_eq!(cm.orig_dst, Some(want));
+        assert_eq!(cm.flags(), ControlFlags::ORIG_DST);
+        assert_eq!(space(ControlFlags::ORIG_DST), cmsg_space(16));
+        // Short: reported with its offset, unless the kernel cut it.
+        let mut short = header(cmsg_len(8), IP, kind);
+        short.extend_from_slice(&b[align(HEADER_LEN)..align(HEADER_LEN) + 8]);
+        assert_eq!(
+            err(&short),
+            DecodeError::DataLength {
+                offset: 0,
+                message: "IP_ORIGDSTADDR",
+                expected: "16",
+                found: 8,
+            }
+        );
+        assert_eq!(decode(&short, true).error, None);
+        // Never sent: encoding a message with it writes nothing for it.
+        let only = ControlMessage {
+            orig_dst: Some(want),
+            ..ControlMessage::default()
+        };
+        assert_eq!(encoded_len(&only), 0);
+    }
+
     // The codec takes every number from its layout: with a foreign one (a
     // 4-byte `cmsg_len`, 4-byte alignment, other message numbers) it writes
     // and reads that platform's bytes on this host.
@@ -1092,6 +1157,7 @@ mod tests {
             pktinfo: Some(26),
             send_ttl: Some(4),
             send_tos: None,
+            orig_dst: None,
         };
         let cm = ControlMessage {
             ttl: Some(7),

@@ -218,6 +218,9 @@ impl<S: AsSocket> sealed::Socket for Conn<S> {
 }
 
 impl<S: AsSocket> UnicastOptions for Conn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for Conn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for Conn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for Conn<S> {

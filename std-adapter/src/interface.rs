@@ -240,22 +240,31 @@ impl fmt::Display for Interface {
 }
 
 /// An interface as the calls that take one accept it: by index, by
-/// [`Interface`], or by name.
+/// [`Interface`], by name, or by one of its IPv4 addresses.
 ///
 /// Those calls take `impl Into<InterfaceRef>`, so any of these works:
 ///
 /// * a `u32` index: `0` lets the kernel choose, by the routing table;
 /// * `&Interface`: its index;
 /// * a name, `&str` or `&String`: looked up (`if_nametoindex(3)`) in the
-///   calling thread's network namespace at each call.
+///   calling thread's network namespace at each call;
+/// * an [`Ipv4Addr`], a local address of the interface (`0.0.0.0`: the
+///   kernel chooses): the multicast calls pass it to the kernel as it is,
+///   through the address forms of the calls (`struct ip_mreq`,
+///   `ip_mreq_source`, `ip_msfilter`), and the kernel finds the
+///   interface; a [`MulticastInterface`](crate::MulticastInterface)
+///   converts too.
 ///
 /// ```
+/// use std::net::Ipv4Addr;
 /// use ipv4_std::{Interface, InterfaceRef};
 ///
 /// let lo = Interface::by_name("lo")?;
 /// assert_eq!(InterfaceRef::from("lo").index()?, lo.index());
 /// assert_eq!(InterfaceRef::from(&lo).index()?, lo.index());
 /// assert_eq!(InterfaceRef::from(0).index()?, 0);
+/// assert_eq!(InterfaceRef::from(Ipv4Addr::LOCALHOST).index()?, lo.index());
+/// assert_eq!(InterfaceRef::from(Ipv4Addr::LOCALHOST).to_string(), "address 127.0.0.1");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -264,11 +273,15 @@ pub enum InterfaceRef<'a> {
     Index(u32),
     /// The interface with this name.
     Name(&'a str),
+    /// The interface that has this local IPv4 address; `0.0.0.0` means
+    /// "any, the kernel chooses".
+    Address(Ipv4Addr),
 }
 
 impl InterfaceRef<'_> {
     /// The index this stands for, looking a name up
-    /// (`if_nametoindex(3)`, in the calling thread's network namespace).
+    /// (`if_nametoindex(3)`, in the calling thread's network namespace),
+    /// or an address ([`Interface::all`]; `0.0.0.0` is index 0).
     ///
     /// # Errors
     ///
@@ -276,9 +289,9 @@ impl InterfaceRef<'_> {
     ///   call, for an index above `i32::MAX` (the kernel stores indexes in
     ///   a C `int`) or a name no interface can have (empty, longer than 15
     ///   bytes, or with a NUL byte).
-    /// * [`NotFound`](io::ErrorKind::NotFound), naming it, for a name no
-    ///   interface has.
-    /// * The `if_nametoindex` error otherwise.
+    /// * [`NotFound`](io::ErrorKind::NotFound), naming it, for a name or
+    ///   an address no interface has.
+    /// * The `if_nametoindex` or `getifaddrs` error otherwise.
     pub fn index(self) -> io::Result<u32> {
         match self {
             InterfaceRef::Index(index) => {
@@ -289,6 +302,17 @@ impl InterfaceRef<'_> {
                 let c_name = check_name(name)?;
                 sys::if_nametoindex(&c_name)?.ok_or_else(|| no_interface_named(name))
             }
+            InterfaceRef::Address(address) if address.is_unspecified() => Ok(0),
+            InterfaceRef::Address(address) => Interface::all()?
+                .iter()
+                .find(|i| i.addresses().iter().any(|a| a.address() == address))
+                .map(Interface::index)
+                .ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        format!("no network interface has the address {address}"),
+                    )
+                }),
         }
     }
 }
@@ -321,12 +345,30 @@ impl<'a> From<&'a String> for InterfaceRef<'a> {
     }
 }
 
+impl From<Ipv4Addr> for InterfaceRef<'_> {
+    /// [`InterfaceRef::Address`].
+    fn from(address: Ipv4Addr) -> Self {
+        InterfaceRef::Address(address)
+    }
+}
+
+impl From<crate::MulticastInterface> for InterfaceRef<'_> {
+    /// The same interface: by index or by address.
+    fn from(interface: crate::MulticastInterface) -> Self {
+        match interface {
+            crate::MulticastInterface::Index(index) => InterfaceRef::Index(index),
+            crate::MulticastInterface::Address(address) => InterfaceRef::Address(address),
+        }
+    }
+}
+
 impl fmt::Display for InterfaceRef<'_> {
-    /// `index 2` or `veth0`.
+    /// `index 2`, `veth0` or `address 198.51.100.1`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InterfaceRef::Index(index) => write!(f, "index {index}"),
             InterfaceRef::Name(name) => f.write_str(name),
+            InterfaceRef::Address(address) => write!(f, "address {address}"),
         }
     }
 }

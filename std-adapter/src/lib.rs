@@ -127,8 +127,11 @@ mod sys;
 
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::{BindingOptions, PortRange};
 pub use options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, SocketFacts,
+    SourceFilter, UnicastOptions,
 };
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;

@@ -73,8 +73,8 @@ impl<S: AsSocket> PacketConn<S> {
     ///
     /// It asks the kernel (`getsockopt`) for the socket's family and type
     /// (`SO_DOMAIN`, `SO_TYPE`), and which control messages are on already
-    /// (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`), so that a configured
-    /// socket keeps its settings.
+    /// (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVORIGDSTADDR`), so
+    /// that a configured socket keeps its settings.
     ///
     /// # Errors
     ///
@@ -298,6 +298,9 @@ impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
 impl<S: AsSocket> FilterOptions for PacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for PacketConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {

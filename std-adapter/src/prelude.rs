@@ -13,8 +13,11 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::options::{BindingOptions, PortRange};
 pub use crate::options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, SocketFacts,
+    SourceFilter, UnicastOptions,
 };
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,

@@ -135,7 +135,8 @@ impl<S: AsSocket> RawConn<S> {
     ///
     /// It first asks the kernel for the socket's type and family
     /// (`SO_TYPE`, `SO_DOMAIN`) and reads which control messages are on
-    /// already (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`).
+    /// already (`IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`,
+    /// `IP_RECVORIGDSTADDR`).
     ///
     /// # Errors
     ///
@@ -348,6 +349,9 @@ impl<S: AsSocket> UnicastOptions for RawConn<S> {}
 impl<S: AsSocket> MulticastOptions for RawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
 impl<S: AsSocket> FilterOptions for RawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for RawConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {

@@ -65,6 +65,7 @@ fn any_message() -> impl Strategy<Value = ControlMessage> {
             dst: None,
             if_index,
             tos,
+            orig_dst: None,
         })
 }
 

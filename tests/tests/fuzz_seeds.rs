@@ -26,6 +26,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ipv4_std::prelude::*;
 use ipv4_tests::netns::VethPair;
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, SockAddr, Socket, Type};
 
@@ -260,25 +261,9 @@ fn host_a_traffic(a_index: u32) {
     member.join_multicast_v4_n(&GROUP, &interface).unwrap();
     thread::sleep(STEP);
     // Block one source of the any-source group (a v3 BLOCK record).
-    let mreq = libc::ip_mreq_source {
-        imr_multiaddr: libc::in_addr {
-            s_addr: u32::from(GROUP).to_be(),
-        },
-        imr_interface: libc::in_addr {
-            s_addr: u32::from(VethPair::A_ADDR).to_be(),
-        },
-        imr_sourceaddr: libc::in_addr {
-            s_addr: u32::from(SOURCE).to_be(),
-        },
-    };
-    let _ = std::panic::catch_unwind(|| {
-        setsockopt(
-            member.as_raw_fd(),
-            libc::IPPROTO_IP,
-            libc::IP_BLOCK_SOURCE,
-            &mreq,
-        )
-    });
+    // By interface address: IP_BLOCK_SOURCE with a struct ip_mreq_source.
+    let _ = ipv4_std::PacketConn::new(&member)
+        .and_then(|c| c.exclude_source_specific_group(VethPair::A_ADDR, GROUP, SOURCE));
     thread::sleep(STEP);
     let _ = member.join_ssm_v4(&SOURCE, &SSM_GROUP, &VethPair::A_ADDR);
     thread::sleep(STEP);
@@ -311,14 +296,17 @@ fn capture_kernel_seeds() {
                 let udp = UdpSocket::bind((VethPair::B_ADDR, PORT)).unwrap();
                 udp.set_nonblocking(true).unwrap();
                 let fd = udp.as_raw_fd();
-                for option in [
-                    libc::IP_PKTINFO,
-                    libc::IP_RECVTTL,
-                    libc::IP_RECVTOS,
-                    libc::IP_RECVOPTS,
-                ] {
-                    setsockopt(fd, libc::IPPROTO_IP, option, &1i32);
-                }
+                // IP_PKTINFO, IP_RECVTTL, IP_RECVTOS.
+                ipv4_std::PacketConn::new(&udp)
+                    .and_then(|c| {
+                        c.set_control_message(
+                            ControlFlags::DST | ControlFlags::TTL | ControlFlags::TOS,
+                            true,
+                        )
+                    })
+                    .unwrap();
+                // IP_RECVOPTS has no method yet (the other half of issue 14).
+                setsockopt(fd, libc::IPPROTO_IP, libc::IP_RECVOPTS, &1i32);
                 ready_tx.send(()).unwrap();
                 let (mut packets, mut controls) = (Vec::new(), Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(20);

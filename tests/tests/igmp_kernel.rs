@@ -18,7 +18,6 @@
 
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -31,6 +30,8 @@ use ipv4_core::igmp::{
     ALL_IGMPV3_ROUTERS, ALL_ROUTERS, MaxRespCode, Message, MessageType, QueryV3Repr, RecordType,
     ReportV3Repr, V1V2Repr, envelope,
 };
+use ipv4_std::PacketConn;
+use ipv4_std::prelude::*;
 use ipv4_tests::netns::{self, VethPair};
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, Socket, Type};
 
@@ -200,31 +201,6 @@ fn udp() -> UdpSocket {
     UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).unwrap()
 }
 
-fn set_source(socket: &UdpSocket, option: libc::c_int, group: Ipv4Addr, source: Ipv4Addr) {
-    let mreq = libc::ip_mreq_source {
-        imr_multiaddr: libc::in_addr {
-            s_addr: u32::from(group).to_be(),
-        },
-        imr_interface: libc::in_addr {
-            s_addr: u32::from(VethPair::A_ADDR).to_be(),
-        },
-        imr_sourceaddr: libc::in_addr {
-            s_addr: u32::from(source).to_be(),
-        },
-    };
-    // SAFETY: `mreq` is a valid ip_mreq_source and its size is passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::IPPROTO_IP,
-            option,
-            (&raw const mreq).cast(),
-            size_of::<libc::ip_mreq_source>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "setsockopt: {}", std::io::Error::last_os_error());
-}
-
 fn igmpv3_any_source_join_block_unblock_leave() {
     let Some(packets) = capture(3, |a_index| {
         let s = Socket::from(udp());
@@ -232,9 +208,14 @@ fn igmpv3_any_source_join_block_unblock_leave() {
             .unwrap();
         thread::sleep(STEP);
         let s = UdpSocket::from(s);
-        set_source(&s, libc::IP_BLOCK_SOURCE, GROUP, BLOCKED);
+        // By interface address: IP_BLOCK_SOURCE, IP_UNBLOCK_SOURCE with a
+        // struct ip_mreq_source.
+        let conn = PacketConn::new(&s).unwrap();
+        conn.exclude_source_specific_group(VethPair::A_ADDR, GROUP, BLOCKED)
+            .unwrap();
         thread::sleep(STEP);
-        set_source(&s, libc::IP_UNBLOCK_SOURCE, GROUP, BLOCKED);
+        conn.include_source_specific_group(VethPair::A_ADDR, GROUP, BLOCKED)
+            .unwrap();
         thread::sleep(STEP);
         drop(s); // leaves
     }) else {

@@ -240,6 +240,8 @@ fn every_flag_across_a_veth_link() {
             dst: Some(VethPair::B_ADDR),
             if_index: Some(b_index),
             tos: Some(0x28),
+            // Not redirected: the address and port it was sent to.
+            orig_dst: Some(SocketAddrV4::new(VethPair::B_ADDR, port)),
         }
         .masked(flag);
         assert_eq!(cm, expected);

@@ -84,6 +84,7 @@ pub mod codes;
 mod display;
 pub mod envelope;
 mod extension;
+mod filter_mode;
 pub mod host;
 pub mod querier;
 mod query_v3;
@@ -97,6 +98,7 @@ mod v1v2;
 
 pub use codes::{MAX_CODE_VALUE, MaxRespCode, MaxRespTime, Qqic};
 pub use extension::{Extension, Extensions};
+pub use filter_mode::FilterMode;
 pub use query_v3::{QueryV3, QueryV3Repr};
 pub use report_v3::{GroupRecord, RecordList, RecordType, Records, ReportV3, ReportV3Repr};
 pub use sources::{Sources, SourcesIter};

@@ -27,6 +27,10 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///   `IP_PKTINFO`: it stays on while either flag is on, so turning one
     ///   off leaves the other working.
     /// * [`ControlFlags::TOS`] drives `IP_RECVTOS`.
+    /// * [`ControlFlags::ORIG_DST`] drives `IP_RECVORIGDSTADDR` (Linux): the
+    ///   original destination of a datagram a transparent proxy
+    ///   (`TPROXY`) redirected, or of any other datagram the address and
+    ///   port it was sent to.
     /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
     ///   datagram's address.
     ///

@@ -8,9 +8,11 @@
 //! | trait | options | implemented by |
 //! |---|---|---|
 //! | [`UnicastOptions`] | `IP_TOS`, `IP_TTL` | [`Conn`], [`PacketConn`], [`RawConn`] |
-//! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, the `MCAST_*` membership calls | [`PacketConn`], [`RawConn`] |
-//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
+//! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, `IP_MULTICAST_ALL`, the `MCAST_*` membership calls and their `IP_*` forms by address, `MCAST_MSFILTER`/`IP_MSFILTER` | [`PacketConn`], [`RawConn`] |
+//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
+//! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -19,6 +21,18 @@
 //!
 //! The traits are sealed: only this crate's wrappers implement them, so new
 //! methods can be added without breaking anyone.
+//!
+//! # Options left out
+//!
+//! Three IPv4-level options of Linux belong to other subsystems and have
+//! no method here: `IP_IPSEC_POLICY` and `IP_XFRM_POLICY` (a socket's
+//! IPsec policy, the xfrm subsystem's) and `IP_PASSSEC` (the sender's
+//! security label, `SCM_SECURITY`, the Linux security modules', like
+//! `SO_PEERSEC`). `IP_PKTOPTIONS` (not in `ip(7)`) has none either: a
+//! TCP-only read of the socket's bound address, multicast TTL and the TOS
+//! of the last segment received, as control messages; `local_addr` and
+//! `multicast_ttl` give the first two. The README's option table lists
+//! every option with its method and test.
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
@@ -53,15 +67,23 @@
 #[cfg(doc)]
 use crate::{Conn, PacketConn, RawConn};
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod binding;
 mod control;
+mod facts;
 mod filter;
 mod multicast;
+mod source_filter;
 mod state;
 mod unicast;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use binding::{BindingOptions, PortRange};
 pub use control::ControlMessageOptions;
+pub use facts::SocketFacts;
 pub use filter::FilterOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
+pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 
 pub(crate) use multicast::interface_index;

@@ -5,6 +5,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::sealed;
+use super::source_filter::SourceFilter;
 use crate::cmsg;
 use crate::interface::{Interface, InterfaceRef};
 use crate::sys;
@@ -62,7 +63,7 @@ fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
-fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
+pub(super) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
         IpAddr::V4(s) => Err(invalid(format!(
@@ -82,42 +83,78 @@ pub(crate) fn interface_index(index: u32) -> io::Result<sys::c_int> {
         .ok_or_else(|| invalid(cmsg::EncodeError::InterfaceIndex { index }.to_string()))
 }
 
-/// `MCAST_JOIN_GROUP` or `MCAST_LEAVE_GROUP`. The group is checked before
-/// a name is looked up, so that a bad group fails before any system call.
+/// A membership call in its two forms: the protocol-independent one of
+/// RFC 3678 §5.1 (`MCAST_*`, an interface index) and the IPv4 one of
+/// RFC 3678 §4.1 (`IP_*`, an interface address).
+#[derive(Clone, Copy)]
+struct Call {
+    by_index: sys::c_int,
+    by_address: sys::c_int,
+}
+
+/// `MCAST_JOIN_GROUP`/`IP_ADD_MEMBERSHIP` or
+/// `MCAST_LEAVE_GROUP`/`IP_DROP_MEMBERSHIP`: by address with a `struct
+/// ip_mreq`, otherwise by index with a `struct group_req`. The group is
+/// checked before a name is looked up, so that a bad group fails before
+/// any system call.
 fn group_op<'i>(
     fd: sys::BorrowedSocket<'_>,
-    name: sys::c_int,
+    call: Call,
     interface: impl Into<InterfaceRef<'i>>,
     group: impl Into<IpAddr>,
 ) -> io::Result<()> {
     let group = multicast_group(group.into())?;
-    let if_index = interface.into().index()?;
-    sys::setsockopt(
-        fd,
-        sys::IPPROTO_IP,
-        name,
-        &sys::GroupReq::new(if_index, group),
-    )
+    match interface.into() {
+        InterfaceRef::Address(address) => {
+            sys::membership_by_address(fd, call.by_address, group, address)
+        }
+        interface => sys::setsockopt(
+            fd,
+            sys::IPPROTO_IP,
+            call.by_index,
+            &sys::GroupReq::new(interface.index()?, group),
+        ),
+    }
 }
 
-/// One of the `MCAST_*_SOURCE*` calls; group and source are checked before
-/// a name is looked up.
+/// One of the source calls: by address with a `struct ip_mreq_source`
+/// (`IP_ADD_SOURCE_MEMBERSHIP`, …), otherwise by index with a `struct
+/// group_source_req` (`MCAST_JOIN_SOURCE_GROUP`, …). Group and source are
+/// checked before a name is looked up.
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
-    name: sys::c_int,
+    call: Call,
     interface: impl Into<InterfaceRef<'i>>,
     group: impl Into<IpAddr>,
     source: impl Into<IpAddr>,
 ) -> io::Result<()> {
     let group = multicast_group(group.into())?;
     let source = unicast_source(source.into())?;
-    let if_index = interface.into().index()?;
-    sys::setsockopt(
-        fd,
-        sys::IPPROTO_IP,
-        name,
-        &sys::GroupSourceReq::new(if_index, group, source),
-    )
+    match interface.into() {
+        InterfaceRef::Address(address) => {
+            sys::source_membership_by_address(fd, call.by_address, group, address, source)
+        }
+        interface => sys::setsockopt(
+            fd,
+            sys::IPPROTO_IP,
+            call.by_index,
+            &sys::GroupSourceReq::new(interface.index()?, group, source),
+        ),
+    }
+}
+
+/// The interface of a source filter call, as the kernel takes it. Index 0
+/// goes by address 0.0.0.0: Linux finds the interface of a read by index
+/// only by its exact index, but by address it asks the routing table when
+/// the address is 0.0.0.0, as for a join with index 0.
+fn filter_interface(interface: InterfaceRef<'_>) -> io::Result<sys::FilterInterface> {
+    Ok(match interface {
+        InterfaceRef::Address(address) => sys::FilterInterface::Address(address),
+        interface => match interface.index()? {
+            0 => sys::FilterInterface::Address(Ipv4Addr::UNSPECIFIED),
+            index => sys::FilterInterface::Index(index),
+        },
+    })
 }
 
 /// Multicast sending options (TTL, interface, loopback) and group
@@ -128,13 +165,22 @@ fn source_op<'i>(
 /// (`MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`, `MCAST_JOIN_SOURCE_GROUP`,
 /// `MCAST_LEAVE_SOURCE_GROUP`, `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`)
 /// with an interface **index**; index 0 lets the kernel pick the interface
-/// from the routing table. The kernel then speaks IGMP for the socket
-/// ([RFC 3376], [RFC 9776]).
+/// from the routing table. Given an interface **address**, the same methods
+/// use the IPv4 calls of [RFC 3678 §4.1] instead (`IP_ADD_MEMBERSHIP`,
+/// `IP_DROP_MEMBERSHIP` with a `struct ip_mreq`;
+/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
+/// `IP_BLOCK_SOURCE`, `IP_UNBLOCK_SOURCE` with a `struct ip_mreq_source`),
+/// and the kernel finds the interface that has the address. The whole
+/// source filter of a group is set and read with
+/// [`set_source_filter`](Self::set_source_filter) and
+/// [`source_filter`](Self::source_filter) ([RFC 3678 §5.2]). The kernel
+/// then speaks IGMP for the socket ([RFC 3376], [RFC 9776]).
 ///
 /// Every call that takes an interface takes an
 /// [`impl Into<InterfaceRef>`](InterfaceRef): an index (`u32`), an
-/// [`&Interface`](crate::Interface), or a name (`"eth0"`), looked up at the
-/// call in the calling thread's network namespace.
+/// [`&Interface`](crate::Interface), a name (`"eth0"`), looked up at the
+/// call in the calling thread's network namespace, or a local address
+/// ([`Ipv4Addr`]).
 /// [`set_multicast_interface`](Self::set_multicast_interface) takes
 /// an [`impl Into<MulticastInterface>`](MulticastInterface): an index, an
 /// `&Interface`, or a local address.
@@ -149,6 +195,8 @@ fn source_op<'i>(
 /// naming it.
 ///
 /// [RFC 3678 §5.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.1
+/// [RFC 3678 §4.1]: https://www.rfc-editor.org/rfc/rfc3678#section-4.1
+/// [RFC 3678 §5.2]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2
 /// [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
 /// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
 pub trait MulticastOptions: sealed::DatagramSocket {
@@ -216,8 +264,9 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     /// Joins `group` on `interface`, receiving from every source
-    /// (`MCAST_JOIN_GROUP`). The interface is an index (0: the kernel
-    /// chooses), an [`&Interface`](Interface) or a name; see
+    /// (`MCAST_JOIN_GROUP`; by address, `IP_ADD_MEMBERSHIP`). The
+    /// interface is an index (0: the kernel chooses), an
+    /// [`&Interface`](Interface), a name or a local address; see
     /// [`InterfaceRef`].
     ///
     /// ```
@@ -230,6 +279,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// let lo = Interface::by_name("lo")?;
     /// conn.leave_group(&lo, group)?; // by Interface
     /// conn.join_group(lo.index(), group)?; // by index; 0 lets the routing table choose
+    /// conn.leave_group(Ipv4Addr::LOCALHOST, group)?; // by address (IP_DROP_MEMBERSHIP)
     /// # Ok::<(), std::io::Error>(())
     /// ```
     ///
@@ -238,18 +288,23 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// [`InvalidInput`](io::ErrorKind::InvalidInput) for an IPv6 or
     /// non-multicast `group`, an index above `i32::MAX` or a name no
     /// interface can have; [`NotFound`](io::ErrorKind::NotFound) for a
-    /// name no interface has; `EADDRINUSE` if already joined there.
+    /// name no interface has; `ENODEV` for an address no interface has;
+    /// `EADDRINUSE` if already joined there.
     fn join_group<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_JOIN_GROUP;
-        group_op(self.socket(), option, interface, group)
+        let call = Call {
+            by_index: sys::MCAST_JOIN_GROUP,
+            by_address: sys::IP_ADD_MEMBERSHIP,
+        };
+        group_op(self.socket(), call, interface, group)
     }
 
     /// Leaves `group` on `interface`, whether it was joined any-source or
-    /// source-specific (`MCAST_LEAVE_GROUP`).
+    /// source-specific (`MCAST_LEAVE_GROUP`; by address,
+    /// `IP_DROP_MEMBERSHIP`).
     ///
     /// # Errors
     ///
@@ -260,16 +315,20 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         interface: impl Into<InterfaceRef<'i>>,
         group: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_LEAVE_GROUP;
-        group_op(self.socket(), option, interface, group)
+        let call = Call {
+            by_index: sys::MCAST_LEAVE_GROUP,
+            by_address: sys::IP_DROP_MEMBERSHIP,
+        };
+        group_op(self.socket(), call, interface, group)
     }
 
     /// Joins `group` for datagrams from `source` only (source-specific
-    /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`). Calling it again
-    /// with another source adds that source.
+    /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
+    /// `IP_ADD_SOURCE_MEMBERSHIP`). Calling it again with another source
+    /// adds that source.
     ///
-    /// The interface is an index, an [`&Interface`](Interface) or a name,
-    /// as for [`join_group`](Self::join_group).
+    /// The interface is an index, an [`&Interface`](Interface), a name or
+    /// a local address, as for [`join_group`](Self::join_group).
     ///
     /// # Errors
     ///
@@ -285,12 +344,16 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_JOIN_SOURCE_GROUP;
-        source_op(self.socket(), option, interface, group, source)
+        let call = Call {
+            by_index: sys::MCAST_JOIN_SOURCE_GROUP,
+            by_address: sys::IP_ADD_SOURCE_MEMBERSHIP,
+        };
+        source_op(self.socket(), call, interface, group, source)
     }
 
-    /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`);
-    /// leaving the last source leaves the group.
+    /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
+    /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
+    /// leaves the group.
     ///
     /// # Errors
     ///
@@ -302,13 +365,17 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_LEAVE_SOURCE_GROUP;
-        source_op(self.socket(), option, interface, group, source)
+        let call = Call {
+            by_index: sys::MCAST_LEAVE_SOURCE_GROUP,
+            by_address: sys::IP_DROP_SOURCE_MEMBERSHIP,
+        };
+        source_op(self.socket(), call, interface, group, source)
     }
 
     /// Blocks `source` of a group joined any-source with
-    /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`): the group's
-    /// datagrams from that source stop arriving.
+    /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
+    /// `IP_BLOCK_SOURCE`): the group's datagrams from that source stop
+    /// arriving.
     ///
     /// # Errors
     ///
@@ -320,13 +387,16 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_BLOCK_SOURCE;
-        source_op(self.socket(), option, interface, group, source)
+        let call = Call {
+            by_index: sys::MCAST_BLOCK_SOURCE,
+            by_address: sys::IP_BLOCK_SOURCE,
+        };
+        source_op(self.socket(), call, interface, group, source)
     }
 
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
-    /// (`MCAST_UNBLOCK_SOURCE`).
+    /// (`MCAST_UNBLOCK_SOURCE`; by address, `IP_UNBLOCK_SOURCE`).
     ///
     /// # Errors
     ///
@@ -338,8 +408,112 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let option = sys::MCAST_UNBLOCK_SOURCE;
-        source_op(self.socket(), option, interface, group, source)
+        let call = Call {
+            by_index: sys::MCAST_UNBLOCK_SOURCE,
+            by_address: sys::IP_UNBLOCK_SOURCE,
+        };
+        source_op(self.socket(), call, interface, group, source)
+    }
+
+    /// Replaces the socket's whole source filter for `group` on
+    /// `interface` ([RFC 3678 §5.2.1]; `MCAST_MSFILTER` with a `struct
+    /// group_filter`, by address `IP_MSFILTER` with a `struct
+    /// ip_msfilter`): the mode and the source list at once, where
+    /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
+    /// and its kin change one source at a time. The kernel reports the
+    /// change on the link as IGMPv3 filter-mode-change or source-list-change
+    /// records.
+    ///
+    /// The socket must have joined `group` there first (any way). Setting
+    /// `INCLUDE {}` leaves the group, as RFC 3678 §5.2.1 says.
+    ///
+    /// ```
+    /// use std::net::{Ipv4Addr, UdpSocket};
+    /// use ipv4_std::options::SourceFilter;
+    /// use ipv4_std::prelude::*;
+    ///
+    /// let conn = PacketConn::new(UdpSocket::bind("127.0.0.1:0")?)?;
+    /// let group = Ipv4Addr::new(239, 1, 2, 3);
+    /// conn.join_group("lo", group)?; // EXCLUDE {}: any source
+    /// let blocked = [Ipv4Addr::new(198, 51, 100, 7)];
+    /// conn.set_source_filter("lo", group, &SourceFilter::exclude(&blocked)?)?;
+    /// assert_eq!(conn.source_filter("lo", group)?.sources(), blocked);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput), before any system
+    /// call, for an IPv6 or non-multicast `group` or an interface as for
+    /// [`join_group`](Self::join_group); `EINVAL` when the socket has not
+    /// joined `group` there; `ENOBUFS` for more sources than the kernel
+    /// keeps per socket (`net.ipv4.igmp_max_msf`, 10 by default).
+    ///
+    /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    fn set_source_filter<'i>(
+        &self,
+        interface: impl Into<InterfaceRef<'i>>,
+        group: impl Into<IpAddr>,
+        filter: &SourceFilter,
+    ) -> io::Result<()> {
+        let group = multicast_group(group.into())?;
+        let interface = filter_interface(interface.into())?;
+        sys::set_source_filter(self.socket(), interface, group, &filter.kernel_form())
+    }
+
+    /// The socket's source filter for `group` on `interface`, read from the
+    /// kernel ([RFC 3678 §5.2.1]; `MCAST_MSFILTER`, by address
+    /// `IP_MSFILTER`): an any-source join reads as `EXCLUDE {}`, a
+    /// source-specific one as `INCLUDE` its sources. Index 0 (or
+    /// `0.0.0.0`) names the interface the routing table gives `group`, as
+    /// it does for [`join_group`](Self::join_group) (it goes to the kernel
+    /// as `IP_MSFILTER` with address 0.0.0.0: `MCAST_MSFILTER` would look
+    /// for a membership on index 0, which none has).
+    ///
+    /// Nothing is allocated: the value holds up to
+    /// [`SourceFilter::CAPACITY`] sources, and when the kernel has more,
+    /// the first ones with the kernel's count
+    /// ([`SourceFilter::source_count`], [`SourceFilter::is_truncated`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`set_source_filter`](Self::set_source_filter);
+    /// `EADDRNOTAVAIL` when the socket has not joined `group` there.
+    ///
+    /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    fn source_filter<'i>(
+        &self,
+        interface: impl Into<InterfaceRef<'i>>,
+        group: impl Into<IpAddr>,
+    ) -> io::Result<SourceFilter> {
+        let group = multicast_group(group.into())?;
+        let interface = filter_interface(interface.into())?;
+        let buf = sys::source_filter(self.socket(), interface, group)?;
+        Ok(SourceFilter::from_kernel(&buf))
+    }
+
+    /// Whether the socket, bound to the wildcard address, receives the
+    /// groups that other sockets of the host joined (`IP_MULTICAST_ALL`;
+    /// default on).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn multicast_all(&self) -> io::Result<bool> {
+        sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_MULTICAST_ALL).map(|v| v != 0)
+    }
+
+    /// Turns `IP_MULTICAST_ALL` on or off. On (Linux's default, against
+    /// RFC 3678's model), a socket bound to `0.0.0.0` and a port receives
+    /// the datagrams of every group any socket of the host joined on that
+    /// port; off, only those of the groups it joined itself.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn set_multicast_all(&self, on: bool) -> io::Result<()> {
+        sys::set_int(
+            self.socket(),
+            sys::IPPROTO_IP,
+            sys::IP_MULTICAST_ALL,
+            sys::c_int::from(on),
+        )
     }
 }
 

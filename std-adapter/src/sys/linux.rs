@@ -36,8 +36,8 @@ pub(crate) const ICMP_FILTER: c_int = 1;
 /// as libc declares it for this target (16 bytes on 64-bit targets, 12 on
 /// 32-bit ones, `cmsg_len` a `size_t`, or on musl a `socklen_t` beside
 /// padding), `CMSG_ALIGN` rounding to a `size_t` (glibc, musl and the
-/// kernel alike), and `IP_TTL`, `IP_TOS` and `IP_PKTINFO` as the message
-/// types both ways.
+/// kernel alike), `IP_TTL`, `IP_TOS` and `IP_PKTINFO` as the message
+/// types both ways, and `IP_ORIGDSTADDR` received.
 ///
 /// [`cmsg(3)`]: https://man7.org/linux/man-pages/man3/cmsg.3.html
 pub(crate) const CMSG_LAYOUT: Layout = Layout {
@@ -53,6 +53,7 @@ pub(crate) const CMSG_LAYOUT: Layout = Layout {
     pktinfo: Some(libc::IP_PKTINFO),
     send_ttl: Some(libc::IP_TTL),
     send_tos: Some(libc::IP_TOS),
+    orig_dst: Some(libc::IP_ORIGDSTADDR),
 };
 
 const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
@@ -61,7 +62,8 @@ const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
 
 /// Which option turns on which received control messages: `IP_RECVTTL`
 /// for the TTL, one `IP_PKTINFO` for both destination and interface,
-/// `IP_RECVTOS` for the TOS. ([`ControlFlags::SRC`] needs none: the source
+/// `IP_RECVTOS` for the TOS, `IP_RECVORIGDSTADDR` for the original
+/// destination. ([`ControlFlags::SRC`] needs none: the source
 /// is the datagram's address.)
 pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
     (ControlFlags::TTL, libc::IP_RECVTTL),
@@ -70,6 +72,7 @@ pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
         libc::IP_PKTINFO,
     ),
     (ControlFlags::TOS, libc::IP_RECVTOS),
+    (ControlFlags::ORIG_DST, libc::IP_RECVORIGDSTADDR),
 ];
 
 /// The socket's address family (`SO_DOMAIN`).
@@ -210,6 +213,275 @@ impl GroupSourceReq {
             source: StorageIn::new(source),
         }
     }
+}
+
+// Issue 14, binding, multicast and read-only options: numbers and
+// structures of `<linux/in.h>` for `options::binding`,
+// `options::multicast` (by address, source filters) and `options::facts`.
+
+pub(crate) use libc::{
+    IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_BIND_ADDRESS_NO_PORT, IP_BLOCK_SOURCE,
+    IP_DROP_MEMBERSHIP, IP_DROP_SOURCE_MEMBERSHIP, IP_FREEBIND, IP_MULTICAST_ALL, IP_TRANSPARENT,
+    IP_UNBLOCK_SOURCE,
+};
+
+/// `IP_LOCAL_PORT_RANGE` (Linux 6.3; the libc crate does not have it).
+pub(crate) const IP_LOCAL_PORT_RANGE: c_int = 51;
+/// `SO_PROTOCOL`: the socket's protocol (`sk_protocol`). (Linux's
+/// `IP_PROTOCOL`, 52, reports `inet_num` instead: the protocol of a raw
+/// socket, but the local port of a bound TCP or UDP one.)
+pub(crate) use libc::SO_PROTOCOL;
+
+/// The most sources a [`SourceFilterBuf`] carries: the capacity of
+/// `SourceFilter` above (the kernel's own limit, `igmp_max_msf`, is 10
+/// unless raised).
+pub(crate) const MAX_FILTER_SOURCES: usize = 64;
+
+/// `IP_ADD_MEMBERSHIP`/`IP_DROP_MEMBERSHIP` with a `struct ip_mreq`: the
+/// interface by one of its local addresses (0.0.0.0: the routing table
+/// chooses).
+pub(crate) fn membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+    };
+    setsockopt(fd, libc::IPPROTO_IP, name, &mreq)
+}
+
+/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
+/// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
+/// ip_mreq_source`: the interface by one of its local addresses.
+pub(crate) fn source_membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+    source: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq_source {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+        imr_sourceaddr: in_addr(source),
+    };
+    setsockopt(fd, libc::IPPROTO_IP, name, &mreq)
+}
+
+// SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq {}
+// SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq_source {}
+
+/// Where a source filter's interface is named: by index (`MCAST_MSFILTER`
+/// with a `struct group_filter`) or by a local address (`IP_MSFILTER` with
+/// a `struct ip_msfilter`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FilterInterface {
+    /// `gf_interface`.
+    Index(u32),
+    /// `imsf_interface`.
+    Address(Ipv4Addr),
+}
+
+/// A socket's source filter for one group as the kernel takes and gives
+/// it: `include` (`MCAST_INCLUDE`) or not (`MCAST_EXCLUDE`), up to
+/// [`MAX_FILTER_SOURCES`] sources, and on a read the count the kernel has.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SourceFilterBuf {
+    pub(crate) include: bool,
+    pub(crate) sources: [Ipv4Addr; MAX_FILTER_SOURCES],
+    /// The sources used from `sources`.
+    pub(crate) len: usize,
+    /// On a read, the number of sources the kernel has (may exceed `len`).
+    pub(crate) total: usize,
+}
+
+/// `struct group_filter` ([RFC 3678 §5.2.1]) with room for
+/// [`MAX_FILTER_SOURCES`] sources (`gf_slist` is a flexible array).
+///
+/// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct GroupFilter {
+    interface: u32,
+    group: StorageIn,
+    fmode: u32,
+    numsrc: u32,
+    slist: [StorageIn; MAX_FILTER_SOURCES],
+}
+
+/// `struct ip_msfilter` with room for [`MAX_FILTER_SOURCES`] sources.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct IpMsfilter {
+    multiaddr: u32,
+    interface: u32,
+    fmode: u32,
+    numsrc: u32,
+    slist: [u32; MAX_FILTER_SOURCES],
+}
+
+/// `GROUP_FILTER_SIZE(0)`: the header before `gf_slist`.
+const GROUP_FILTER_HEAD: usize = offset_of!(GroupFilter, slist);
+/// `IP_MSFILTER_SIZE(0)`.
+const IP_MSFILTER_HEAD: usize = offset_of!(IpMsfilter, slist);
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(GROUP_FILTER_HEAD == 144);
+const _: () = assert!(IP_MSFILTER_HEAD == 16);
+
+/// `MCAST_INCLUDE` or `MCAST_EXCLUDE`.
+fn fmode(include: bool) -> u32 {
+    (if include {
+        libc::MCAST_INCLUDE
+    } else {
+        libc::MCAST_EXCLUDE
+    }) as u32
+}
+
+/// The IPv4 address in a `sockaddr_storage` the kernel filled.
+fn storage_address(s: &StorageIn) -> Ipv4Addr {
+    from_in_addr(s.sin.sin_addr)
+}
+
+/// Sets the source filter of `group` (`MCAST_MSFILTER` by index,
+/// `IP_MSFILTER` by address), passing exactly the bytes the sources need.
+pub(crate) fn set_source_filter(
+    fd: BorrowedSocket<'_>,
+    interface: FilterInterface,
+    group: Ipv4Addr,
+    filter: &SourceFilterBuf,
+) -> io::Result<()> {
+    let sources = &filter.sources[..filter.len.min(MAX_FILTER_SOURCES)];
+    let numsrc = sources.len() as u32;
+    match interface {
+        FilterInterface::Index(index) => {
+            let mut gf = GroupFilter {
+                interface: index,
+                group: StorageIn::new(group),
+                fmode: fmode(filter.include),
+                numsrc,
+                slist: [StorageIn::new(Ipv4Addr::UNSPECIFIED); MAX_FILTER_SOURCES],
+            };
+            for (slot, &s) in gf.slist.iter_mut().zip(sources) {
+                *slot = StorageIn::new(s);
+            }
+            let len = GROUP_FILTER_HEAD + sources.len() * size_of::<StorageIn>();
+            set_prefix(fd, libc::MCAST_MSFILTER, &gf, len)
+        }
+        FilterInterface::Address(address) => {
+            let mut msf = IpMsfilter {
+                multiaddr: in_addr(group).s_addr,
+                interface: in_addr(address).s_addr,
+                fmode: fmode(filter.include),
+                numsrc,
+                slist: [0; MAX_FILTER_SOURCES],
+            };
+            for (slot, &s) in msf.slist.iter_mut().zip(sources) {
+                *slot = in_addr(s).s_addr;
+            }
+            let len = IP_MSFILTER_HEAD + sources.len() * size_of::<u32>();
+            set_prefix(fd, libc::IP_MSFILTER, &msf, len)
+        }
+    }
+}
+
+/// Reads the source filter of `group`: the mode, up to `capacity` (at most
+/// [`MAX_FILTER_SOURCES`]) sources, and the count the kernel has.
+pub(crate) fn source_filter(
+    fd: BorrowedSocket<'_>,
+    interface: FilterInterface,
+    group: Ipv4Addr,
+) -> io::Result<SourceFilterBuf> {
+    let mut out = SourceFilterBuf {
+        include: false,
+        sources: [Ipv4Addr::UNSPECIFIED; MAX_FILTER_SOURCES],
+        len: 0,
+        total: 0,
+    };
+    let (mode, total) = match interface {
+        FilterInterface::Index(index) => {
+            // The kernel reads the head (interface, group, and in
+            // `gf_numsrc` the room for sources), writes up to that many
+            // sources and the head back, with the count it has.
+            let mut gf = GroupFilter {
+                interface: index,
+                group: StorageIn::new(group),
+                fmode: 0,
+                numsrc: MAX_FILTER_SOURCES as u32,
+                slist: [StorageIn::new(Ipv4Addr::UNSPECIFIED); MAX_FILTER_SOURCES],
+            };
+            get_in_place(fd, libc::MCAST_MSFILTER, &mut gf)?;
+            for (slot, s) in out.sources.iter_mut().zip(&gf.slist) {
+                *slot = storage_address(s);
+            }
+            (gf.fmode, gf.numsrc)
+        }
+        FilterInterface::Address(address) => {
+            let mut msf = IpMsfilter {
+                multiaddr: in_addr(group).s_addr,
+                interface: in_addr(address).s_addr,
+                fmode: 0,
+                numsrc: MAX_FILTER_SOURCES as u32,
+                slist: [0; MAX_FILTER_SOURCES],
+            };
+            get_in_place(fd, libc::IP_MSFILTER, &mut msf)?;
+            for (slot, &s) in out.sources.iter_mut().zip(&msf.slist) {
+                *slot = from_in_addr(libc::in_addr { s_addr: s });
+            }
+            (msf.fmode, msf.numsrc)
+        }
+    };
+    out.include = mode == libc::MCAST_INCLUDE as u32;
+    out.total = total as usize;
+    out.len = out.total.min(MAX_FILTER_SOURCES);
+    Ok(out)
+}
+
+/// `setsockopt` of the first `len` bytes of `value` (a structure ending in
+/// a flexible array, of which only part is used).
+fn set_prefix<T: Copy>(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    value: &T,
+    len: usize,
+) -> io::Result<()> {
+    let len = len.min(size_of::<T>());
+    // SAFETY: `value` points to `size_of::<T>()` initialised bytes, of which
+    // the kernel reads the first `len`, during the call only.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_IP,
+            name,
+            (value as *const T).cast::<c_void>(),
+            len as socklen_t,
+        )
+    };
+    cvt(rc).map(drop)
+}
+
+/// `getsockopt` into `value`, whose bytes the kernel reads first (an
+/// in-out structure, as `MCAST_MSFILTER` and `IP_MSFILTER` are).
+fn get_in_place<T: Copy>(fd: BorrowedSocket<'_>, name: c_int, value: &mut T) -> io::Result<()> {
+    let mut len = size_of::<T>() as socklen_t;
+    // SAFETY: `value` is `len` initialised, writable bytes; the kernel
+    // reads the head it needs and writes at most the sources its
+    // `numsrc` field leaves room for (set by the caller within `T`), and
+    // `T` is plain integers and addresses, valid for any bytes.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_IP,
+            name,
+            (value as *mut T).cast::<c_void>(),
+            &mut len,
+        )
+    };
+    cvt(rc).map(drop)
 }
 
 /// A `sockaddr_in` for `addr`.

@@ -32,14 +32,24 @@
 //! * Levels and option numbers: `SOL_SOCKET`, `IPPROTO_IP`, `IP_HDRINCL`,
 //!   `IP_MULTICAST_IF`, `MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`,
 //!   `MCAST_JOIN_SOURCE_GROUP`, `MCAST_LEAVE_SOURCE_GROUP`,
-//!   `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`, and where the kernel has
-//!   them `SOL_RAW`/`ICMP_FILTER` and `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`.
+//!   `MCAST_BLOCK_SOURCE`, `MCAST_UNBLOCK_SOURCE`, their forms by address
+//!   (`IP_ADD_MEMBERSHIP`, `IP_DROP_MEMBERSHIP`, `IP_ADD_SOURCE_MEMBERSHIP`,
+//!   `IP_DROP_SOURCE_MEMBERSHIP`, `IP_BLOCK_SOURCE`, `IP_UNBLOCK_SOURCE`),
+//!   and where the kernel has them `SOL_RAW`/`ICMP_FILTER`,
+//!   `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`, `SO_PROTOCOL`,
+//!   `IP_MULTICAST_ALL`, and the binding options `IP_FREEBIND`,
+//!   `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE`
+//!   (Linux: the traits' methods for these carry `#[cfg]`).
 //! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
 //!   the kernel lacks it and `Mmsg` loops).
 //! * Control messages: `CMSG_LAYOUT` (a [`cmsg::Layout`](crate::cmsg::Layout):
 //!   alignment, header size, message numbers) and `RECV_CONTROL_OPTIONS`
 //!   (which option turns on which [`ControlFlags`](crate::ControlFlags)).
 //! * Struct builders: `GroupReq`, `GroupSourceReq`,
+//!   `membership_by_address` (`ip_mreq`), `source_membership_by_address`
+//!   (`ip_mreq_source`), the source filter calls `set_source_filter` and
+//!   `source_filter` (`group_filter` by index, `ip_msfilter` by address,
+//!   over `FilterInterface`, `SourceFilterBuf` and `MAX_FILTER_SOURCES`),
 //!   `set_multicast_interface`/`multicast_interface_address`,
 //!   `attach_filter`, `sockaddr_in`, `in_addr`, `from_in_addr`.
 //! * I/O: `recvmsg`, `sendmsg`, and `Mmsg` (`recvmmsg`/`sendmmsg`, or a

@@ -79,6 +79,7 @@ pub fn cmsg(data: &[u8]) {
         dst: spec.dst.map(Ipv4Addr::from),
         if_index: spec.if_index,
         tos: spec.tos,
+        orig_dst: None,
     };
     let len = cmsg::encoded_len(&sent);
     let mut buf = vec![0xa5u8; len + 8];
