@@ -90,6 +90,15 @@ fn criterion_dir() -> Option<PathBuf> {
     Some(exe.parent()?.parent()?.parent()?.join("criterion"))
 }
 
+/// Stores `text` as `<name>.txt` in criterion's directory, where `report`
+/// prints it under the machine lines.
+pub fn record(name: &str, text: &str) {
+    if let Some(dir) = criterion_dir() {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{text}\n"));
+    }
+}
+
 /// Prints the machine line and stores it as `machine-<bench>.txt` in
 /// criterion's directory, where `report` checks it against the machine it
 /// runs on before it prints any table.

@@ -18,6 +18,9 @@
 //! `read_ceiling` or a kernel) and, where a `read_ceiling` function exists,
 //! ours as a share of its rate.
 //!
+//! Lines a bench stores as `pairs-<bench>.txt` (the checksum's
+//! back-to-back pairs against the read ceiling) follow the machine lines.
+//!
 //! The benches write `machine-<bench>.txt` (CPU model, checksum kernel,
 //! build) into DIR; `report` prints those lines first and refuses to print
 //! tables measured on another CPU model than the one it runs on.
@@ -204,6 +207,30 @@ fn main() -> ExitCode {
 
     for line in &machines {
         println!("- {}", line.trim());
+    }
+    // Extra lines a bench stored (`pairs-<bench>.txt`), for the prefixes
+    // asked for.
+    let mut extras: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name.strip_prefix("pairs-")
+                .and_then(|rest| rest.strip_suffix(".txt"))
+                .is_some_and(|bench| {
+                    prefixes.is_empty() || prefixes.iter().any(|p| p.starts_with(bench))
+                })
+        })
+        .collect();
+    extras.sort();
+    for name in extras {
+        for line in std::fs::read_to_string(dir.join(name))
+            .unwrap_or_default()
+            .lines()
+        {
+            println!("- {line}");
+        }
     }
     let statistic = if median { "median" } else { "fastest sample" };
     for (table, rows) in &tables {
