@@ -1,5 +1,6 @@
-//! SIMD kernels for x86_64: SSE2 (every x86_64 CPU), AVX2 and AVX-512F, and
-//! a hybrid of 128-bit AVX vectors and a 64-bit add-with-carry chain for
+//! SIMD kernels for x86_64: SSE2 (every x86_64 CPU), AVX2, AVX-512F,
+//! AVX-512 with the VNNI multiply-add (see [`sum_avx512_vnni`]), and a
+//! hybrid of 128-bit AVX vectors and a 64-bit add-with-carry chain for
 //! cores that split 256-bit instructions (see [`sum_hybrid`]).
 //!
 //! The kernels are safe functions; only *calling* them from code not
@@ -24,7 +25,7 @@
 //! the one's complement word sum of the block, up to folding.
 //!
 //! Four accumulator pairs are kept so consecutive additions do not wait on
-//! each other.
+//! each other. (The VNNI kernel sums differently: see its own notes.)
 
 use core::arch::x86_64::*;
 
@@ -259,16 +260,16 @@ fn block_hybrid(block: &[u8]) -> u64 {
 /// `w - 2^15`; `vpdpwssd` by ones then adds each 32-bit lane's two such
 /// words into an accumulator in one instruction, so a lane gains
 /// `lo + hi - 2^16` per vector. The load folds into the XOR, and the XOR
-/// runs on any vector pipe, so the kernel is bound by the two multiply-add
-/// pipes (Zen 5, Ice Lake and later) or by the loads: two vectors per
-/// cycle, the L1 read rate.
+/// runs on any vector pipe, so the kernel is bound by the multiply-add's
+/// throughput or by the loads. On Zen 5 it runs at 84–88% of the L1 read
+/// rate at 16 KiB, 1.46× the AVX-512F kernel (BENCHMARKS.md).
 ///
 /// The `-2^16` per vector and lane is paid back at the end: a block holds
 /// at most 2^10 vectors, each adding below 2^17 per lane, so the lanes'
 /// sums plus `2^16` times the vector count are exact below 2^27.
 ///
-/// Eight accumulators: the multiply-add's latency (4 cycles) times two per
-/// cycle.
+/// Eight accumulators, so the multiply-adds (several cycles' latency, up
+/// to two per cycle) do not wait on each other.
 #[target_feature(enable = "avx512f,avx512vnni")]
 pub(super) fn sum_avx512_vnni(data: &[u8]) -> u64 {
     // One call site: a single block (most calls) pays for no call.
