@@ -1,24 +1,40 @@
-//! IPv4 header parse and emit against etherparse, smoltcp and pnet_packet.
+//! IPv4 header parse and emit against etherparse, smoltcp and pnet_packet,
+//! in both calling conventions (`common::Convention`: inlined into the
+//! timing loop, and behind an `#[inline(never)]` call).
 //!
-//! `cargo bench -p ipv4-benches --bench header`
+//! ```text
+//! taskset -c 1 cargo bench -p ipv4-benches --bench header
+//! cargo run -p ipv4-benches --bin report -- header
+//! ```
 //!
 //! Every parse case does the same work in every library: validate the
-//! header of a whole packet, then read source, destination, protocol and
-//! payload length (the "with checksum" cases also verify the header
-//! checksum). Results go into BENCHMARKS.md `## header` as ns per op and
-//! ratios against the fastest peer of the same run.
+//! header of a whole packet (the "checksum" cases also verify the header
+//! checksum), then read every field: TOS (or DSCP and ECN), total length,
+//! identification, flags, fragment offset, TTL, protocol, checksum, source,
+//! destination, header and payload length. Each returns a `u64` digest of
+//! what it read (0 if it rejected the packet), one register whatever the
+//! convention.
+//!
+//! Every emit case builds the header from plain values (addresses,
+//! identification, TTL, payload length, an options byte slice) on every
+//! iteration and writes it with its checksum into a 60-byte buffer; the
+//! digest is the length written and the checksum read back.
 //!
 //! Many short samples (100 in 1 s) are taken so that, on a shared machine,
-//! the fastest samples (`sample.json`: least time per iteration) show the
-//! code's own cost; criterion's median shows it plus preemption.
-//!
-//! Parse cases are a table ([`parsers`]): a variant that walks the options
-//! too (the `options` module's) is one more entry with its own name.
+//! the fastest samples (`sample.json`: least time per iteration, what
+//! `report` shows by default) show the code's own cost; criterion's median
+//! shows it plus preemption.
+
+#[macro_use]
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use common::{Convention, inlined, outlined};
+use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use ipv4_core::checksum::Policy;
 use ipv4_core::header::{Flags, Header, HeaderView, Protocol};
 use ipv4_core::options::Ipv4Option;
@@ -49,213 +65,240 @@ const ICMP_RR_60: [u8; 76] = [
     0x1f, 0x2e, 0x00, 0x02, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
 ];
 
-/// What every parser returns: source, destination, protocol, payload length.
-type Summary = Option<(Ipv4Addr, Ipv4Addr, u8, usize)>;
-
-/// Folds a [`Summary`] into one register-sized value, which is what the
-/// timing loop hands to `black_box`.
-///
-/// Why not the `Summary` itself: when the compiler keeps a parser out of
-/// line, the 24-byte `Option` comes back through memory, written field by
-/// field (4 + 4 + 1 + 8 bytes), and `black_box` copies it with 16-byte
-/// loads. Those loads cannot be forwarded from the narrower stores, so each
-/// iteration waits for the stores to reach the cache: about 9 ns on this
-/// machine, charged to whichever library the inliner happened to leave out
-/// of line (it was every "checksum" case). Reading the fields, as a caller
-/// does, costs what it should.
+/// Every field of a header folded into one value: what the parse cases
+/// return.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn digest(summary: Summary) -> u64 {
-    summary.map_or(0, |(src, dst, proto, payload_len)| {
-        u64::from(u32::from(src) ^ u32::from(dst)) ^ u64::from(proto) ^ payload_len as u64
-    })
+fn digest(
+    tos: u8,
+    total_len: u16,
+    identification: u16,
+    flags_fragment: u16,
+    ttl: u8,
+    protocol: u8,
+    checksum: u16,
+    source: Ipv4Addr,
+    destination: Ipv4Addr,
+    header_len: usize,
+    payload_len: usize,
+) -> u64 {
+    (u64::from(tos) | u64::from(ttl) << 8 | u64::from(protocol) << 16 | u64::from(checksum) << 32)
+        ^ (u64::from(total_len) | u64::from(identification) << 16 | u64::from(flags_fragment) << 32)
+            .rotate_left(7)
+        ^ (u64::from(source.to_bits()) | u64::from(destination.to_bits()) << 32).rotate_left(13)
+        ^ (header_len as u64) << 48
+        ^ payload_len as u64
 }
 
-// The three view routines spell out their summary: a shared helper taking
-// `&HeaderView` made the compiler keep the verified view in memory and
-// measured 9.1 ns where this measures 5.5 (20-byte parse with checksum).
 #[inline(always)]
-fn ours_view(b: &[u8]) -> Summary {
-    let v = HeaderView::new_checked(b).ok()?;
-    Some((
+fn ours_view_fields<B: AsRef<[u8]>>(v: &HeaderView<B>, extra: usize) -> u64 {
+    digest(
+        v.tos(),
+        v.total_len(),
+        v.identification(),
+        v.flags().to_word() | v.fragment_offset(),
+        v.ttl(),
+        v.protocol().0,
+        v.checksum(),
         v.source(),
         v.destination(),
-        v.protocol().0,
-        v.payload().len(),
-    ))
+        v.header_len(),
+        v.payload().len() + extra,
+    )
 }
 
 #[inline(always)]
-fn ours_view_cksum(b: &[u8]) -> Summary {
-    let v = HeaderView::new_checked_with(b, Policy::Enforce).ok()?;
-    Some((
-        v.source(),
-        v.destination(),
-        v.protocol().0,
-        v.payload().len(),
-    ))
+fn ours_owned_fields(h: &Header) -> u64 {
+    digest(
+        h.tos,
+        h.total_len,
+        h.identification,
+        h.flags.to_word() | h.fragment_offset,
+        h.ttl,
+        h.protocol.0,
+        h.checksum,
+        h.source,
+        h.destination,
+        h.header_len(),
+        h.payload_len(),
+    )
 }
 
-#[inline(always)]
-fn ours_owned(b: &[u8]) -> Summary {
-    let h = Header::parse(b).ok()?;
-    Some((h.source, h.destination, h.protocol.0, h.payload_len()))
+fn ours_view(b: &[u8]) -> u64 {
+    HeaderView::new_checked(b).map_or(0, |v| ours_view_fields(&v, 0))
+}
+
+fn ours_view_cksum(b: &[u8]) -> u64 {
+    HeaderView::new_checked_with(b, Policy::Enforce).map_or(0, |v| ours_view_fields(&v, 0))
+}
+
+fn ours_owned(b: &[u8]) -> u64 {
+    Header::parse(b).map_or(0, |h| ours_owned_fields(&h))
+}
+
+fn ours_owned_cksum(b: &[u8]) -> u64 {
+    HeaderView::new_checked_with(b, Policy::Enforce)
+        .map_or(0, |v| ours_owned_fields(&v.to_header()))
 }
 
 /// [`ours_view_cksum`] plus a strict walk over every option, each one
-/// decoded and consumed (the issue's "with checksum and a full option walk"
-/// case; the peers decode no options).
-#[inline(always)]
-fn ours_view_cksum_walk(b: &[u8]) -> Summary {
-    let v = HeaderView::new_checked_with(b, Policy::Enforce).ok()?;
+/// decoded and consumed (the peers decode no options).
+fn ours_view_cksum_walk(b: &[u8]) -> u64 {
+    let Ok(v) = HeaderView::new_checked_with(b, Policy::Enforce) else {
+        return 0;
+    };
     let mut walked = 0;
     for option in v.options_iter() {
-        walked += match option.ok()? {
-            Ipv4Option::RecordRoute(route) => route.filled(),
-            Ipv4Option::Timestamp(timestamp) => timestamp.filled(),
-            Ipv4Option::RouterAlert(alert) => usize::from(alert.value()),
-            _ => 1,
+        walked += match option {
+            Ok(Ipv4Option::RecordRoute(route)) => route.filled(),
+            Ok(Ipv4Option::Timestamp(timestamp)) => timestamp.filled(),
+            Ok(Ipv4Option::RouterAlert(alert)) => usize::from(alert.value()),
+            Ok(_) => 1,
+            Err(_) => return 0,
         };
     }
-    Some((
-        v.source(),
-        v.destination(),
-        v.protocol().0,
-        v.payload().len() + walked,
-    ))
+    ours_view_fields(&v, walked)
 }
 
 #[inline(always)]
-fn ours_owned_cksum(b: &[u8]) -> Summary {
-    let h = HeaderView::new_checked_with(b, Policy::Enforce)
-        .ok()?
-        .to_header();
-    Some((h.source, h.destination, h.protocol.0, h.payload_len()))
-}
-
-#[inline(always)]
-fn etherparse_slice(b: &[u8]) -> Summary {
-    let s = etherparse::Ipv4HeaderSlice::from_slice(b).ok()?;
-    let payload_len = usize::from(s.total_len()).checked_sub(s.slice().len())?;
-    Some((
+fn etherparse_slice_fields(s: &etherparse::Ipv4HeaderSlice<'_>) -> u64 {
+    let Some(payload_len) = usize::from(s.total_len()).checked_sub(s.slice().len()) else {
+        return 0;
+    };
+    digest(
+        s.dcp().value() << 2 | s.ecn().value(),
+        s.total_len(),
+        s.identification(),
+        u16::from(s.dont_fragment()) << 14
+            | u16::from(s.more_fragments()) << 13
+            | s.fragments_offset().value(),
+        s.ttl(),
+        s.protocol().0,
+        s.header_checksum(),
         s.source_addr(),
         s.destination_addr(),
-        s.protocol().0,
+        s.slice().len(),
         payload_len,
-    ))
+    )
 }
 
-#[inline(always)]
-fn etherparse_slice_cksum(b: &[u8]) -> Summary {
-    let s = etherparse::Ipv4HeaderSlice::from_slice(b).ok()?;
+fn etherparse_slice(b: &[u8]) -> u64 {
+    etherparse::Ipv4HeaderSlice::from_slice(b).map_or(0, |s| etherparse_slice_fields(&s))
+}
+
+fn etherparse_slice_cksum(b: &[u8]) -> u64 {
+    let Ok(s) = etherparse::Ipv4HeaderSlice::from_slice(b) else {
+        return 0;
+    };
     let sum = etherparse::checksum::Sum16BitWords::new().add_slice(s.slice());
     if sum.ones_complement() != 0 {
-        return None;
+        return 0;
     }
-    let payload_len = usize::from(s.total_len()).checked_sub(s.slice().len())?;
-    Some((
-        s.source_addr(),
-        s.destination_addr(),
-        s.protocol().0,
-        payload_len,
-    ))
+    etherparse_slice_fields(&s)
 }
 
 #[inline(always)]
-fn etherparse_owned(b: &[u8]) -> Summary {
-    let (h, _) = etherparse::Ipv4Header::from_slice(b).ok()?;
-    let payload_len = usize::from(h.total_len).checked_sub(h.header_len())?;
-    Some((
+fn etherparse_owned_fields(h: &etherparse::Ipv4Header) -> u64 {
+    let Some(payload_len) = usize::from(h.total_len).checked_sub(h.header_len()) else {
+        return 0;
+    };
+    digest(
+        h.dscp.value() << 2 | h.ecn.value(),
+        h.total_len,
+        h.identification,
+        u16::from(h.dont_fragment) << 14
+            | u16::from(h.more_fragments) << 13
+            | h.fragment_offset.value(),
+        h.time_to_live,
+        h.protocol.0,
+        h.header_checksum,
         h.source.into(),
         h.destination.into(),
-        h.protocol.0,
+        h.header_len(),
         payload_len,
-    ))
+    )
 }
 
-#[inline(always)]
-fn etherparse_owned_cksum(b: &[u8]) -> Summary {
-    let (h, _) = etherparse::Ipv4Header::from_slice(b).ok()?;
+fn etherparse_owned(b: &[u8]) -> u64 {
+    etherparse::Ipv4Header::from_slice(b).map_or(0, |(h, _)| etherparse_owned_fields(&h))
+}
+
+fn etherparse_owned_cksum(b: &[u8]) -> u64 {
+    let Ok((h, _)) = etherparse::Ipv4Header::from_slice(b) else {
+        return 0;
+    };
     if h.calc_header_checksum() != h.header_checksum {
-        return None;
+        return 0;
     }
-    let payload_len = usize::from(h.total_len).checked_sub(h.header_len())?;
-    Some((
-        h.source.into(),
-        h.destination.into(),
-        h.protocol.0,
-        payload_len,
-    ))
+    etherparse_owned_fields(&h)
 }
 
 #[inline(always)]
-fn smoltcp_with(b: &[u8], caps: &ChecksumCapabilities) -> Summary {
-    let p = smoltcp::wire::Ipv4Packet::new_checked(b).ok()?;
-    let r = smoltcp::wire::Ipv4Repr::parse(&p, caps).ok()?;
-    Some((r.src_addr, r.dst_addr, r.next_header.into(), r.payload_len))
+fn smoltcp_with(b: &[u8], caps: &ChecksumCapabilities) -> u64 {
+    let Ok(p) = smoltcp::wire::Ipv4Packet::new_checked(b) else {
+        return 0;
+    };
+    let Ok(r) = smoltcp::wire::Ipv4Repr::parse(&p, caps) else {
+        return 0;
+    };
+    // The repr holds addresses, protocol, TTL and payload length; the
+    // packet accessors give the rest.
+    digest(
+        p.dscp() << 2 | p.ecn(),
+        p.total_len(),
+        p.ident(),
+        u16::from(p.dont_frag()) << 14 | u16::from(p.more_frags()) << 13 | p.frag_offset(),
+        r.hop_limit,
+        r.next_header.into(),
+        p.checksum(),
+        r.src_addr,
+        r.dst_addr,
+        usize::from(p.header_len()),
+        r.payload_len,
+    )
 }
 
-#[inline(always)]
-fn smoltcp(b: &[u8]) -> Summary {
+fn smoltcp(b: &[u8]) -> u64 {
     smoltcp_with(b, &ChecksumCapabilities::ignored())
 }
 
-#[inline(always)]
-fn smoltcp_cksum(b: &[u8]) -> Summary {
+fn smoltcp_cksum(b: &[u8]) -> u64 {
     smoltcp_with(b, &ChecksumCapabilities::default())
 }
 
 #[inline(always)]
-fn pnet(b: &[u8]) -> Summary {
-    let p = pnet_packet::ipv4::Ipv4Packet::new(b)?;
+fn pnet_fields(p: &pnet_packet::ipv4::Ipv4Packet<'_>) -> u64 {
     let header_len = usize::from(p.get_header_length()) * 4;
-    let payload_len = usize::from(p.get_total_length()).checked_sub(header_len)?;
-    Some((
+    let Some(payload_len) = usize::from(p.get_total_length()).checked_sub(header_len) else {
+        return 0;
+    };
+    digest(
+        p.get_dscp() << 2 | p.get_ecn(),
+        p.get_total_length(),
+        p.get_identification(),
+        u16::from(p.get_flags()) << 13 | p.get_fragment_offset(),
+        p.get_ttl(),
+        p.get_next_level_protocol().0,
+        p.get_checksum(),
         p.get_source(),
         p.get_destination(),
-        p.get_next_level_protocol().0,
+        header_len,
         payload_len,
-    ))
+    )
 }
 
-#[inline(always)]
-fn pnet_cksum(b: &[u8]) -> Summary {
-    let p = pnet_packet::ipv4::Ipv4Packet::new(b)?;
+fn pnet(b: &[u8]) -> u64 {
+    pnet_packet::ipv4::Ipv4Packet::new(b).map_or(0, |p| pnet_fields(&p))
+}
+
+fn pnet_cksum(b: &[u8]) -> u64 {
+    let Some(p) = pnet_packet::ipv4::Ipv4Packet::new(b) else {
+        return 0;
+    };
     if pnet_packet::ipv4::checksum(&p) != p.get_checksum() {
-        return None;
+        return 0;
     }
-    let header_len = usize::from(p.get_header_length()) * 4;
-    let payload_len = usize::from(p.get_total_length()).checked_sub(header_len)?;
-    Some((
-        p.get_source(),
-        p.get_destination(),
-        p.get_next_level_protocol().0,
-        payload_len,
-    ))
-}
-
-/// Calls `$each!(name, function)` for every parse routine, ours first;
-/// `checksum` or `no_checksum` picks the set. Each routine is its own
-/// monomorphized benchmark, so nothing is measured through a function
-/// pointer. A variant (e.g. one that also walks the options) is one more
-/// line here.
-macro_rules! parsers {
-    (checksum, $each:ident) => {
-        $each!("ipv4-core HeaderView", ours_view_cksum);
-        $each!("ipv4-core Header", ours_owned_cksum);
-        $each!("ipv4-core HeaderView + option walk", ours_view_cksum_walk);
-        $each!("etherparse Ipv4HeaderSlice", etherparse_slice_cksum);
-        $each!("etherparse Ipv4Header", etherparse_owned_cksum);
-        $each!("smoltcp Ipv4Packet+Repr", smoltcp_cksum);
-        $each!("pnet_packet Ipv4Packet", pnet_cksum);
-    };
-    (no_checksum, $each:ident) => {
-        $each!("ipv4-core HeaderView", ours_view);
-        $each!("ipv4-core Header", ours_owned);
-        $each!("etherparse Ipv4HeaderSlice", etherparse_slice);
-        $each!("etherparse Ipv4Header", etherparse_owned);
-        $each!("smoltcp Ipv4Packet+Repr", smoltcp);
-        $each!("pnet_packet Ipv4Packet", pnet);
-    };
+    pnet_fields(&p)
 }
 
 /// A packet buffer aligned to a cache line, as receive buffers are, so no
@@ -279,149 +322,272 @@ fn samples() -> [(&'static str, &'static [u8]); 3] {
     ]
 }
 
-/// One group per header size, with and without checksum verification, so
-/// the cases compared are measured minutes apart at most.
+/// Groups `header/<convention>/parse/<size>` (no checksum) and
+/// `header/<convention>/parse+checksum/<size>`.
 fn bench_parse(c: &mut Criterion) {
     for (size, packet) in samples() {
-        let mut group = c.benchmark_group(format!("header/parse/{size}"));
-        macro_rules! run {
-            ($variant:literal, $set:ident) => {{
-                macro_rules! each {
-                    ($name:literal, $parse:ident) => {
-                        assert!($parse(packet).is_some(), "{} rejects {size}", $name);
-                        group.bench_with_input(
-                            BenchmarkId::new($name, $variant),
-                            packet,
-                            |b, p| b.iter(|| digest($parse(black_box(p)))),
-                        );
-                    };
-                }
-                parsers!($set, each);
-            }};
+        for f in [
+            ours_view,
+            ours_owned,
+            etherparse_slice,
+            etherparse_owned,
+            smoltcp,
+            pnet,
+        ] {
+            assert_ne!(f(packet), 0, "{size}");
         }
-        run!("no checksum", no_checksum);
-        run!("checksum", checksum);
-        group.finish();
+        bench_both!(
+            c,
+            "header/parse",
+            size,
+            packet,
+            [
+                ("ours view", ours_view),
+                ("ours owned", ours_owned),
+                ("etherparse slice", etherparse_slice),
+                ("etherparse owned", etherparse_owned),
+                ("smoltcp", smoltcp),
+                ("pnet", pnet),
+            ]
+        );
+        for f in [ours_view_cksum, ours_owned_cksum, ours_view_cksum_walk] {
+            assert_ne!(f(packet), 0, "{size}");
+        }
+        for f in [
+            etherparse_slice_cksum,
+            etherparse_owned_cksum,
+            smoltcp_cksum,
+            pnet_cksum,
+        ] {
+            assert_ne!(f(packet), 0, "{size}");
+        }
+        bench_both!(
+            c,
+            "header/parse+checksum",
+            size,
+            packet,
+            [
+                ("ours view", ours_view_cksum),
+                ("ours owned", ours_owned_cksum),
+                ("ours view + option walk", ours_view_cksum_walk),
+                ("etherparse slice", etherparse_slice_cksum),
+                ("etherparse owned", etherparse_owned_cksum),
+                ("smoltcp", smoltcp_cksum),
+                ("pnet", pnet_cksum),
+            ]
+        );
     }
 }
 
-/// 64 packets, the three kinds interleaved, with checksum verification.
+/// 64 packets, the three kinds interleaved, with checksum verification:
+/// `header/mixed+checksum/<convention>/64 packets`, the parse inlined into the loop
+/// or called once per packet.
 fn bench_mixed(c: &mut Criterion) {
     let kinds = samples();
     let stream: Vec<&[u8]> = (0..64).map(|i| kinds[i % 3].1).collect();
-    let mut group = c.benchmark_group("header/mixed64/checksum");
-    group.throughput(Throughput::Elements(stream.len() as u64));
-    macro_rules! each {
-        ($name:literal, $parse:ident) => {
-            group.bench_function($name, |b| {
-                b.iter(|| {
-                    let mut payload = 0usize;
-                    for packet in black_box(&stream) {
-                        if let Some((_, _, _, len)) = $parse(packet) {
-                            payload += len;
-                        }
-                    }
-                    payload
-                })
-            });
-        };
+    fn each(
+        group: &mut BenchmarkGroup<'_, WallTime>,
+        convention: Convention,
+        stream: &[&[u8]],
+        name: &str,
+        f: impl Fn(&[u8]) -> u64 + Copy,
+    ) {
+        group.bench_function(name, |b| match convention {
+            Convention::Inline => b.iter(|| {
+                black_box(stream)
+                    .iter()
+                    .fold(0, |acc, p| acc ^ inlined(&f, *p))
+            }),
+            Convention::Call => b.iter(|| {
+                black_box(stream)
+                    .iter()
+                    .fold(0, |acc, p| acc ^ outlined(&f, *p))
+            }),
+        });
     }
-    parsers!(checksum, each);
-    group.finish();
+    for convention in Convention::BOTH {
+        let name = format!("header/mixed+checksum/{}/64 packets", convention.name());
+        let mut g = c.benchmark_group(name);
+        each(&mut g, convention, &stream, "ours view", ours_view_cksum);
+        each(&mut g, convention, &stream, "ours owned", ours_owned_cksum);
+        each(
+            &mut g,
+            convention,
+            &stream,
+            "etherparse slice",
+            etherparse_slice_cksum,
+        );
+        each(
+            &mut g,
+            convention,
+            &stream,
+            "etherparse owned",
+            etherparse_owned_cksum,
+        );
+        each(&mut g, convention, &stream, "smoltcp", smoltcp_cksum);
+        each(&mut g, convention, &stream, "pnet", pnet_cksum);
+        g.finish();
+    }
 }
 
+/// The plain values every emit case starts from.
+struct Plain {
+    source: Ipv4Addr,
+    destination: Ipv4Addr,
+    identification: u16,
+    ttl: u8,
+    payload_len: usize,
+    options: &'static [u8],
+}
+
+/// What an emit case gets: the values and the buffer to write.
+type EmitInput<'a> = (&'a Plain, &'a mut [u8]);
+
+/// The digest of an emit: the length written and the checksum field.
+#[inline(always)]
+fn written(len: usize, buf: &[u8]) -> u64 {
+    len as u64 ^ u64::from(u16::from_ne_bytes([buf[10], buf[11]])) << 16
+}
+
+fn ours_emit((p, buf): EmitInput<'_>) -> u64 {
+    let mut h = Header::new(p.source, p.destination, Protocol::UDP)
+        .with_flags(Flags::DONT_FRAGMENT)
+        .with_ttl(p.ttl)
+        .with_identification(p.identification);
+    if h.set_options(p.options).is_err() || h.set_payload_len(p.payload_len).is_err() {
+        return 0;
+    }
+    match h.emit(buf) {
+        Ok(len) => written(len, buf),
+        Err(_) => 0,
+    }
+}
+
+fn etherparse_emit((p, buf): EmitInput<'_>) -> u64 {
+    let Ok(options) = etherparse::Ipv4Options::try_from(p.options) else {
+        return 0;
+    };
+    let header_len = 20 + p.options.len();
+    let h = etherparse::Ipv4Header {
+        total_len: (header_len + p.payload_len) as u16,
+        identification: p.identification,
+        dont_fragment: true,
+        time_to_live: p.ttl,
+        protocol: etherparse::IpNumber::UDP,
+        source: p.source.octets(),
+        destination: p.destination.octets(),
+        options,
+        ..Default::default()
+    };
+    let mut out = &mut buf[..];
+    match h.write(&mut out) {
+        Ok(()) => written(header_len, buf),
+        Err(_) => 0,
+    }
+}
+
+/// smoltcp writes no options (and identification 0): 20-byte case only.
+fn smoltcp_emit((p, buf): EmitInput<'_>) -> u64 {
+    let repr = smoltcp::wire::Ipv4Repr {
+        src_addr: p.source,
+        dst_addr: p.destination,
+        next_header: smoltcp::wire::IpProtocol::Udp,
+        payload_len: p.payload_len,
+        hop_limit: p.ttl,
+    };
+    let mut packet = smoltcp::wire::Ipv4Packet::new_unchecked(&mut buf[..]);
+    repr.emit(&mut packet, &ChecksumCapabilities::default());
+    written(20, buf)
+}
+
+fn pnet_emit((p, buf): EmitInput<'_>) -> u64 {
+    let header_len = 20 + p.options.len();
+    let Some(mut packet) = pnet_packet::ipv4::MutableIpv4Packet::new(&mut buf[..]) else {
+        return 0;
+    };
+    packet.set_version(4);
+    packet.set_header_length((header_len / 4) as u8);
+    packet.set_dscp(0);
+    packet.set_ecn(0);
+    packet.set_total_length((header_len + p.payload_len) as u16);
+    packet.set_identification(p.identification);
+    packet.set_flags(pnet_packet::ipv4::Ipv4Flags::DontFragment);
+    packet.set_fragment_offset(0);
+    packet.set_ttl(p.ttl);
+    packet.set_next_level_protocol(pnet_packet::ip::IpNextHeaderProtocols::Udp);
+    packet.set_source(p.source);
+    packet.set_destination(p.destination);
+    packet.get_options_raw_mut()[..p.options.len()].copy_from_slice(p.options);
+    let sum = pnet_packet::ipv4::checksum(&packet.to_immutable());
+    packet.set_checksum(sum);
+    written(header_len, buf)
+}
+
+/// Groups `header/<convention>/emit+checksum/<size>`.
 fn bench_emit(c: &mut Criterion) {
-    let src = Ipv4Addr::new(192, 0, 2, 1);
-    let dst = Ipv4Addr::new(198, 51, 100, 7);
-    let mut group = c.benchmark_group("header/marshal/checksum");
-    let options: [(&str, &[u8]); 3] = [
+    let options: [(&str, &'static [u8]); 3] = [
         ("20B", &[]),
         ("24B", &IGMP_RA_24[20..24]),
         ("60B", &ICMP_RR_60[20..60]),
     ];
     for (size, opts) in options {
-        let mut ours = Header::new(src, dst, Protocol::UDP).with_flags(Flags::DONT_FRAGMENT);
-        ours.set_options(opts).unwrap();
-        ours.set_payload_len(100).unwrap();
-        let mut buf = [0u8; 60];
-        group.bench_function(BenchmarkId::new("ipv4-core Header::emit", size), |b| {
-            // The length, not the `Result`: see [`digest`].
-            b.iter(|| black_box(&ours).emit(black_box(&mut buf[..])).unwrap_or(0))
-        });
-
-        let ether = etherparse::Ipv4Header {
-            total_len: ours.total_len,
-            dont_fragment: true,
-            time_to_live: 64,
-            protocol: etherparse::IpNumber::UDP,
-            source: src.octets(),
-            destination: dst.octets(),
-            options: etherparse::Ipv4Options::try_from(opts).unwrap(),
-            ..Default::default()
+        let plain = Plain {
+            source: Ipv4Addr::new(192, 0, 2, 1),
+            destination: Ipv4Addr::new(198, 51, 100, 7),
+            identification: 0x1c46,
+            ttl: 64,
+            payload_len: 100,
+            options: opts,
         };
-        group.bench_function(
-            BenchmarkId::new("etherparse Ipv4Header::write", size),
-            |b| {
-                b.iter(|| {
-                    let mut out = black_box(&mut buf[..]);
-                    black_box(&ether).write(&mut out)
-                })
-            },
-        );
-
-        if opts.is_empty() {
-            let repr = smoltcp::wire::Ipv4Repr {
-                src_addr: src,
-                dst_addr: dst,
-                next_header: smoltcp::wire::IpProtocol::Udp,
-                payload_len: 100,
-                hop_limit: 64,
-            };
-            let caps = ChecksumCapabilities::default();
-            group.bench_function(BenchmarkId::new("smoltcp Ipv4Repr::emit", size), |b| {
-                b.iter(|| {
-                    let mut packet =
-                        smoltcp::wire::Ipv4Packet::new_unchecked(black_box(&mut buf[..]));
-                    black_box(&repr).emit(&mut packet, &caps);
-                })
-            });
+        let mut buf = [0u8; 60];
+        // Same bytes from every library (smoltcp: 20 B, identification 0).
+        let ours = ours_emit((&plain, &mut buf));
+        let expected = buf;
+        assert_ne!(ours, 0);
+        let header_len = 20 + opts.len();
+        for f in [etherparse_emit, pnet_emit] {
+            buf = [0; 60];
+            assert_eq!(f((&plain, &mut buf)), ours, "{size}");
+            assert_eq!(buf[..header_len], expected[..header_len], "{size}");
         }
-
-        group.bench_function(
-            BenchmarkId::new("pnet_packet MutableIpv4Packet", size),
-            |b| {
-                b.iter(|| {
-                    let header_len = 20 + opts.len();
-                    let mut p = pnet_packet::ipv4::MutableIpv4Packet::new(black_box(&mut buf[..]))
-                        .expect("60 bytes");
-                    p.set_version(4);
-                    p.set_header_length((header_len / 4) as u8);
-                    p.set_dscp(0);
-                    p.set_ecn(0);
-                    p.set_total_length((header_len + 100) as u16);
-                    p.set_identification(0);
-                    p.set_flags(pnet_packet::ipv4::Ipv4Flags::DontFragment);
-                    p.set_fragment_offset(0);
-                    p.set_ttl(64);
-                    p.set_next_level_protocol(pnet_packet::ip::IpNextHeaderProtocols::Udp);
-                    p.set_source(black_box(src));
-                    p.set_destination(black_box(dst));
-                    p.get_options_raw_mut().copy_from_slice(black_box(opts));
-                    let sum = pnet_packet::ipv4::checksum(&p.to_immutable());
-                    p.set_checksum(sum);
-                })
-            },
-        );
+        if opts.is_empty() {
+            bench_both!(
+                c,
+                "header/emit+checksum",
+                size,
+                (&plain, &mut buf[..]),
+                [
+                    ("ours", ours_emit),
+                    ("etherparse", etherparse_emit),
+                    ("smoltcp", smoltcp_emit),
+                    ("pnet", pnet_emit),
+                ]
+            );
+        } else {
+            bench_both!(
+                c,
+                "header/emit+checksum",
+                size,
+                (&plain, &mut buf[..]),
+                [
+                    ("ours", ours_emit),
+                    ("etherparse", etherparse_emit),
+                    ("pnet", pnet_emit),
+                ]
+            );
+        }
     }
-    group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
+fn main() {
+    common::record_machine("header");
+    let mut criterion = Criterion::default()
         .sample_size(100)
         .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_millis(1000));
-    targets = bench_parse, bench_mixed, bench_emit
+        .measurement_time(Duration::from_millis(1000))
+        .configure_from_args();
+    bench_parse(&mut criterion);
+    bench_mixed(&mut criterion);
+    bench_emit(&mut criterion);
+    criterion.final_summary();
 }
-criterion_main!(benches);

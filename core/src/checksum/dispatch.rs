@@ -20,9 +20,9 @@
 //! `cpuid`, later ones for one relaxed load.
 //!
 //! SSE2 needs no detection: a target that enables it promises that every CPU
-//! it runs on has it. The order of preference is AVX-512F, AVX2, SSE2,
-//! except that AMD Zen 1/Zen+ cores, which split 256-bit instructions in
-//! two, run the hybrid kernel (see [`SPLIT_256`]).
+//! it runs on has it. The order of preference is AVX-512 VNNI, AVX-512F,
+//! AVX2, SSE2, except that AMD Zen 1/Zen+ cores, which split 256-bit
+//! instructions in two, run the hybrid kernel (see [`SPLIT_256`]).
 //!
 //! Only the scalar kernel exists on other architectures, under Miri, and on
 //! soft-float x86_64 targets such as `x86_64-unknown-none`: code built for
@@ -55,16 +55,21 @@ pub enum Kernel {
     Avx2 = 3,
     /// 512-bit AVX-512F (x86_64 with AVX-512F and OS support).
     Avx512 = 4,
+    /// 512-bit AVX-512F with the VNNI multiply-add (x86_64 with AVX-512F,
+    /// AVX-512 VNNI and OS support: Intel Ice Lake and later, AMD Zen 4 and
+    /// later).
+    Avx512Vnni = 6,
 }
 
 impl Kernel {
     /// Every kernel.
-    pub const ALL: [Kernel; 5] = [
+    pub const ALL: [Kernel; 6] = [
         Kernel::Scalar,
         Kernel::Sse2,
         Kernel::Hybrid,
         Kernel::Avx2,
         Kernel::Avx512,
+        Kernel::Avx512Vnni,
     ];
 
     /// This kernel's bit in a [`Kernels`] set.
@@ -113,7 +118,9 @@ fn detect_and_cache() -> Kernels {
 #[inline]
 pub fn best() -> Kernel {
     let kernels = kernels();
-    if kernels & Kernel::Avx512.bit() != 0 {
+    if kernels & Kernel::Avx512Vnni.bit() != 0 {
+        Kernel::Avx512Vnni
+    } else if kernels & Kernel::Avx512.bit() != 0 {
         Kernel::Avx512
     } else if kernels & SPLIT_256 != 0 && kernels & Kernel::Hybrid.bit() != 0 {
         Kernel::Hybrid
@@ -199,6 +206,8 @@ fn run(kernel: Kernel, data: &[u8]) -> u64 {
         Kernel::Avx2 => unsafe { x86::sum_avx2(data) },
         // SAFETY: as above, for AVX-512F.
         Kernel::Avx512 => unsafe { x86::sum_avx512(data) },
+        // SAFETY: as above, for AVX-512F and AVX-512 VNNI.
+        Kernel::Avx512Vnni => unsafe { x86::sum_avx512_vnni(data) },
     }
 }
 
@@ -230,6 +239,8 @@ fn detect() -> Kernels {
     const AVX2: u32 = 1 << 5;
     /// CPUID.7.0:EBX bit 16.
     const AVX512F: u32 = 1 << 16;
+    /// CPUID.7.0:ECX bit 11.
+    const AVX512_VNNI: u32 = 1 << 11;
     /// XCR0 bits 1 and 2: the OS saves XMM and YMM registers.
     const XCR0_YMM: u64 = 0b110;
     /// XCR0 bits 5 to 7: the OS saves opmask and all ZMM registers.
@@ -247,7 +258,8 @@ fn detect() -> Kernels {
     if signature.ecx & AVX != 0 && xcr0 & XCR0_YMM == XCR0_YMM {
         kernels |= Kernel::Hybrid.bit();
     }
-    let leaf7 = __cpuid_count(7, 0).ebx;
+    let leaf7 = __cpuid_count(7, 0);
+    let (leaf7, leaf7_ecx) = (leaf7.ebx, leaf7.ecx);
     if leaf7 & AVX2 != 0 && xcr0 & XCR0_YMM == XCR0_YMM {
         kernels |= Kernel::Avx2.bit();
         if is_zen1(vendor, signature.eax) {
@@ -256,6 +268,9 @@ fn detect() -> Kernels {
     }
     if leaf7 & AVX512F != 0 && xcr0 & (XCR0_YMM | XCR0_ZMM) == XCR0_YMM | XCR0_ZMM {
         kernels |= Kernel::Avx512.bit();
+        if leaf7_ecx & AVX512_VNNI != 0 {
+            kernels |= Kernel::Avx512Vnni.bit();
+        }
     }
     kernels
 }
@@ -306,6 +321,10 @@ mod tests {
         assert_eq!(
             available(Kernel::Avx512),
             std::is_x86_feature_detected!("avx512f")
+        );
+        assert_eq!(
+            available(Kernel::Avx512Vnni),
+            std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vnni")
         );
         assert!(available(best()));
     }

@@ -31,16 +31,16 @@
 //! * under 64 bytes (an IGMPv1/v2 message, an IPv4 header with or without
 //!   options): inline exact additions of 32-bit words, the first five
 //!   unrolled, with no carries to fold back until the end;
-//! * 64 to 127 bytes: an inline scalar loop, four 64-bit accumulators;
+//! * 64 to 127 bytes: an inline scalar loop, four 128-bit accumulators;
 //! * 128 to 511 bytes: on x86_64 the SSE2 kernel, inlined (every hosted
 //!   x86_64 target has SSE2); elsewhere, and on soft-float x86_64 targets
 //!   such as `x86_64-unknown-none`, the scalar kernel;
 //! * 512 bytes and more: the fastest kernel for the CPU, chosen once at run
-//!   time and cached in an atomic: AVX-512F, AVX2 or SSE2 on x86_64 (on
-//!   AMD Zen 1, where AVX2 runs at half width, 128-bit AVX vectors with a
-//!   64-bit add-with-carry chain beside them), the scalar kernel (four
-//!   64-bit accumulators with end-around carry) elsewhere, on soft-float
-//!   x86_64 and under Miri.
+//!   time and cached in an atomic: AVX-512 with the VNNI multiply-add,
+//!   AVX-512F, AVX2 or SSE2 on x86_64 (on AMD Zen 1, where AVX2 runs at
+//!   half width, 128-bit AVX vectors with a 64-bit add-with-carry chain
+//!   beside them), the scalar kernel (four 128-bit accumulators) elsewhere,
+//!   on soft-float x86_64 and under Miri.
 //!
 //! CPU features are detected with the `cpuid` and `xgetbv` instructions,
 //! which need neither `std` nor the operating system, so this `no_std`

@@ -24,10 +24,8 @@ pub(super) const fn add(a: u64, b: u64) -> u64 {
 /// Sum of a short slice (in practice [`WORDS_MAX_LEN`](super::WORDS_MAX_LEN)
 /// to [`SHORT_MAX_LEN`](super::SHORT_MAX_LEN) bytes).
 ///
-/// Four 64-bit accumulators with end-around carry take 32 bytes per step, so
-/// the carry chains overlap. The carries also keep the compiler from
-/// vectorizing the loop, whose setup and remainder handling cost more than
-/// they save at these lengths.
+/// Four 128-bit accumulators take 32 bytes per step, so the carry chains
+/// overlap ([`sum_blocks`]).
 #[inline(always)]
 pub(super) fn sum_short(data: &[u8]) -> u64 {
     let (blocks, rest) = data.as_chunks::<32>();
@@ -35,18 +33,27 @@ pub(super) fn sum_short(data: &[u8]) -> u64 {
 }
 
 /// Sum of 32-byte blocks: each block's four 8-byte words go to four
-/// independent accumulators with end-around carry, so the carry chains
-/// overlap.
+/// independent 128-bit accumulators, so the chains overlap.
+///
+/// A 128-bit addition of a 64-bit word is one `add` and one `adc`, with no
+/// carry to fold back per word, and the compiler does not vectorize it:
+/// with AVX2 or AVX-512 enabled at build time (`-C target-cpu=native`) it
+/// turned the 64-bit end-around additions into vector compares, lane
+/// shuffles and moves between vector and integer registers, which cost more
+/// than they saved at 64 to 127 bytes (BENCHMARKS.md, native build).
 #[inline(always)]
 fn sum_blocks(blocks: &[[u8; 32]]) -> u64 {
-    let mut acc = [0u64; 4];
+    let mut acc = [0u128; 4];
     for block in blocks {
         let (words, _) = block.as_chunks::<8>();
         for (acc, word) in acc.iter_mut().zip(words) {
-            *acc = add(*acc, u64::from_ne_bytes(*word));
+            *acc += u128::from(u64::from_ne_bytes(*word));
         }
     }
-    add(add(acc[0], acc[1]), add(acc[2], acc[3]))
+    // Below 2^66 per block: no overflow for any slice that fits in memory.
+    let total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    // 2^64 is 1 modulo 0xffff: the high half counts once.
+    add(total as u64, (total >> 64) as u64)
 }
 
 /// Sum of fewer than 32 bytes, the rest after [`sum_short`]'s 32-byte
@@ -109,7 +116,7 @@ pub(super) fn sum_piece(data: &[u8]) -> u64 {
 }
 
 /// Sum of a slice of any length: 32 bytes per step into four independent
-/// accumulators, so the add-with-carry chains overlap.
+/// accumulators ([`sum_blocks`]), so the add-with-carry chains overlap.
 #[inline]
 pub(super) fn sum(data: &[u8]) -> u64 {
     let (blocks, rest) = data.as_chunks::<32>();

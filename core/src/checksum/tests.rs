@@ -231,7 +231,8 @@ fn every_kernel_on_extreme_words() {
         [0xff, 0x7f],
     ];
     let lengths = [
-        0, 1, 15, 16, 95, 96, 97, 191, 192, 575, 576, 1500, 65535, 65536, 65537, 200_001,
+        0, 1, 15, 16, 95, 96, 97, 191, 192, 511, 512, 575, 576, 1023, 1500, 65535, 65536, 65537,
+        200_001,
     ];
     // Interpreted, only the scalar kernel runs; the short lengths cover it.
     let longest = if cfg!(miri) { 600 } else { 200_001 };
