@@ -5,7 +5,9 @@
 //! kernel delivers it as control messages ("cmsgs", [`recvmsg(2)`],
 //! [`ip(7)`]): `IP_TTL` after `IP_RECVTTL`, `IP_TOS` after `IP_RECVTOS`, and
 //! `IP_PKTINFO` (destination address and receiving interface) after
-//! `IP_PKTINFO`. The byte layout of those messages is an operating-system
+//! `IP_PKTINFO`, the datagram's IP options (`IP_RECVOPTS`, and reversed
+//! for a reply `IP_RETOPTS`) and its partial checksum (`IP_CHECKSUM`) after
+//! the options of the same names. The byte layout of those messages is an operating-system
 //! matter and lives in the `ipv4-std` crate's `cmsg` module; this module only
 //! holds the values, so that code without an operating system (a user-space
 //! stack, a test, a fuzzer) can speak the same type.
@@ -33,16 +35,20 @@
 use core::fmt;
 use core::net::Ipv4Addr;
 
+use crate::options::OptionsArea;
+
 bitflags::bitflags! {
     /// Which per-datagram values a receiving socket should report.
     ///
     /// [`TTL`](Self::TTL) = 1, [`SRC`](Self::SRC) = 2, [`DST`](Self::DST) = 4,
     /// [`INTERFACE`](Self::INTERFACE) = 8 and [`TOS`](Self::TOS) = 16
-    /// (Linux `IP_RECVTOS`, [`ip(7)`]).
+    /// (Linux `IP_RECVTOS`, [`ip(7)`]), then Linux's
+    /// [`OPTIONS`](Self::OPTIONS) = 32, [`RETURN_OPTIONS`](Self::RETURN_OPTIONS)
+    /// = 64 and [`CHECKSUM`](Self::CHECKSUM) = 128.
     ///
     /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-    pub struct ControlFlags: u8 {
+    pub struct ControlFlags: u16 {
         /// The received datagram's time-to-live ([RFC 791 §3.1]).
         ///
         /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
@@ -60,6 +66,20 @@ bitflags::bitflags! {
         /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
         /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
         const TOS = 1 << 4;
+        /// The IP options of the received datagram, as they arrived
+        /// ([RFC 791 §3.1]; Linux `IP_RECVOPTS`).
+        ///
+        /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+        const OPTIONS = 1 << 5;
+        /// The options to send back in a reply to the received datagram:
+        /// its source route reversed, its Record Route and Timestamp echoed
+        /// ([RFC 1122 §3.2.1.8]; Linux `IP_RETOPTS`).
+        ///
+        /// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
+        const RETURN_OPTIONS = 1 << 6;
+        /// The one's complement sum of the received datagram's transport
+        /// header and payload (Linux `IP_CHECKSUM`).
+        const CHECKSUM = 1 << 7;
     }
 }
 
@@ -77,10 +97,14 @@ bitflags::bitflags! {
 /// | `dst` | destination address in the datagram's header | not used |
 /// | `if_index` | receiving interface | outgoing interface (≥ 1) |
 /// | `tos` | TOS byte of the datagram | TOS byte to send with |
+/// | `options` | IP options of the datagram | IP options of this datagram only |
+/// | `return_options` | the options to answer it with | not used |
+/// | `checksum` | sum of its transport header and payload | not used |
 ///
 /// `Display` prints the fields that are present, space-separated and
 /// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8`; `none` when no field
-/// is); `Debug` shows every field by name. Both write the TOS byte in hex.
+/// is); `Debug` shows every field by name. Both write the TOS byte, and
+/// `Display` the options and checksum, in hex.
 ///
 /// ```
 /// use core::net::Ipv4Addr;
@@ -90,7 +114,8 @@ bitflags::bitflags! {
 /// assert_eq!(cm.to_string(), "ttl=64 tos=0xb8");
 /// assert_eq!(
 ///     format!("{cm:?}"),
-///     "ControlMessage { ttl: Some(64), src: None, dst: None, if_index: None, tos: Some(0xb8) }"
+///     "ControlMessage { ttl: Some(64), src: None, dst: None, if_index: None, tos: Some(0xb8), \
+///      options: None, return_options: None, checksum: None }"
 /// );
 /// assert_eq!(ControlMessage::default().to_string(), "none");
 /// ```
@@ -114,6 +139,26 @@ pub struct ControlMessage {
     /// [RFC 2474 §3]: https://www.rfc-editor.org/rfc/rfc2474#section-3
     /// [RFC 3168 §5]: https://www.rfc-editor.org/rfc/rfc3168#section-5
     pub tos: Option<u8>,
+    /// IP options ([RFC 791 §3.1]). Received: the datagram's options as
+    /// they reached this host (on Linux after its own processing, so a
+    /// Record Route holds this host's address too). Sent: options for this
+    /// datagram alone, in place of the socket's (Linux `IP_RETOPTS`).
+    ///
+    /// [RFC 791 §3.1]: https://www.rfc-editor.org/rfc/rfc791#section-3.1
+    pub options: Option<OptionsArea>,
+    /// The options a reply to the received datagram should carry, worked
+    /// out by the kernel (a source route reversed, Record Route and
+    /// Timestamp echoed, [RFC 1122 §3.2.1.8]): send them back as
+    /// [`options`](Self::options).
+    ///
+    /// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
+    pub return_options: Option<OptionsArea>,
+    /// The 16-bit one's complement sum, not complemented, of the received
+    /// datagram's transport header and payload (no pseudo-header), in the
+    /// form of [`Checksum::sum16`](crate::checksum::Checksum::sum16). Linux
+    /// reports it (`IP_CHECKSUM`, for UDP) only when it has summed the
+    /// datagram in full (`CHECKSUM_COMPLETE`).
+    pub checksum: Option<u16>,
 }
 
 impl ControlMessage {
@@ -134,6 +179,15 @@ impl ControlMessage {
         }
         if self.tos.is_some() {
             bits |= ControlFlags::TOS.bits();
+        }
+        if self.options.is_some() {
+            bits |= ControlFlags::OPTIONS.bits();
+        }
+        if self.return_options.is_some() {
+            bits |= ControlFlags::RETURN_OPTIONS.bits();
+        }
+        if self.checksum.is_some() {
+            bits |= ControlFlags::CHECKSUM.bits();
         }
         ControlFlags::from_bits_retain(bits)
     }
@@ -160,6 +214,15 @@ impl ControlMessage {
         }
         if !flags.contains(ControlFlags::TOS) {
             self.tos = None;
+        }
+        if !flags.contains(ControlFlags::OPTIONS) {
+            self.options = None;
+        }
+        if !flags.contains(ControlFlags::RETURN_OPTIONS) {
+            self.return_options = None;
+        }
+        if !flags.contains(ControlFlags::CHECKSUM) {
+            self.checksum = None;
         }
         self
     }
@@ -193,7 +256,26 @@ impl fmt::Display for ControlMessage {
         if let Some(tos) = self.tos {
             field(f, format_args!("tos={tos:#04x}"))?;
         }
+        if let Some(options) = &self.options {
+            field(f, format_args!("options={}", Hex(options.as_bytes())))?;
+        }
+        if let Some(options) = &self.return_options {
+            field(f, format_args!("retopts={}", Hex(options.as_bytes())))?;
+        }
+        if let Some(sum) = self.checksum {
+            field(f, format_args!("checksum={sum:#06x}"))?;
+        }
         Ok(())
+    }
+}
+
+/// Bytes as `0x` and hex digits (`0x` alone for none), without spaces.
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("0x")?;
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 
@@ -216,6 +298,9 @@ impl fmt::Debug for ControlMessage {
             .field("dst", &self.dst)
             .field("if_index", &self.if_index)
             .field("tos", &Tos(self.tos))
+            .field("options", &self.options)
+            .field("return_options", &self.return_options)
+            .field("checksum", &self.checksum)
             .finish()
     }
 }
@@ -227,6 +312,7 @@ mod tests {
     use proptest::prelude::*;
     use std::format;
     use std::string::ToString;
+    use std::vec::Vec;
 
     #[test]
     fn flag_values_match_go() {
@@ -235,6 +321,9 @@ mod tests {
         assert_eq!(ControlFlags::DST.bits(), 4);
         assert_eq!(ControlFlags::INTERFACE.bits(), 8);
         assert_eq!(ControlFlags::TOS.bits(), 16);
+        assert_eq!(ControlFlags::OPTIONS.bits(), 32);
+        assert_eq!(ControlFlags::RETURN_OPTIONS.bits(), 64);
+        assert_eq!(ControlFlags::CHECKSUM.bits(), 128);
     }
 
     #[test]
@@ -245,15 +334,20 @@ mod tests {
             dst: Some(Ipv4Addr::new(127, 0, 0, 2)),
             if_index: Some(1),
             tos: Some(0xb8),
+            options: Some(OptionsArea::parse(&[148, 4, 0, 0]).unwrap()),
+            return_options: Some(OptionsArea::EMPTY),
+            checksum: Some(0xbeef),
         };
         assert_eq!(
             cm.to_string(),
-            "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8"
+            "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8 options=0x94040000 \
+             retopts=0x checksum=0xbeef"
         );
         assert_eq!(
             format!("{cm:?}"),
             "ControlMessage { ttl: Some(17), src: Some(127.0.0.1), dst: Some(127.0.0.2), \
-             if_index: Some(1), tos: Some(0xb8) }"
+             if_index: Some(1), tos: Some(0xb8), options: Some(OptionsArea(94040000)), \
+             return_options: Some(OptionsArea()), checksum: Some(48879) }"
         );
         // Fields never asked for are left out, not shown as `-`.
         assert_eq!(ControlMessage::default().to_string(), "none");
@@ -277,14 +371,26 @@ mod tests {
             any::<Option<u32>>(),
             any::<Option<u32>>(),
             any::<Option<u8>>(),
+            proptest::option::of(proptest::collection::vec(1u8..=1, 0..=40)),
+            proptest::option::of(proptest::collection::vec(0u8..=0, 0..=40)),
+            any::<Option<u16>>(),
         )
-            .prop_map(|(ttl, src, dst, if_index, tos)| ControlMessage {
-                ttl,
-                src: src.map(Ipv4Addr::from),
-                dst: dst.map(Ipv4Addr::from),
-                if_index,
-                tos,
-            })
+            .prop_map(
+                |(ttl, src, dst, if_index, tos, options, return_options, checksum)| {
+                    // NOP and End of Option List areas: framed whatever their length.
+                    let area = |b: Vec<u8>| OptionsArea::parse(&b).unwrap();
+                    ControlMessage {
+                        ttl,
+                        src: src.map(Ipv4Addr::from),
+                        dst: dst.map(Ipv4Addr::from),
+                        if_index,
+                        tos,
+                        options: options.map(area),
+                        return_options: return_options.map(area),
+                        checksum,
+                    }
+                },
+            )
     }
 
     proptest! {
@@ -296,11 +402,14 @@ mod tests {
             prop_assert_eq!(f.contains(ControlFlags::DST), cm.dst.is_some());
             prop_assert_eq!(f.contains(ControlFlags::INTERFACE), cm.if_index.is_some());
             prop_assert_eq!(f.contains(ControlFlags::TOS), cm.tos.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::OPTIONS), cm.options.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::RETURN_OPTIONS), cm.return_options.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::CHECKSUM), cm.checksum.is_some());
             prop_assert_eq!(cm.is_empty(), f.is_empty());
         }
 
         #[test]
-        fn masking_keeps_only_named_fields(cm in any_message(), bits in any::<u8>()) {
+        fn masking_keeps_only_named_fields(cm in any_message(), bits in any::<u16>()) {
             let mask = ControlFlags::from_bits_truncate(bits);
             let m = cm.masked(mask);
             prop_assert_eq!(m.flags(), cm.flags() & mask);
