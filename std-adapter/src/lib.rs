@@ -104,6 +104,7 @@
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 //! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
 //! [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -128,7 +129,8 @@ mod sys;
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 pub use options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
+    PathOptions, RawOptions, UnicastOptions,
 };
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;

@@ -14,7 +14,8 @@ use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
+    PathOptions, UnicastOptions, sealed,
 };
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
@@ -298,6 +299,8 @@ impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
 impl<S: AsSocket> FilterOptions for PacketConn<S> {}
+impl<S: AsSocket> HeaderOptions for PacketConn<S> {}
+impl<S: AsSocket> PathOptions for PacketConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {

@@ -13,8 +13,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+pub use crate::ipv4_core::options::OptionsArea;
 pub use crate::options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
+    PathOptions, RawOptions, UnicastOptions,
 };
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,

@@ -23,7 +23,8 @@ use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
+    PathOptions, RawOptions, UnicastOptions, sealed,
 };
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -348,6 +349,9 @@ impl<S: AsSocket> UnicastOptions for RawConn<S> {}
 impl<S: AsSocket> MulticastOptions for RawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
 impl<S: AsSocket> FilterOptions for RawConn<S> {}
+impl<S: AsSocket> HeaderOptions for RawConn<S> {}
+impl<S: AsSocket> PathOptions for RawConn<S> {}
+impl<S: AsSocket> RawOptions for RawConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {

@@ -240,6 +240,7 @@ fn every_flag_across_a_veth_link() {
             dst: Some(VethPair::B_ADDR),
             if_index: Some(b_index),
             tos: Some(0x28),
+            ..ControlMessage::default()
         }
         .masked(flag);
         assert_eq!(cm, expected);
@@ -301,20 +302,9 @@ fn raw_icmp_strips_a_header_with_options_exactly() {
     let sent2 = sent.clone();
     pair.b.run(move || {
         let s = raw_icmp();
-        // Router Alert (RFC 2113): 4 option bytes, IHL 6.
-        let ra: [u8; 4] = [148, 4, 0, 0];
-        // SAFETY: `ra` is readable for its length.
-        let rc = unsafe {
-            libc::setsockopt(
-                s.as_raw_fd(),
-                libc::IPPROTO_IP,
-                libc::IP_OPTIONS,
-                ra.as_ptr().cast(),
-                ra.len() as libc::socklen_t,
-            )
-        };
-        assert_eq!(rc, 0, "IP_OPTIONS: {}", io::Error::last_os_error());
         let conn = PacketConn::new(s).unwrap();
+        // Router Alert (RFC 2113): 4 option bytes, IHL 6.
+        conn.set_ip_options(&[148, 4, 0, 0]).unwrap();
         conn.set_ttl(7).unwrap();
         ready_b.wait();
         conn.send_to(&sent2, None, SocketAddrV4::new(VethPair::A_ADDR, 0))

@@ -27,6 +27,15 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///   `IP_PKTINFO`: it stays on while either flag is on, so turning one
     ///   off leaves the other working.
     /// * [`ControlFlags::TOS`] drives `IP_RECVTOS`.
+    /// * [`ControlFlags::OPTIONS`] drives `IP_RECVOPTS`: the datagram's IP
+    ///   options, as the core's
+    ///   [`OptionsArea`](ipv4_core::options::OptionsArea).
+    /// * [`ControlFlags::RETURN_OPTIONS`] drives `IP_RETOPTS`: the options a
+    ///   reply should carry, which the kernel works out.
+    /// * [`ControlFlags::CHECKSUM`] drives `IP_CHECKSUM`: the sum of a UDP
+    ///   datagram's header and payload, when the kernel has summed it in
+    ///   full (a datagram whose checksum was verified in software; one a
+    ///   device or the loopback vouched for has none).
     /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
     ///   datagram's address.
     ///

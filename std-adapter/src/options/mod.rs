@@ -9,8 +9,11 @@
 //! |---|---|---|
 //! | [`UnicastOptions`] | `IP_TOS`, `IP_TTL` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, the `MCAST_*` membership calls | [`PacketConn`], [`RawConn`] |
-//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
+//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
+//! | [`HeaderOptions`] | `IP_OPTIONS` (the header's IP options, as the core's [`OptionsArea`](ipv4_core::options::OptionsArea)) | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`PathOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -55,13 +58,19 @@ use crate::{Conn, PacketConn, RawConn};
 
 mod control;
 mod filter;
+mod header_options;
 mod multicast;
+mod path;
+mod raw;
 mod state;
 mod unicast;
 
 pub use control::ControlMessageOptions;
 pub use filter::FilterOptions;
+pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
+pub use path::PathOptions;
+pub use raw::RawOptions;
 pub use unicast::UnicastOptions;
 
 pub(crate) use multicast::interface_index;
