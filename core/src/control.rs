@@ -77,8 +77,8 @@ bitflags::bitflags! {
         ///
         /// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
         const RETURN_OPTIONS = 1 << 6;
-        /// The one's complement sum of the received datagram's transport
-        /// header and payload (Linux `IP_CHECKSUM`).
+        /// The one's complement sum of the received datagram's payload
+        /// (Linux `IP_CHECKSUM`).
         const CHECKSUM = 1 << 7;
     }
 }
@@ -99,7 +99,7 @@ bitflags::bitflags! {
 /// | `tos` | TOS byte of the datagram | TOS byte to send with |
 /// | `options` | IP options of the datagram | IP options of this datagram only |
 /// | `return_options` | the options to answer it with | not used |
-/// | `checksum` | sum of its transport header and payload | not used |
+/// | `checksum` | one's complement sum of its payload | not used |
 ///
 /// `Display` prints the fields that are present, space-separated and
 /// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8`; `none` when no field
@@ -154,10 +154,12 @@ pub struct ControlMessage {
     /// [RFC 1122 §3.2.1.8]: https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1.8
     pub return_options: Option<OptionsArea>,
     /// The 16-bit one's complement sum, not complemented, of the received
-    /// datagram's transport header and payload (no pseudo-header), in the
-    /// form of [`Checksum::sum16`](crate::checksum::Checksum::sum16). Linux
-    /// reports it (`IP_CHECKSUM`, for UDP) only when it has summed the
-    /// datagram in full (`CHECKSUM_COMPLETE`).
+    /// datagram's payload (for UDP: the bytes after the UDP header; no
+    /// pseudo-header), in the form of
+    /// [`Checksum::sum16`](crate::checksum::Checksum::sum16). Linux reports
+    /// it (`IP_CHECKSUM`) only when it has summed the datagram in full
+    /// itself (`CHECKSUM_COMPLETE`), not for one a device or the loopback
+    /// vouched for.
     pub checksum: Option<u16>,
 }
 

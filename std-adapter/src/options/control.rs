@@ -32,10 +32,10 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///   [`OptionsArea`](ipv4_core::options::OptionsArea).
     /// * [`ControlFlags::RETURN_OPTIONS`] drives `IP_RETOPTS`: the options a
     ///   reply should carry, which the kernel works out.
-    /// * [`ControlFlags::CHECKSUM`] drives `IP_CHECKSUM`: the sum of a UDP
-    ///   datagram's header and payload, when the kernel has summed it in
-    ///   full (a datagram whose checksum was verified in software; one a
-    ///   device or the loopback vouched for has none).
+    /// * [`ControlFlags::CHECKSUM`] drives `IP_CHECKSUM`: the one's
+    ///   complement sum of a UDP datagram's payload, when the kernel has
+    ///   summed the datagram in full (one whose checksum it verified in
+    ///   software; one a device or the loopback vouched for has none).
     /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
     ///   datagram's address.
     ///

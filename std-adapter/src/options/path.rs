@@ -44,9 +44,10 @@ pub trait PathOptions: sealed::Socket {
     /// Drops received packets whose TTL is below `min_ttl` before they
     /// reach the socket (`IP_MINTTL`, [RFC 5082] GTSM: with 255, only
     /// packets from directly connected peers that sent with TTL 255 get
-    /// through). 0 turns the check off. Linux applies it to TCP (where a
-    /// connection's segments, the handshake included, are dropped) and to
-    /// UDP and raw datagrams.
+    /// through). 0 turns the check off. Linux applies it to TCP, to every
+    /// segment of a connection and to the handshake on a listener (whose
+    /// connections inherit it); UDP and raw sockets get their datagrams
+    /// whatever the TTL.
     ///
     /// [RFC 5082]: https://www.rfc-editor.org/rfc/rfc5082
     #[cfg(any(target_os = "linux", target_os = "android"))]
