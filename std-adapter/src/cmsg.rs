@@ -236,25 +236,14 @@ pub const fn space(flags: ControlFlags) -> usize {
 /// ([`encoded_len`] of a full message).
 pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 
-/// The size of a [`ControlBuffer`]: every message [`space`] counts, all at
-/// once ([`MAX_SPACE`], 216 bytes on 64-bit Linux), plus room for messages
-/// enabled behind a wrapper's back, on the same socket, through another
-/// wrapper or `get_ref()`: a socket-level timestamp (`SO_TIMESTAMPING`,
-/// three `timespec`s, 64 bytes), and another 104 bytes for the other
-/// IPv4-level messages Linux delivers (an original destination, an error
-/// queue entry with its offender, a fragment size). The crate's receive
-/// calls always hand the kernel this much, so such a message does not push
-/// out the ones that were asked for.
-pub const BUFFER_LEN: usize = 384;
-
-const _: () = assert!(
-    BUFFER_LEN
-        >= MAX_SPACE
-            + sys::CMSG_LAYOUT.space_of(3 * 16)
-            + sys::CMSG_LAYOUT.space_of(16)
-            + sys::CMSG_LAYOUT.space_of(16 + 16)
-            + sys::CMSG_LAYOUT.space_of(INT_LEN)
-);
+/// The size of a [`ControlBuffer`]: every message [`decode`] reads, all at
+/// once ([`MAX_SPACE`]: both options areas full), plus room for a
+/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) enabled
+/// behind a wrapper's back, on the same socket, through `get_ref()`. The
+/// crate's receive calls always hand the kernel this much, so such a
+/// message does not push out the ones that were asked for. 280 bytes on
+/// 64-bit Linux.
+pub const BUFFER_LEN: usize = MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16);
 
 /// A control buffer of [`BUFFER_LEN`] bytes, aligned for `struct cmsghdr`,
 /// meant to live on the stack.
@@ -589,7 +578,8 @@ pub(crate) fn decode_with(layout: &Layout, buf: &[u8], control_truncated: bool) 
         let result = message.and_then(|m| decode_one(layout, &mut decoded.control, m));
         match result {
             Ok(()) => {}
-            Err(DecodeError::DataLength { .. }) if cut_short => {}
+            // A cut options area reads as unframed options.
+            Err(DecodeError::DataLength { .. } | DecodeError::Options { .. }) if cut_short => {}
             Err(e) => {
                 decoded.error.get_or_insert(e);
             }
@@ -1124,6 +1114,28 @@ mod tests {
         assert_eq!(ok(unpadded).ttl, Some(64));
     }
 
+    // The kernel cuts an IP_RETOPTS short like any other message (seen with
+    // a 39-byte Record Route cut to 32 bytes): under MSG_CTRUNC it is lost,
+    // not malformed.
+    #[test]
+    fn a_cut_options_area_is_truncation_not_an_error() {
+        let mut rr = vec![7, 39, 8, 127, 0, 0, 1];
+        rr.resize(40, 0);
+        let mut b = header(cmsg_len(4), IP, TTL);
+        b.extend_from_slice(&64i32.to_ne_bytes());
+        b.resize(cmsg_space(4), 0);
+        let mut cut = header(cmsg_len(32), IP, L.return_options.unwrap());
+        cut.extend_from_slice(&rr[..32]);
+        b.extend(cut);
+        let d = decode(&b, true);
+        assert_eq!((d.error, d.control.ttl), (None, Some(64)));
+        assert_eq!(d.control.return_options, None);
+        assert!(matches!(
+            decode(&b, false).error,
+            Some(DecodeError::Options { .. })
+        ));
+    }
+
     // One bad message leaves the others decoded (before, the whole buffer
     // was an error and the good fields were lost).
     #[test]
@@ -1334,8 +1346,8 @@ mod tests {
         assert_eq!((m.kind, m.data.len()), (RETOPTS, 0));
     }
 
-    // Everything decodable at once, plus a socket-level timestamp and the
-    // other IPv4 messages, fits a ControlBuffer.
+    // Everything decodable at once, plus a socket-level timestamp, fits a
+    // ControlBuffer.
     #[cfg(target_pointer_width = "64")]
     #[test]
     fn buffer_len_holds_every_message_at_once() {
@@ -1351,7 +1363,8 @@ mod tests {
             ..ControlMessage::default()
         };
         assert_eq!(encoded_len(&cm), 32 + 24 + 24 + 56);
-        assert!(BUFFER_LEN >= MAX_SPACE + 64 + 32 + 48 + 24);
+        assert_eq!(BUFFER_LEN, MAX_SPACE + 64);
+        assert_eq!(BUFFER_LEN, 280);
     }
 
     // The codec takes every number from its layout: with a foreign one (a

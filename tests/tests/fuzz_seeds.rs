@@ -26,6 +26,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ipv4_std::prelude::*;
 use ipv4_tests::netns::VethPair;
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, SockAddr, Socket, Type};
 
@@ -182,17 +183,10 @@ fn setsockopt<T>(fd: i32, level: i32, name: i32, value: &T) {
 }
 
 fn set_options(socket: &UdpSocket, options: &[u8]) {
-    // SAFETY: `options` is a live byte slice whose length is passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::IPPROTO_IP,
-            libc::IP_OPTIONS,
-            options.as_ptr().cast(),
-            options.len() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "IP_OPTIONS: {}", std::io::Error::last_os_error());
+    PacketConn::new(socket)
+        .unwrap()
+        .set_ip_options(options)
+        .expect("IP_OPTIONS");
 }
 
 /// Receives one datagram with `recvmsg` and returns its control buffer.
@@ -311,14 +305,17 @@ fn capture_kernel_seeds() {
                 let udp = UdpSocket::bind((VethPair::B_ADDR, PORT)).unwrap();
                 udp.set_nonblocking(true).unwrap();
                 let fd = udp.as_raw_fd();
-                for option in [
-                    libc::IP_PKTINFO,
-                    libc::IP_RECVTTL,
-                    libc::IP_RECVTOS,
-                    libc::IP_RECVOPTS,
-                ] {
-                    setsockopt(fd, libc::IPPROTO_IP, option, &1i32);
-                }
+                // IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVOPTS.
+                PacketConn::new(&udp)
+                    .unwrap()
+                    .set_control_message(
+                        ControlFlags::DST
+                            | ControlFlags::TTL
+                            | ControlFlags::TOS
+                            | ControlFlags::OPTIONS,
+                        true,
+                    )
+                    .unwrap();
                 ready_tx.send(()).unwrap();
                 let (mut packets, mut controls) = (Vec::new(), Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(20);
