@@ -11,10 +11,10 @@
 //! * [`decode`] turns a received buffer into a [`ControlMessage`]:
 //!   `IP_TTL` (a native-endian `int`), `IP_TOS` (a byte) and `IP_PKTINFO`
 //!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface),
-//!   `IP_RECVOPTS` and `IP_RETOPTS` (an
-//!   [`OptionsArea`](ipv4_core::options::OptionsArea) each, read with the
-//!   core's options walker) and `IP_CHECKSUM` (a folded 16-bit sum), keeping every field it could read when another message is malformed or
-//!   was cut short by the kernel (`MSG_CTRUNC`).
+//!   `IP_RECVOPTS` and `IP_RETOPTS` (an [`OptionsArea`] each, read with
+//!   the core's options walker) and `IP_CHECKSUM` (a folded 16-bit sum),
+//!   keeping every field it could read when another message is malformed
+//!   or was cut short by the kernel (`MSG_CTRUNC`).
 //!   [`Messages`] walks the raw messages for anything else.
 //! * [`encode`] writes what a sender may ask for: `IP_PKTINFO` with the
 //!   source in `ipi_spec_dst` and the interface index, `IP_TTL` and `IP_TOS`

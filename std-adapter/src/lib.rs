@@ -90,7 +90,8 @@
 //!
 //! The socket options are written once, as traits grouped by concern in
 //! [`options`] ([`UnicastOptions`], [`MulticastOptions`],
-//! [`ControlMessageOptions`], [`FilterOptions`]), implemented by the
+//! [`ControlMessageOptions`], [`FilterOptions`], [`HeaderOptions`],
+//! [`PathOptions`], [`RawOptions`]), implemented by the
 //! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
 //! and the wrapper types into scope. Every option method's documentation
 //! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and

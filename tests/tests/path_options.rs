@@ -7,6 +7,8 @@
 //!   receiver's raw socket sees the router's address recorded, its UDP
 //!   socket sees it through `IP_RECVOPTS`, and a reply sent with the
 //!   `IP_RETOPTS` it got carries a Record Route back.
+//! * Per-datagram options (`IP_RETOPTS` on send) replace the socket's for
+//!   one datagram.
 //! * `IP_MINTTL`: a handshake below the minimum is dropped, one at it gets
 //!   through.
 //! * `IP_UNICAST_IF`: the datagram leaves by the named interface of two.
@@ -104,13 +106,22 @@ fn ip_options_set_and_read_back() {
     assert_eq!(conn.ip_options().unwrap(), full);
     assert!(recorded(full.as_bytes()).is_empty());
 
-    // A source route: the kernel takes the first hop out as the next hop
-    // and puts it back when asked.
+    // A source route: only with CAP_NET_RAW (EPERM otherwise). The kernel
+    // takes the first hop out as the next hop and puts it back when asked.
     let lsrr = [131, 11, 4, 198, 51, 100, 1, 203, 0, 113, 1];
-    conn.set_ip_options(&lsrr).unwrap();
-    let back = conn.ip_options().unwrap();
-    assert_eq!(&back.as_bytes()[..11], lsrr);
-    assert_eq!(back.buffer_len(), 12);
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        conn.set_ip_options(&lsrr).unwrap();
+        let back = conn.ip_options().unwrap();
+        assert_eq!(&back.as_bytes()[..11], lsrr);
+        assert_eq!(back.buffer_len(), 12);
+    } else {
+        let e = conn.set_ip_options(&lsrr).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EPERM), "{e}");
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert_eq!(conn.ip_options().unwrap(), full, "unchanged");
+    }
+    let before = conn.ip_options().unwrap();
 
     // Refused before the system call, with the core's error: too long,
     // unframed. Nothing changes.
@@ -124,7 +135,7 @@ fn ip_options_set_and_read_back() {
                 .is::<ipv4_std::ipv4_core::error::OptionsBuildError>()
         );
     }
-    assert_eq!(&conn.ip_options().unwrap().as_bytes()[..11], lsrr);
+    assert_eq!(conn.ip_options().unwrap(), before, "unchanged");
     // Framed but refused by the kernel (a Record Route pointer of 3):
     // EINVAL from ip_options_compile.
     let e = conn.set_ip_options(&[7, 7, 3, 0, 0, 0, 0, 0]).unwrap_err();
@@ -133,8 +144,15 @@ fn ip_options_set_and_read_back() {
     // Empty: none again.
     conn.set_ip_options(&[]).unwrap();
     assert!(conn.ip_options().unwrap().is_empty());
+}
 
-    // TCP, on a connection and a listener.
+/// `IP_OPTIONS` on TCP, on a connection and a listener.
+fn ip_options_on_tcp() {
+    let typed =
+        OptionsArea::from_options(&[Ipv4Option::RouterAlert(RouterAlert::EXAMINE)]).unwrap();
+    let full = area(|b| {
+        b.record_route(9).unwrap().nop().unwrap();
+    });
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let tcp = Conn::new(TcpStream::connect(listener.local_addr().unwrap()).unwrap()).unwrap();
     tcp.set_ip_options(typed.as_bytes()).unwrap();
@@ -432,6 +450,57 @@ fn record_route_through_a_router() {
     // through R's address on A's side.
     let back = recorded(reply_options.as_bytes());
     assert!(back.contains(&R_A), "{back:?} in {reply_options}");
+}
+
+/// Per-datagram options (`ControlMessage::options`, sent as `IP_RETOPTS`)
+/// replace the socket's `IP_OPTIONS` for that datagram alone: a raw socket
+/// sees Record Route on the first, no options on the second (an empty
+/// area), and the socket's Router Alert on the third (none given). Options
+/// the kernel refuses fail that send with `EINVAL`.
+fn per_datagram_options_replace_the_sockets() {
+    let ns = Netns::new().unwrap();
+    ns.run(|| {
+        let raw = sockets::raw(17, TIMEOUT);
+        let rx = udp(Ipv4Addr::LOCALHOST, 0);
+        let port = rx.local_addr().unwrap().port();
+        let tx = udp(Ipv4Addr::LOCALHOST, 0);
+        let ra =
+            OptionsArea::from_options(&[Ipv4Option::RouterAlert(RouterAlert::EXAMINE)]).unwrap();
+        tx.set_ip_options(ra.as_bytes()).unwrap();
+        let rr = area(|b| {
+            b.record_route(2).unwrap();
+        });
+        let dst = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port);
+        for options in [Some(rr), Some(OptionsArea::EMPTY), None] {
+            let cm = ControlMessage {
+                options,
+                ..ControlMessage::default()
+            };
+            tx.send_to(b"each", Some(&cm), dst).unwrap();
+        }
+        let seen: Vec<Vec<u8>> = (0..3)
+            .map(|_| {
+                let packet = capture_udp_to(&raw, port);
+                let ihl = usize::from(packet[0] & 0x0f) * 4;
+                packet[20..ihl].to_vec()
+            })
+            .collect();
+        // Linux records the sender, then the receiver (loopback).
+        assert_eq!(
+            recorded(&seen[0]),
+            [Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST]
+        );
+        assert_eq!(seen[1], []);
+        assert_eq!(seen[2], ra.as_bytes());
+        // Framed, but a Record Route pointer of 3: the kernel refuses it.
+        let bad = ControlMessage {
+            options: Some(OptionsArea::parse(&[7, 7, 3, 0, 0, 0, 0, 0]).unwrap()),
+            ..ControlMessage::default()
+        };
+        let e = tx.send_to(b"bad", Some(&bad), dst).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EINVAL), "{e}");
+        assert_eq!(tx.ip_options().unwrap(), ra, "the socket's are untouched");
+    });
 }
 
 /// `IP_MINTTL` on a TCP listener: a handshake whose SYN arrives with TTL
@@ -733,12 +802,14 @@ fn main() {
     use harness::{kernel, plain, root};
     harness::run([
         plain(ip_options_set_and_read_back),
+        plain(ip_options_on_tcp),
         root(ip_options_on_raw_sockets),
         plain(min_ttl_set_and_read_back),
         plain(unicast_interface_set_and_read_back),
         root(raw_options_set_and_read_back),
         plain(control_flags_drive_their_options),
         kernel(record_route_through_a_router),
+        kernel(per_datagram_options_replace_the_sockets),
         plain(min_ttl_drops_what_is_below_it),
         kernel(unicast_interface_picks_the_link),
         kernel(router_alert_takes_forwarded_packets),

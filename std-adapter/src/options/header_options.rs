@@ -71,8 +71,10 @@ pub trait HeaderOptions: sealed::Socket {
     /// byte below 2 or past the end). From the kernel (`ip_options_compile`):
     /// `EINVAL` ([`InvalidInput`](io::ErrorKind::InvalidInput)) for options
     /// that break their type's rules (a route pointer below 4, a Timestamp
-    /// without room), `EPERM` for option types Linux does not process
-    /// (Security, Stream ID, unknown types) without `CAP_NET_RAW`.
+    /// without room) and, without `CAP_NET_RAW`, for option types Linux
+    /// does not process (Security, Stream ID, unknown types); `EPERM`
+    /// ([`PermissionDenied`](io::ErrorKind::PermissionDenied)) for a source
+    /// route without `CAP_NET_RAW`.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_ip_options(&self, options: &[u8]) -> io::Result<()> {
