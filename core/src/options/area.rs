@@ -35,7 +35,7 @@ use crate::error::{BufferTooSmall, OptionsBuildError};
 /// let mut out = [0u8; 40];
 /// let n = area.emit(&mut out)?;
 /// assert_eq!(&out[..n], area.as_bytes());
-/// assert_eq!(area.to_string(), "RA 0 RR{0.0.0.0 0.0.0.0} EOL");
+/// assert_eq!(area.to_string(), "RA 0 RR{^ 0.0.0.0 0.0.0.0} EOL"); // ^ marks the pointer
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 ///
