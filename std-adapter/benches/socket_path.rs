@@ -52,6 +52,9 @@ const SEND_CM: ControlMessage = ControlMessage {
     dst: None,
     if_index: None,
     tos: Some(0),
+    options: None,
+    return_options: None,
+    checksum: None,
     orig_dst: None,
 };
 

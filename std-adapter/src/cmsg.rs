@@ -11,12 +11,14 @@
 //! * [`decode`] turns a received buffer into a [`ControlMessage`]:
 //!   `IP_TTL` (a native-endian `int`), `IP_TOS` (a byte) and `IP_PKTINFO`
 //!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface),
-//!   keeping every field it could read when another message is malformed or
-//!   was cut short by the kernel (`MSG_CTRUNC`).
+//!   `IP_RECVOPTS` and `IP_RETOPTS` (an [`OptionsArea`] each, read with
+//!   the core's options walker) and `IP_CHECKSUM` (a folded 16-bit sum),
+//!   keeping every field it could read when another message is malformed
+//!   or was cut short by the kernel (`MSG_CTRUNC`).
 //!   [`Messages`] walks the raw messages for anything else.
 //! * [`encode`] writes what a sender may ask for: `IP_PKTINFO` with the
 //!   source in `ipi_spec_dst` and the interface index, `IP_TTL` and `IP_TOS`
-//!   as `int`s.
+//!   as `int`s, and the datagram's own IP options as `IP_RETOPTS`.
 //!
 //! The decoder checks every header length against the buffer, skips levels
 //! and types it does not know, reports the first malformed message as a
@@ -54,7 +56,8 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
-use ipv4_core::error::BufferTooSmall;
+use ipv4_core::error::{BufferTooSmall, OptionError, OptionsBuildError};
+use ipv4_core::options::OptionsArea;
 
 use crate::sys;
 
@@ -93,6 +96,15 @@ pub(crate) struct Layout {
     pub(crate) send_ttl: Option<i32>,
     /// The type that sets one datagram's TOS, where the platform can.
     pub(crate) send_tos: Option<i32>,
+    /// The type of a received datagram's IP options (`IP_RECVOPTS`), where
+    /// the platform reports them.
+    pub(crate) recv_options: Option<i32>,
+    /// The type of the options for a reply, received, and of one
+    /// datagram's options, sent (`IP_RETOPTS`), where the platform has it.
+    pub(crate) return_options: Option<i32>,
+    /// The type of a received datagram's partial checksum (`IP_CHECKSUM`),
+    /// where the platform reports it.
+    pub(crate) checksum: Option<i32>,
     /// The type of a received original destination (`IP_ORIGDSTADDR`, a
     /// `struct sockaddr_in`), where the platform has it.
     pub(crate) orig_dst: Option<i32>,
@@ -100,10 +112,12 @@ pub(crate) struct Layout {
 
 /// `sizeof(struct in_pktinfo)`.
 const PKTINFO_LEN: usize = 12;
-/// `sizeof(int)`.
+/// `sizeof(int)`, and of the `__wsum` of `IP_CHECKSUM`.
 const INT_LEN: usize = 4;
 /// `sizeof(struct sockaddr_in)`.
 const SOCKADDR_IN_LEN: usize = 16;
+/// The most bytes of IP options a message carries.
+const OPTIONS_LEN: usize = ipv4_core::options::MAX_OPTIONS_LEN;
 
 impl Layout {
     /// `CMSG_ALIGN(len)`.
@@ -140,6 +154,15 @@ impl Layout {
         if flags.contains(ControlFlags::TOS) {
             n += self.space_of(1);
         }
+        if flags.contains(ControlFlags::OPTIONS) && self.recv_options.is_some() {
+            n += self.space_of(OPTIONS_LEN);
+        }
+        if flags.contains(ControlFlags::RETURN_OPTIONS) && self.return_options.is_some() {
+            n += self.space_of(OPTIONS_LEN);
+        }
+        if flags.contains(ControlFlags::CHECKSUM) && self.checksum.is_some() {
+            n += self.space_of(INT_LEN);
+        }
         if flags.contains(ControlFlags::ORIG_DST) && self.orig_dst.is_some() {
             n += self.space_of(SOCKADDR_IN_LEN);
         }
@@ -158,13 +181,19 @@ impl Layout {
         if cm.tos.is_some() && self.send_tos.is_some() {
             n += self.space_of(INT_LEN);
         }
+        if let Some(options) = &cm.options
+            && self.return_options.is_some()
+        {
+            n += self.space_of(options.buffer_len());
+        }
         n
     }
 
     /// The largest buffer the codec reads or writes on this platform.
     const fn max_space(&self) -> usize {
         let recv = self.space(ControlFlags::all());
-        let send = self.space_of(PKTINFO_LEN) + 2 * self.space_of(INT_LEN);
+        let send =
+            self.space_of(PKTINFO_LEN) + 2 * self.space_of(INT_LEN) + self.space_of(OPTIONS_LEN);
         if recv > send { recv } else { send }
     }
 
@@ -198,11 +227,15 @@ impl Layout {
 /// The control-buffer bytes needed to receive what `flags` enables:
 /// `IP_TTL` (an `int`) for [`ControlFlags::TTL`], one `IP_PKTINFO` for
 /// [`ControlFlags::DST`] or [`ControlFlags::INTERFACE`], `IP_TOS` (one byte)
-/// for [`ControlFlags::TOS`], one `IP_ORIGDSTADDR` (a `sockaddr_in`) for
+/// for [`ControlFlags::TOS`], up to 40 bytes of options each for
+/// [`ControlFlags::OPTIONS`] (`IP_RECVOPTS`) and
+/// [`ControlFlags::RETURN_OPTIONS`] (`IP_RETOPTS`), a 32-bit sum for
+/// [`ControlFlags::CHECKSUM`], and one `IP_ORIGDSTADDR` (a `sockaddr_in`) for
 /// [`ControlFlags::ORIG_DST`]. [`ControlFlags::SRC`] needs none: the source
 /// comes from the datagram's address.
 ///
-/// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, ORIG_DST 32, all 112.
+/// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, OPTIONS 56,
+/// RETURN_OPTIONS 56, CHECKSUM 24, ORIG_DST 32; all 248.
 pub const fn space(flags: ControlFlags) -> usize {
     sys::CMSG_LAYOUT.space(flags)
 }
@@ -212,18 +245,14 @@ pub const fn space(flags: ControlFlags) -> usize {
 /// ([`encoded_len`] of a full message).
 pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 
-/// The size of a [`ControlBuffer`]: every message [`space`] counts, all at
-/// once ([`MAX_SPACE`]), plus room for messages enabled behind a wrapper's
-/// back, on the same socket, through another wrapper or `get_ref()`: a
-/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) and a full
-/// 40-byte IP options area (`IP_RECVOPTS`). The crate's receive calls always
-/// hand the kernel this much, so such a message does not push out the ones
-/// that were asked for.
-pub const BUFFER_LEN: usize = 256;
-
-const _: () = assert!(
-    BUFFER_LEN >= MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16) + sys::CMSG_LAYOUT.space_of(40)
-);
+/// The size of a [`ControlBuffer`]: every message [`decode`] reads, all at
+/// once ([`MAX_SPACE`]: both options areas full), plus room for a
+/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) enabled
+/// behind a wrapper's back, on the same socket, through `get_ref()`. The
+/// crate's receive calls always hand the kernel this much, so such a
+/// message does not push out the ones that were asked for. 280 bytes on
+/// 64-bit Linux.
+pub const BUFFER_LEN: usize = MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16);
 
 /// A control buffer of [`BUFFER_LEN`] bytes, aligned for `struct cmsghdr`,
 /// meant to live on the stack.
@@ -304,6 +333,16 @@ pub enum DecodeError {
         /// The data length found.
         found: usize,
     },
+    /// An `IP_RECVOPTS` or `IP_RETOPTS` message holds options the walker
+    /// cannot frame.
+    Options {
+        /// Offset of the message header.
+        offset: usize,
+        /// The message, e.g. `"IP_RECVOPTS"`.
+        message: &'static str,
+        /// What is wrong, at its offset in the options.
+        error: OptionError,
+    },
     /// A known message holds a value out of its range.
     Value {
         /// Offset of the message header.
@@ -343,6 +382,14 @@ impl fmt::Display for DecodeError {
                 f,
                 "the {message} control message at offset {offset} carries {found} data bytes where {expected} were expected"
             ),
+            DecodeError::Options {
+                offset,
+                message,
+                error,
+            } => write!(
+                f,
+                "the {message} control message at offset {offset} holds malformed IP options: {error}"
+            ),
             DecodeError::Value {
                 offset,
                 message,
@@ -355,7 +402,14 @@ impl fmt::Display for DecodeError {
     }
 }
 
-impl std::error::Error for DecodeError {}
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DecodeError::Options { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
 
 impl From<DecodeError> for io::Error {
     fn from(e: DecodeError) -> io::Error {
@@ -534,7 +588,8 @@ pub(crate) fn decode_with(layout: &Layout, buf: &[u8], control_truncated: bool) 
         let result = message.and_then(|m| decode_one(layout, &mut decoded.control, m));
         match result {
             Ok(()) => {}
-            Err(DecodeError::DataLength { .. }) if cut_short => {}
+            // A cut options area reads as unframed options.
+            Err(DecodeError::DataLength { .. } | DecodeError::Options { .. }) if cut_short => {}
             Err(e) => {
                 decoded.error.get_or_insert(e);
             }
@@ -562,6 +617,23 @@ fn decode_one(
     match Some(kind) {
         k if k == Some(layout.recv_ttl) => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
         k if k == Some(layout.recv_tos) => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
+        k if k == layout.recv_options => {
+            cm.options = Some(options_area(offset, "IP_RECVOPTS", data)?);
+        }
+        k if k == layout.return_options => {
+            cm.return_options = Some(options_area(offset, "IP_RETOPTS", data)?);
+        }
+        k if k == layout.checksum => {
+            if data.len() != INT_LEN {
+                return Err(DecodeError::DataLength {
+                    offset,
+                    message: "IP_CHECKSUM",
+                    expected: "4",
+                    found: data.len(),
+                });
+            }
+            cm.checksum = Some(fold_wsum(read_ne_u32(data)));
+        }
         k if k == layout.pktinfo => {
             if data.len() < PKTINFO_LEN {
                 return Err(DecodeError::DataLength {
@@ -613,6 +685,52 @@ fn sockaddr_in(offset: usize, data: &[u8]) -> Result<SocketAddrV4, DecodeError> 
     Ok(SocketAddrV4::new(addr, port))
 }
 
+/// The options of an `IP_RECVOPTS` or `IP_RETOPTS` message: at most 40
+/// bytes, framed.
+fn options_area(
+    offset: usize,
+    message: &'static str,
+    data: &[u8],
+) -> Result<OptionsArea, DecodeError> {
+    if data.len() > OPTIONS_LEN {
+        return Err(DecodeError::DataLength {
+            offset,
+            message,
+            expected: "0 to 40",
+            found: data.len(),
+        });
+    }
+    OptionsArea::parse(data).map_err(|e| match e {
+        OptionsBuildError::Malformed(error) => DecodeError::Options {
+            offset,
+            message,
+            error,
+        },
+        // Only framing is checked once the length is known to fit.
+        _ => DecodeError::DataLength {
+            offset,
+            message,
+            expected: "0 to 40",
+            found: data.len(),
+        },
+    })
+}
+
+fn read_ne_u32(b: &[u8]) -> u32 {
+    let mut v = [0; 4];
+    v.copy_from_slice(&b[..4]);
+    u32::from_ne_bytes(v)
+}
+
+/// A kernel `__wsum` (a 32-bit one's complement sum of the bytes read as
+/// native-endian words) folded to 16 bits and turned to network order, the
+/// form of [`Checksum::sum16`](ipv4_core::checksum::Checksum::sum16).
+fn fold_wsum(sum: u32) -> u16 {
+    let folded = (sum & 0xffff) + (sum >> 16);
+    let folded = (folded & 0xffff) + (folded >> 16);
+    u16::from_be_bytes((folded as u16).to_ne_bytes())
+}
+
 fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
     match data.len() {
         1 => Ok(data[0]),
@@ -634,7 +752,8 @@ fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, 
 }
 
 /// The bytes [`encode`] writes for `cm`: one `IP_PKTINFO` if `src` or
-/// `if_index` is set, one `IP_TTL` if `ttl` is, one `IP_TOS` if `tos` is.
+/// `if_index` is set, one `IP_TTL` if `ttl` is, one `IP_TOS` if `tos` is,
+/// one `IP_RETOPTS` if `options` is.
 pub const fn encoded_len(cm: &ControlMessage) -> usize {
     sys::CMSG_LAYOUT.encoded_len(cm)
 }
@@ -692,7 +811,12 @@ impl From<EncodeError> for io::Error {
 ///   index above `i32::MAX` is an error, see below).
 /// * `ttl` becomes `IP_TTL` (an `int`; Linux rejects 0 with `EINVAL`).
 /// * `tos` becomes `IP_TOS` (an `int`).
-/// * `dst` is not sent: the destination is the `sendmsg` address.
+/// * `options` becomes `IP_RETOPTS`: the IP options of this datagram alone,
+///   in place of the socket's `IP_OPTIONS` (an empty area sends the
+///   datagram without options). Linux checks them as it checks
+///   `IP_OPTIONS` and fails the send with `EINVAL` if it refuses them.
+/// * `dst`, `return_options` and `checksum` are not sent: the destination
+///   is the `sendmsg` address, the others are receive-only.
 ///
 /// Bytes written include zeroed padding, so no stale buffer content leaks to
 /// the kernel.
@@ -748,6 +872,12 @@ pub(crate) fn encode_with(
             m[data..data + INT_LEN].copy_from_slice(&i32::from(v).to_ne_bytes());
             at += layout.space_of(INT_LEN);
         }
+    }
+    if let (Some(options), Some(kind)) = (&cm.options, layout.return_options) {
+        let len = options.buffer_len();
+        let m = &mut out[at..at + layout.space_of(len)];
+        layout.write_header(m, layout.ip_level, kind, layout.len_of(len));
+        m[data..data + len].copy_from_slice(options.as_bytes());
     }
     Ok(total)
 }
@@ -1014,6 +1144,28 @@ mod tests {
         assert_eq!(ok(unpadded).ttl, Some(64));
     }
 
+    // The kernel cuts an IP_RETOPTS short like any other message (seen with
+    // a 39-byte Record Route cut to 32 bytes): under MSG_CTRUNC it is lost,
+    // not malformed.
+    #[test]
+    fn a_cut_options_area_is_truncation_not_an_error() {
+        let mut rr = vec![7, 39, 8, 127, 0, 0, 1];
+        rr.resize(40, 0);
+        let mut b = header(cmsg_len(4), IP, TTL);
+        b.extend_from_slice(&64i32.to_ne_bytes());
+        b.resize(cmsg_space(4), 0);
+        let mut cut = header(cmsg_len(32), IP, L.return_options.unwrap());
+        cut.extend_from_slice(&rr[..32]);
+        b.extend(cut);
+        let d = decode(&b, true);
+        assert_eq!((d.error, d.control.ttl), (None, Some(64)));
+        assert_eq!(d.control.return_options, None);
+        assert!(matches!(
+            decode(&b, false).error,
+            Some(DecodeError::Options { .. })
+        ));
+    }
+
     // One bad message leaves the others decoded (before, the whole buffer
     // was an error and the good fields were lost).
     #[test]
@@ -1139,6 +1291,147 @@ mod tests {
         assert_eq!(encoded_len(&only), 0);
     }
 
+    const RECVOPTS: i32 = match L.recv_options {
+        Some(t) => t,
+        None => panic!("the host layout has IP_RECVOPTS"),
+    };
+    const RETOPTS: i32 = match L.return_options {
+        Some(t) => t,
+        None => panic!("the host layout has IP_RETOPTS"),
+    };
+    const CHECKSUM: i32 = match L.checksum {
+        Some(t) => t,
+        None => panic!("the host layout has IP_CHECKSUM"),
+    };
+
+    fn message(kind: i32, data: &[u8]) -> Vec<u8> {
+        let mut m = header(cmsg_len(data.len()), IP, kind);
+        m.extend_from_slice(data);
+        m.resize(cmsg_space(data.len()), 0);
+        m
+    }
+
+    // IP_RECVOPTS and IP_RETOPTS carry the options area as it is
+    // (`ip_cmsg_recv_opts`, `ip_cmsg_recv_retopts`); IP_CHECKSUM a `__wsum`.
+    #[test]
+    fn decodes_options_and_checksum() {
+        let rr = [7, 11, 8, 198, 51, 100, 1, 0, 0, 0, 0, 0];
+        let ra = [148, 4, 0, 0];
+        // 0x1234_fffe folds to 0x1233 (0xfffe + 0x1234 = 0x1_1232, + 1),
+        // read as native-endian words.
+        let wsum = 0x1234_fffe_u32;
+        let mut b = message(RECVOPTS, &rr);
+        b.extend(message(RETOPTS, &ra));
+        b.extend(message(CHECKSUM, &wsum.to_ne_bytes()));
+        let cm = ok(&b);
+        let options = cm.options.unwrap();
+        assert_eq!(options.as_bytes(), rr);
+        let Some(Ok(ipv4_core::options::Ipv4Option::RecordRoute(route))) = options.options().next()
+        else {
+            panic!("{options:?}")
+        };
+        assert_eq!(
+            route.recorded().collect::<Vec<_>>(),
+            [Ipv4Addr::new(198, 51, 100, 1)]
+        );
+        assert_eq!(cm.return_options.unwrap().as_bytes(), ra);
+        assert_eq!(
+            cm.checksum,
+            Some(u16::from_be_bytes(0x1233u16.to_ne_bytes()))
+        );
+        assert_eq!(
+            cm.flags(),
+            ControlFlags::OPTIONS | ControlFlags::RETURN_OPTIONS | ControlFlags::CHECKSUM
+        );
+        assert_eq!(fold_wsum(0xffff_ffff), 0xffff);
+        assert_eq!(fold_wsum(0), 0);
+    }
+
+    #[test]
+    fn bad_options_and_checksum_messages_are_errors() {
+        let d = decode(&message(RECVOPTS, &[1; 44]), false);
+        assert!(matches!(
+            d.error,
+            Some(DecodeError::DataLength {
+                message: "IP_RECVOPTS",
+                found: 44,
+                ..
+            })
+        ));
+        let d = decode(&message(RETOPTS, &[148, 9, 0, 0]), false);
+        let Some(e @ DecodeError::Options { offset: 0, .. }) = d.error else {
+            panic!("{d:?}")
+        };
+        assert!(e.to_string().contains("IP_RETOPTS"), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+        let d = decode(&message(CHECKSUM, &[1, 2]), false);
+        assert!(matches!(
+            d.error,
+            Some(DecodeError::DataLength {
+                message: "IP_CHECKSUM",
+                found: 2,
+                ..
+            })
+        ));
+        // An empty area is a message like any other.
+        assert_eq!(
+            ok(&message(RECVOPTS, &[])).options,
+            Some(OptionsArea::EMPTY)
+        );
+    }
+
+    // On send, `options` becomes IP_RETOPTS with the area as its data
+    // (`ip_cmsg_send`: `cmsg_len - sizeof(struct cmsghdr)` bytes).
+    #[test]
+    fn encodes_options_as_retopts() {
+        let area = OptionsArea::parse(&[7, 7, 4, 0, 0, 0, 0, 0]).unwrap();
+        let cm = ControlMessage {
+            ttl: Some(3),
+            options: Some(area),
+            return_options: Some(area),
+            checksum: Some(1),
+            ..ControlMessage::default()
+        };
+        let mut buf = ControlBuffer::new();
+        let n = encode(&cm, buf.as_mut_bytes()).unwrap();
+        assert_eq!(n, cmsg_space(4) + cmsg_space(8));
+        let msgs: Vec<_> = Messages::new(&buf.as_bytes()[..n])
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(msgs.len(), 2, "return_options and checksum are not sent");
+        assert_eq!((msgs[1].kind, msgs[1].data), (RETOPTS, area.as_bytes()));
+        // An empty area: a message with no data, sending no options.
+        let none = ControlMessage {
+            options: Some(OptionsArea::EMPTY),
+            ..ControlMessage::default()
+        };
+        let n = encode(&none, buf.as_mut_bytes()).unwrap();
+        assert_eq!(n, cmsg_space(0));
+        let m = Messages::new(&buf.as_bytes()[..n]).next().unwrap().unwrap();
+        assert_eq!((m.kind, m.data.len()), (RETOPTS, 0));
+    }
+
+    // Everything decodable at once, plus a socket-level timestamp, fits a
+    // ControlBuffer.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn buffer_len_holds_every_message_at_once() {
+        assert_eq!(space(ControlFlags::all()), 248);
+        assert_eq!(MAX_SPACE, 248);
+        let full = OptionsArea::parse(&[1; 40]).unwrap();
+        let cm = ControlMessage {
+            src: Some(Ipv4Addr::LOCALHOST),
+            if_index: Some(1),
+            ttl: Some(1),
+            tos: Some(1),
+            options: Some(full),
+            ..ControlMessage::default()
+        };
+        assert_eq!(encoded_len(&cm), 32 + 24 + 24 + 56);
+        assert_eq!(BUFFER_LEN, MAX_SPACE + 64);
+        assert_eq!(BUFFER_LEN, 312);
+    }
+
     // The codec takes every number from its layout: with a foreign one (a
     // 4-byte `cmsg_len`, 4-byte alignment, other message numbers) it writes
     // and reads that platform's bytes on this host.
@@ -1157,6 +1450,9 @@ mod tests {
             pktinfo: Some(26),
             send_ttl: Some(4),
             send_tos: None,
+            recv_options: None,
+            return_options: None,
+            checksum: None,
             orig_dst: None,
         };
         let cm = ControlMessage {

@@ -90,7 +90,8 @@
 //!
 //! The socket options are written once, as traits grouped by concern in
 //! [`options`] ([`UnicastOptions`], [`MulticastOptions`],
-//! [`ControlMessageOptions`], [`FilterOptions`]), implemented by the
+//! [`ControlMessageOptions`], [`FilterOptions`], [`HeaderOptions`],
+//! [`PathOptions`], [`RawOptions`]), implemented by the
 //! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
 //! and the wrapper types into scope. Every option method's documentation
 //! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and
@@ -104,6 +105,7 @@
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 //! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
 //! [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -130,8 +132,8 @@ pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{BindingOptions, PortRange};
 pub use options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, SocketFacts,
-    SourceFilter, UnicastOptions,
+    ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
+    PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;

@@ -14,7 +14,8 @@ use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
+    PathOptions, UnicastOptions, sealed,
 };
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
@@ -301,6 +302,8 @@ impl<S: AsSocket> FilterOptions for PacketConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for PacketConn<S> {}
+impl<S: AsSocket> HeaderOptions for PacketConn<S> {}
+impl<S: AsSocket> PathOptions for PacketConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {

@@ -13,11 +13,12 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+pub use crate::ipv4_core::options::OptionsArea;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{BindingOptions, PortRange};
 pub use crate::options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, SocketFacts,
-    SourceFilter, UnicastOptions,
+    ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
+    PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,

@@ -23,7 +23,8 @@ use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
+    PathOptions, RawOptions, UnicastOptions, sealed,
 };
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -352,6 +353,9 @@ impl<S: AsSocket> FilterOptions for RawConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for RawConn<S> {}
+impl<S: AsSocket> HeaderOptions for RawConn<S> {}
+impl<S: AsSocket> PathOptions for RawConn<S> {}
+impl<S: AsSocket> RawOptions for RawConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {

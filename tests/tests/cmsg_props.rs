@@ -11,6 +11,7 @@ use std::net::Ipv4Addr;
 
 use ipv4_std::ControlMessage;
 use ipv4_std::cmsg::{self, ControlBuffer, EncodeError, Messages};
+use ipv4_std::ipv4_core::options::{OptionsArea, OptionsBuilder};
 use proptest::prelude::*;
 
 /// `sizeof(struct cmsghdr)`.
@@ -58,14 +59,24 @@ fn any_message() -> impl Strategy<Value = ControlMessage> {
         any::<Option<u32>>(),
         proptest::option::of(1u32..=i32::MAX as u32),
         any::<Option<u8>>(),
+        proptest::option::of(0usize..=9),
     )
-        .prop_map(|(ttl, src, if_index, tos)| ControlMessage {
+        .prop_map(|(ttl, src, if_index, tos, slots)| ControlMessage {
             ttl,
             src: src.map(Ipv4Addr::from),
             dst: None,
             if_index,
             tos,
-            orig_dst: None,
+            // No options, or a Record Route of 1 to 9 slots (up to 40 bytes).
+            options: slots.map(|slots| {
+                let mut buf = [0u8; 40];
+                let mut b = OptionsBuilder::new(&mut buf);
+                if slots > 0 {
+                    b.record_route(slots).unwrap();
+                }
+                OptionsArea::parse(b.finish().unwrap()).unwrap()
+            }),
+            ..ControlMessage::default()
         })
 }
 
@@ -147,6 +158,8 @@ proptest! {
         prop_assert_eq!(back.ttl, cm.ttl);
         prop_assert_eq!(back.tos, cm.tos);
         prop_assert_eq!(back.if_index, cm.if_index);
+        // Sent as IP_RETOPTS, which the receive side reads as the reply's.
+        prop_assert_eq!(back.return_options, cm.options);
         for m in Messages::new(&buf.as_bytes()[..n]) {
             let m = m.unwrap();
             if m.kind == libc::IP_PKTINFO {

@@ -168,32 +168,11 @@ impl Seeds {
     }
 }
 
-fn setsockopt<T>(fd: i32, level: i32, name: i32, value: &T) {
-    // SAFETY: `value` points to a live `T` whose size is passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            (value as *const T).cast(),
-            size_of::<T>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "setsockopt: {}", std::io::Error::last_os_error());
-}
-
 fn set_options(socket: &UdpSocket, options: &[u8]) {
-    // SAFETY: `options` is a live byte slice whose length is passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::IPPROTO_IP,
-            libc::IP_OPTIONS,
-            options.as_ptr().cast(),
-            options.len() as libc::socklen_t,
-        )
-    };
-    assert_eq!(rc, 0, "IP_OPTIONS: {}", std::io::Error::last_os_error());
+    PacketConn::new(socket)
+        .unwrap()
+        .set_ip_options(options)
+        .expect("IP_OPTIONS");
 }
 
 /// Receives one datagram with `recvmsg` and returns its control buffer.
@@ -296,17 +275,17 @@ fn capture_kernel_seeds() {
                 let udp = UdpSocket::bind((VethPair::B_ADDR, PORT)).unwrap();
                 udp.set_nonblocking(true).unwrap();
                 let fd = udp.as_raw_fd();
-                // IP_PKTINFO, IP_RECVTTL, IP_RECVTOS.
-                ipv4_std::PacketConn::new(&udp)
-                    .and_then(|c| {
-                        c.set_control_message(
-                            ControlFlags::DST | ControlFlags::TTL | ControlFlags::TOS,
-                            true,
-                        )
-                    })
+                // IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVOPTS.
+                PacketConn::new(&udp)
+                    .unwrap()
+                    .set_control_message(
+                        ControlFlags::DST
+                            | ControlFlags::TTL
+                            | ControlFlags::TOS
+                            | ControlFlags::OPTIONS,
+                        true,
+                    )
                     .unwrap();
-                // IP_RECVOPTS has no method yet (the other half of issue 14).
-                setsockopt(fd, libc::IPPROTO_IP, libc::IP_RECVOPTS, &1i32);
                 ready_tx.send(()).unwrap();
                 let (mut packets, mut controls) = (Vec::new(), Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(20);

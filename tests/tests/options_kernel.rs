@@ -12,16 +12,26 @@ use ipv4_core::checksum::{self, Policy};
 use ipv4_core::header::HeaderView;
 use ipv4_core::options::forward::{self, RecordOutcome, TimestampOutcome};
 use ipv4_core::options::{
-    Ipv4Option, Options, OptionsBuilder, RouterAlert, Timestamp, TimestampFlag, TimestampRepr,
-    TimestampValue,
+    Ipv4Option, Options, OptionsArea, OptionsBuilder, RouterAlert, Timestamp, TimestampFlag,
+    TimestampRepr, TimestampValue,
 };
+use ipv4_std::PacketConn;
+use ipv4_std::prelude::HeaderOptions;
 use ipv4_tests::netns::{self, Netns};
 use socket2::{Domain, Protocol, Socket, Type};
 
 const LOOPBACK: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
-/// Sets `IP_OPTIONS` on `socket`.
+/// Sets `IP_OPTIONS` on `socket` through the wrapper.
 fn set_ip_options(socket: &UdpSocket, options: &[u8]) -> io::Result<()> {
+    PacketConn::new(socket)?.set_ip_options(options)
+}
+
+/// Hands `options` to the kernel's `IP_OPTIONS` as they are. Only
+/// [`linux_accepts`] does this: it asks the kernel itself, so it must not
+/// go through the wrapper, whose `set_ip_options` refuses unframed areas
+/// before any system call (with the same verdict, which this test shows).
+fn kernel_set_ip_options(socket: &UdpSocket, options: &[u8]) -> io::Result<()> {
     // SAFETY: the pointer and length describe `options`, which outlives the
     // call; the kernel copies the bytes.
     let rc = unsafe {
@@ -344,11 +354,19 @@ fn unprocessed_options_pass_through_linux_unchanged() {
 /// on the socket's options).
 fn linux_accepts(area: &[u8]) -> bool {
     let socket = UdpSocket::bind((LOOPBACK, 0)).unwrap();
-    match set_ip_options(&socket, area) {
+    let wrapper_frames = OptionsArea::parse(area).is_ok();
+    let accepted = match kernel_set_ip_options(&socket, area) {
         Ok(()) => true,
         Err(e) if e.raw_os_error() == Some(libc::EINVAL) => false,
         Err(e) => panic!("setsockopt(IP_OPTIONS, {area:?}) failed unexpectedly: {e}"),
-    }
+    };
+    // The wrapper's check before the system call (length and framing)
+    // never refuses what the kernel takes.
+    assert!(
+        wrapper_frames || !accepted,
+        "the wrapper refuses {area:?}, which Linux accepts"
+    );
+    accepted
 }
 
 /// The strict walker and Linux's option compiler (`ip_options_compile`, run

@@ -130,12 +130,13 @@ fn toggled_flags_lose_nothing(how: Receive) {
             let mut rounds = 0u64;
             while !done.load(Ordering::Relaxed) {
                 conn.set_control_message(ControlFlags::all(), on).unwrap();
-                set_int(
-                    conn.get_ref(),
-                    libc::IPPROTO_IP,
-                    libc::IP_RECVTOS,
-                    i32::from(!on),
-                );
+                // IP_RECVTOS the other way, through a second wrapper
+                // (which reads the kernel's state when made): behind the
+                // first one's back.
+                PacketConn::new(conn.get_ref())
+                    .unwrap()
+                    .set_control_message(ControlFlags::TOS, !on)
+                    .unwrap();
                 set_int(
                     conn.get_ref(),
                     libc::SOL_SOCKET,
@@ -195,7 +196,11 @@ fn a_timestamp_behind_the_wrapper_does_not_push_out_the_ttl() {
     rx.set_control_message(ControlFlags::TTL | ControlFlags::DST, true)
         .unwrap();
     set_int(rx.get_ref(), libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, 1);
-    set_int(rx.get_ref(), libc::IPPROTO_IP, libc::IP_RECVTOS, 1);
+    // IP_RECVTOS behind the wrapper's back, through a second one.
+    PacketConn::new(rx.get_ref())
+        .unwrap()
+        .set_control_message(ControlFlags::TOS, true)
+        .unwrap();
     let tx = udp();
     tx.set_ttl(42).unwrap();
     tx.send_to(b"stamp", None, local(&rx)).unwrap();
@@ -265,9 +270,11 @@ fn a_truncated_datagram_says_so_with_its_full_length() {
 }
 
 /// Enough control messages to overflow even the crate's whole control
-/// buffer, on a raw socket: socket-level timestamps and a 40-byte options
-/// area echoed twice (`IP_RECVOPTS`, `IP_RETOPTS`), enabled behind the
-/// wrapper's back. The kernel cuts the last and sets `MSG_CTRUNC`: the
+/// buffer, on a raw socket: a 40-byte options area echoed twice
+/// (`IP_RECVOPTS`, `IP_RETOPTS`) with the other IPv4 messages (the original
+/// destination too), and two
+/// socket-level timestamps enabled behind the wrapper's back, one more
+/// than the buffer has room for. The kernel cuts the last and sets `MSG_CTRUNC`: the
 /// datagram comes back whole, flagged, with the messages that fitted
 /// decoded and no error (before: `InvalidData`, the datagram lost).
 fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
@@ -285,17 +292,16 @@ fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
         };
         let rx = RawConn::new(socket()).unwrap();
         rx.set_control_message(
-            ControlFlags::TTL | ControlFlags::DST | ControlFlags::TOS,
+            ControlFlags::TTL
+                | ControlFlags::DST
+                | ControlFlags::TOS
+                | ControlFlags::OPTIONS
+                | ControlFlags::RETURN_OPTIONS
+                | ControlFlags::ORIG_DST,
             true,
         )
         .unwrap();
-        for (level, name) in [
-            (libc::IPPROTO_IP, libc::IP_RECVOPTS),
-            (libc::IPPROTO_IP, libc::IP_RETOPTS),
-            (libc::SOL_SOCKET, libc::SO_TIMESTAMPNS),
-        ] {
-            set_int(rx.get_ref(), level, name, 1);
-        }
+        set_int(rx.get_ref(), libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, 1);
         set_int(
             rx.get_ref(),
             libc::SOL_SOCKET,
@@ -322,6 +328,11 @@ fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
         assert_eq!(d.control_error, None, "{d}");
         assert_eq!(d.control.ttl, Some(33), "IP_TTL comes before the cut: {d}");
         assert_eq!(d.control.dst, Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(
+            d.control.options.map(|o| o.buffer_len()),
+            Some(40),
+            "IP_RECVOPTS comes before the cut: {d}"
+        );
 
         tx.send(&header, payload, None).unwrap();
         let mut batch = RecvBatch::new([[0u8; 256]]);

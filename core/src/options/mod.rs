@@ -21,7 +21,8 @@
 //!   else is kept as [`Ipv4Option::Unknown`]. [`RouteRepr`] and
 //!   [`TimestampRepr`] are their owned forms.
 //! * [`OptionsBuilder`] writes options into a caller's buffer, pads them to a
-//!   multiple of 4 bytes and enforces the 40-byte limit.
+//!   multiple of 4 bytes and enforces the 40-byte limit; [`OptionsArea`]
+//!   holds a whole area by value (what a socket sets or reports).
 //! * [`copy_for_fragment`] and [`nop_uncopied`] keep only the options a
 //!   later fragment carries ([RFC 791 §3.2]).
 //! * [`forward`] holds the in-place processing a router does: record its
@@ -65,6 +66,7 @@
 //! [`Header::set_options_from`]: crate::header::Header::set_options_from
 //! [`Header::build_options`]: crate::header::Header::build_options
 
+mod area;
 mod builder;
 mod display;
 mod fragment;
@@ -78,6 +80,7 @@ mod walker;
 
 pub mod forward;
 
+pub use area::OptionsArea;
 pub use builder::{OptionsBuilder, Padding, padded_len};
 pub use fragment::{copy_for_fragment, nop_uncopied};
 pub use kind::{OptionClass, OptionKind};

@@ -27,6 +27,15 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///   `IP_PKTINFO`: it stays on while either flag is on, so turning one
     ///   off leaves the other working.
     /// * [`ControlFlags::TOS`] drives `IP_RECVTOS`.
+    /// * [`ControlFlags::OPTIONS`] drives `IP_RECVOPTS`: the datagram's IP
+    ///   options, as the core's
+    ///   [`OptionsArea`](ipv4_core::options::OptionsArea).
+    /// * [`ControlFlags::RETURN_OPTIONS`] drives `IP_RETOPTS`: the options a
+    ///   reply should carry, which the kernel works out.
+    /// * [`ControlFlags::CHECKSUM`] drives `IP_CHECKSUM`: the one's
+    ///   complement sum of a UDP datagram's payload, when the kernel has
+    ///   summed the datagram in full (one whose checksum it verified in
+    ///   software; one a device or the loopback vouched for has none).
     /// * [`ControlFlags::ORIG_DST`] drives `IP_RECVORIGDSTADDR` (Linux): the
     ///   original destination of a datagram a transparent proxy
     ///   (`TPROXY`) redirected, or of any other datagram the address and

@@ -9,10 +9,13 @@
 //! |---|---|---|
 //! | [`UnicastOptions`] | `IP_TOS`, `IP_TTL` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, `IP_MULTICAST_ALL`, the `MCAST_*` membership calls and their `IP_*` forms by address, `MCAST_MSFILTER`/`IP_MSFILTER` | [`PacketConn`], [`RawConn`] |
-//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
+//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
 //! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`HeaderOptions`] | `IP_OPTIONS` (the header's IP options, as the core's [`OptionsArea`](ipv4_core::options::OptionsArea)) | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`PathOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -72,7 +75,10 @@ mod binding;
 mod control;
 mod facts;
 mod filter;
+mod header_options;
 mod multicast;
+mod path;
+mod raw;
 mod source_filter;
 mod state;
 mod unicast;
@@ -82,7 +88,10 @@ pub use binding::{BindingOptions, PortRange};
 pub use control::ControlMessageOptions;
 pub use facts::SocketFacts;
 pub use filter::FilterOptions;
+pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
+pub use path::PathOptions;
+pub use raw::RawOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 

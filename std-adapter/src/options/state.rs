@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::io;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use ipv4_core::control::ControlFlags;
@@ -13,7 +13,7 @@ use crate::sys::{self, BorrowedSocket};
 /// flags and the multicast interface last set by index (which Linux cannot
 /// report back). Shared by every datagram wrapper of the crate.
 pub struct DatagramState {
-    flags: AtomicU8,
+    flags: AtomicU16,
     /// Serialises `set_control_message`, so that the kernel options and
     /// `flags` change together.
     flags_lock: Mutex<()>,
@@ -35,7 +35,7 @@ impl DatagramState {
             flags.set(group, on);
         }
         DatagramState {
-            flags: AtomicU8::new(flags.bits()),
+            flags: AtomicU16::new(flags.bits()),
             flags_lock: Mutex::new(()),
             multicast_if: AtomicU64::new(0),
         }

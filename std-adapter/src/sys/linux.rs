@@ -28,6 +28,12 @@ pub(crate) use libc::{
     SO_DETACH_FILTER, SOL_RAW,
 };
 
+/// Path, routing and header-option numbers ([`ip(7)`]): `IP_OPTIONS`,
+/// `IP_MINTTL`, `IP_UNICAST_IF`, `IP_ROUTER_ALERT`, `IP_NODEFRAG`.
+///
+/// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+pub(crate) use libc::{IP_MINTTL, IP_NODEFRAG, IP_OPTIONS, IP_ROUTER_ALERT, IP_UNICAST_IF};
+
 /// `ICMP_FILTER` at level `SOL_RAW`, from `<linux/icmp.h>` (the libc crate
 /// does not have it).
 pub(crate) const ICMP_FILTER: c_int = 1;
@@ -37,7 +43,9 @@ pub(crate) const ICMP_FILTER: c_int = 1;
 /// 32-bit ones, `cmsg_len` a `size_t`, or on musl a `socklen_t` beside
 /// padding), `CMSG_ALIGN` rounding to a `size_t` (glibc, musl and the
 /// kernel alike), `IP_TTL`, `IP_TOS` and `IP_PKTINFO` as the message
-/// types both ways, and `IP_ORIGDSTADDR` received.
+/// types both ways, `IP_RECVOPTS`, `IP_CHECKSUM` and `IP_ORIGDSTADDR` received, and
+/// `IP_RETOPTS` received (the options for a reply) and sent (one datagram's
+/// options, `ip_cmsg_send` in `net/ipv4/ip_sockglue.c`).
 ///
 /// [`cmsg(3)`]: https://man7.org/linux/man-pages/man3/cmsg.3.html
 pub(crate) const CMSG_LAYOUT: Layout = Layout {
@@ -53,6 +61,9 @@ pub(crate) const CMSG_LAYOUT: Layout = Layout {
     pktinfo: Some(libc::IP_PKTINFO),
     send_ttl: Some(libc::IP_TTL),
     send_tos: Some(libc::IP_TOS),
+    recv_options: Some(libc::IP_RECVOPTS),
+    return_options: Some(libc::IP_RETOPTS),
+    checksum: Some(libc::IP_CHECKSUM),
     orig_dst: Some(libc::IP_ORIGDSTADDR),
 };
 
@@ -62,9 +73,10 @@ const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
 
 /// Which option turns on which received control messages: `IP_RECVTTL`
 /// for the TTL, one `IP_PKTINFO` for both destination and interface,
-/// `IP_RECVTOS` for the TOS, `IP_RECVORIGDSTADDR` for the original
-/// destination. ([`ControlFlags::SRC`] needs none: the source
-/// is the datagram's address.)
+/// `IP_RECVTOS` for the TOS, `IP_RECVOPTS`, `IP_RETOPTS` and `IP_CHECKSUM`
+/// for the messages of the same names, `IP_RECVORIGDSTADDR` for the original
+/// destination. ([`ControlFlags::SRC`] needs none: the source is the
+/// datagram's address.)
 pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
     (ControlFlags::TTL, libc::IP_RECVTTL),
     (
@@ -72,8 +84,72 @@ pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
         libc::IP_PKTINFO,
     ),
     (ControlFlags::TOS, libc::IP_RECVTOS),
+    (ControlFlags::OPTIONS, libc::IP_RECVOPTS),
+    (ControlFlags::RETURN_OPTIONS, libc::IP_RETOPTS),
+    (ControlFlags::CHECKSUM, libc::IP_CHECKSUM),
     (ControlFlags::ORIG_DST, libc::IP_RECVORIGDSTADDR),
 ];
+
+/// `setsockopt` with the bytes of `value` as they are (`IP_OPTIONS`: the
+/// kernel takes any length up to 40 and pads it, `ip_options_get`).
+pub(crate) fn set_bytes(
+    fd: BorrowedSocket<'_>,
+    level: c_int,
+    name: c_int,
+    value: &[u8],
+) -> io::Result<()> {
+    let len = socklen_t::try_from(value.len())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: the pointer and length describe `value`, alive across the
+    // call; the kernel only reads them.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            value.as_ptr().cast::<c_void>(),
+            len,
+        )
+    };
+    cvt(rc).map(drop)
+}
+
+/// `getsockopt` into `out`; returns the number of bytes the kernel wrote.
+pub(crate) fn get_bytes(
+    fd: BorrowedSocket<'_>,
+    level: c_int,
+    name: c_int,
+    out: &mut [u8],
+) -> io::Result<usize> {
+    let mut len = socklen_t::try_from(out.len()).unwrap_or(socklen_t::MAX);
+    // SAFETY: `out` is `len` writable bytes; the kernel writes at most `len`
+    // of them and stores the count in `len`.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            out.as_mut_ptr().cast::<c_void>(),
+            &mut len,
+        )
+    };
+    cvt(rc)?;
+    Ok((len as usize).min(out.len()))
+}
+
+/// `IP_UNICAST_IF` on IPv4 takes and reports the interface index in
+/// network byte order (`do_ip_setsockopt`: `ntohl(val)`), unlike every
+/// other index the kernel takes; 0 for none.
+pub(crate) fn set_unicast_if(fd: BorrowedSocket<'_>, index: c_int) -> io::Result<()> {
+    let value = c_int::from_ne_bytes(index.to_be_bytes());
+    setsockopt(fd, libc::IPPROTO_IP, IP_UNICAST_IF, &value)
+}
+
+/// `IP_UNICAST_IF` read back, in host order.
+pub(crate) fn unicast_if(fd: BorrowedSocket<'_>) -> io::Result<u32> {
+    let value = get_int(fd, libc::IPPROTO_IP, IP_UNICAST_IF)?;
+    Ok(u32::from_be_bytes(value.to_ne_bytes()))
+}
 
 /// The socket's address family (`SO_DOMAIN`).
 pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {

@@ -16,6 +16,7 @@ struct Spec {
     dst: Option<[u8; 4]>,
     if_index: Option<u32>,
     tos: Option<u8>,
+    options: Option<Vec<u8>>,
 }
 
 /// The control-message decoder on arbitrary bytes (as `recvmsg` could hand
@@ -79,7 +80,11 @@ pub fn cmsg(data: &[u8]) {
         dst: spec.dst.map(Ipv4Addr::from),
         if_index: spec.if_index,
         tos: spec.tos,
-        orig_dst: None,
+        // Areas the core refuses (too long, unframed) cannot be sent.
+        options: spec
+            .options
+            .and_then(|b| ipv4_std::ipv4_core::options::OptionsArea::parse(&b).ok()),
+        ..ControlMessage::default()
     };
     let len = cmsg::encoded_len(&sent);
     let mut buf = vec![0xa5u8; len + 8];
@@ -107,6 +112,9 @@ pub fn cmsg(data: &[u8]) {
             let got = decoded.control;
             assert_eq!(got.ttl, sent.ttl);
             assert_eq!(got.tos, sent.tos);
+            // Sent as IP_RETOPTS, which on receive is the reply's options.
+            assert_eq!(got.return_options, sent.options);
+            assert_eq!((got.options, got.checksum), (None, None));
             assert_eq!(got.src, None);
             // Index 0 names no interface: sent as 0, read back as none.
             assert_eq!(got.if_index, sent.if_index.filter(|&i| i != 0));
@@ -127,6 +135,7 @@ fn offset(e: DecodeError) -> usize {
         DecodeError::HeaderLength { offset, .. }
         | DecodeError::Truncated { offset, .. }
         | DecodeError::DataLength { offset, .. }
+        | DecodeError::Options { offset, .. }
         | DecodeError::Value { offset, .. } => offset,
         _ => usize::MAX,
     }

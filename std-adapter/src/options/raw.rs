@@ -1,0 +1,86 @@
+//! [`RawOptions`]: options only raw sockets have.
+
+use std::io;
+
+use super::sealed;
+use crate::sys;
+
+/// Options of raw sockets ([`ip(7)`], [`raw(7)`]): seeing forwarded packets
+/// that carry Router Alert (`IP_ROUTER_ALERT`), and receiving fragments
+/// before connection tracking reassembles them (`IP_NODEFRAG`): for
+/// [`RawConn`](crate::RawConn).
+///
+/// ```no_run
+/// use ipv4_std::prelude::*;
+/// use ipv4_std::socket2::{Domain, Protocol, Socket, Type};
+///
+/// // An RSVP daemon (protocol 46) on a router (needs CAP_NET_RAW).
+/// let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(46)))?;
+/// let conn = RawConn::new(socket)?;
+/// conn.set_router_alert(true)?;
+/// assert!(conn.router_alert()?);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+/// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
+pub trait RawOptions: sealed::Socket {
+    /// Whether the socket takes the forwarded packets that carry Router
+    /// Alert (`IP_ROUTER_ALERT`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn router_alert(&self) -> io::Result<bool> {
+        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_ROUTER_ALERT)? != 0)
+    }
+
+    /// Hands the socket every packet of its protocol that this host would
+    /// forward and that carries the Router Alert option ([RFC 2113]; RSVP,
+    /// IGMP and MLD daemons) (`IP_ROUTER_ALERT`). The kernel then does
+    /// *not* forward those packets: the daemon sends them on itself. Turning
+    /// it on or off when it already is so does nothing.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` ([`InvalidInput`](io::ErrorKind::InvalidInput)) on a raw
+    /// socket of protocol `IPPROTO_RAW` (255), which receives nothing.
+    ///
+    /// [RFC 2113]: https://www.rfc-editor.org/rfc/rfc2113
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn set_router_alert(&self, on: bool) -> io::Result<()> {
+        // The kernel keeps a list of such sockets and refuses to add one
+        // twice (EADDRINUSE) or remove one absent (ENOBUFS); both are the
+        // state asked for.
+        if self.router_alert()? == on {
+            return Ok(());
+        }
+        sys::set_int(
+            self.socket(),
+            sys::IPPROTO_IP,
+            sys::IP_ROUTER_ALERT,
+            sys::c_int::from(on),
+        )
+    }
+
+    /// Whether the socket receives fragments as they arrive
+    /// (`IP_NODEFRAG`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn nodefrag(&self) -> io::Result<bool> {
+        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_NODEFRAG)? != 0)
+    }
+
+    /// Has the socket receive fragments as they arrive, not reassembled by
+    /// connection tracking's defragmentation (`nf_defrag_ipv4`) first
+    /// (`IP_NODEFRAG`). Only matters where netfilter reassembles.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    fn set_nodefrag(&self, on: bool) -> io::Result<()> {
+        sys::set_int(
+            self.socket(),
+            sys::IPPROTO_IP,
+            sys::IP_NODEFRAG,
+            sys::c_int::from(on),
+        )
+    }
+}
