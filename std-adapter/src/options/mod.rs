@@ -11,6 +11,8 @@
 //! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, the `MCAST_*` membership calls | [`PacketConn`], [`RawConn`] |
 //! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
+//! | [`ErrorQueueOptions`] (Linux) | `IP_RECVERR`, `IP_RECVERR_RFC4884` | [`PacketConn`], [`RawConn`] |
+//! | [`PathMtuOptions`] (Linux) | `IP_MTU_DISCOVER`, `IP_MTU`, `IP_RECVFRAGSIZE` | [`PacketConn`], [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -54,12 +56,22 @@
 use crate::{Conn, PacketConn, RawConn};
 
 mod control;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod error_queue;
 mod filter;
 mod multicast;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod path_mtu;
 mod state;
 mod unicast;
 
 pub use control::ControlMessageOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use error_queue::ErrorQueueOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use path_mtu::explain_send_error;
 pub use filter::FilterOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
 pub use unicast::UnicastOptions;
