@@ -20,11 +20,12 @@
 //! Reading the queue never blocks and never takes ordinary data: it is
 //! `recvmsg(2)` with `MSG_ERRQUEUE | MSG_DONTWAIT`, and an empty queue is
 //! `Ok(None)`, on blocking and non-blocking sockets alike. The socket polls
-//! readable with `POLLERR` (in `revents` whatever `events` asked) while the
-//! queue is not empty, so an event loop waiting for `POLLIN` learns of
-//! errors too; a blocking `recv` is not woken by them and does not fail
-//! because of them (with `IP_RECVERR` on, UDP reports them through the
-//! queue only, as `SO_ERROR` stays clear).
+//! with `POLLERR` (in `revents` whatever `events` asked) while the queue
+//! is not empty, so an event loop learns of errors without asking for
+//! them. Linux also records the latest error as the socket's pending
+//! error (`SO_ERROR`): until the entry is read from the queue, the next
+//! ordinary `recv` or `send` fails once with its errno instead. Read the
+//! queue when `POLLERR` shows, and ordinary reads see their data.
 //!
 //! # What the payload holds
 //!

@@ -3,8 +3,8 @@
 //!
 //! Linux lets a process open one when its effective group, or one of its
 //! supplementary groups, is in the `net.ipv4.ping_group_range` sysctl
-//! ([`group_range`]); root may always, the range being ignored for
-//! `CAP_NET_RAW`. The range is per network namespace. Many distributions
+//! ([`group_range`]); the range applies to root as well. It is per
+//! network namespace. Many distributions
 //! open it to all groups (`0 2147483647`); the kernel's default, `1 0`,
 //! allows none.
 //!
