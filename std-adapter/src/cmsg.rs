@@ -870,20 +870,18 @@ fn decode_extended_error(
         });
     }
     // The offender follows the structure; a short one reads as none.
-    let offender = data
-        .get(ee.len..ee.len + ee.offender_len)
-        .and_then(|sin| {
-            let family = &sin[ee.offender_family..ee.offender_family + ee.offender_family_size];
-            let family = match *family {
-                [a, b] => i32::from(u16::from_ne_bytes([a, b])),
-                [a] => i32::from(a),
-                _ => return None,
-            };
-            (family == ee.af_inet).then(|| {
-                let a = &sin[ee.offender_addr..ee.offender_addr + 4];
-                Ipv4Addr::new(a[0], a[1], a[2], a[3])
-            })
-        });
+    let offender = data.get(ee.len..ee.len + ee.offender_len).and_then(|sin| {
+        let family = &sin[ee.offender_family..ee.offender_family + ee.offender_family_size];
+        let family = match *family {
+            [a, b] => i32::from(u16::from_ne_bytes([a, b])),
+            [a] => i32::from(a),
+            _ => return None,
+        };
+        (family == ee.af_inet).then(|| {
+            let a = &sin[ee.offender_addr..ee.offender_addr + 4];
+            Ipv4Addr::new(a[0], a[1], a[2], a[3])
+        })
+    });
     Ok(ExtendedError {
         errno: read_ne_u32(data, ee.errno),
         origin: data[ee.origin],

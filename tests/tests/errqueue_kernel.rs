@@ -58,7 +58,16 @@ fn path() -> PathNet {
     );
     for (from, here, there, to) in [(&a, "a-r", "r-a", &r), (&r, "r-b", "b-r", &b)] {
         from.ip(&[
-            "link", "add", here, "type", "veth", "peer", "name", there, "netns", to.name(),
+            "link",
+            "add",
+            here,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            there,
+            "netns",
+            to.name(),
         ])
         .unwrap();
     }
@@ -102,7 +111,11 @@ fn fragmentation_needed_reaches_the_error_queue_and_sets_the_path_mtu() {
         conn.get_ref().connect((B_ADDR, 9)).unwrap();
         conn.set_mtu_discover(PmtuDiscovery::Do).unwrap();
         assert_eq!(conn.mtu_discover().unwrap(), PmtuDiscovery::Do);
-        assert_eq!(conn.path_mtu().unwrap(), 1500, "the near link's MTU at first");
+        assert_eq!(
+            conn.path_mtu().unwrap(),
+            1500,
+            "the near link's MTU at first"
+        );
         let data: Vec<u8> = (0..1400u32).map(|i| i as u8).collect();
         conn.get_ref().send(&data).unwrap();
 
@@ -111,7 +124,9 @@ fn fragmentation_needed_reaches_the_error_queue_and_sets_the_path_mtu() {
         assert_eq!(e.origin, Origin::ICMP);
         assert_eq!(
             e.icmp,
-            Some(ErrorCode::Unreachable(UnreachableCode::FRAGMENTATION_NEEDED))
+            Some(ErrorCode::Unreachable(
+                UnreachableCode::FRAGMENTATION_NEEDED
+            ))
         );
         assert_eq!(e.errno, libc::EMSGSIZE);
         assert_eq!(e.mtu(), Some(FAR_MTU));
@@ -157,7 +172,9 @@ fn fragmentation_needed_reaches_the_error_queue_and_sets_the_path_mtu() {
         assert_eq!(too_large.mtu(), Some(FAR_MTU));
         assert_eq!(
             too_large.to_string(),
-            format!("a datagram of 1400 bytes to {B_ADDR}:9 does not fit the path MTU of 1280 bytes")
+            format!(
+                "a datagram of 1400 bytes to {B_ADDR}:9 does not fit the path MTU of 1280 bytes"
+            )
         );
     });
 }
@@ -189,10 +206,7 @@ fn time_exceeded_from_the_router_on_a_udp_socket() {
         let mut buf = [0u8; 512];
         let e = wait_error(&conn, |b| conn.recv_error(b), &mut buf);
         assert_eq!(e.origin, Origin::ICMP);
-        assert_eq!(
-            e.icmp,
-            Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL))
-        );
+        assert_eq!(e.icmp, Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL)));
         assert_eq!(e.errno, libc::EHOSTUNREACH);
         assert_eq!(e.offender, Some(R_NEAR));
         assert_eq!(e.destination, SocketAddrV4::new(B_ADDR, CLOSED_PORT));
@@ -235,10 +249,7 @@ fn time_exceeded_quotes_the_raw_probe_matched_by_the_core() {
         conn.send(&header, &probe, None).unwrap();
         let mut buf = [0u8; 512];
         let e = wait_error(&conn, |b| conn.recv_error(b), &mut buf);
-        assert_eq!(
-            e.icmp,
-            Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL))
-        );
+        assert_eq!(e.icmp, Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL)));
         assert_eq!(e.offender, Some(R_NEAR));
         // IP_HDRINCL: the whole quoted datagram, matched to the probe.
         let quote = ipv4_core::icmp::Quote::new(e.payload);
@@ -256,7 +267,11 @@ fn time_exceeded_quotes_the_raw_probe_matched_by_the_core() {
                 },
             }
         );
-        assert_eq!(quote.header().unwrap().ttl(), 1, "the TTL left when it expired");
+        assert_eq!(
+            quote.header().unwrap().ttl(),
+            1,
+            "the TTL left when it expired"
+        );
         assert_eq!(quote.payload(), &probe[..]);
     });
 }
@@ -270,10 +285,7 @@ fn port_unreachable_on_the_udp_error_queue() {
         let mut buf = [0u8; 512];
         let e = wait_error(&conn, |b| conn.recv_error(b), &mut buf);
         assert_eq!(e.origin, Origin::ICMP);
-        assert_eq!(
-            e.icmp,
-            Some(ErrorCode::Unreachable(UnreachableCode::PORT))
-        );
+        assert_eq!(e.icmp, Some(ErrorCode::Unreachable(UnreachableCode::PORT)));
         assert_eq!(e.errno, libc::ECONNREFUSED);
         assert_eq!(e.error().kind(), std::io::ErrorKind::ConnectionRefused);
         assert_eq!(e.offender, Some(B_ADDR));
@@ -319,7 +331,10 @@ fn reading_the_queue_takes_no_data_and_never_blocks() {
     let revents = poll_revents(conn.get_ref().as_raw_fd());
     assert_ne!(revents & libc::POLLIN, 0, "the datagram is readable too");
 
-    let e = conn.recv_error(&mut buf).unwrap().expect("the queued error");
+    let e = conn
+        .recv_error(&mut buf)
+        .unwrap()
+        .expect("the queued error");
     assert_eq!(e.offender, Some(B_ADDR));
     assert!(conn.recv_error(&mut buf).unwrap().is_none());
     assert_eq!(poll_revents(conn.get_ref().as_raw_fd()) & libc::POLLERR, 0);
@@ -345,7 +360,9 @@ fn ping_sockets_follow_ping_group_range() {
         assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
         assert!(e.to_string().contains("ping_group_range is 1 0"), "{e}");
     });
-    net.a.sysctl("net.ipv4.ping_group_range", "0 2147483647").unwrap();
+    net.a
+        .sysctl("net.ipv4.ping_group_range", "0 2147483647")
+        .unwrap();
     net.a.run(|| {
         assert_eq!(ipv4_std::ping::group_range().unwrap(), 0..=2_147_483_647);
         let conn = PacketConn::icmp_datagram().unwrap();
@@ -376,7 +393,10 @@ fn ping_sockets_follow_ping_group_range() {
         let Message::EchoReply(echo) = view.message() else {
             panic!("not an echo reply: {:?}", view.message());
         };
-        assert_eq!((echo.ident, echo.seq, echo.data), (ident, 7, &b"ping socket"[..]));
+        assert_eq!(
+            (echo.ident, echo.seq, echo.data),
+            (ident, 7, &b"ping socket"[..])
+        );
 
         // TTL 1: the router's time exceeded reaches the ping socket's queue,
         // quoting the echo request as the kernel sent it.
@@ -391,10 +411,7 @@ fn ping_sockets_follow_ping_group_range() {
         conn.send_to(&out[..n], None, SocketAddrV4::new(B_ADDR, 0))
             .unwrap();
         let e = wait_error(&conn, |b| conn.recv_error(b), &mut buf);
-        assert_eq!(
-            e.icmp,
-            Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL))
-        );
+        assert_eq!(e.icmp, Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL)));
         assert_eq!(e.offender, Some(R_NEAR));
         let quoted = IcmpView::new_unchecked(e.payload);
         let Message::EchoRequest(echo) = quoted.message() else {
@@ -402,6 +419,100 @@ fn ping_sockets_follow_ping_group_range() {
         };
         assert_eq!((echo.ident, echo.seq), (ident, 8));
     });
+}
+
+/// Linux routers add no RFC 4884 extensions, so `b` plays an MPLS router:
+/// it captures `a`'s probe and answers with a time exceeded built by the
+/// core, with an RFC 4950 label stack object. With `IP_RECVERR_RFC4884`
+/// the kernel of `a` says where the extension structure starts, and the
+/// entry decodes it.
+fn rfc4884_extensions_reach_the_error_queue() {
+    use ipv4_core::icmp::{MplsEntry, Object, ObjectRepr, class};
+    let net = path();
+    // An open port: b's kernel must not answer with port unreachable.
+    let (capture, _listener) = net.b.run(|| {
+        (
+            ipv4_tests::sockets::raw(Protocol::UDP.0, Duration::from_secs(2)),
+            UdpSocket::bind((B_ADDR, 33_436)).unwrap(),
+        )
+    });
+    let conn = net.a.run(|| {
+        let conn = udp(40_007);
+        conn.set_recv_errors_rfc4884(true).unwrap();
+        assert!(conn.recv_errors_rfc4884().unwrap());
+        conn.send_to(b"mpls probe", None, SocketAddrV4::new(B_ADDR, 33_436))
+            .unwrap();
+        conn
+    });
+    let mut probe = [0u8; 1500];
+    let n = capture.recv(unsafe_uninit(&mut probe)).unwrap();
+    let probe = &probe[..n];
+    let entry = MplsEntry {
+        label: 16,
+        tc: 0,
+        bottom: true,
+        ttl: 1,
+    }
+    .to_bytes()
+    .unwrap();
+    let mut objects = [0u8; 8];
+    ObjectRepr {
+        class: class::MPLS_LABEL_STACK,
+        c_type: 1,
+        payload: &entry,
+    }
+    .emit(&mut objects)
+    .unwrap();
+    let repr = IcmpRepr::TimeExceeded {
+        code: TimeExceededCode::TTL,
+        quote: probe,
+        extension: Some(&objects),
+    };
+    let mut icmp = [0u8; 512];
+    let len = repr.emit(&mut icmp).unwrap();
+    net.b.run(|| {
+        let raw = ipv4_tests::sockets::raw(Protocol::ICMP.0, Duration::from_secs(1));
+        raw.send_to(&icmp[..len], &SocketAddrV4::new(A_ADDR, 0).into())
+            .unwrap();
+    });
+    let mut buf = [0u8; 512];
+    let e = wait_error(&conn, |b| conn.recv_error(b), &mut buf);
+    assert_eq!(e.offender, Some(B_ADDR));
+    assert_eq!(e.icmp, Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL)));
+    // The 128-byte padded quote less the IPv4 and UDP headers the kernel
+    // stripped.
+    assert_eq!(e.extension_offset, Some(128 - 28));
+    assert!(!e.extension_invalid);
+    assert!(e.original().starts_with(b"mpls probe"));
+    let ext = e.extensions().expect("an extension structure").unwrap();
+    let objects: Vec<_> = ext
+        .objects()
+        .map(|o| o.unwrap().decode().unwrap())
+        .collect();
+    let [Object::Mpls(stack)] = objects[..] else {
+        panic!("not one MPLS object: {objects:?}");
+    };
+    assert_eq!(
+        stack.entries().collect::<Vec<_>>(),
+        [MplsEntry {
+            label: 16,
+            tc: 0,
+            bottom: true,
+            ttl: 1
+        }]
+    );
+    assert!(
+        e.to_string()
+            .ends_with(&format!("for {B_ADDR}:33436, {}", objects[0])),
+        "{e}"
+    );
+}
+
+/// `buf` as the `MaybeUninit` slice socket2's `recv` takes.
+fn unsafe_uninit(buf: &mut [u8]) -> &mut [std::mem::MaybeUninit<u8>] {
+    // SAFETY: initialised bytes are valid `MaybeUninit<u8>`, and socket2
+    // only writes initialised bytes into them.
+    unsafe { &mut *(buf as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) }
 }
 
 #[path = "../../std-adapter/examples/common/harness.rs"]
@@ -416,5 +527,6 @@ fn main() {
         kernel(port_unreachable_on_the_udp_error_queue),
         kernel(reading_the_queue_takes_no_data_and_never_blocks),
         kernel(ping_sockets_follow_ping_group_range),
+        kernel(rfc4884_extensions_reach_the_error_queue),
     ]);
 }

@@ -68,12 +68,12 @@ mod unicast;
 pub use control::ControlMessageOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use error_queue::ErrorQueueOptions;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use path_mtu::explain_send_error;
 pub use filter::FilterOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use path_mtu::explain_send_error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use unicast::UnicastOptions;
 
 pub(crate) use multicast::interface_index;
