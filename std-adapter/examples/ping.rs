@@ -201,14 +201,23 @@ fn ping(
             }
             if !raw && let Some(e) = conn.recv_error(&mut buf)? {
                 let from = e.offender.unwrap_or(Ipv4Addr::UNSPECIFIED);
-                let what = e.icmp.map_or_else(|| e.error().to_string(), |c| c.to_string());
+                let what = e
+                    .icmp
+                    .map_or_else(|| e.error().to_string(), |c| c.to_string());
                 println!("From {from} icmp_seq={seq} {what}");
                 stats.errors.push((from, what));
                 break;
             }
             let d = match conn.recv_from(&mut buf) {
                 Ok(d) => d,
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             };
             let Ok(view) = IcmpView::new_checked(d.payload) else {
@@ -290,7 +299,9 @@ mod tests {
         assert!(!stats.raw);
         assert_eq!((stats.sent, stats.received), (2, 2));
         // TTL 1: the router's time exceeded, read from the error queue.
-        let stats = chain.a.run(|| ping(CHAIN_B, 1, Mode::Datagram, Some(1)).unwrap());
+        let stats = chain
+            .a
+            .run(|| ping(CHAIN_B, 1, Mode::Datagram, Some(1)).unwrap());
         assert_eq!(stats.received, 0);
         assert_eq!(
             stats.errors,
@@ -306,9 +317,11 @@ mod tests {
         let stats = chain.a.run(|| ping(CHAIN_B, 1, Mode::Auto, None).unwrap());
         assert!(stats.raw);
         assert_eq!((stats.sent, stats.received), (1, 1));
-        let e = chain
-            .a
-            .run(|| ping(CHAIN_B, 1, Mode::Datagram, None).unwrap_err().to_string());
+        let e = chain.a.run(|| {
+            ping(CHAIN_B, 1, Mode::Datagram, None)
+                .unwrap_err()
+                .to_string()
+        });
         assert!(e.contains("ping_group_range is 1 0"), "{e}");
     }
 

@@ -125,7 +125,10 @@ fn trace(target: Ipv4Addr) -> Result<Vec<Hop>, Box<dyn Error>> {
             let ms = sent.elapsed().as_secs_f64() * 1000.0;
             let from = e.offender.unwrap_or(Ipv4Addr::UNSPECIFIED);
             let what = e.icmp.map_or_else(String::new, |c| c.to_string());
-            let icmp_ttl = e.control.ttl.map_or(String::new(), |t| format!(", ttl={t}"));
+            let icmp_ttl = e
+                .control
+                .ttl
+                .map_or(String::new(), |t| format!(", ttl={t}"));
             println!("{ttl:2}  {from}  {ms:.3} ms  ({what}{icmp_ttl})");
             if let Some(Ok(ext)) = e.extensions() {
                 for object in ext.objects() {
