@@ -1342,4 +1342,94 @@ mod tests {
             16 + 24
         );
     }
+
+    /// An `IP_RECVERR` message as Linux lays it out (`ip_recv_error`): a
+    /// `sock_extended_err` for a fragmentation needed (EMSGSIZE, origin
+    /// ICMP, type 3 code 4, `ee_info` the MTU, `ee_rfc4884.len` 100) and
+    /// the offender's `sockaddr_in`, after an `IP_TTL` of the ICMP packet.
+    #[test]
+    fn decodes_ip_recverr_with_its_offender() {
+        let ee = sys::EXTENDED_ERR_LAYOUT;
+        let mut data = Vec::new();
+        data.extend_from_slice(&(sys::EMSGSIZE as u32).to_ne_bytes());
+        data.extend_from_slice(&[2, 3, 4, 0]);
+        data.extend_from_slice(&1280u32.to_ne_bytes());
+        data.extend_from_slice(&100u16.to_ne_bytes()); // ee_rfc4884.len
+        data.extend_from_slice(&[1, 0]); // flags: invalid
+        data.extend_from_slice(&(ee.af_inet as u16).to_ne_bytes());
+        data.extend_from_slice(&[0, 0, 198, 51, 100, 1]);
+        data.extend_from_slice(&[0; 8]);
+        let mut buf = header(cmsg_len(4), IP, TTL);
+        buf.extend_from_slice(&63i32.to_ne_bytes());
+        buf.resize(cmsg_space(4), 0);
+        buf.extend_from_slice(&header(cmsg_len(data.len()), IP, ee.recv_err));
+        buf.extend_from_slice(&data);
+        let e = extended_error(&buf).unwrap().unwrap();
+        assert_eq!(
+            e,
+            ExtendedError {
+                errno: sys::EMSGSIZE as u32,
+                origin: 2,
+                icmp_type: 3,
+                icmp_code: 4,
+                info: 1280,
+                data: e.data,
+                offender: Some(Ipv4Addr::new(198, 51, 100, 1)),
+            }
+        );
+        assert_eq!((e.rfc4884_len(), e.rfc4884_flags()), (100, 1));
+        // The TTL beside it still decodes; IP_RECVERR is skipped there.
+        assert_eq!(
+            decode(&buf, false),
+            Decoded {
+                control: ControlMessage {
+                    ttl: Some(63),
+                    ..ControlMessage::default()
+                },
+                error: None
+            }
+        );
+
+        // A local error: AF_UNSPEC offender.
+        let mut local = data.clone();
+        local[16..18].copy_from_slice(&0u16.to_ne_bytes());
+        let mut buf = header(cmsg_len(local.len()), IP, ee.recv_err);
+        buf.extend_from_slice(&local);
+        assert_eq!(extended_error(&buf).unwrap().unwrap().offender, None);
+
+        // Shorter than the structure: an error with its offset.
+        let mut buf = header(cmsg_len(8), IP, ee.recv_err);
+        buf.extend_from_slice(&data[..8]);
+        assert!(matches!(
+            extended_error(&buf),
+            Some(Err(DecodeError::DataLength {
+                offset: 0,
+                message: "IP_RECVERR",
+                found: 8,
+                ..
+            }))
+        ));
+        assert_eq!(extended_error(&[]), None);
+    }
+
+    #[test]
+    fn decodes_ip_recvfragsize() {
+        let kind = sys::EXTENDED_ERR_LAYOUT.recv_frag_size;
+        let mut buf = header(cmsg_len(4), IP, kind);
+        buf.extend_from_slice(&1280i32.to_ne_bytes());
+        assert_eq!(frag_size(&buf), Some(Ok(1280)));
+        let mut buf = header(cmsg_len(4), IP, kind);
+        buf.extend_from_slice(&(-1i32).to_ne_bytes());
+        assert!(matches!(
+            frag_size(&buf),
+            Some(Err(DecodeError::Value { .. }))
+        ));
+        let mut buf = header(cmsg_len(1), IP, kind);
+        buf.push(5);
+        assert!(matches!(
+            frag_size(&buf),
+            Some(Err(DecodeError::DataLength { .. }))
+        ));
+        assert_eq!(frag_size(&header(cmsg_len(0), IP, TTL)), None);
+    }
 }
