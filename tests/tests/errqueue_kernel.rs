@@ -508,6 +508,61 @@ fn rfc4884_extensions_reach_the_error_queue() {
     );
 }
 
+/// Every `IP_MTU_DISCOVER` mode reads back from the kernel; `IP_MTU` on an
+/// unconnected socket is `ENOTCONN`; `IP_RECVFRAGSIZE` reads back, and a
+/// datagram that `b` had to fragment for the 1280 link arrives at `a` with
+/// the size of its largest fragment (decoded by `cmsg::frag_size` from a
+/// socket2 `recvmsg`), while one that came whole carries none.
+fn path_mtu_options_read_back_and_the_fragment_size_arrives() {
+    let net = path();
+    let conn = net.a.run(|| udp(40_008));
+    for mode in [
+        PmtuDiscovery::Dont,
+        PmtuDiscovery::Want,
+        PmtuDiscovery::Do,
+        PmtuDiscovery::Probe,
+        PmtuDiscovery::Interface,
+        PmtuDiscovery::Omit,
+    ] {
+        conn.set_mtu_discover(mode).unwrap();
+        assert_eq!(conn.mtu_discover().unwrap(), mode);
+        assert_eq!(PmtuDiscovery::from_raw(mode.to_raw()), Some(mode));
+    }
+    assert_eq!(
+        conn.path_mtu().unwrap_err().raw_os_error(),
+        Some(libc::ENOTCONN)
+    );
+    assert!(!conn.recv_frag_size().unwrap());
+    conn.set_recv_frag_size(true).unwrap();
+    assert!(conn.recv_frag_size().unwrap());
+
+    net.b.run(|| {
+        let s = UdpSocket::bind((B_ADDR, 0)).unwrap();
+        s.send_to(&[7u8; 3000], (A_ADDR, 40_008)).unwrap();
+        s.send_to(b"whole", (A_ADDR, 40_008)).unwrap();
+    });
+    let socket = socket2::SockRef::from(conn.get_ref());
+    socket
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut control = ipv4_std::cmsg::ControlBuffer::new();
+    let mut data = [0u8; 4000];
+    for (len, frag) in [(3000, Some(1276)), (5, None)] {
+        let mut bufs = [socket2::MaybeUninitSlice::new(unsafe_uninit(&mut data))];
+        let control_bytes = unsafe_uninit(control.as_mut_bytes());
+        let mut msg = socket2::MsgHdrMut::new()
+            .with_buffers(&mut bufs)
+            .with_control(control_bytes);
+        let n = socket.recvmsg(&mut msg, 0).unwrap();
+        let control_len = msg.control_len();
+        assert_eq!(n, len);
+        // 1280 less the 20-byte header, rounded down to 8-byte fragment
+        // units (1256), plus the header.
+        let got = ipv4_std::cmsg::frag_size(&control.as_bytes()[..control_len]).map(Result::unwrap);
+        assert_eq!(got, frag, "datagram of {len} bytes");
+    }
+}
+
 /// `buf` as the `MaybeUninit` slice socket2's `recv` takes.
 fn unsafe_uninit(buf: &mut [u8]) -> &mut [std::mem::MaybeUninit<u8>] {
     // SAFETY: initialised bytes are valid `MaybeUninit<u8>`, and socket2
@@ -528,5 +583,6 @@ fn main() {
         kernel(reading_the_queue_takes_no_data_and_never_blocks),
         kernel(ping_sockets_follow_ping_group_range),
         kernel(rfc4884_extensions_reach_the_error_queue),
+        kernel(path_mtu_options_read_back_and_the_fragment_size_arrives),
     ]);
 }
