@@ -1,176 +1,178 @@
-//! Traceroute with a header-included raw socket: each probe is an ICMP
-//! echo request whose IPv4 header, TTL included, this program writes
-//! itself; the replies (time exceeded from routers, the echo reply from the
-//! target) are read with their headers, and the ICMP error's quoted header
-//! is parsed with `HeaderView::new_lax` to match it to its probe.
+//! Traceroute over UDP with the socket error queue (`IP_RECVERR`): no raw
+//! socket, no root. Each probe is a UDP datagram with a growing TTL; the
+//! routers' "time exceeded" and the target's "port unreachable" come back
+//! on the probing socket's error queue, decoded by the core (type, code,
+//! the router's address, the ICMP packet's TTL), and with
+//! `IP_RECVERR_RFC4884` any RFC 4884 extension objects a hop adds (RFC 4950
+//! MPLS label stacks, RFC 5837 interface information) are printed beside
+//! it.
 //!
 //! ```sh
-//! cargo build --release -p ipv4-std --example traceroute
-//! sudo target/release/examples/traceroute
+//! cargo run -p ipv4-std --example traceroute -- 127.0.0.1   # any user
+//! sudo target/debug/examples/traceroute                      # the namespace chain
 //! ```
 //!
-//! It builds its own three-host chain of network namespaces,
-//! `a — r — b`, with forwarding on at `r`, traces from `a` to `b`, and
-//! removes the chain on exit. Needs root.
+//! With a loopback address (127.0.0.0/8) it traces that address, as any
+//! user. Without one it builds its own chain of network namespaces,
+//! `a — r — b`, with forwarding on at `r` (which needs root), traces from
+//! `a` to `b` and removes the chain on exit. It never probes the network.
+//! Exit status: 0 when the target answered (or on Ctrl-C), 1 when it did
+//! not, 2 on arguments it cannot use.
 
 mod common;
 
-use ipv4_std::prelude::*;
 use std::error::Error;
 use std::io;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 #[cfg(not(test))]
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use common::Netns;
-use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
-use ipv4_std::{IcmpFilter, IcmpType, RawConn};
-use socket2::{Domain, Socket, Type};
+use ipv4_std::errqueue::Origin;
+use ipv4_std::ipv4_core::icmp::{ErrorCode, TimeExceededCode, UnreachableCode};
+use ipv4_std::prelude::*;
 
-const A: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
-const R_A: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 254);
-const R_B: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 254);
-const B: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
-const MAX_HOPS: u8 = 5;
+use common::{CHAIN_B, CHAIN_R_A};
+
+#[cfg(not(test))]
+const ARGS: &str = "[127.x.y.z]";
+const MAX_HOPS: u8 = 8;
+const FIRST_PORT: u16 = 33_434;
 const PROBE_WAIT: Duration = Duration::from_secs(1);
 
 #[cfg(not(test))]
-const ABOUT: &str = "Creates a chain of three network namespaces, a - r - b, with forwarding on at r, \
-and traces the route from a to b with ICMP echo probes whose IPv4 header, TTL included, it \
-writes itself on a header-included raw socket. The namespaces are removed on exit (Ctrl-C \
-included).";
+const ABOUT: &str = "Traces the route to a loopback address (127.0.0.0/8) with UDP probes of \
+growing TTL, reading the ICMP answers from the socket's error queue: no root needed. Without an \
+address it builds a chain of three network namespaces, a - r - b (root), traces from a to b, and \
+removes the chain on exit (Ctrl-C included).";
 
 #[cfg(not(test))]
 fn main() -> ExitCode {
-    common::no_args(&common::usage("traceroute", "", ABOUT, true));
+    let usage = common::usage("traceroute", ARGS, ABOUT, false);
+    let target = parse_args(&common::args(&usage))
+        .unwrap_or_else(|problem| common::bad_usage(&problem, &usage));
     common::catch_interrupt();
-    common::finish("traceroute", run().map(drop))
-}
-
-fn echo_request(id: u16, seq: u16) -> [u8; 16] {
-    let mut m = [0u8; 16];
-    m[0] = IcmpType::ECHO.0;
-    m[4..6].copy_from_slice(&id.to_be_bytes());
-    m[6..8].copy_from_slice(&seq.to_be_bytes());
-    m[8..].copy_from_slice(b"traceroo");
-    let sum = ipv4_std::ipv4_core::checksum::checksum(&m);
-    m[2..4].copy_from_slice(&sum.to_be_bytes());
-    m
-}
-
-/// What answered a probe.
-enum Answer {
-    /// A router: ICMP time exceeded.
-    Hop(Ipv4Addr),
-    /// The target: ICMP echo reply.
-    Target(Ipv4Addr),
-    /// ICMP destination unreachable, with its code.
-    Unreachable(Ipv4Addr, u8),
-}
-
-/// The (id, seq) an ICMP message refers to: its own for an echo reply, the
-/// quoted probe's for an error (RFC 792: the original header and its first
-/// 8 payload bytes follow the 8-byte ICMP header).
-fn probe_of(icmp: &[u8]) -> Option<(u8, [u8; 4])> {
-    let kind = *icmp.first()?;
-    let echo = if kind == IcmpType::ECHO_REPLY.0 {
-        icmp.get(4..8)?.try_into().ok()?
-    } else {
-        let quoted = HeaderView::new_lax(icmp.get(8..)?).ok()?;
-        if quoted.protocol() != Protocol::ICMP {
-            return None;
-        }
-        quoted.payload().get(4..8)?.try_into().ok()?
+    let result = match target {
+        Some(target) => trace(target).map(drop),
+        None => run_chain().map(drop),
     };
-    Some((kind, echo))
+    common::finish("traceroute", result)
 }
 
-/// Returns the address that answered each probe (unspecified for none).
-fn trace(conn: &RawConn<Socket>, target: Ipv4Addr) -> io::Result<Vec<Ipv4Addr>> {
+/// The target (`None`: the namespace chain), or what is wrong.
+fn parse_args(args: &[String]) -> Result<Option<Ipv4Addr>, String> {
+    let target = match args.first() {
+        None => return Ok(None),
+        Some(a) => a
+            .parse::<Ipv4Addr>()
+            .map_err(|_| format!("{a:?} is not an IPv4 address"))?,
+    };
+    if !target.is_loopback() {
+        return Err(format!(
+            "{target} is not a loopback address: this example traces 127.0.0.0/8 or its own \
+             namespaces, never the network"
+        ));
+    }
+    if let Some(extra) = args.get(1) {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    Ok(Some(target))
+}
+
+/// One line of the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Hop {
+    ttl: u8,
+    /// Who answered, `None` for no answer.
+    from: Option<Ipv4Addr>,
+    /// The ICMP error.
+    code: Option<ErrorCode>,
+}
+
+/// Traces `target` from the calling thread's namespace; returns the hops,
+/// and an error when the target never answered.
+fn trace(target: Ipv4Addr) -> Result<Vec<Hop>, Box<dyn Error>> {
+    let conn = PacketConn::new(UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?)?;
+    conn.set_recv_errors(true)?;
+    conn.set_recv_errors_rfc4884(true)?;
+    conn.set_control_message(ControlFlags::TTL, true)?;
+    println!("traceroute to {target}, {MAX_HOPS} hops max, UDP probes, no root needed");
     let mut hops = Vec::new();
-    let id = (std::process::id() & 0xffff) as u16;
-    println!("traceroute to {target}, {MAX_HOPS} hops max");
+    let mut buf = [0u8; 1500];
     for ttl in 1..=MAX_HOPS {
         common::stop_if_interrupted()?;
-        let seq = u16::from(ttl);
-        let header = Header::new(Ipv4Addr::UNSPECIFIED, target, Protocol::ICMP).with_ttl(ttl);
+        conn.set_ttl(ttl)?;
+        let port = FIRST_PORT + u16::from(ttl) - 1;
+        let dst = SocketAddrV4::new(target, port);
         let sent = Instant::now();
-        conn.send(&header, &echo_request(id, seq), None)?;
-        let mut buf = [0u8; 1500];
-        let mut answer = None;
-        while answer.is_none() && sent.elapsed() < PROBE_WAIT {
-            let packet = match conn.recv(&mut buf) {
-                Ok(p) => p,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                Err(e) => return Err(e),
+        conn.send_to(b"ipv4 traceroute probe", None, dst)?;
+        let mut hop = Hop {
+            ttl,
+            from: None,
+            code: None,
+        };
+        // The error queue never blocks: poll it until the probe's answer
+        // comes or the wait is over.
+        while sent.elapsed() < PROBE_WAIT {
+            common::stop_if_interrupted()?;
+            let Some(e) = conn.recv_error(&mut buf)? else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
             };
-            let Some(view) = packet.header else {
-                continue; // not an IPv4 header: nothing of ours
-            };
-            let mut ours = [0u8; 4];
-            ours[..2].copy_from_slice(&id.to_be_bytes());
-            ours[2..].copy_from_slice(&seq.to_be_bytes());
-            let from = view.source();
-            answer = match probe_of(packet.payload) {
-                Some((0, echo)) if echo == ours => Some(Answer::Target(from)),
-                Some((11, echo)) if echo == ours => Some(Answer::Hop(from)),
-                Some((3, echo)) if echo == ours => {
-                    Some(Answer::Unreachable(from, packet.payload[1]))
+            if e.origin != Origin::ICMP || e.destination != dst {
+                continue; // an earlier probe's late answer
+            }
+            let ms = sent.elapsed().as_secs_f64() * 1000.0;
+            let from = e.offender.unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let what = e.icmp.map_or_else(String::new, |c| c.to_string());
+            let icmp_ttl = e
+                .control
+                .ttl
+                .map_or(String::new(), |t| format!(", ttl={t}"));
+            println!("{ttl:2}  {from}  {ms:.3} ms  ({what}{icmp_ttl})");
+            if let Some(Ok(ext)) = e.extensions() {
+                for object in ext.objects() {
+                    match object.and_then(|o| o.decode()) {
+                        Ok(object) => println!("      {object}"),
+                        Err(err) => println!("      (extension object: {err})"),
+                    }
                 }
-                _ => None,
-            };
+            }
+            hop.from = e.offender;
+            hop.code = e.icmp;
+            break;
         }
-        let ms = sent.elapsed().as_secs_f64() * 1000.0;
-        hops.push(match answer {
-            Some(Answer::Hop(a) | Answer::Target(a) | Answer::Unreachable(a, _)) => a,
-            None => Ipv4Addr::UNSPECIFIED,
-        });
-        match answer {
-            Some(Answer::Hop(from)) => println!("{ttl:2}  {from}  {ms:.3} ms  (time exceeded)"),
-            Some(Answer::Target(from)) => {
-                println!("{ttl:2}  {from}  {ms:.3} ms  (echo reply: reached the target)");
-                return Ok(hops);
-            }
-            Some(Answer::Unreachable(from, code)) => {
-                println!("{ttl:2}  {from}  {ms:.3} ms  (destination unreachable, code {code})");
-                return Ok(hops);
-            }
-            None => println!("{ttl:2}  *"),
+        if hop.from.is_none() {
+            println!("{ttl:2}  *");
+        }
+        let done = !matches!(
+            hop.code,
+            None | Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL))
+        );
+        hops.push(hop);
+        if done {
+            return match hops.last().and_then(|h| h.code) {
+                Some(ErrorCode::Unreachable(UnreachableCode::PORT)) => Ok(hops),
+                Some(code) => Err(format!("{target}: {code}").into()),
+                None => unreachable!(),
+            };
         }
     }
-    Ok(hops)
+    Err(format!("{target} did not answer within {MAX_HOPS} hops").into())
 }
 
-/// Returns the hops.
-fn run() -> Result<Vec<Ipv4Addr>, Box<dyn Error>> {
+/// Builds the chain and traces from `a` to `b`.
+fn run_chain() -> Result<Vec<Hop>, Box<dyn Error>> {
     common::require_namespaces("traceroute")?;
-    let a = Netns::new("a")?;
-    let r = Netns::new("r")?;
-    let b = Netns::new("b")?;
-    common::link((&a, "veth-r", A), (&r, "veth-a", R_A), 24)?;
-    common::link((&r, "veth-b", R_B), (&b, "veth-r", B), 24)?;
-    a.ip(&["route", "add", "default", "via", &R_A.to_string()])?;
-    b.ip(&["route", "add", "default", "via", &R_B.to_string()])?;
-    r.sysctl("net.ipv4.ip_forward", "1")?;
-    r.sysctl("net.ipv4.icmp_ratelimit", "0")?;
-    println!("Built a chain of namespaces a ({A}) — r ({R_A}, {R_B}, forwarding) — b ({B}).");
-
-    let conn = a.run(|| -> io::Result<RawConn<Socket>> {
-        let s = Socket::new(Domain::IPV4, Type::RAW, Some(socket2::Protocol::ICMPV4))?;
-        s.set_read_timeout(Some(Duration::from_millis(100)))?;
-        RawConn::new(s)
-    })?;
-    let mut filter = IcmpFilter::block_all();
-    for accepted in [
-        IcmpType::ECHO_REPLY,
-        IcmpType::TIME_EXCEEDED,
-        IcmpType::DESTINATION_UNREACHABLE,
-    ] {
-        filter.accept(accepted)?;
-    }
-    conn.set_icmp_filter(filter)?;
-    let hops = trace(&conn, B)?;
+    let chain = common::chain(None)?;
+    println!(
+        "Built a chain of namespaces a ({}) — r ({CHAIN_R_A}, {}, forwarding) — b ({CHAIN_B}).",
+        common::CHAIN_A,
+        common::CHAIN_R_B
+    );
+    let hops = chain
+        .a
+        .run(|| trace(CHAIN_B).map_err(|e| io::Error::other(e.to_string())))?;
     println!("Removing the namespaces.");
     Ok(hops)
 }
@@ -180,16 +182,66 @@ use tests::main;
 
 #[cfg(test)]
 mod tests {
-    /// The router answers the first probe, the target the second.
-    fn runs() {
-        let hops = super::run().unwrap();
-        assert_eq!(hops, [super::R_A, super::B]);
+    use std::net::Ipv4Addr;
+
+    use super::Hop;
+    use super::common::{CHAIN_B, CHAIN_R_A};
+    use ipv4_std::ipv4_core::icmp::{ErrorCode, TimeExceededCode, UnreachableCode};
+
+    fn args(list: &[&str]) -> Result<Option<Ipv4Addr>, String> {
+        super::parse_args(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
 
-    /// Built as a test (`harness = false` in Cargo.toml): runs the test
-    /// above, or reports it as ignored, with the reason, when not root.
+    fn parses_arguments() {
+        assert_eq!(args(&[]), Ok(None));
+        assert_eq!(args(&["127.0.0.3"]), Ok(Some(Ipv4Addr::new(127, 0, 0, 3))));
+        for (bad, says) in [
+            (&["x"][..], "not an IPv4 address"),
+            (&["203.0.113.2"], "not a loopback address"),
+            (&["127.0.0.1", "2"], "unexpected argument"),
+        ] {
+            let problem = args(bad).unwrap_err();
+            assert!(problem.contains(says), "{bad:?}: {problem}");
+        }
+    }
+
+    /// The router answers the first probe with time exceeded, the target
+    /// the second with port unreachable.
+    fn traces_the_namespace_chain() {
+        let hops = super::run_chain().unwrap();
+        assert_eq!(
+            hops,
+            [
+                Hop {
+                    ttl: 1,
+                    from: Some(CHAIN_R_A),
+                    code: Some(ErrorCode::TimeExceeded(TimeExceededCode::TTL))
+                },
+                Hop {
+                    ttl: 2,
+                    from: Some(CHAIN_B),
+                    code: Some(ErrorCode::Unreachable(UnreachableCode::PORT))
+                },
+            ]
+        );
+    }
+
+    /// Loopback, as any user: one hop, the port unreachable of 127.0.0.1.
+    fn traces_loopback_without_root() {
+        let hops = super::trace(Ipv4Addr::LOCALHOST).unwrap();
+        assert_eq!(hops.len(), 1);
+        assert_eq!(hops[0].from, Some(Ipv4Addr::LOCALHOST));
+    }
+
+    /// Built as a test (`harness = false` in Cargo.toml): runs the tests
+    /// above, the namespace one reported as ignored, with the reason, when
+    /// not root.
     pub(super) fn main() {
-        use super::common::harness::{self, kernel};
-        harness::run([kernel(runs)]);
+        use super::common::harness::{self, kernel, plain};
+        harness::run([
+            plain(parses_arguments),
+            plain(traces_loopback_without_root),
+            kernel(traces_the_namespace_chain),
+        ]);
     }
 }

@@ -632,7 +632,7 @@ fn decode_one(
                     found: data.len(),
                 });
             }
-            cm.checksum = Some(fold_wsum(read_ne_u32(data)));
+            cm.checksum = Some(fold_wsum(read_ne_u32(data, 0)));
         }
         k if k == layout.pktinfo => {
             if data.len() < PKTINFO_LEN {
@@ -714,12 +714,6 @@ fn options_area(
             found: data.len(),
         },
     })
-}
-
-fn read_ne_u32(b: &[u8]) -> u32 {
-    let mut v = [0; 4];
-    v.copy_from_slice(&b[..4]);
-    u32::from_ne_bytes(v)
 }
 
 /// A kernel `__wsum` (a 32-bit one's complement sum of the bytes read as
@@ -880,6 +874,221 @@ pub(crate) fn encode_with(
         m[data..data + len].copy_from_slice(options.as_bytes());
     }
     Ok(total)
+}
+
+// ---------------------------------------------------------------------
+// IP_RECVERR and IP_RECVFRAGSIZE.
+
+/// Where the fields of `struct sock_extended_err` and of the offender's
+/// `sockaddr_in` after it are on a platform, and the numbers of the
+/// messages that carry them (from `sys`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExtendedErrLayout {
+    /// `sizeof(struct sock_extended_err)`.
+    pub(crate) len: usize,
+    /// Offset of `ee_errno` (a `u32`).
+    pub(crate) errno: usize,
+    /// Offset of `ee_origin`.
+    pub(crate) origin: usize,
+    /// Offset of `ee_type`.
+    pub(crate) icmp_type: usize,
+    /// Offset of `ee_code`.
+    pub(crate) icmp_code: usize,
+    /// Offset of `ee_info` (a `u32`).
+    pub(crate) info: usize,
+    /// Offset of `ee_data` (a `u32`, or `ee_rfc4884`).
+    pub(crate) data: usize,
+    /// `sizeof(struct sockaddr_in)`.
+    pub(crate) offender_len: usize,
+    /// Offset and size of `sin_family` in it.
+    pub(crate) offender_family: usize,
+    /// Size of `sin_family` (2 on Linux).
+    pub(crate) offender_family_size: usize,
+    /// Offset of `sin_addr`.
+    pub(crate) offender_addr: usize,
+    /// `AF_INET`.
+    pub(crate) af_inet: i32,
+    /// `IPPROTO_IP`.
+    pub(crate) ip_level: i32,
+    /// `IP_RECVERR`, the message type.
+    pub(crate) recv_err: i32,
+    /// `IP_RECVFRAGSIZE`, the message type.
+    pub(crate) recv_frag_size: i32,
+}
+
+/// The `struct sock_extended_err` of an `IP_RECVERR` control message
+/// ([`ip(7)`], `<linux/errqueue.h>`), with the offender address that
+/// follows it (`SO_EE_OFFENDER`), as numbers.
+///
+/// [`ErrorQueueEntry`](crate::errqueue::ErrorQueueEntry) types them; this
+/// is the codec's plain view, for callers of `recvmsg` of their own.
+///
+/// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ExtendedError {
+    /// `ee_errno`: the error number (`EMSGSIZE`, `ECONNREFUSED`,
+    /// `EHOSTUNREACH`, …).
+    pub errno: u32,
+    /// `ee_origin`: `SO_EE_ORIGIN_LOCAL` (1), `SO_EE_ORIGIN_ICMP` (2), …
+    pub origin: u8,
+    /// `ee_type`: the ICMP type (ICMP origin).
+    pub icmp_type: u8,
+    /// `ee_code`: the ICMP code (ICMP origin).
+    pub icmp_code: u8,
+    /// `ee_info`: the MTU for `EMSGSIZE`, else the ICMP's own info word
+    /// (the parameter problem pointer) or 0.
+    pub info: u32,
+    /// `ee_data`: with `IP_RECVERR_RFC4884` on, its low 16 bits
+    /// (`ee_rfc4884.len`) are the offset of the RFC 4884 extension
+    /// structure in the queued payload, and bits 16–23 its flags.
+    pub data: u32,
+    /// `SO_EE_OFFENDER`: the address of the host that sent the ICMP
+    /// error (`None` for a local error: the kernel gives `AF_UNSPEC`).
+    pub offender: Option<Ipv4Addr>,
+}
+
+impl ExtendedError {
+    /// `ee_rfc4884.len`: where the RFC 4884 extension structure starts in
+    /// the queued payload, if the kernel found one (0 means none).
+    pub const fn rfc4884_len(&self) -> u16 {
+        if cfg!(target_endian = "little") {
+            self.data as u16
+        } else {
+            (self.data >> 16) as u16
+        }
+    }
+
+    /// `ee_rfc4884.flags`: `SO_EE_RFC4884_FLAG_INVALID` (1) when the
+    /// kernel found the extension structure malformed (version or
+    /// checksum).
+    pub const fn rfc4884_flags(&self) -> u8 {
+        if cfg!(target_endian = "little") {
+            (self.data >> 16) as u8
+        } else {
+            (self.data >> 8) as u8
+        }
+    }
+}
+
+/// The `IP_RECVERR` message of a received control buffer, decoded;
+/// `None` when there is none (a buffer from an ordinary receive).
+///
+/// `buf` is the first `msg_controllen` bytes of a `recvmsg` with
+/// `MSG_ERRQUEUE`. Other messages beside it (the ICMP packet's `IP_TTL`,
+/// `IP_PKTINFO`) are left to [`decode`].
+///
+/// ```
+/// use ipv4_std::cmsg;
+///
+/// assert_eq!(cmsg::extended_error(&[]), None);
+/// ```
+pub fn extended_error(buf: &[u8]) -> Option<Result<ExtendedError, DecodeError>> {
+    extended_error_with(&sys::CMSG_LAYOUT, &sys::EXTENDED_ERR_LAYOUT, buf)
+}
+
+/// [`extended_error`] with the given layouts.
+pub(crate) fn extended_error_with(
+    layout: &Layout,
+    ee: &ExtendedErrLayout,
+    buf: &[u8],
+) -> Option<Result<ExtendedError, DecodeError>> {
+    for m in Messages::with_layout(buf, *layout) {
+        match m {
+            Err(e) => return Some(Err(e)),
+            Ok(m) if m.level == ee.ip_level && m.kind == ee.recv_err => {
+                return Some(decode_extended_error(ee, m));
+            }
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+fn read_ne_u32(b: &[u8], at: usize) -> u32 {
+    read_ne_i32(b, at) as u32
+}
+
+fn decode_extended_error(
+    ee: &ExtendedErrLayout,
+    m: Message<'_>,
+) -> Result<ExtendedError, DecodeError> {
+    let data = m.data;
+    if data.len() < ee.len {
+        return Err(DecodeError::DataLength {
+            offset: m.offset,
+            message: "IP_RECVERR",
+            expected: "16 and more",
+            found: data.len(),
+        });
+    }
+    // The offender follows the structure; a short one reads as none.
+    let offender = data.get(ee.len..ee.len + ee.offender_len).and_then(|sin| {
+        let family = &sin[ee.offender_family..ee.offender_family + ee.offender_family_size];
+        let family = match *family {
+            [a, b] => i32::from(u16::from_ne_bytes([a, b])),
+            [a] => i32::from(a),
+            _ => return None,
+        };
+        (family == ee.af_inet).then(|| {
+            let a = &sin[ee.offender_addr..ee.offender_addr + 4];
+            Ipv4Addr::new(a[0], a[1], a[2], a[3])
+        })
+    });
+    Ok(ExtendedError {
+        errno: read_ne_u32(data, ee.errno),
+        origin: data[ee.origin],
+        icmp_type: data[ee.icmp_type],
+        icmp_code: data[ee.icmp_code],
+        info: read_ne_u32(data, ee.info),
+        data: read_ne_u32(data, ee.data),
+        offender,
+    })
+}
+
+/// The `IP_RECVFRAGSIZE` message of a received control buffer: the size
+/// of the largest fragment of a datagram the kernel reassembled (an
+/// `int`). `None` when there is none: Linux sends it only for reassembled
+/// datagrams, with the option on
+/// ([`set_recv_frag_size`](crate::options::PathMtuOptions::set_recv_frag_size)).
+///
+/// ```
+/// use ipv4_std::cmsg;
+///
+/// assert_eq!(cmsg::frag_size(&[]), None);
+/// ```
+pub fn frag_size(buf: &[u8]) -> Option<Result<u16, DecodeError>> {
+    frag_size_with(&sys::CMSG_LAYOUT, &sys::EXTENDED_ERR_LAYOUT, buf)
+}
+
+/// [`frag_size`] with the given layouts.
+pub(crate) fn frag_size_with(
+    layout: &Layout,
+    ee: &ExtendedErrLayout,
+    buf: &[u8],
+) -> Option<Result<u16, DecodeError>> {
+    for m in Messages::with_layout(buf, *layout) {
+        match m {
+            Err(e) => return Some(Err(e)),
+            Ok(m) if m.level == ee.ip_level && m.kind == ee.recv_frag_size => {
+                if m.data.len() != INT_LEN {
+                    return Some(Err(DecodeError::DataLength {
+                        offset: m.offset,
+                        message: "IP_RECVFRAGSIZE",
+                        expected: "4",
+                        found: m.data.len(),
+                    }));
+                }
+                let v = read_ne_i32(m.data, 0);
+                return Some(u16::try_from(v).map_err(|_| DecodeError::Value {
+                    offset: m.offset,
+                    message: "IP_RECVFRAGSIZE",
+                    found: i64::from(v),
+                }));
+            }
+            Ok(_) => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1486,5 +1695,95 @@ mod tests {
             foreign.space(ControlFlags::TTL | ControlFlags::DST),
             16 + 24
         );
+    }
+
+    /// An `IP_RECVERR` message as Linux lays it out (`ip_recv_error`): a
+    /// `sock_extended_err` for a fragmentation needed (EMSGSIZE, origin
+    /// ICMP, type 3 code 4, `ee_info` the MTU, `ee_rfc4884.len` 100) and
+    /// the offender's `sockaddr_in`, after an `IP_TTL` of the ICMP packet.
+    #[test]
+    fn decodes_ip_recverr_with_its_offender() {
+        let ee = sys::EXTENDED_ERR_LAYOUT;
+        let mut data = Vec::new();
+        data.extend_from_slice(&(sys::EMSGSIZE as u32).to_ne_bytes());
+        data.extend_from_slice(&[2, 3, 4, 0]);
+        data.extend_from_slice(&1280u32.to_ne_bytes());
+        data.extend_from_slice(&100u16.to_ne_bytes()); // ee_rfc4884.len
+        data.extend_from_slice(&[1, 0]); // flags: invalid
+        data.extend_from_slice(&(ee.af_inet as u16).to_ne_bytes());
+        data.extend_from_slice(&[0, 0, 198, 51, 100, 1]);
+        data.extend_from_slice(&[0; 8]);
+        let mut buf = header(cmsg_len(4), IP, TTL);
+        buf.extend_from_slice(&63i32.to_ne_bytes());
+        buf.resize(cmsg_space(4), 0);
+        buf.extend_from_slice(&header(cmsg_len(data.len()), IP, ee.recv_err));
+        buf.extend_from_slice(&data);
+        let e = extended_error(&buf).unwrap().unwrap();
+        assert_eq!(
+            e,
+            ExtendedError {
+                errno: sys::EMSGSIZE as u32,
+                origin: 2,
+                icmp_type: 3,
+                icmp_code: 4,
+                info: 1280,
+                data: e.data,
+                offender: Some(Ipv4Addr::new(198, 51, 100, 1)),
+            }
+        );
+        assert_eq!((e.rfc4884_len(), e.rfc4884_flags()), (100, 1));
+        // The TTL beside it still decodes; IP_RECVERR is skipped there.
+        assert_eq!(
+            decode(&buf, false),
+            Decoded {
+                control: ControlMessage {
+                    ttl: Some(63),
+                    ..ControlMessage::default()
+                },
+                error: None
+            }
+        );
+
+        // A local error: AF_UNSPEC offender.
+        let mut local = data.clone();
+        local[16..18].copy_from_slice(&0u16.to_ne_bytes());
+        let mut buf = header(cmsg_len(local.len()), IP, ee.recv_err);
+        buf.extend_from_slice(&local);
+        assert_eq!(extended_error(&buf).unwrap().unwrap().offender, None);
+
+        // Shorter than the structure: an error with its offset.
+        let mut buf = header(cmsg_len(8), IP, ee.recv_err);
+        buf.extend_from_slice(&data[..8]);
+        assert!(matches!(
+            extended_error(&buf),
+            Some(Err(DecodeError::DataLength {
+                offset: 0,
+                message: "IP_RECVERR",
+                found: 8,
+                ..
+            }))
+        ));
+        assert_eq!(extended_error(&[]), None);
+    }
+
+    #[test]
+    fn decodes_ip_recvfragsize() {
+        let kind = sys::EXTENDED_ERR_LAYOUT.recv_frag_size;
+        let mut buf = header(cmsg_len(4), IP, kind);
+        buf.extend_from_slice(&1280i32.to_ne_bytes());
+        assert_eq!(frag_size(&buf), Some(Ok(1280)));
+        let mut buf = header(cmsg_len(4), IP, kind);
+        buf.extend_from_slice(&(-1i32).to_ne_bytes());
+        assert!(matches!(
+            frag_size(&buf),
+            Some(Err(DecodeError::Value { .. }))
+        ));
+        let mut buf = header(cmsg_len(1), IP, kind);
+        buf.push(5);
+        assert!(matches!(
+            frag_size(&buf),
+            Some(Err(DecodeError::DataLength { .. }))
+        ));
+        assert_eq!(frag_size(&header(cmsg_len(0), IP, TTL)), None);
     }
 }

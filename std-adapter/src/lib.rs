@@ -118,9 +118,15 @@ pub mod batch;
 pub mod bpf;
 pub mod cmsg;
 mod conn;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+pub mod errqueue;
 mod interface;
 pub mod options;
 mod packet_conn;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+pub mod ping;
 pub mod prelude;
 mod raw_conn;
 mod received;
@@ -135,6 +141,8 @@ pub use options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
     PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;
 pub use received::{Datagram, MessageFlags};

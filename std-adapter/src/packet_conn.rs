@@ -204,6 +204,10 @@ impl<S: AsSocket> PacketConn<S> {
     /// [`cmsg::EncodeError`]); the `sendmsg` error, e.g. `EINVAL`
     /// ([`InvalidInput`](io::ErrorKind::InvalidInput) too) for a TTL of 0,
     /// or `EADDRNOTAVAIL` for a source address that is not local.
+    /// `EMSGSIZE` (a datagram larger than the path MTU with Don't Fragment,
+    /// or than the protocol allows) comes as an
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) error holding a
+    /// [`MessageTooLarge`](crate::MessageTooLarge) with the MTU.
     pub fn send_to(
         &self,
         buf: &[u8],
@@ -223,6 +227,7 @@ impl<S: AsSocket> PacketConn<S> {
             &control.as_bytes()[..len],
             0,
         )
+        .map_err(|e| crate::options::explain_send_error(self.socket(), e, buf.len(), Some(dst)))
     }
 }
 

@@ -20,6 +20,8 @@ pub use crate::options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
     PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,
     PacketConn, RawConn,

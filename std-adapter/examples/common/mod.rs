@@ -294,3 +294,43 @@ pub fn link(
     }
     Ok((a.if_index(a_if)?, b.if_index(b_if)?))
 }
+
+/// Host `a` of a [`Chain`].
+pub const CHAIN_A: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+/// Router `r` of a [`Chain`], on `a`'s side.
+pub const CHAIN_R_A: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 254);
+/// Router `r` of a [`Chain`], on `b`'s side.
+pub const CHAIN_R_B: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 254);
+/// Host `b` of a [`Chain`].
+pub const CHAIN_B: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
+
+/// Three namespaces in a row, `a — r — b`, with forwarding on at `r` and
+/// ICMP rate limits off at `r` and `b` (every probe gets its answer);
+/// removed on drop.
+pub struct Chain {
+    pub a: Netns,
+    pub r: Netns,
+    pub b: Netns,
+}
+
+/// Builds a [`Chain`]; `far_mtu` sets the MTU of the `r — b` link.
+pub fn chain(far_mtu: Option<u32>) -> io::Result<Chain> {
+    let a = Netns::new("a")?;
+    let r = Netns::new("r")?;
+    let b = Netns::new("b")?;
+    link((&a, "veth-r", CHAIN_A), (&r, "veth-a", CHAIN_R_A), 24)?;
+    link((&r, "veth-b", CHAIN_R_B), (&b, "veth-r", CHAIN_B), 24)?;
+    if let Some(mtu) = far_mtu {
+        let mtu = mtu.to_string();
+        r.ip(&["link", "set", "veth-b", "mtu", &mtu])?;
+        b.ip(&["link", "set", "veth-r", "mtu", &mtu])?;
+    }
+    a.ip(&["route", "add", "default", "via", &CHAIN_R_A.to_string()])?;
+    b.ip(&["route", "add", "default", "via", &CHAIN_R_B.to_string()])?;
+    r.sysctl("net.ipv4.ip_forward", "1")?;
+    for ns in [&r, &b] {
+        ns.sysctl("net.ipv4.icmp_ratelimit", "0")?;
+        ns.sysctl("net.ipv4.icmp_msgs_per_sec", "100000")?;
+    }
+    Ok(Chain { a, r, b })
+}

@@ -16,6 +16,8 @@
 //! | [`HeaderOptions`] | `IP_OPTIONS` (the header's IP options, as the core's [`OptionsArea`](ipv4_core::options::OptionsArea)) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`PathOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
+//! | [`ErrorQueueOptions`] (Linux) | `IP_RECVERR`, `IP_RECVERR_RFC4884` | [`PacketConn`], [`RawConn`] |
+//! | [`PathMtuOptions`] (Linux) | `IP_MTU_DISCOVER`, `IP_MTU`, `IP_RECVFRAGSIZE` | [`PacketConn`], [`RawConn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -73,11 +75,15 @@ use crate::{Conn, PacketConn, RawConn};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod binding;
 mod control;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod error_queue;
 mod facts;
 mod filter;
 mod header_options;
 mod multicast;
 mod path;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod path_mtu;
 mod raw;
 mod source_filter;
 mod state;
@@ -86,11 +92,17 @@ mod unicast;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use binding::{BindingOptions, PortRange};
 pub use control::ControlMessageOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use error_queue::ErrorQueueOptions;
 pub use facts::SocketFacts;
 pub use filter::FilterOptions;
 pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
 pub use path::PathOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use path_mtu::explain_send_error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use raw::RawOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;

@@ -820,6 +820,60 @@ impl Mmsg {
     }
 }
 
+// ---------------------------------------------------------------------
+// The error queue and path MTU (`IP_RECVERR`, `IP_MTU_DISCOVER`, `IP_MTU`,
+// `IP_RECVFRAGSIZE`; `<linux/in.h>`, `<linux/errqueue.h>`).
+
+pub(crate) use libc::{
+    EMSGSIZE, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT, IP_PMTUDISC_INTERFACE,
+    IP_PMTUDISC_OMIT, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_RECVERR, MSG_DONTWAIT,
+};
+/// `MSG_ERRQUEUE`: `recvmsg` reads the socket's error queue.
+pub(crate) const MSG_ERRQUEUE_FLAG: c_int = libc::MSG_ERRQUEUE;
+/// `IP_RECVFRAGSIZE` (Linux 4.10), option and control message.
+pub(crate) const IP_RECVFRAGSIZE: c_int = 25;
+/// `IP_RECVERR_RFC4884` (Linux 5.9).
+pub(crate) const IP_RECVERR_RFC4884: c_int = 26;
+
+/// `struct sock_extended_err` of `<linux/errqueue.h>`, laid out as the
+/// kernel writes it into an `IP_RECVERR` control message, followed there
+/// by the offender's `struct sockaddr_in` (`SO_EE_OFFENDER`).
+#[repr(C)]
+struct SockExtendedErr {
+    ee_errno: u32,
+    ee_origin: u8,
+    ee_type: u8,
+    ee_code: u8,
+    ee_pad: u8,
+    ee_info: u32,
+    /// `ee_data`, or `struct sock_ee_data_rfc4884 { __u16 len; __u8 flags;
+    /// __u8 reserved; }`.
+    ee_data: u32,
+}
+
+/// Where the fields of `struct sock_extended_err` are, for the codec in
+/// [`crate::cmsg`], which reads bytes only.
+pub(crate) const EXTENDED_ERR_LAYOUT: crate::cmsg::ExtendedErrLayout =
+    crate::cmsg::ExtendedErrLayout {
+        len: size_of::<SockExtendedErr>(),
+        errno: offset_of!(SockExtendedErr, ee_errno),
+        origin: offset_of!(SockExtendedErr, ee_origin),
+        icmp_type: offset_of!(SockExtendedErr, ee_type),
+        icmp_code: offset_of!(SockExtendedErr, ee_code),
+        info: offset_of!(SockExtendedErr, ee_info),
+        data: offset_of!(SockExtendedErr, ee_data),
+        offender_len: size_of::<libc::sockaddr_in>(),
+        offender_family: offset_of!(libc::sockaddr_in, sin_family),
+        offender_family_size: field_size(|s: &libc::sockaddr_in| &s.sin_family),
+        offender_addr: offset_of!(libc::sockaddr_in, sin_addr),
+        af_inet: libc::AF_INET,
+        ip_level: libc::IPPROTO_IP,
+        recv_err: libc::IP_RECVERR,
+        recv_frag_size: IP_RECVFRAGSIZE,
+    };
+
+const _: () = assert!(size_of::<SockExtendedErr>() == 16);
+
 #[cfg(test)]
 mod tests {
     use super::*;
