@@ -79,6 +79,11 @@
 //! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
 //! [`RawConn::send_batch`], allocating nothing per call.
 //!
+//! With the `tokio` feature, [`tokio`](mod@crate::tokio) has the async
+//! wrappers `AsyncPacketConn` and `AsyncRawConn`: the same receives, sends,
+//! batches and options, waiting on tokio's reactor instead of blocking a
+//! thread (its module documentation has a runnable example).
+//!
 //! [`cmsg`] is the control-message codec on its own, for callers of
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
 //!
@@ -104,6 +109,7 @@
 //! [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 //! [`socket(7)`]: https://man7.org/linux/man-pages/man7/socket.7.html
 //! [`socket2::Socket`]: https://docs.rs/socket2/0.6/socket2/struct.Socket.html
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -124,6 +130,9 @@ mod raw_conn;
 mod received;
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(all(feature = "tokio", unix))]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
