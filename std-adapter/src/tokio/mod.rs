@@ -76,6 +76,16 @@
 //! The feature needs only tokio's `net` feature; the application brings the
 //! runtime.
 //!
+//! # Shutdown
+//!
+//! Dropping a wrapper (or the runtime, with the tasks that hold it)
+//! deregisters and closes the socket; a task waiting in a receive ends when
+//! its future is dropped (`abort`, `select!`, a timeout). After
+//! `shutdown(2)` with `SHUT_RD`, once nothing is queued, a receive answers
+//! what Linux answers a blocking read then: an empty datagram from
+//! `0.0.0.0:0` (`recv_batch`: 0 messages), at once, instead of waiting
+//! forever.
+//!
 //! The error queue (`MSG_ERRQUEUE`) has no async form yet.
 //!
 //! [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
@@ -149,6 +159,56 @@ impl Pending {
             flags: r.flags,
         }
         .into_datagram(self.enabled, with_header)
+    }
+}
+
+/// What a receive returns once the socket is shut down for reading
+/// (`shutdown(2)`, `SHUT_RD`) with nothing queued: what the kernel answers
+/// a blocking read then, 0 bytes from nowhere.
+const SHUT_DOWN: sys::Received = sys::Received {
+    len: 0,
+    control_len: 0,
+    source: None,
+    flags: 0,
+};
+
+/// Calls `f` each time the socket is readable until it answers something
+/// other than `WouldBlock`. Once the socket is shut down for reading,
+/// tokio keeps it readable for good, so a `WouldBlock` then is the end:
+/// `closed` is returned instead of waiting again (which would spin).
+async fn read<C, R>(
+    io: &AsyncFd<Registered<C>>,
+    mut f: impl FnMut(&C) -> io::Result<R>,
+    closed: R,
+) -> io::Result<R> {
+    loop {
+        let mut guard = io.readable().await?;
+        // Read before `try_io`, which takes the readiness when it clears it.
+        let read_closed = guard.ready().is_read_closed();
+        match guard.try_io(|c| f(c.get_ref().get())) {
+            Ok(r) => return r,
+            Err(_would_block) if read_closed => return Ok(closed),
+            Err(_would_block) => {}
+        }
+    }
+}
+
+/// [`read`] as a poll.
+fn poll_read<C, R>(
+    io: &AsyncFd<Registered<C>>,
+    cx: &mut Context<'_>,
+    mut f: impl FnMut(&C) -> io::Result<R>,
+    closed: R,
+) -> Poll<io::Result<R>> {
+    loop {
+        let mut guard = ready!(io.poll_read_ready(cx))?;
+        // Read before `try_io`, which takes the readiness when it clears it.
+        let read_closed = guard.ready().is_read_closed();
+        match guard.try_io(|c| f(c.get_ref().get())) {
+            Ok(r) => return Poll::Ready(r),
+            Err(_would_block) if read_closed => return Poll::Ready(Ok(closed)),
+            Err(_would_block) => {}
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use ::tokio::io::Interest;
 use ::tokio::io::unix::AsyncFd;
 use ipv4_core::control::ControlMessage;
 
-use super::{Pending, set_nonblocking};
+use super::{Pending, SHUT_DOWN, set_nonblocking};
 use crate::PacketConn;
 use crate::batch::{RecvBatch, SendBatch, SendBatchError, SendMessage};
 use crate::options::sealed::{self, Socket as _};
@@ -130,10 +130,7 @@ impl<S: AsSocket> AsyncPacketConn<S> {
     /// [`WouldBlock`](io::ErrorKind::WouldBlock).
     pub async fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
         let mut pending = Pending::new(self.control_flags());
-        let r = self
-            .io
-            .async_io(Interest::READABLE, |c| pending.recv(c.get().socket(), buf))
-            .await?;
+        let r = super::read(&self.io, |c| pending.recv(c.socket(), buf), SHUT_DOWN).await?;
         Ok(pending.datagram(buf, r, self.conn().is_raw()))
     }
 
@@ -150,12 +147,13 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         buf: &'b mut [u8],
     ) -> Poll<io::Result<Datagram<'b>>> {
         let mut pending = Pending::new(self.control_flags());
-        loop {
-            let mut guard = ready!(self.io.poll_read_ready(cx))?;
-            if let Ok(r) = guard.try_io(|c| pending.recv(c.get_ref().get().socket(), buf)) {
-                return Poll::Ready(r.map(|r| pending.datagram(buf, r, self.conn().is_raw())));
-            }
-        }
+        let r = ready!(super::poll_read(
+            &self.io,
+            cx,
+            |c| pending.recv(c.socket(), buf),
+            SHUT_DOWN
+        ))?;
+        Poll::Ready(Ok(pending.datagram(buf, r, self.conn().is_raw())))
     }
 
     /// Sends `buf` as one datagram to `dst`, with the per-datagram requests
@@ -216,9 +214,7 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         &self,
         batch: &mut RecvBatch<B>,
     ) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::READABLE, |c| c.get().recv_batch(batch))
-            .await
+        super::read(&self.io, |c| c.recv_batch(batch), 0).await
     }
 
     /// [`recv_batch`](Self::recv_batch) as a poll.
@@ -231,12 +227,7 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         cx: &mut Context<'_>,
         batch: &mut RecvBatch<B>,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            let mut guard = ready!(self.io.poll_read_ready(cx))?;
-            if let Ok(r) = guard.try_io(|c| c.get_ref().get().recv_batch(batch)) {
-                return Poll::Ready(r);
-            }
-        }
+        super::poll_read(&self.io, cx, |c| c.recv_batch(batch), 0)
     }
 
     /// Sends all of `msgs` with `sendmmsg(2)`, as

@@ -12,7 +12,7 @@ use ::tokio::io::unix::AsyncFd;
 use ipv4_core::control::ControlMessage;
 use ipv4_core::header::{self, Header, HeaderView};
 
-use super::{Pending, set_nonblocking};
+use super::{Pending, SHUT_DOWN, set_nonblocking};
 use crate::RawConn;
 use crate::batch::{RawSendMessage, RecvBatch, SendBatch, SendBatchError};
 use crate::options::sealed::{self, Socket as _};
@@ -141,10 +141,7 @@ impl<S: AsSocket> AsyncRawConn<S> {
             return Err(short_buffer(buf.len()));
         }
         let mut pending = Pending::new(self.control_flags());
-        let r = self
-            .io
-            .async_io(Interest::READABLE, |c| pending.recv(c.get().socket(), buf))
-            .await?;
+        let r = super::read(&self.io, |c| pending.recv(c.socket(), buf), SHUT_DOWN).await?;
         Ok(pending.datagram(buf, r, true))
     }
 
@@ -163,12 +160,13 @@ impl<S: AsSocket> AsyncRawConn<S> {
             return Poll::Ready(Err(short_buffer(buf.len())));
         }
         let mut pending = Pending::new(self.control_flags());
-        loop {
-            let mut guard = ready!(self.io.poll_read_ready(cx))?;
-            if let Ok(r) = guard.try_io(|c| pending.recv(c.get_ref().get().socket(), buf)) {
-                return Poll::Ready(r.map(|r| pending.datagram(buf, r, true)));
-            }
-        }
+        let r = ready!(super::poll_read(
+            &self.io,
+            cx,
+            |c| pending.recv(c.socket(), buf),
+            SHUT_DOWN
+        ))?;
+        Poll::Ready(Ok(pending.datagram(buf, r, true)))
     }
 
     /// Sends `header` and `payload` as one datagram, waiting while the send
@@ -247,9 +245,7 @@ impl<S: AsSocket> AsyncRawConn<S> {
         &self,
         batch: &mut RecvBatch<B>,
     ) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::READABLE, |c| c.get().recv_batch(batch))
-            .await
+        super::read(&self.io, |c| c.recv_batch(batch), 0).await
     }
 
     /// [`recv_batch`](Self::recv_batch) as a poll.
@@ -262,12 +258,7 @@ impl<S: AsSocket> AsyncRawConn<S> {
         cx: &mut Context<'_>,
         batch: &mut RecvBatch<B>,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            let mut guard = ready!(self.io.poll_read_ready(cx))?;
-            if let Ok(r) = guard.try_io(|c| c.get_ref().get().recv_batch(batch)) {
-                return Poll::Ready(r);
-            }
-        }
+        super::poll_read(&self.io, cx, |c| c.recv_batch(batch), 0)
     }
 
     /// Sends all of `msgs` with `sendmmsg(2)`, as [`RawConn::send_batch`],
