@@ -16,8 +16,9 @@
 //!   on, each message read.
 //!
 //! Modes run round-robin (the starting mode rotates each round) so that
-//! machine load hits all alike; the report gives medians, min and max, and
-//! the ratios of the medians.
+//! machine load hits all alike; the report gives medians, min and max, the
+//! ratio of each median to tokio's, and the median of the per-round ratios
+//! to tokio's ("paired": the modes of one round ran back to back).
 //!
 //! Environment: `BENCH_N` (datagrams per drain, default 200000),
 //! `BENCH_ROUNDS` (default 7), `BENCH_SIZE` (default 64).
@@ -260,21 +261,30 @@ fn main() {
         println!("(not root: SO_RCVBUF only; a drain that loses datagrams hangs or fails)");
     }
     println!(
-        "{:<48} {:>10} {:>8} {:>8} {:>10} {:>8}",
-        "mode (ns/datagram)", "cpu med", "min", "max", "wall med", "ratio"
+        "{:<48} {:>10} {:>8} {:>8} {:>10} {:>8} {:>8}",
+        "mode (ns/datagram)", "cpu med", "min", "max", "wall med", "ratio", "paired"
     );
+    // Per-round ratios to tokio's socket (the modes of one round ran back
+    // to back), before the sorting below breaks the pairing.
+    let paired: Vec<f64> = (0..modes.len())
+        .map(|m| {
+            let mut r: Vec<f64> = (0..rounds).map(|i| cpu[m][i] / cpu[0][i]).collect();
+            median(&mut r)
+        })
+        .collect();
     let base = median(&mut cpu[0].clone());
     for (m, mode) in modes.iter().enumerate() {
         let c = median(&mut cpu[m]);
         let w = median(&mut wall[m]);
         println!(
-            "{:<48} {:>10.1} {:>8.1} {:>8.1} {:>10.1} {:>8.3}",
+            "{:<48} {:>10.1} {:>8.1} {:>8.1} {:>10.1} {:>8.3} {:>8.3}",
             mode.name(),
             c,
             cpu[m][0],
             cpu[m][cpu[m].len() - 1],
             w,
-            c / base
+            c / base,
+            paired[m]
         );
     }
     let ratio = |a: usize, b: usize| median(&mut cpu[a].clone()) / median(&mut cpu[b].clone());

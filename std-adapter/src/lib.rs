@@ -79,7 +79,7 @@
 //! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
 //! [`RawConn::send_batch`], allocating nothing per call.
 //!
-//! With the `tokio` feature, [`tokio`](mod@crate::tokio) has the async
+//! With the `tokio` feature, the module `ipv4_std::tokio` has the async
 //! wrappers `AsyncPacketConn` and `AsyncRawConn`: the same receives, sends,
 //! batches and options, waiting on tokio's reactor instead of blocking a
 //! thread (its module documentation has a runnable example).

@@ -2,7 +2,7 @@
 //! [`AsyncRawConn`], the async forms of [`PacketConn`] and [`RawConn`].
 //!
 //! They register the socket with tokio's reactor
-//! ([`AsyncFd`](::tokio::io::unix::AsyncFd)) and wait for readiness instead
+//! ([`AsyncFd`]) and wait for readiness instead
 //! of blocking a thread, the way [`tokio::net::UdpSocket`] does, with this
 //! crate's control messages, header views and batches. Receives return the
 //! same [`Datagram`] as the blocking wrappers, and the socket options are
