@@ -12,6 +12,10 @@
 //! * `AsyncPacketConn::recv_from`, no control message (the same work as
 //!   tokio's socket: the wrapper's own cost);
 //! * blocking `PacketConn::recv_from`, every control message on;
+//! * blocking `PacketConn::recv_from`, no control message;
+//! * floors, written against libc in this binary: `recvfrom` (what tokio's
+//!   `recv_from` calls) and `recvmsg` with a 256-byte control buffer and
+//!   `MSG_TRUNC`, no control message on (what the wrappers call);
 //! * `AsyncPacketConn::recv_batch` of 8, 32 and 64, every control message
 //!   on, each message read.
 //!
@@ -119,6 +123,9 @@ enum Mode {
     AsyncAll,
     AsyncNone,
     BlockingAll,
+    BlockingNone,
+    LibcRecvfrom,
+    LibcRecvmsg,
     AsyncBatch(usize),
 }
 
@@ -129,6 +136,9 @@ impl Mode {
             Mode::AsyncAll => "AsyncPacketConn::recv_from, all cmsgs".into(),
             Mode::AsyncNone => "AsyncPacketConn::recv_from, no cmsg".into(),
             Mode::BlockingAll => "PacketConn::recv_from (blocking), all cmsgs".into(),
+            Mode::BlockingNone => "PacketConn::recv_from (blocking), no cmsg".into(),
+            Mode::LibcRecvfrom => "floor: libc recvfrom".into(),
+            Mode::LibcRecvmsg => "floor: libc recvmsg, 256 B control, no cmsg".into(),
             Mode::AsyncBatch(k) => format!("AsyncPacketConn::recv_batch {k}, all cmsgs"),
         }
     }
@@ -181,9 +191,52 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             });
             assert!(queue_empty(conn.get_ref()));
         }
-        Mode::BlockingAll => {
+        Mode::LibcRecvfrom | Mode::LibcRecvmsg => {
+            let fd = s.as_raw_fd();
+            let mut control = [0u8; 256];
+            (wall, cpu) = (Instant::now(), cpu_time());
+            for _ in 0..n {
+                // SAFETY: plain C data; all zeros is a valid address.
+                let mut name: libc::sockaddr_in = unsafe { zeroed() };
+                let mut len = size_of::<libc::sockaddr_in>() as socklen_t;
+                let got = if mode == Mode::LibcRecvfrom {
+                    // SAFETY: `buf` and `name` are live for the call, with
+                    // the lengths given.
+                    unsafe {
+                        libc::recvfrom(
+                            fd,
+                            buf.as_mut_ptr().cast(),
+                            buf.len(),
+                            0,
+                            (&raw mut name).cast(),
+                            &mut len,
+                        )
+                    }
+                } else {
+                    let mut iov = libc::iovec {
+                        iov_base: buf.as_mut_ptr().cast(),
+                        iov_len: buf.len(),
+                    };
+                    // SAFETY: all zeros is a valid empty `msghdr`.
+                    let mut msg: libc::msghdr = unsafe { zeroed() };
+                    msg.msg_name = (&raw mut name).cast();
+                    msg.msg_namelen = len;
+                    msg.msg_iov = &mut iov;
+                    msg.msg_iovlen = 1;
+                    msg.msg_control = control.as_mut_ptr().cast();
+                    msg.msg_controllen = control.len();
+                    // SAFETY: every pointer in `msg` is live for the call.
+                    unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_TRUNC) }
+                };
+                assert!(got >= 0, "{}", io::Error::last_os_error());
+                acc = acc.wrapping_add(got as u64 + u64::from(name.sin_port));
+            }
+            assert!(queue_empty(&s));
+        }
+        Mode::BlockingAll | Mode::BlockingNone => {
             let conn = PacketConn::new(s).unwrap();
-            conn.set_control_message(ControlFlags::all(), true).unwrap();
+            conn.set_control_message(ControlFlags::all(), mode == Mode::BlockingAll)
+                .unwrap();
             (wall, cpu) = (Instant::now(), cpu_time());
             for _ in 0..n {
                 let d = conn.recv_from(&mut buf).unwrap();
@@ -236,6 +289,9 @@ fn main() {
         Mode::AsyncAll,
         Mode::AsyncNone,
         Mode::BlockingAll,
+        Mode::BlockingNone,
+        Mode::LibcRecvfrom,
+        Mode::LibcRecvmsg,
         Mode::AsyncBatch(8),
         Mode::AsyncBatch(32),
         Mode::AsyncBatch(64),
@@ -288,20 +344,14 @@ fn main() {
         );
     }
     let ratio = |a: usize, b: usize| median(&mut cpu[a].clone()) / median(&mut cpu[b].clone());
-    println!(
-        "AsyncPacketConn all cmsgs / tokio:            {:.3}",
-        ratio(1, 0)
-    );
-    println!(
-        "AsyncPacketConn no cmsg / tokio (same work):  {:.3}",
-        ratio(2, 0)
-    );
-    println!(
-        "AsyncPacketConn all cmsgs / blocking PacketConn: {:.3}",
-        ratio(1, 3)
-    );
-    println!(
-        "recv_batch 32 / tokio:                        {:.3}",
-        ratio(5, 0)
-    );
+    for (what, a, b) in [
+        ("AsyncPacketConn all cmsgs / tokio", 1, 0),
+        ("AsyncPacketConn no cmsg / tokio", 2, 0),
+        ("AsyncPacketConn all cmsgs / blocking all cmsgs", 1, 3),
+        ("AsyncPacketConn no cmsg / blocking no cmsg", 2, 4),
+        ("floor: libc recvmsg / libc recvfrom", 6, 5),
+        ("recv_batch 32 / tokio", 8, 0),
+    ] {
+        println!("{what:<48} {:.3}", ratio(a, b));
+    }
 }
