@@ -231,6 +231,26 @@ impl<S: AsSocket> AsyncRawConn<S> {
             .await
     }
 
+    /// [`send_view`](Self::send_view) as a poll.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_view`](Self::send_view).
+    pub fn poll_send_view<B: AsRef<[u8]>>(
+        &self,
+        cx: &mut Context<'_>,
+        header: &HeaderView<B>,
+        payload: &[u8],
+        cm: Option<&ControlMessage>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let mut guard = ready!(self.io.poll_write_ready(cx))?;
+            if let Ok(r) = guard.try_io(|c| c.get_ref().get().send_view(header, payload, cm)) {
+                return Poll::Ready(r);
+            }
+        }
+    }
+
     /// Receives a batch of whole datagrams: waits until the socket is
     /// readable, then takes as many as are queued, up to the batch's
     /// capacity, with one `recvmmsg(2)`, as [`RawConn::recv_batch`].
