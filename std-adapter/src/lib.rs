@@ -79,6 +79,11 @@
 //! [`PacketConn::send_batch`], [`RawConn::recv_batch`] and
 //! [`RawConn::send_batch`], allocating nothing per call.
 //!
+//! With the `tokio` feature, the module `ipv4_std::tokio` has the async
+//! wrappers `AsyncPacketConn` and `AsyncRawConn`: the same receives, sends,
+//! batches and options, waiting on tokio's reactor instead of blocking a
+//! thread (its module documentation has a runnable example).
+//!
 //! [`cmsg`] is the control-message codec on its own, for callers of
 //! `recvmsg`/`sendmsg` (socket2's `MsgHdr`/`MsgHdrMut`, or libc).
 //!
@@ -132,6 +137,9 @@ mod raw_conn;
 mod received;
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(all(feature = "tokio", unix))]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};

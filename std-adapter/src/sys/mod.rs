@@ -70,6 +70,12 @@ mod linux;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::*;
 
+// Registration with tokio's reactor, for the async wrappers.
+#[cfg(all(feature = "tokio", unix))]
+mod reactor;
+#[cfg(all(feature = "tokio", unix))]
+pub(crate) use reactor::{Registered, register};
+
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 compile_error!(
     "ipv4-std supports Linux and Android so far (the BSDs, macOS, illumos and Windows are coming); \

@@ -1,0 +1,236 @@
+//! Async wrappers on tokio (feature `tokio`): [`AsyncPacketConn`] and
+//! [`AsyncRawConn`], the async forms of [`PacketConn`] and [`RawConn`].
+//!
+//! They register the socket with tokio's reactor
+//! ([`AsyncFd`]) and wait for readiness instead
+//! of blocking a thread, the way [`tokio::net::UdpSocket`] does, with this
+//! crate's control messages, header views and batches. Receives return the
+//! same [`Datagram`] as the blocking wrappers, and the socket options are
+//! the same traits ([`options`](crate::options)), implemented for the async
+//! wrappers too: `use ipv4_std::prelude::*;` brings them into scope.
+//!
+//! ```
+//! use std::net::Ipv4Addr;
+//! use ipv4_std::prelude::*;
+//! use ipv4_std::tokio::AsyncPacketConn;
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> std::io::Result<()> {
+//!     // From a tokio socket (or a std/socket2 one, made non-blocking).
+//!     let rx = AsyncPacketConn::try_from(tokio::net::UdpSocket::bind("127.0.0.1:0").await?)?;
+//!     rx.set_control_message(ControlFlags::TTL | ControlFlags::DST, true)?;
+//!     let tx = AsyncPacketConn::new(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
+//!
+//!     // TTL 7 for this datagram only, by control message.
+//!     let cm = ControlMessage { ttl: Some(7), ..ControlMessage::default() };
+//!     tx.send_to(b"hello", Some(&cm), rx.local_addr()?).await?;
+//!
+//!     let mut buf = [0u8; 1500];
+//!     let d = rx.recv_from(&mut buf).await?;
+//!     assert_eq!(d.payload, b"hello");
+//!     assert_eq!((d.control.ttl, d.control.dst), (Some(7), Some(Ipv4Addr::LOCALHOST)));
+//!     println!("{d}");
+//!
+//!     // The tokio socket back, options as they are.
+//!     let socket: tokio::net::UdpSocket = rx.into_tokio()?;
+//!     # drop(socket);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Readiness
+//!
+//! Every operation is the blocking wrapper's system call on the
+//! non-blocking socket, tried when tokio reports the socket ready; a
+//! [`WouldBlock`](std::io::ErrorKind::WouldBlock) answer clears that
+//! readiness and waits for the next one (it never spins). They work on the
+//! current-thread and the multi-threaded runtime, and many tasks may wait
+//! on one wrapper at once (share it in an `Arc`): each datagram goes to one
+//! of them. The `poll_*` forms are for hand-written futures and streams;
+//! as with tokio's own `poll_recv_from`, only the task that polled last in
+//! each direction is woken, so several tasks should use the `async fn`s.
+//!
+//! # Cancellation
+//!
+//! A receive (`recv_from`, `recv`, `recv_batch`) takes datagrams only in
+//! one synchronous system call after its last `.await`: a receive future
+//! dropped before it completes (in a `select!`, by a timeout) has taken
+//! nothing from the socket, and the next receive gets the datagram. The
+//! single sends (`send_to`, `send`, `send_view`) are cancellation-safe in
+//! the same way: dropped, they sent nothing. A `send_batch` future sends in
+//! several calls when the send buffer fills part way; dropped after the
+//! first, some of its messages went out (use `poll_send_batch`, which says
+//! how many, to keep count).
+//!
+//! # Allocation
+//!
+//! None per datagram: the control buffer is an array inside the future,
+//! batches reuse their [`RecvBatch`](crate::batch::RecvBatch) and
+//! [`SendBatch`](crate::batch::SendBatch), and tokio's readiness waits
+//! allocate nothing.
+//!
+//! # Runtime
+//!
+//! The constructors register the socket with the runtime they are called
+//! in, and panic outside one, as [`tokio::net::UdpSocket::from_std`] does.
+//! The feature needs only tokio's `net` feature; the application brings the
+//! runtime.
+//!
+//! # Shutdown
+//!
+//! Dropping a wrapper (or the runtime, with the tasks that hold it)
+//! deregisters and closes the socket; a task waiting in a receive ends when
+//! its future is dropped (`abort`, `select!`, a timeout). After
+//! `shutdown(2)` with `SHUT_RD`, once nothing is queued, a receive answers
+//! what Linux answers a blocking read then: an empty datagram from
+//! `0.0.0.0:0` (`recv_batch`: 0 messages), at once, instead of waiting
+//! forever.
+//!
+//! The error queue (`MSG_ERRQUEUE`) has no async form yet.
+//!
+//! [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
+//! [`tokio::net::UdpSocket::from_std`]: ::tokio::net::UdpSocket::from_std
+
+use std::io::{self, IoSliceMut};
+use std::os::fd::AsFd;
+use std::task::{Context, Poll, ready};
+
+use ::tokio::io::unix::AsyncFd;
+
+use ipv4_core::control::ControlFlags;
+
+use crate::batch::SendBatchError;
+use crate::cmsg::ControlBuffer;
+use crate::received::{self, Datagram};
+use crate::sys::{self, BorrowedSocket, Registered};
+#[cfg(doc)]
+use crate::{PacketConn, RawConn};
+
+mod packet;
+mod raw;
+
+pub use packet::AsyncPacketConn;
+pub use raw::AsyncRawConn;
+
+/// Makes the socket non-blocking, as the async wrappers need it.
+fn set_nonblocking(fd: BorrowedSocket<'_>) -> io::Result<()> {
+    socket2::SockRef::from(&fd).set_nonblocking(true)
+}
+
+/// One receive, split in two around the readiness loop: the system call,
+/// whose result borrows nothing (so that a `WouldBlock` can be retried with
+/// the same buffer), then [`Pending::datagram`].
+struct Pending {
+    enabled: ControlFlags,
+    control: ControlBuffer,
+}
+
+impl Pending {
+    /// Reads which control messages are enabled before the call, as
+    /// `PacketConn::recv_from` does.
+    fn new(enabled: ControlFlags) -> Pending {
+        Pending {
+            enabled,
+            control: ControlBuffer::new(),
+        }
+    }
+
+    /// `recvmsg(2)` into `buf`, as `PacketConn::recv_from` calls it.
+    fn recv(&mut self, fd: BorrowedSocket<'_>, buf: &mut [u8]) -> io::Result<sys::Received> {
+        sys::recvmsg(
+            fd,
+            &mut [IoSliceMut::new(buf)],
+            self.control.as_mut_bytes(),
+            sys::MSG_TRUNC,
+        )
+    }
+
+    /// The datagram the call received into `buf`.
+    fn datagram<'b>(self, buf: &'b [u8], r: sys::Received, with_header: bool) -> Datagram<'b> {
+        received::Raw {
+            buf,
+            returned: r.len,
+            control: self
+                .control
+                .as_bytes()
+                .get(..r.control_len)
+                .unwrap_or_default(),
+            source: r.source,
+            flags: r.flags,
+        }
+        .into_datagram(self.enabled, with_header)
+    }
+}
+
+/// What a receive returns once the socket is shut down for reading
+/// (`shutdown(2)`, `SHUT_RD`) with nothing queued: what the kernel answers
+/// a blocking read then, 0 bytes from nowhere.
+const SHUT_DOWN: sys::Received = sys::Received {
+    len: 0,
+    control_len: 0,
+    source: None,
+    flags: 0,
+};
+
+/// Calls `f` each time the socket is readable until it answers something
+/// other than `WouldBlock`. Once the socket is shut down for reading,
+/// tokio keeps it readable for good, so a `WouldBlock` then is the end:
+/// `closed` is returned instead of waiting again (which would spin).
+async fn read<C, R>(
+    io: &AsyncFd<Registered<C>>,
+    mut f: impl FnMut(&C) -> io::Result<R>,
+    closed: R,
+) -> io::Result<R> {
+    loop {
+        let mut guard = io.readable().await?;
+        // Read before `try_io`, which takes the readiness when it clears it.
+        let read_closed = guard.ready().is_read_closed();
+        match guard.try_io(|c| f(c.get_ref().get())) {
+            Ok(r) => return r,
+            Err(_would_block) if read_closed => return Ok(closed),
+            Err(_would_block) => {}
+        }
+    }
+}
+
+/// [`read`] as a poll.
+fn poll_read<C, R>(
+    io: &AsyncFd<Registered<C>>,
+    cx: &mut Context<'_>,
+    mut f: impl FnMut(&C) -> io::Result<R>,
+    closed: R,
+) -> Poll<io::Result<R>> {
+    loop {
+        let mut guard = ready!(io.poll_read_ready(cx))?;
+        // Read before `try_io`, which takes the readiness when it clears it.
+        let read_closed = guard.ready().is_read_closed();
+        match guard.try_io(|c| f(c.get_ref().get())) {
+            Ok(r) => return Poll::Ready(r),
+            Err(_would_block) if read_closed => return Poll::Ready(Ok(closed)),
+            Err(_would_block) => {}
+        }
+    }
+}
+
+/// One step of a batch send on `io`: waits for writability, then `send`s;
+/// a `WouldBlock` clears the readiness and waits again, or, when some
+/// messages went out before it, ends the step with their count.
+fn poll_send_steps<C: AsFd>(
+    io: &AsyncFd<Registered<C>>,
+    cx: &mut Context<'_>,
+    mut send: impl FnMut(&C) -> Result<usize, SendBatchError>,
+) -> Poll<Result<usize, SendBatchError>> {
+    loop {
+        let mut guard =
+            ready!(io.poll_write_ready(cx)).map_err(|error| SendBatchError { sent: 0, error })?;
+        match send(guard.get_inner().get()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                guard.clear_ready();
+                if e.sent > 0 {
+                    return Poll::Ready(Ok(e.sent));
+                }
+            }
+            r => return Poll::Ready(r),
+        }
+    }
+}

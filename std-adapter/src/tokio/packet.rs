@@ -1,0 +1,346 @@
+//! [`AsyncPacketConn`]: [`PacketConn`] on tokio.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::{SocketAddr, SocketAddrV4};
+use std::os::fd::AsFd;
+use std::task::{Context, Poll, ready};
+
+use ::tokio::io::Interest;
+use ::tokio::io::unix::AsyncFd;
+use ipv4_core::control::ControlMessage;
+
+use super::{Pending, SHUT_DOWN, set_nonblocking};
+use crate::PacketConn;
+use crate::batch::{RecvBatch, SendBatch, SendBatchError, SendMessage};
+use crate::options::sealed::{self, Socket as _};
+use crate::options::{
+    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions,
+};
+use crate::received::Datagram;
+use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
+
+/// A [`PacketConn`] that waits on tokio's reactor: an IPv4 datagram socket
+/// (UDP, ICMP datagram, or raw without `IP_HDRINCL`) with control messages,
+/// whose receives and sends are `async`.
+///
+/// Built with [`new`](Self::new) from any socket the blocking wrapper
+/// takes that owns or borrows a descriptor (`std::net::UdpSocket`,
+/// `socket2::Socket`, a reference to one), which it makes non-blocking,
+/// or with `TryFrom` from a [`tokio::net::UdpSocket`]. The socket is
+/// checked as by [`PacketConn::new`] (IPv4, datagram or raw).
+/// [`into_inner`](Self::into_inner) gives it back (non-blocking), and
+/// [`into_tokio`](Self::into_tokio) gives back a tokio socket.
+///
+/// The options are those of [`PacketConn`], the same traits
+/// ([`UnicastOptions`], [`MulticastOptions`], [`ControlMessageOptions`],
+/// [`FilterOptions`]). All methods take `&self`: put it in an `Arc` to
+/// receive and send from many tasks. See [the module](super) for
+/// readiness, cancellation and a runnable example.
+///
+/// [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
+pub struct AsyncPacketConn<S: AsSocket> {
+    io: AsyncFd<Registered<PacketConn<S>>>,
+}
+
+impl<S: AsSocket> AsyncPacketConn<S> {
+    /// Wraps `socket` as [`PacketConn::new`] does, makes it non-blocking
+    /// and registers it with the current tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`PacketConn::new`]
+    /// ([`InvalidInput`](io::ErrorKind::InvalidInput) for a socket that is
+    /// not IPv4 datagram or raw), of `fcntl` setting `O_NONBLOCK`, and of
+    /// the registration with the reactor. An owned socket is closed on
+    /// error.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, or in one without its I/O driver
+    /// (`enable_io`), as [`AsyncFd::new`].
+    pub fn new(socket: S) -> io::Result<AsyncPacketConn<S>> {
+        AsyncPacketConn::from_conn(PacketConn::new(socket)?)
+    }
+
+    /// Registers a blocking wrapper, made non-blocking: its options and
+    /// control flags carry over.
+    ///
+    /// # Errors
+    ///
+    /// Those of `fcntl` setting `O_NONBLOCK` and of the registration.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, as [`new`](Self::new).
+    pub fn from_conn(conn: PacketConn<S>) -> io::Result<AsyncPacketConn<S>> {
+        set_nonblocking(conn.socket())?;
+        Ok(AsyncPacketConn {
+            io: sys::register(conn)?,
+        })
+    }
+
+    /// The blocking wrapper inside, on the non-blocking socket: its calls
+    /// answer [`WouldBlock`](io::ErrorKind::WouldBlock) instead of waiting.
+    pub fn conn(&self) -> &PacketConn<S> {
+        self.io.get_ref().get()
+    }
+
+    /// The wrapped socket.
+    pub fn get_ref(&self) -> &S {
+        self.conn().get_ref()
+    }
+
+    /// Deregisters the socket and gives it back, still non-blocking, with
+    /// its kernel options as they are.
+    pub fn into_inner(self) -> S {
+        self.io.into_inner().into_inner().into_inner()
+    }
+
+    /// The socket's own address, as [`PacketConn::local_addr`].
+    ///
+    /// # Errors
+    ///
+    /// The `getsockname` error.
+    pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
+        self.conn().local_addr()
+    }
+
+    /// The connected peer's address, as [`PacketConn::peer_addr`].
+    ///
+    /// # Errors
+    ///
+    /// As [`PacketConn::peer_addr`].
+    pub fn peer_addr(&self) -> io::Result<SocketAddrV4> {
+        self.conn().peer_addr()
+    }
+
+    /// Receives one datagram into `buf`, waiting for one: the async form of
+    /// [`PacketConn::recv_from`], with the same [`Datagram`] (payload,
+    /// sender, control message, flags, and on a raw socket the header
+    /// view).
+    ///
+    /// Cancellation-safe: dropped before it completes, it has taken no
+    /// datagram from the socket.
+    ///
+    /// # Errors
+    ///
+    /// The `recvmsg` error, as [`PacketConn::recv_from`]; never
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+    pub async fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
+        let mut pending = Pending::new(self.control_flags());
+        let r = super::read(&self.io, |c| pending.recv(c.socket(), buf), SHUT_DOWN).await?;
+        Ok(pending.datagram(buf, r, self.conn().is_raw()))
+    }
+
+    /// [`recv_from`](Self::recv_from) as a poll: `Ready` with the datagram,
+    /// or `Pending` after registering `cx`'s waker for readability (only
+    /// the last task to poll is woken).
+    ///
+    /// # Errors
+    ///
+    /// As [`recv_from`](Self::recv_from).
+    pub fn poll_recv_from<'b>(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &'b mut [u8],
+    ) -> Poll<io::Result<Datagram<'b>>> {
+        let mut pending = Pending::new(self.control_flags());
+        let r = ready!(super::poll_read(
+            &self.io,
+            cx,
+            |c| pending.recv(c.socket(), buf),
+            SHUT_DOWN
+        ))?;
+        Poll::Ready(Ok(pending.datagram(buf, r, self.conn().is_raw())))
+    }
+
+    /// Sends `buf` as one datagram to `dst`, with the per-datagram requests
+    /// of `cm`, waiting while the send buffer is full: the async form of
+    /// [`PacketConn::send_to`]. Returns the bytes sent.
+    ///
+    /// Cancellation-safe: dropped before it completes, it sent nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`PacketConn::send_to`]; never
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+    pub async fn send_to(
+        &self,
+        buf: &[u8],
+        cm: Option<&ControlMessage>,
+        dst: impl Into<SocketAddr>,
+    ) -> io::Result<usize> {
+        let dst = dst.into();
+        self.io
+            .async_io(Interest::WRITABLE, |c| c.get().send_to(buf, cm, dst))
+            .await
+    }
+
+    /// [`send_to`](Self::send_to) as a poll.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_to`](Self::send_to).
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        cm: Option<&ControlMessage>,
+        dst: impl Into<SocketAddr>,
+    ) -> Poll<io::Result<usize>> {
+        let dst = dst.into();
+        loop {
+            let mut guard = ready!(self.io.poll_write_ready(cx))?;
+            if let Ok(r) = guard.try_io(|c| c.get_ref().get().send_to(buf, cm, dst)) {
+                return Poll::Ready(r);
+            }
+        }
+    }
+
+    /// Receives a batch: waits until the socket is readable, then takes as
+    /// many queued datagrams as `batch` holds with one `recvmmsg(2)`, as
+    /// [`PacketConn::recv_batch`]; returns how many (at least one). Read
+    /// them with [`batch.iter()`](RecvBatch::iter).
+    ///
+    /// Cancellation-safe, as [`recv_from`](Self::recv_from).
+    ///
+    /// # Errors
+    ///
+    /// As [`PacketConn::recv_batch`]; never
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+    pub async fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
+        &self,
+        batch: &mut RecvBatch<B>,
+    ) -> io::Result<usize> {
+        super::read(&self.io, |c| c.recv_batch(batch), 0).await
+    }
+
+    /// [`recv_batch`](Self::recv_batch) as a poll.
+    ///
+    /// # Errors
+    ///
+    /// As [`recv_batch`](Self::recv_batch).
+    pub fn poll_recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
+        &self,
+        cx: &mut Context<'_>,
+        batch: &mut RecvBatch<B>,
+    ) -> Poll<io::Result<usize>> {
+        super::poll_read(&self.io, cx, |c| c.recv_batch(batch), 0)
+    }
+
+    /// Sends all of `msgs` with `sendmmsg(2)`, as
+    /// [`PacketConn::send_batch`], waiting whenever the send buffer is full
+    /// and going on from the first message not sent. Returns `msgs.len()`.
+    ///
+    /// Not cancellation-safe as a whole: dropped after the send buffer
+    /// filled part way, the messages before that point were sent.
+    /// [`poll_send_batch`](Self::poll_send_batch) reports each step.
+    ///
+    /// # Errors
+    ///
+    /// As [`PacketConn::send_batch`]: a [`SendBatchError`] with the count
+    /// sent and the error of the first message not sent; never
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+    pub async fn send_batch(
+        &self,
+        batch: &mut SendBatch,
+        msgs: &[SendMessage<'_>],
+    ) -> Result<usize, SendBatchError> {
+        let mut sent = 0;
+        loop {
+            let step =
+                poll_fn(|cx| self.poll_send_batch(cx, batch, msgs.get(sent..).unwrap_or_default()));
+            match step.await {
+                Ok(n) => sent += n,
+                Err(e) => {
+                    return Err(SendBatchError {
+                        sent: sent + e.sent,
+                        error: e.error,
+                    });
+                }
+            }
+            if sent >= msgs.len() {
+                return Ok(sent);
+            }
+        }
+    }
+
+    /// One step of [`send_batch`](Self::send_batch): waits until the socket
+    /// is writable, then sends as many of `msgs` as the send buffer takes
+    /// and returns how many (at least one); the caller goes on from there.
+    ///
+    /// # Errors
+    ///
+    /// As [`PacketConn::send_batch`]; never
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+    pub fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        batch: &mut SendBatch,
+        msgs: &[SendMessage<'_>],
+    ) -> Poll<Result<usize, SendBatchError>> {
+        super::poll_send_steps(&self.io, cx, |c| c.send_batch(batch, msgs))
+    }
+}
+
+impl AsyncPacketConn<std::net::UdpSocket> {
+    /// Deregisters the socket and gives it back as a tokio socket
+    /// registered with the current runtime, its options as they are.
+    ///
+    /// # Errors
+    ///
+    /// The registration error.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, as [`tokio::net::UdpSocket::from_std`].
+    ///
+    /// [`tokio::net::UdpSocket::from_std`]: ::tokio::net::UdpSocket::from_std
+    pub fn into_tokio(self) -> io::Result<::tokio::net::UdpSocket> {
+        ::tokio::net::UdpSocket::from_std(self.into_inner())
+    }
+}
+
+impl TryFrom<::tokio::net::UdpSocket> for AsyncPacketConn<std::net::UdpSocket> {
+    type Error = io::Error;
+
+    /// Takes the socket off its registration
+    /// ([`into_std`](::tokio::net::UdpSocket::into_std)) and wraps it, as
+    /// [`AsyncPacketConn::new`].
+    fn try_from(
+        socket: ::tokio::net::UdpSocket,
+    ) -> io::Result<AsyncPacketConn<std::net::UdpSocket>> {
+        AsyncPacketConn::new(socket.into_std()?)
+    }
+}
+
+impl<S: AsSocket> sealed::Socket for AsyncPacketConn<S> {
+    fn socket(&self) -> BorrowedSocket<'_> {
+        self.conn().socket()
+    }
+}
+
+impl<S: AsSocket> sealed::DatagramSocket for AsyncPacketConn<S> {
+    fn state(&self) -> &DatagramState {
+        self.conn().state()
+    }
+}
+
+impl<S: AsSocket> UnicastOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> MulticastOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> ControlMessageOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> FilterOptions for AsyncPacketConn<S> {}
+
+impl<S: AsSocket> AsFd for AsyncPacketConn<S> {
+    fn as_fd(&self) -> BorrowedSocket<'_> {
+        self.socket()
+    }
+}
+
+impl<S: AsSocket + fmt::Debug> fmt::Debug for AsyncPacketConn<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AsyncPacketConn").field(self.conn()).finish()
+    }
+}
