@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | [`UnicastOptions`] | `IP_TOS`, `IP_TTL` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, `IP_MULTICAST_ALL`, the `MCAST_*` membership calls and their `IP_*` forms by address, `MCAST_MSFILTER`/`IP_MSFILTER` | [`PacketConn`], [`RawConn`] |
-//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
+//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM`, `IP_RECVORIGDSTADDR`, `IP_RECVFRAGSIZE` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
 //! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
