@@ -220,6 +220,8 @@ impl<S: AsSocket> sealed::Socket for Conn<S> {
 impl<S: AsSocket> UnicastOptions for Conn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for Conn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::PacketOptions for Conn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for Conn<S> {}
 impl<S: AsSocket> HeaderOptions for Conn<S> {}
 impl<S: AsSocket> PathOptions for Conn<S> {}

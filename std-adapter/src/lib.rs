@@ -136,7 +136,7 @@ mod sys;
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use options::{BindingOptions, PortRange};
+pub use options::{BindingOptions, PacketOptions, PortRange};
 pub use options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
     PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,

@@ -16,6 +16,8 @@
 //!   carrying Router Alert, which is then not forwarded.
 //! * `IP_CHECKSUM`: the control message's sum is the core's sum of the
 //!   payload.
+//! * `IP_PKTOPTIONS`: an accepted TCP connection reports the TTL, TOS,
+//!   interface and destination of the client's handshake.
 
 use std::io;
 use std::mem::MaybeUninit;
@@ -28,7 +30,7 @@ use ipv4_std::ipv4_core::checksum::{Checksum, pseudo_header};
 use ipv4_std::ipv4_core::header::{self, HeaderView};
 use ipv4_std::ipv4_core::options::{Ipv4Option, OptionsArea, OptionsBuilder, RouterAlert};
 use ipv4_std::prelude::*;
-use ipv4_tests::netns::Netns;
+use ipv4_tests::netns::{Netns, VethPair};
 use ipv4_tests::sockets;
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -232,6 +234,79 @@ fn unicast_interface_set_and_read_back() {
     let tcp = Conn::new(TcpStream::connect(listener.local_addr().unwrap()).unwrap()).unwrap();
     tcp.set_unicast_interface(Some(lo)).unwrap();
     assert_eq!(tcp.unicast_interface().unwrap(), Some(lo));
+}
+
+/// `IP_PKTOPTIONS` on a TCP connection across a veth link: the listener's
+/// `IP_PKTINFO`, `IP_RECVTTL` and `IP_RECVTOS` pass to the accepted
+/// socket, whose `getsockopt(IP_PKTOPTIONS)` then gives the TTL and TOS
+/// the client sent its handshake with, the interface it came in by and the
+/// address it was sent to, as control messages; the client's own socket
+/// answers with its multicast TTL (1) and no interface. The switches read
+/// back from the kernel; a flag it has no switch for, and a UDP socket,
+/// are errors.
+fn packet_options_of_a_tcp_connection() {
+    let pair = VethPair::new().unwrap();
+    let all = ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TOS;
+    let listener = pair.b.run(|| {
+        let listener = TcpListener::bind((VethPair::B_ADDR, PORT)).unwrap();
+        let conn = Conn::new(&listener).unwrap();
+        assert_eq!(conn.packet_options_flags().unwrap(), ControlFlags::empty());
+        conn.set_packet_options(all, true).unwrap();
+        assert_eq!(conn.packet_options_flags().unwrap(), all);
+        assert_eq!(kernel_int(&listener, libc::IP_PKTINFO), 1);
+        listener
+    });
+    let client = pair.a.run(|| {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let conn = Conn::new(&socket).unwrap();
+        conn.set_ttl(33).unwrap();
+        conn.set_tos(0x28).unwrap();
+        conn.set_packet_options(all, true).unwrap();
+        socket
+            .connect(&SocketAddrV4::new(VethPair::B_ADDR, PORT).into())
+            .unwrap();
+        socket
+    });
+    let (accepted, from) = listener.accept().unwrap();
+    assert_eq!(from.ip(), VethPair::A_ADDR);
+    let accepted = Conn::new(accepted).unwrap();
+    assert_eq!(accepted.packet_options_flags().unwrap(), all, "inherited");
+    let seen = accepted.packet_options().unwrap();
+    assert_eq!(
+        seen,
+        ControlMessage {
+            ttl: Some(33),
+            tos: Some(0x28),
+            dst: Some(VethPair::B_ADDR),
+            if_index: Some(pair.b_index),
+            ..ControlMessage::default()
+        }
+    );
+    let own = Conn::new(&client).unwrap().packet_options().unwrap();
+    assert_eq!((own.ttl, own.if_index), (Some(1), None), "{own}");
+    assert_eq!(own.dst, Some(VethPair::A_ADDR));
+
+    // DST and INTERFACE are one switch; TTL and TOS are left alone.
+    accepted
+        .set_packet_options(ControlFlags::INTERFACE, false)
+        .unwrap();
+    assert_eq!(
+        accepted.packet_options_flags().unwrap(),
+        ControlFlags::TTL | ControlFlags::TOS
+    );
+    let seen = accepted.packet_options().unwrap();
+    assert_eq!(seen.flags(), ControlFlags::TTL | ControlFlags::TOS);
+
+    let e = accepted
+        .set_packet_options(ControlFlags::CHECKSUM, true)
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.raw_os_error()),
+        (io::ErrorKind::InvalidInput, None)
+    );
+    let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let e = Conn::new(&udp).unwrap().packet_options().unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::ENOPROTOOPT), "{e}");
 }
 
 /// `IP_ROUTER_ALERT` and `IP_NODEFRAG` on raw sockets. Turning Router
@@ -814,5 +889,6 @@ fn main() {
         kernel(unicast_interface_picks_the_link),
         kernel(router_alert_takes_forwarded_packets),
         kernel(checksum_message_matches_the_core),
+        kernel(packet_options_of_a_tcp_connection),
     ]);
 }

@@ -18,6 +18,7 @@
 //! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
 //! | [`ErrorQueueOptions`] (Linux) | `IP_RECVERR`, `IP_RECVERR_RFC4884` | [`PacketConn`], [`RawConn`] |
 //! | [`PathMtuOptions`] (Linux) | `IP_MTU_DISCOVER`, `IP_MTU`, `IP_RECVFRAGSIZE` | [`PacketConn`], [`RawConn`] |
+//! | [`PacketOptions`] (Linux) | `IP_PKTOPTIONS` (with `IP_PKTINFO`, `IP_RECVTTL`, `IP_RECVTOS` on a stream socket) | [`Conn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -33,11 +34,8 @@
 //! no method here: `IP_IPSEC_POLICY` and `IP_XFRM_POLICY` (a socket's
 //! IPsec policy, the xfrm subsystem's) and `IP_PASSSEC` (the sender's
 //! security label, `SCM_SECURITY`, the Linux security modules', like
-//! `SO_PEERSEC`). `IP_PKTOPTIONS` (not in `ip(7)`) has none either: a
-//! TCP-only read of the socket's bound address, multicast TTL and the TOS
-//! of the last segment received, as control messages; `local_addr` and
-//! `multicast_ttl` give the first two. The README's option table lists
-//! every option with its method and test.
+//! `SO_PEERSEC`). The README's option table lists every option with its
+//! method and test.
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
@@ -81,6 +79,8 @@ mod facts;
 mod filter;
 mod header_options;
 mod multicast;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod packet_options;
 mod path;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod path_mtu;
@@ -98,6 +98,8 @@ pub use facts::SocketFacts;
 pub use filter::FilterOptions;
 pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use packet_options::PacketOptions;
 pub use path::PathOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use path_mtu::explain_send_error;

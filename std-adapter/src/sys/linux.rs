@@ -832,6 +832,9 @@ pub(crate) use libc::{
 };
 /// `MSG_ERRQUEUE`: `recvmsg` reads the socket's error queue.
 pub(crate) const MSG_ERRQUEUE_FLAG: c_int = libc::MSG_ERRQUEUE;
+/// `IP_PKTOPTIONS` (`<linux/in.h>`): a TCP socket's packet information,
+/// as control messages.
+pub(crate) use libc::IP_PKTOPTIONS;
 /// `IP_RECVFRAGSIZE` (Linux 4.10), option and control message.
 pub(crate) const IP_RECVFRAGSIZE: c_int = 25;
 /// `IP_RECVERR_RFC4884` (Linux 5.9).
