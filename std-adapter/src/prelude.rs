@@ -18,7 +18,7 @@ pub use crate::ipv4_core::options::OptionsArea;
 pub use crate::options::{BindingOptions, PacketOptions, PortRange};
 pub use crate::options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
-    PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
+    RawOptions, RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};

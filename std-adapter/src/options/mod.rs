@@ -14,7 +14,7 @@
 //! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`HeaderOptions`] | `IP_OPTIONS` (the header's IP options, as the core's [`OptionsArea`](ipv4_core::options::OptionsArea)) | [`Conn`], [`PacketConn`], [`RawConn`] |
-//! | [`PathOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`RoutingOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
 //! | [`ErrorQueueOptions`] (Linux) | `IP_RECVERR`, `IP_RECVERR_RFC4884` | [`PacketConn`], [`RawConn`] |
 //! | [`PathMtuOptions`] (Linux) | `IP_MTU_DISCOVER`, `IP_MTU`, `IP_RECVFRAGSIZE` | [`PacketConn`], [`RawConn`] |
@@ -81,10 +81,10 @@ mod header_options;
 mod multicast;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod packet_options;
-mod path;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod path_mtu;
 mod raw;
+mod routing;
 mod source_filter;
 mod state;
 mod unicast;
@@ -100,12 +100,12 @@ pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use packet_options::PacketOptions;
-pub use path::PathOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use path_mtu::explain_send_error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use raw::RawOptions;
+pub use routing::RoutingOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 
