@@ -16,6 +16,8 @@
 //!   carrying Router Alert, which is then not forwarded.
 //! * `IP_CHECKSUM`: the control message's sum is the core's sum of the
 //!   payload.
+//! * `IP_NODEFRAG`: a raw socket's lone fragment gets past conntrack's
+//!   defragmentation (an nftables rule using conntrack) only with it.
 //! * `IP_PKTOPTIONS`: an accepted TCP connection reports the TTL, TOS,
 //!   interface and destination of the client's handshake.
 
@@ -636,6 +638,74 @@ fn capture_on(index: u32) -> Socket {
     s
 }
 
+/// `IP_NODEFRAG` ([`ip(7)`]: "the reassembly of outbound packets is
+/// disabled in the netfilter layer"): in a namespace where an nftables
+/// rule uses conntrack, a raw socket's first fragment of a datagram whose
+/// rest never comes is held by conntrack's defragmentation on output, so
+/// nothing leaves; with `IP_NODEFRAG` the same fragment leaves as it is
+/// (seen on the link by a packet socket).
+///
+/// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+fn nodefrag_lets_fragments_past_conntrack() {
+    const PROTOCOL: u8 = 253; // RFC 3692 experimentation
+    let pair = VethPair::new().unwrap();
+    pair.a
+        .nft(
+            "table ip t {\n chain out {\n  type filter hook output priority 0; policy accept;\n  \
+             ct state new counter accept\n }\n}\n",
+        )
+        .unwrap();
+    let a_index = pair.a_index;
+    let sent = pair.a.run(move || {
+        let capture = capture_on(a_index);
+        let raw = RawConn::new(sockets::raw(PROTOCOL, TIMEOUT)).unwrap();
+        let mut fragments_out = Vec::new();
+        for (id, nodefrag) in [(0x4e01, false), (0x4e02, true)] {
+            raw.set_nodefrag(nodefrag).unwrap();
+            assert_eq!(
+                kernel_int(raw.get_ref(), libc::IP_NODEFRAG),
+                i32::from(nodefrag)
+            );
+            let first = header::Header::new(
+                VethPair::A_ADDR,
+                VethPair::B_ADDR,
+                header::Protocol(PROTOCOL),
+            )
+            .with_identification(id)
+            .with_flags(header::Flags::MORE_FRAGMENTS);
+            raw.send(&first, &[0x5a; 16], None).unwrap();
+            // Frames on the link until it is quiet: ARP, and the fragment
+            // if it got out.
+            let mut out = Vec::new();
+            let mut buf = [MaybeUninit::<u8>::uninit(); 1500];
+            while let Ok(n) = capture.recv(&mut buf) {
+                // SAFETY: recv initialised the first n bytes.
+                let p: Vec<u8> = buf[..n]
+                    .iter()
+                    .map(|b| unsafe { b.assume_init() })
+                    .collect();
+                if let Ok(h) = HeaderView::new_checked(&p[..])
+                    && h.protocol() == header::Protocol(PROTOCOL)
+                {
+                    out.push((h.identification(), h.flags(), h.fragment_offset(), n));
+                }
+            }
+            fragments_out.push(out);
+        }
+        fragments_out
+    });
+    assert_eq!(
+        sent[0],
+        [],
+        "conntrack holds a lone fragment for reassembly"
+    );
+    assert_eq!(
+        sent[1],
+        [(0x4e02, header::Flags::MORE_FRAGMENTS, 0, 36)],
+        "with IP_NODEFRAG it leaves as it is"
+    );
+}
+
 /// UDP datagrams to `port` that `capture` saw (until it is quiet).
 fn count_udp_to(capture: &Socket, port: u16) -> usize {
     let mut buf = [MaybeUninit::<u8>::uninit(); 1500];
@@ -890,5 +960,10 @@ fn main() {
         kernel(router_alert_takes_forwarded_packets),
         kernel(checksum_message_matches_the_core),
         kernel(packet_options_of_a_tcp_connection),
+        if ipv4_tests::netns::have_nft() {
+            kernel(nodefrag_lets_fragments_past_conntrack)
+        } else {
+            kernel(nodefrag_lets_fragments_past_conntrack).ignore("needs nft (Debian nftables)")
+        },
     ]);
 }
