@@ -10,7 +10,7 @@
 //!   [`join_source`](Host::join_source), [`leave_source`](Host::leave_source),
 //!   [`block_source`](Host::block_source), [`unblock_source`](Host::unblock_source)
 //!   (the [RFC 3678] model), merged into the interface state by the rules
-//!   of [RFC 9776 §3.2] (see [`FilterMode`](crate::igmp::FilterMode) and [`SocketId`]);
+//!   of [RFC 9776 §3.2] (see [`FilterMode`] and [`SocketId`]);
 //! * the IGMP messages it receives — [`receive`](Host::receive): queries of
 //!   every version and kind, and other hosts' IGMPv1/v2 reports;
 //!
