@@ -634,14 +634,7 @@ fn decode_one(
             cm.return_options = Some(options_area(offset, "IP_RETOPTS", data)?);
         }
         k if k == layout.checksum => {
-            if data.len() != INT_LEN {
-                return Err(DecodeError::DataLength {
-                    offset,
-                    message: "IP_CHECKSUM",
-                    expected: "4",
-                    found: data.len(),
-                });
-            }
+            int_sized(offset, "IP_CHECKSUM", data)?;
             cm.checksum = Some(fold_wsum(read_ne_u32(data, 0)));
         }
         k if k == layout.pktinfo => {
@@ -674,14 +667,7 @@ fn decode_one(
             cm.orig_dst = Some(sockaddr_in(offset, data)?);
         }
         k if k.is_some() && k == layout.frag_size => {
-            if data.len() != INT_LEN {
-                return Err(DecodeError::DataLength {
-                    offset,
-                    message: "IP_RECVFRAGSIZE",
-                    expected: "4",
-                    found: data.len(),
-                });
-            }
+            int_sized(offset, "IP_RECVFRAGSIZE", data)?;
             let v = read_ne_i32(data, 0);
             cm.frag_size = Some(u16::try_from(v).map_err(|_| DecodeError::Value {
                 offset,
@@ -692,6 +678,20 @@ fn decode_one(
         _ => {}
     }
     Ok(())
+}
+
+/// Checks that a message's data is one `int` (or `__wsum`).
+fn int_sized(offset: usize, message: &'static str, data: &[u8]) -> Result<(), DecodeError> {
+    if data.len() == INT_LEN {
+        Ok(())
+    } else {
+        Err(DecodeError::DataLength {
+            offset,
+            message,
+            expected: "4",
+            found: data.len(),
+        })
+    }
 }
 
 /// The address and port of the `struct sockaddr_in` of an
