@@ -46,7 +46,8 @@ bitflags::bitflags! {
     /// (Linux `IP_RECVTOS`, [`ip(7)`]), then Linux's
     /// [`OPTIONS`](Self::OPTIONS) = 32, [`RETURN_OPTIONS`](Self::RETURN_OPTIONS)
     /// = 64, [`CHECKSUM`](Self::CHECKSUM) = 128 and
-    /// [`ORIG_DST`](Self::ORIG_DST) = 256 (`IP_RECVORIGDSTADDR`).
+    /// [`ORIG_DST`](Self::ORIG_DST) = 256 (`IP_RECVORIGDSTADDR`) and
+    /// [`FRAG_SIZE`](Self::FRAG_SIZE) = 512 (`IP_RECVFRAGSIZE`).
     ///
     /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -87,6 +88,11 @@ bitflags::bitflags! {
         /// `IP_RECVORIGDSTADDR`; for a datagram that was not redirected,
         /// the address and port it was sent to, which are the socket's).
         const ORIG_DST = 1 << 8;
+        /// The size of the largest fragment of a datagram the kernel
+        /// reassembled (Linux `IP_RECVFRAGSIZE`; a datagram that arrived
+        /// whole has none): what the path let through, for path MTU
+        /// guesses on the receiving side.
+        const FRAG_SIZE = 1 << 9;
     }
 }
 
@@ -108,9 +114,10 @@ bitflags::bitflags! {
 /// | `return_options` | the options to answer it with | not used |
 /// | `checksum` | one's complement sum of its payload | not used |
 /// | `orig_dst` | original destination (address and port) | not used |
+/// | `frag_size` | largest fragment of a reassembled datagram | not used |
 ///
 /// `Display` prints the fields that are present, space-separated and
-/// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8 origdst=127.0.0.1:53`;
+/// without commas (`ttl=64 dst=127.0.0.1 tos=0xb8 origdst=127.0.0.1:53 fragsize=1276`;
 /// `none` when no field is); `Debug` shows every field by name. Both write the TOS byte, and
 /// `Display` the options and checksum, in hex.
 ///
@@ -123,7 +130,7 @@ bitflags::bitflags! {
 /// assert_eq!(
 ///     format!("{cm:?}"),
 ///     "ControlMessage { ttl: Some(64), src: None, dst: None, if_index: None, tos: Some(0xb8), \
-///      options: None, return_options: None, checksum: None, orig_dst: None }"
+///      options: None, return_options: None, checksum: None, orig_dst: None, frag_size: None }"
 /// );
 /// assert_eq!(ControlMessage::default().to_string(), "none");
 /// ```
@@ -172,6 +179,10 @@ pub struct ControlMessage {
     /// The original destination of a redirected datagram, address and port
     /// (Linux `IP_ORIGDSTADDR`, as a transparent proxy reads it).
     pub orig_dst: Option<SocketAddrV4>,
+    /// The size in bytes, IP header included, of the largest fragment of a
+    /// datagram that arrived in fragments and was reassembled (Linux
+    /// `IP_RECVFRAGSIZE`); `None` for one that arrived whole.
+    pub frag_size: Option<u16>,
 }
 
 impl ControlMessage {
@@ -204,6 +215,9 @@ impl ControlMessage {
         }
         if self.orig_dst.is_some() {
             bits |= ControlFlags::ORIG_DST.bits();
+        }
+        if self.frag_size.is_some() {
+            bits |= ControlFlags::FRAG_SIZE.bits();
         }
         ControlFlags::from_bits_retain(bits)
     }
@@ -242,6 +256,9 @@ impl ControlMessage {
         }
         if !flags.contains(ControlFlags::ORIG_DST) {
             self.orig_dst = None;
+        }
+        if !flags.contains(ControlFlags::FRAG_SIZE) {
+            self.frag_size = None;
         }
         self
     }
@@ -287,6 +304,9 @@ impl fmt::Display for ControlMessage {
         if let Some(orig_dst) = self.orig_dst {
             field(f, format_args!("origdst={orig_dst}"))?;
         }
+        if let Some(size) = self.frag_size {
+            field(f, format_args!("fragsize={size}"))?;
+        }
         Ok(())
     }
 }
@@ -324,6 +344,7 @@ impl fmt::Debug for ControlMessage {
             .field("return_options", &self.return_options)
             .field("checksum", &self.checksum)
             .field("orig_dst", &self.orig_dst)
+            .field("frag_size", &self.frag_size)
             .finish()
     }
 }
@@ -348,6 +369,7 @@ mod tests {
         assert_eq!(ControlFlags::RETURN_OPTIONS.bits(), 64);
         assert_eq!(ControlFlags::CHECKSUM.bits(), 128);
         assert_eq!(ControlFlags::ORIG_DST.bits(), 256);
+        assert_eq!(ControlFlags::FRAG_SIZE.bits(), 512);
     }
 
     #[test]
@@ -362,18 +384,19 @@ mod tests {
             return_options: Some(OptionsArea::EMPTY),
             checksum: Some(0xbeef),
             orig_dst: Some(SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 9), 53)),
+            frag_size: Some(1276),
         };
         assert_eq!(
             cm.to_string(),
             "ttl=17 src=127.0.0.1 dst=127.0.0.2 ifindex=1 tos=0xb8 options=0x94040000 \
-             retopts=0x checksum=0xbeef origdst=203.0.113.9:53"
+             retopts=0x checksum=0xbeef origdst=203.0.113.9:53 fragsize=1276"
         );
         assert_eq!(
             format!("{cm:?}"),
             "ControlMessage { ttl: Some(17), src: Some(127.0.0.1), dst: Some(127.0.0.2), \
              if_index: Some(1), tos: Some(0xb8), options: Some(OptionsArea(94040000)), \
              return_options: Some(OptionsArea()), checksum: Some(48879), \
-             orig_dst: Some(203.0.113.9:53) }"
+             orig_dst: Some(203.0.113.9:53), frag_size: Some(1276) }"
         );
         // Fields never asked for are left out, not shown as `-`.
         assert_eq!(ControlMessage::default().to_string(), "none");
@@ -401,9 +424,10 @@ mod tests {
             proptest::option::of(proptest::collection::vec(0u8..=0, 0..=40)),
             any::<Option<u16>>(),
             any::<Option<(u32, u16)>>(),
+            any::<Option<u16>>(),
         )
             .prop_map(
-                |(ttl, src, dst, if_index, tos, options, return_options, checksum, orig)| {
+                |(ttl, src, dst, if_index, tos, options, return_options, checksum, orig, frag)| {
                     // NOP and End of Option List areas: framed whatever their length.
                     let area = |b: Vec<u8>| OptionsArea::parse(&b).unwrap();
                     ControlMessage {
@@ -416,6 +440,7 @@ mod tests {
                         return_options: return_options.map(area),
                         checksum,
                         orig_dst: orig.map(|(a, p)| SocketAddrV4::new(Ipv4Addr::from(a), p)),
+                        frag_size: frag,
                     }
                 },
             )
@@ -434,6 +459,7 @@ mod tests {
             prop_assert_eq!(f.contains(ControlFlags::RETURN_OPTIONS), cm.return_options.is_some());
             prop_assert_eq!(f.contains(ControlFlags::CHECKSUM), cm.checksum.is_some());
             prop_assert_eq!(f.contains(ControlFlags::ORIG_DST), cm.orig_dst.is_some());
+            prop_assert_eq!(f.contains(ControlFlags::FRAG_SIZE), cm.frag_size.is_some());
             prop_assert_eq!(cm.is_empty(), f.is_empty());
         }
 
@@ -445,6 +471,7 @@ mod tests {
             prop_assert_eq!(m.masked(mask), m);
             if mask.contains(ControlFlags::TTL) { prop_assert_eq!(m.ttl, cm.ttl); }
             if mask.contains(ControlFlags::DST) { prop_assert_eq!(m.dst, cm.dst); }
+            if mask.contains(ControlFlags::FRAG_SIZE) { prop_assert_eq!(m.frag_size, cm.frag_size); }
             prop_assert_eq!(cm.masked(ControlFlags::all()), cm);
         }
 

@@ -56,6 +56,7 @@ const SEND_CM: ControlMessage = ControlMessage {
     return_options: None,
     checksum: None,
     orig_dst: None,
+    frag_size: None,
 };
 
 fn env(name: &str, default: usize) -> usize {

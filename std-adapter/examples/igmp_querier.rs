@@ -28,7 +28,8 @@ use std::time::{Duration, Instant as StdInstant};
 
 use common::Netns;
 use ipv4_std::ipv4_core::header::HeaderView;
-use ipv4_std::ipv4_core::igmp::querier::{FilterMode, Querier, QueryKind};
+use ipv4_std::ipv4_core::igmp::FilterMode;
+use ipv4_std::ipv4_core::igmp::querier::{Querier, QueryKind};
 use ipv4_std::ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_std::ipv4_core::igmp::{ALL_IGMPV3_ROUTERS, Message};
 use ipv4_std::prelude::*;

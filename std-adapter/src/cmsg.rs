@@ -12,7 +12,8 @@
 //!   `IP_TTL` (a native-endian `int`), `IP_TOS` (a byte) and `IP_PKTINFO`
 //!   (`ipi_addr` as the destination, `ipi_ifindex` as the interface),
 //!   `IP_RECVOPTS` and `IP_RETOPTS` (an [`OptionsArea`] each, read with
-//!   the core's options walker) and `IP_CHECKSUM` (a folded 16-bit sum),
+//!   the core's options walker), `IP_CHECKSUM` (a folded 16-bit sum),
+//!   `IP_ORIGDSTADDR` and `IP_RECVFRAGSIZE` (the largest fragment's size),
 //!   keeping every field it could read when another message is malformed
 //!   or was cut short by the kernel (`MSG_CTRUNC`).
 //!   [`Messages`] walks the raw messages for anything else.
@@ -108,6 +109,9 @@ pub(crate) struct Layout {
     /// The type of a received original destination (`IP_ORIGDSTADDR`, a
     /// `struct sockaddr_in`), where the platform has it.
     pub(crate) orig_dst: Option<i32>,
+    /// The type of a received largest-fragment size (`IP_RECVFRAGSIZE`, an
+    /// `int`), where the platform reports it.
+    pub(crate) frag_size: Option<i32>,
 }
 
 /// `sizeof(struct in_pktinfo)`.
@@ -165,6 +169,9 @@ impl Layout {
         }
         if flags.contains(ControlFlags::ORIG_DST) && self.orig_dst.is_some() {
             n += self.space_of(SOCKADDR_IN_LEN);
+        }
+        if flags.contains(ControlFlags::FRAG_SIZE) && self.frag_size.is_some() {
+            n += self.space_of(INT_LEN);
         }
         n
     }
@@ -230,12 +237,13 @@ impl Layout {
 /// for [`ControlFlags::TOS`], up to 40 bytes of options each for
 /// [`ControlFlags::OPTIONS`] (`IP_RECVOPTS`) and
 /// [`ControlFlags::RETURN_OPTIONS`] (`IP_RETOPTS`), a 32-bit sum for
-/// [`ControlFlags::CHECKSUM`], and one `IP_ORIGDSTADDR` (a `sockaddr_in`) for
-/// [`ControlFlags::ORIG_DST`]. [`ControlFlags::SRC`] needs none: the source
+/// [`ControlFlags::CHECKSUM`], one `IP_ORIGDSTADDR` (a `sockaddr_in`) for
+/// [`ControlFlags::ORIG_DST`], and one `IP_RECVFRAGSIZE` (an `int`) for
+/// [`ControlFlags::FRAG_SIZE`]. [`ControlFlags::SRC`] needs none: the source
 /// comes from the datagram's address.
 ///
 /// On 64-bit Linux: TTL 24, DST/INTERFACE 32, TOS 24, OPTIONS 56,
-/// RETURN_OPTIONS 56, CHECKSUM 24, ORIG_DST 32; all 248.
+/// RETURN_OPTIONS 56, CHECKSUM 24, ORIG_DST 32, FRAG_SIZE 24; all 272.
 pub const fn space(flags: ControlFlags) -> usize {
     sys::CMSG_LAYOUT.space(flags)
 }
@@ -250,7 +258,7 @@ pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 /// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) enabled
 /// behind a wrapper's back, on the same socket, through `get_ref()`. The
 /// crate's receive calls always hand the kernel this much, so such a
-/// message does not push out the ones that were asked for. 280 bytes on
+/// message does not push out the ones that were asked for. 336 bytes on
 /// 64-bit Linux.
 pub const BUFFER_LEN: usize = MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16);
 
@@ -529,8 +537,10 @@ pub struct Decoded {
 ///
 /// `buf` is the first `msg_controllen` bytes. `IP_TTL`, `IP_TOS` and
 /// `IP_PKTINFO` at level `IPPROTO_IP` fill `ttl`, `tos`, `dst` and
-/// `if_index`, and `IP_ORIGDSTADDR` (a `struct sockaddr_in`) fills
-/// `orig_dst`; every other message is skipped. An `ipi_ifindex` of 0 (which
+/// `if_index`, `IP_RECVOPTS`, `IP_RETOPTS` and `IP_CHECKSUM` fill
+/// `options`, `return_options` and `checksum`, `IP_ORIGDSTADDR` (a
+/// `struct sockaddr_in`) fills `orig_dst`, and `IP_RECVFRAGSIZE` (an `int`)
+/// fills `frag_size`; every other message is skipped. An `ipi_ifindex` of 0 (which
 /// Linux reports when it recorded no interface, e.g. for a datagram queued
 /// before `IP_PKTINFO` was turned on) leaves `if_index` empty. `src` is
 /// never set here: the source is the datagram's address (`msg_name`), which
@@ -624,14 +634,7 @@ fn decode_one(
             cm.return_options = Some(options_area(offset, "IP_RETOPTS", data)?);
         }
         k if k == layout.checksum => {
-            if data.len() != INT_LEN {
-                return Err(DecodeError::DataLength {
-                    offset,
-                    message: "IP_CHECKSUM",
-                    expected: "4",
-                    found: data.len(),
-                });
-            }
+            int_sized(offset, "IP_CHECKSUM", data)?;
             cm.checksum = Some(fold_wsum(read_ne_u32(data, 0)));
         }
         k if k == layout.pktinfo => {
@@ -663,9 +666,32 @@ fn decode_one(
         k if k.is_some() && k == layout.orig_dst => {
             cm.orig_dst = Some(sockaddr_in(offset, data)?);
         }
+        k if k.is_some() && k == layout.frag_size => {
+            int_sized(offset, "IP_RECVFRAGSIZE", data)?;
+            let v = read_ne_i32(data, 0);
+            cm.frag_size = Some(u16::try_from(v).map_err(|_| DecodeError::Value {
+                offset,
+                message: "IP_RECVFRAGSIZE",
+                found: i64::from(v),
+            })?);
+        }
         _ => {}
     }
     Ok(())
+}
+
+/// Checks that a message's data is one `int` (or `__wsum`).
+fn int_sized(offset: usize, message: &'static str, data: &[u8]) -> Result<(), DecodeError> {
+    if data.len() == INT_LEN {
+        Ok(())
+    } else {
+        Err(DecodeError::DataLength {
+            offset,
+            message,
+            expected: "4",
+            found: data.len(),
+        })
+    }
 }
 
 /// The address and port of the `struct sockaddr_in` of an
@@ -877,7 +903,7 @@ pub(crate) fn encode_with(
 }
 
 // ---------------------------------------------------------------------
-// IP_RECVERR and IP_RECVFRAGSIZE.
+// IP_RECVERR.
 
 /// Where the fields of `struct sock_extended_err` and of the offender's
 /// `sockaddr_in` after it are on a platform, and the numbers of the
@@ -912,8 +938,6 @@ pub(crate) struct ExtendedErrLayout {
     pub(crate) ip_level: i32,
     /// `IP_RECVERR`, the message type.
     pub(crate) recv_err: i32,
-    /// `IP_RECVFRAGSIZE`, the message type.
-    pub(crate) recv_frag_size: i32,
 }
 
 /// The `struct sock_extended_err` of an `IP_RECVERR` control message
@@ -1043,52 +1067,6 @@ fn decode_extended_error(
         data: read_ne_u32(data, ee.data),
         offender,
     })
-}
-
-/// The `IP_RECVFRAGSIZE` message of a received control buffer: the size
-/// of the largest fragment of a datagram the kernel reassembled (an
-/// `int`). `None` when there is none: Linux sends it only for reassembled
-/// datagrams, with the option on
-/// ([`set_recv_frag_size`](crate::options::PathMtuOptions::set_recv_frag_size)).
-///
-/// ```
-/// use ipv4_std::cmsg;
-///
-/// assert_eq!(cmsg::frag_size(&[]), None);
-/// ```
-pub fn frag_size(buf: &[u8]) -> Option<Result<u16, DecodeError>> {
-    frag_size_with(&sys::CMSG_LAYOUT, &sys::EXTENDED_ERR_LAYOUT, buf)
-}
-
-/// [`frag_size`] with the given layouts.
-pub(crate) fn frag_size_with(
-    layout: &Layout,
-    ee: &ExtendedErrLayout,
-    buf: &[u8],
-) -> Option<Result<u16, DecodeError>> {
-    for m in Messages::with_layout(buf, *layout) {
-        match m {
-            Err(e) => return Some(Err(e)),
-            Ok(m) if m.level == ee.ip_level && m.kind == ee.recv_frag_size => {
-                if m.data.len() != INT_LEN {
-                    return Some(Err(DecodeError::DataLength {
-                        offset: m.offset,
-                        message: "IP_RECVFRAGSIZE",
-                        expected: "4",
-                        found: m.data.len(),
-                    }));
-                }
-                let v = read_ne_i32(m.data, 0);
-                return Some(u16::try_from(v).map_err(|_| DecodeError::Value {
-                    offset: m.offset,
-                    message: "IP_RECVFRAGSIZE",
-                    found: i64::from(v),
-                }));
-            }
-            Ok(_) => {}
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -1625,8 +1603,8 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     #[test]
     fn buffer_len_holds_every_message_at_once() {
-        assert_eq!(space(ControlFlags::all()), 248);
-        assert_eq!(MAX_SPACE, 248);
+        assert_eq!(space(ControlFlags::all()), 272);
+        assert_eq!(MAX_SPACE, 272);
         let full = OptionsArea::parse(&[1; 40]).unwrap();
         let cm = ControlMessage {
             src: Some(Ipv4Addr::LOCALHOST),
@@ -1638,7 +1616,7 @@ mod tests {
         };
         assert_eq!(encoded_len(&cm), 32 + 24 + 24 + 56);
         assert_eq!(BUFFER_LEN, MAX_SPACE + 64);
-        assert_eq!(BUFFER_LEN, 312);
+        assert_eq!(BUFFER_LEN, 336);
     }
 
     // The codec takes every number from its layout: with a foreign one (a
@@ -1663,6 +1641,7 @@ mod tests {
             return_options: None,
             checksum: None,
             orig_dst: None,
+            frag_size: None,
         };
         let cm = ControlMessage {
             ttl: Some(7),
@@ -1766,24 +1745,39 @@ mod tests {
         assert_eq!(extended_error(&[]), None);
     }
 
+    // IP_RECVFRAGSIZE: an `int` (`ip_cmsg_recv_fragsize`).
     #[test]
     fn decodes_ip_recvfragsize() {
-        let kind = sys::EXTENDED_ERR_LAYOUT.recv_frag_size;
+        let kind = sys::CMSG_LAYOUT
+            .frag_size
+            .expect("Linux has IP_RECVFRAGSIZE");
         let mut buf = header(cmsg_len(4), IP, kind);
-        buf.extend_from_slice(&1280i32.to_ne_bytes());
-        assert_eq!(frag_size(&buf), Some(Ok(1280)));
+        buf.extend_from_slice(&1276i32.to_ne_bytes());
+        let d = decode(&buf, false);
+        assert_eq!((d.control.frag_size, d.error), (Some(1276), None));
+        assert_eq!(d.control.flags(), ControlFlags::FRAG_SIZE);
+        assert_eq!(space(ControlFlags::FRAG_SIZE), cmsg_space(4));
         let mut buf = header(cmsg_len(4), IP, kind);
         buf.extend_from_slice(&(-1i32).to_ne_bytes());
+        let d = decode(&buf, false);
+        assert_eq!(d.control.frag_size, None);
         assert!(matches!(
-            frag_size(&buf),
-            Some(Err(DecodeError::Value { .. }))
+            d.error,
+            Some(DecodeError::Value {
+                offset: 0,
+                message: "IP_RECVFRAGSIZE",
+                found: -1
+            })
         ));
         let mut buf = header(cmsg_len(1), IP, kind);
         buf.push(5);
         assert!(matches!(
-            frag_size(&buf),
-            Some(Err(DecodeError::DataLength { .. }))
+            decode(&buf, false).error,
+            Some(DecodeError::DataLength {
+                message: "IP_RECVFRAGSIZE",
+                found: 1,
+                ..
+            })
         ));
-        assert_eq!(frag_size(&header(cmsg_len(0), IP, TTL)), None);
     }
 }

@@ -8,7 +8,7 @@ use std::net::{SocketAddrV4, TcpStream};
 
 use socket2::{SockAddr, SockRef, Socket};
 
-use crate::options::{HeaderOptions, PathOptions, UnicastOptions, sealed};
+use crate::options::{HeaderOptions, RoutingOptions, UnicastOptions, sealed};
 use crate::sys::{self, AsSocket, BorrowedSocket};
 
 /// The address an `AF_INET` socket's kernel call returned, as IPv4.
@@ -220,9 +220,11 @@ impl<S: AsSocket> sealed::Socket for Conn<S> {
 impl<S: AsSocket> UnicastOptions for Conn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for Conn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::PacketOptions for Conn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for Conn<S> {}
 impl<S: AsSocket> HeaderOptions for Conn<S> {}
-impl<S: AsSocket> PathOptions for Conn<S> {}
+impl<S: AsSocket> RoutingOptions for Conn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for Conn<S> {

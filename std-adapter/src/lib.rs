@@ -96,7 +96,7 @@
 //! The socket options are written once, as traits grouped by concern in
 //! [`options`] ([`UnicastOptions`], [`MulticastOptions`],
 //! [`ControlMessageOptions`], [`FilterOptions`], [`HeaderOptions`],
-//! [`PathOptions`], [`RawOptions`]), implemented by the
+//! [`RoutingOptions`], [`RawOptions`]), implemented by the
 //! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
 //! and the wrapper types into scope. Every option method's documentation
 //! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and
@@ -144,10 +144,10 @@ pub mod tokio;
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use options::{BindingOptions, PortRange};
+pub use options::{BindingOptions, PacketOptions, PortRange};
 pub use options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
-    PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
+    RawOptions, RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};

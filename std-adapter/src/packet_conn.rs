@@ -15,7 +15,7 @@ use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
     ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
-    PathOptions, UnicastOptions, sealed,
+    RoutingOptions, UnicastOptions, sealed,
 };
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
@@ -308,7 +308,7 @@ impl<S: AsSocket> FilterOptions for PacketConn<S> {}
 impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for PacketConn<S> {}
 impl<S: AsSocket> HeaderOptions for PacketConn<S> {}
-impl<S: AsSocket> PathOptions for PacketConn<S> {}
+impl<S: AsSocket> RoutingOptions for PacketConn<S> {}
 
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {

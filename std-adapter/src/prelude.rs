@@ -15,10 +15,10 @@
 
 pub use crate::ipv4_core::options::OptionsArea;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use crate::options::{BindingOptions, PortRange};
+pub use crate::options::{BindingOptions, PacketOptions, PortRange};
 pub use crate::options::{
     ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
-    PathOptions, RawOptions, SocketFacts, SourceFilter, UnicastOptions,
+    RawOptions, RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};

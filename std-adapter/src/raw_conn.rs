@@ -24,7 +24,7 @@ use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
 use crate::options::{
     ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
-    PathOptions, RawOptions, UnicastOptions, sealed,
+    RawOptions, RoutingOptions, UnicastOptions, sealed,
 };
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -354,7 +354,7 @@ impl<S: AsSocket> FilterOptions for RawConn<S> {}
 impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for RawConn<S> {}
 impl<S: AsSocket> HeaderOptions for RawConn<S> {}
-impl<S: AsSocket> PathOptions for RawConn<S> {}
+impl<S: AsSocket> RoutingOptions for RawConn<S> {}
 impl<S: AsSocket> RawOptions for RawConn<S> {}
 
 #[cfg(unix)]

@@ -50,6 +50,15 @@ pub fn can_create(test: &str) -> bool {
     }
 }
 
+/// Whether `nft` (nftables, Debian `nftables`) is installed, for
+/// [`Netns::nft`].
+pub fn have_nft() -> bool {
+    Command::new("nft")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn run(program: &str, args: &[&str]) -> io::Result<()> {
     let out = Command::new(program).args(args).output()?;
     if out.status.success() {
@@ -103,6 +112,31 @@ impl Netns {
             "ip",
             &["netns", "exec", &self.name, "sysctl", "-q", "-w", &kv],
         )
+    }
+
+    /// Loads an nftables ruleset into the namespace
+    /// (`ip netns exec <name> nft -f -`, the rules on its standard input).
+    /// See [`have_nft`] for whether `nft` is installed.
+    pub fn nft(&self, rules: &str) -> io::Result<()> {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.name, "nft", "-f", "-"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(rules.as_bytes())?;
+        }
+        let out = child.wait_with_output()?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "nft rejected {rules:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
+        }
     }
 
     /// Runs `f` on a new thread that has entered this namespace, and waits

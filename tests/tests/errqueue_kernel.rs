@@ -511,8 +511,8 @@ fn rfc4884_extensions_reach_the_error_queue() {
 /// Every `IP_MTU_DISCOVER` mode reads back from the kernel; `IP_MTU` on an
 /// unconnected socket is `ENOTCONN`; `IP_RECVFRAGSIZE` reads back, and a
 /// datagram that `b` had to fragment for the 1280 link arrives at `a` with
-/// the size of its largest fragment (decoded by `cmsg::frag_size` from a
-/// socket2 `recvmsg`), while one that came whole carries none.
+/// the size of its largest fragment in `recv_from`'s
+/// `Datagram::control.frag_size`, while one that came whole carries none.
 fn path_mtu_options_read_back_and_the_fragment_size_arrives() {
     let net = path();
     let conn = net.a.run(|| udp(40_008));
@@ -541,26 +541,23 @@ fn path_mtu_options_read_back_and_the_fragment_size_arrives() {
         s.send_to(&[7u8; 3000], (A_ADDR, 40_008)).unwrap();
         s.send_to(b"whole", (A_ADDR, 40_008)).unwrap();
     });
-    let socket = socket2::SockRef::from(conn.get_ref());
-    socket
+    conn.get_ref()
         .set_read_timeout(Some(Duration::from_secs(2)))
         .unwrap();
-    let mut control = ipv4_std::cmsg::ControlBuffer::new();
+    assert!(conn.control_flags().contains(ControlFlags::FRAG_SIZE));
     let mut data = [0u8; 4000];
     for (len, frag) in [(3000, Some(1276)), (5, None)] {
-        let mut bufs = [socket2::MaybeUninitSlice::new(unsafe_uninit(&mut data))];
-        let control_bytes = unsafe_uninit(control.as_mut_bytes());
-        let mut msg = socket2::MsgHdrMut::new()
-            .with_buffers(&mut bufs)
-            .with_control(control_bytes);
-        let n = socket.recvmsg(&mut msg, 0).unwrap();
-        let control_len = msg.control_len();
-        assert_eq!(n, len);
+        let d = conn.recv_from(&mut data).unwrap();
+        assert_eq!(d.payload.len(), len);
+        assert_eq!(d.control_error, None, "{d}");
         // 1280 less the 20-byte header, rounded down to 8-byte fragment
         // units (1256), plus the header.
-        let got = ipv4_std::cmsg::frag_size(&control.as_bytes()[..control_len]).map(Result::unwrap);
-        assert_eq!(got, frag, "datagram of {len} bytes");
+        assert_eq!(d.control.frag_size, frag, "datagram of {len} bytes");
     }
+    // The same switch as the control flag.
+    conn.set_control_message(ControlFlags::FRAG_SIZE, false)
+        .unwrap();
+    assert!(!conn.recv_frag_size().unwrap());
 }
 
 /// `buf` as the `MaybeUninit` slice socket2's `recv` takes.

@@ -45,7 +45,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ipv4_core::header::HeaderView;
-use ipv4_core::igmp::host::{FilterMode, Host, SocketId};
+use ipv4_core::igmp::FilterMode;
+use ipv4_core::igmp::host::{Host, SocketId};
 use ipv4_core::igmp::timing::{self, Random, Timers};
 use ipv4_core::igmp::{MaxRespCode, Message, QueryV3Repr, RecordType, Sources, envelope};
 use ipv4_std::options::MulticastOptions;

@@ -37,7 +37,8 @@ use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
 use ipv4_core::header::HeaderView;
-use ipv4_core::igmp::querier::{Compatibility, FilterMode, Querier, QueryKind};
+use ipv4_core::igmp::FilterMode;
+use ipv4_core::igmp::querier::{Compatibility, Querier, QueryKind};
 use ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_core::igmp::{ALL_IGMPV3_ROUTERS, ALL_ROUTERS, Message};
 use ipv4_std::prelude::*;

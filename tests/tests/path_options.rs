@@ -16,6 +16,10 @@
 //!   carrying Router Alert, which is then not forwarded.
 //! * `IP_CHECKSUM`: the control message's sum is the core's sum of the
 //!   payload.
+//! * `IP_NODEFRAG`: a raw socket's lone fragment gets past conntrack's
+//!   defragmentation (an nftables rule using conntrack) only with it.
+//! * `IP_PKTOPTIONS`: an accepted TCP connection reports the TTL, TOS,
+//!   interface and destination of the client's handshake.
 
 use std::io;
 use std::mem::MaybeUninit;
@@ -28,7 +32,7 @@ use ipv4_std::ipv4_core::checksum::{Checksum, pseudo_header};
 use ipv4_std::ipv4_core::header::{self, HeaderView};
 use ipv4_std::ipv4_core::options::{Ipv4Option, OptionsArea, OptionsBuilder, RouterAlert};
 use ipv4_std::prelude::*;
-use ipv4_tests::netns::Netns;
+use ipv4_tests::netns::{Netns, VethPair};
 use ipv4_tests::sockets;
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -232,6 +236,79 @@ fn unicast_interface_set_and_read_back() {
     let tcp = Conn::new(TcpStream::connect(listener.local_addr().unwrap()).unwrap()).unwrap();
     tcp.set_unicast_interface(Some(lo)).unwrap();
     assert_eq!(tcp.unicast_interface().unwrap(), Some(lo));
+}
+
+/// `IP_PKTOPTIONS` on a TCP connection across a veth link: the listener's
+/// `IP_PKTINFO`, `IP_RECVTTL` and `IP_RECVTOS` pass to the accepted
+/// socket, whose `getsockopt(IP_PKTOPTIONS)` then gives the TTL and TOS
+/// the client sent its handshake with, the interface it came in by and the
+/// address it was sent to, as control messages; the client's own socket
+/// answers with its multicast TTL (1) and no interface. The switches read
+/// back from the kernel; a flag it has no switch for, and a UDP socket,
+/// are errors.
+fn packet_options_of_a_tcp_connection() {
+    let pair = VethPair::new().unwrap();
+    let all = ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TOS;
+    let listener = pair.b.run(|| {
+        let listener = TcpListener::bind((VethPair::B_ADDR, PORT)).unwrap();
+        let conn = Conn::new(&listener).unwrap();
+        assert_eq!(conn.packet_options_flags().unwrap(), ControlFlags::empty());
+        conn.set_packet_options(all, true).unwrap();
+        assert_eq!(conn.packet_options_flags().unwrap(), all);
+        assert_eq!(kernel_int(&listener, libc::IP_PKTINFO), 1);
+        listener
+    });
+    let client = pair.a.run(|| {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let conn = Conn::new(&socket).unwrap();
+        conn.set_ttl(33).unwrap();
+        conn.set_tos(0x28).unwrap();
+        conn.set_packet_options(all, true).unwrap();
+        socket
+            .connect(&SocketAddrV4::new(VethPair::B_ADDR, PORT).into())
+            .unwrap();
+        socket
+    });
+    let (accepted, from) = listener.accept().unwrap();
+    assert_eq!(from.ip(), VethPair::A_ADDR);
+    let accepted = Conn::new(accepted).unwrap();
+    assert_eq!(accepted.packet_options_flags().unwrap(), all, "inherited");
+    let seen = accepted.packet_options().unwrap();
+    assert_eq!(
+        seen,
+        ControlMessage {
+            ttl: Some(33),
+            tos: Some(0x28),
+            dst: Some(VethPair::B_ADDR),
+            if_index: Some(pair.b_index),
+            ..ControlMessage::default()
+        }
+    );
+    let own = Conn::new(&client).unwrap().packet_options().unwrap();
+    assert_eq!((own.ttl, own.if_index), (Some(1), None), "{own}");
+    assert_eq!(own.dst, Some(VethPair::A_ADDR));
+
+    // DST and INTERFACE are one switch; TTL and TOS are left alone.
+    accepted
+        .set_packet_options(ControlFlags::INTERFACE, false)
+        .unwrap();
+    assert_eq!(
+        accepted.packet_options_flags().unwrap(),
+        ControlFlags::TTL | ControlFlags::TOS
+    );
+    let seen = accepted.packet_options().unwrap();
+    assert_eq!(seen.flags(), ControlFlags::TTL | ControlFlags::TOS);
+
+    let e = accepted
+        .set_packet_options(ControlFlags::CHECKSUM, true)
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.raw_os_error()),
+        (io::ErrorKind::InvalidInput, None)
+    );
+    let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let e = Conn::new(&udp).unwrap().packet_options().unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::ENOPROTOOPT), "{e}");
 }
 
 /// `IP_ROUTER_ALERT` and `IP_NODEFRAG` on raw sockets. Turning Router
@@ -561,6 +638,74 @@ fn capture_on(index: u32) -> Socket {
     s
 }
 
+/// `IP_NODEFRAG` ([`ip(7)`]: "the reassembly of outbound packets is
+/// disabled in the netfilter layer"): in a namespace where an nftables
+/// rule uses conntrack, a raw socket's first fragment of a datagram whose
+/// rest never comes is held by conntrack's defragmentation on output, so
+/// nothing leaves; with `IP_NODEFRAG` the same fragment leaves as it is
+/// (seen on the link by a packet socket).
+///
+/// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
+fn nodefrag_lets_fragments_past_conntrack() {
+    const PROTOCOL: u8 = 253; // RFC 3692 experimentation
+    let pair = VethPair::new().unwrap();
+    pair.a
+        .nft(
+            "table ip t {\n chain out {\n  type filter hook output priority 0; policy accept;\n  \
+             ct state new counter accept\n }\n}\n",
+        )
+        .unwrap();
+    let a_index = pair.a_index;
+    let sent = pair.a.run(move || {
+        let capture = capture_on(a_index);
+        let raw = RawConn::new(sockets::raw(PROTOCOL, TIMEOUT)).unwrap();
+        let mut fragments_out = Vec::new();
+        for (id, nodefrag) in [(0x4e01, false), (0x4e02, true)] {
+            raw.set_nodefrag(nodefrag).unwrap();
+            assert_eq!(
+                kernel_int(raw.get_ref(), libc::IP_NODEFRAG),
+                i32::from(nodefrag)
+            );
+            let first = header::Header::new(
+                VethPair::A_ADDR,
+                VethPair::B_ADDR,
+                header::Protocol(PROTOCOL),
+            )
+            .with_identification(id)
+            .with_flags(header::Flags::MORE_FRAGMENTS);
+            raw.send(&first, &[0x5a; 16], None).unwrap();
+            // Frames on the link until it is quiet: ARP, and the fragment
+            // if it got out.
+            let mut out = Vec::new();
+            let mut buf = [MaybeUninit::<u8>::uninit(); 1500];
+            while let Ok(n) = capture.recv(&mut buf) {
+                // SAFETY: recv initialised the first n bytes.
+                let p: Vec<u8> = buf[..n]
+                    .iter()
+                    .map(|b| unsafe { b.assume_init() })
+                    .collect();
+                if let Ok(h) = HeaderView::new_checked(&p[..])
+                    && h.protocol() == header::Protocol(PROTOCOL)
+                {
+                    out.push((h.identification(), h.flags(), h.fragment_offset(), n));
+                }
+            }
+            fragments_out.push(out);
+        }
+        fragments_out
+    });
+    assert_eq!(
+        sent[0],
+        [],
+        "conntrack holds a lone fragment for reassembly"
+    );
+    assert_eq!(
+        sent[1],
+        [(0x4e02, header::Flags::MORE_FRAGMENTS, 0, 36)],
+        "with IP_NODEFRAG it leaves as it is"
+    );
+}
+
 /// UDP datagrams to `port` that `capture` saw (until it is quiet).
 fn count_udp_to(capture: &Socket, port: u16) -> usize {
     let mut buf = [MaybeUninit::<u8>::uninit(); 1500];
@@ -814,5 +959,11 @@ fn main() {
         kernel(unicast_interface_picks_the_link),
         kernel(router_alert_takes_forwarded_packets),
         kernel(checksum_message_matches_the_core),
+        kernel(packet_options_of_a_tcp_connection),
+        if ipv4_tests::netns::have_nft() {
+            kernel(nodefrag_lets_fragments_past_conntrack)
+        } else {
+            kernel(nodefrag_lets_fragments_past_conntrack).ignore("needs nft (Debian nftables)")
+        },
     ]);
 }

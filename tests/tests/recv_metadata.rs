@@ -272,9 +272,9 @@ fn a_truncated_datagram_says_so_with_its_full_length() {
 /// Enough control messages to overflow even the crate's whole control
 /// buffer, on a raw socket: a 40-byte options area echoed twice
 /// (`IP_RECVOPTS`, `IP_RETOPTS`) with the other IPv4 messages (the original
-/// destination too), and two
-/// socket-level timestamps enabled behind the wrapper's back, one more
-/// than the buffer has room for. The kernel cuts the last and sets `MSG_CTRUNC`: the
+/// destination too), and three socket-level messages enabled behind the
+/// wrapper's back (two timestamps and `SO_RCVMARK`'s mark, which come
+/// first), more than the buffer has room for. The kernel cuts the last and sets `MSG_CTRUNC`: the
 /// datagram comes back whole, flagged, with the messages that fitted
 /// decoded and no error (before: `InvalidData`, the datagram lost).
 fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
@@ -308,6 +308,8 @@ fn control_messages_cut_by_the_kernel_are_a_flag_not_an_error() {
             libc::SO_TIMESTAMPING,
             (libc::SOF_TIMESTAMPING_RX_SOFTWARE | libc::SOF_TIMESTAMPING_SOFTWARE) as i32,
         );
+        // Linux 5.19: an `SO_MARK` message with every datagram.
+        set_int(rx.get_ref(), libc::SOL_SOCKET, libc::SO_RCVMARK, 1);
         let tx = RawConn::new(socket()).unwrap();
         let mut area = [0u8; 40];
         let mut options = OptionsBuilder::new(&mut area);

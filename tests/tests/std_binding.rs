@@ -14,11 +14,10 @@ use ipv4_std::prelude::*;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, UdpSocket};
 use std::os::fd::AsRawFd;
-use std::process::Command;
 use std::time::Duration;
 
 use ipv4_std::ipv4_core::header::Protocol as IpProtocol;
-use ipv4_tests::netns::{Netns, VethPair};
+use ipv4_tests::netns::VethPair;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -294,31 +293,6 @@ fn bind_address_no_port_defers_the_port_to_connect() {
     });
 }
 
-/// Whether `nft` (nftables) is installed.
-fn have_nft() -> bool {
-    Command::new("nft")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs `nft -f -` with `rules` in `ns`.
-fn nft(ns: &Netns, rules: &str) {
-    use std::io::Write;
-    let mut child = Command::new("ip")
-        .args(["netns", "exec", ns.name(), "nft", "-f", "-"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(rules.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "nft rejected {rules}");
-}
-
 /// A transparent proxy: host `b` routes datagrams for a foreign address
 /// to a local socket with an nftables `tproxy` rule; the proxy, bound to
 /// another port with `IP_TRANSPARENT`, receives them and
@@ -354,13 +328,12 @@ fn tproxy_redirect_reports_the_original_destination() {
             "100",
         ])
         .unwrap();
-    nft(
-        &pair.b,
-        &format!(
+    pair.b
+        .nft(&format!(
             "table ip proxy {{\n chain pre {{\n  type filter hook prerouting priority mangle; policy accept;\n  \
              ip daddr {FOREIGN} udp dport 5353 tproxy to :{PROXY_PORT} meta mark set 1 accept\n }}\n}}\n"
-        ),
-    );
+        ))
+        .unwrap();
     let proxy = pair.b.run(|| {
         let s = socket(Type::DGRAM);
         let conn = PacketConn::new(s).unwrap();
@@ -393,7 +366,7 @@ mod harness;
 fn main() {
     use harness::{kernel, plain, root};
     let tproxy = kernel(tproxy_redirect_reports_the_original_destination);
-    let tproxy = if have_nft() {
+    let tproxy = if ipv4_tests::netns::have_nft() {
         tproxy
     } else {
         tproxy.ignore("needs nft (Debian nftables)")

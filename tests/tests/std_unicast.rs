@@ -153,8 +153,12 @@ fn every_flag_across_a_veth_link() {
     let (a_index, b_index) = (pair.a_index, pair.b_index);
     // The flags whose message comes with every datagram: a datagram without
     // IP options has no IP_RECVOPTS or IP_RETOPTS, and one the kernel did
-    // not sum in full no IP_CHECKSUM (path_options.rs covers those).
-    let sometimes = ControlFlags::OPTIONS | ControlFlags::RETURN_OPTIONS | ControlFlags::CHECKSUM;
+    // not sum in full no IP_CHECKSUM (path_options.rs covers those), and
+    // one that arrived whole no IP_RECVFRAGSIZE (errqueue_kernel.rs).
+    let sometimes = ControlFlags::OPTIONS
+        | ControlFlags::RETURN_OPTIONS
+        | ControlFlags::CHECKSUM
+        | ControlFlags::FRAG_SIZE;
     let flags: Vec<ControlFlags> = (ControlFlags::all() - sometimes).iter().collect();
     let sync = Arc::new(Barrier::new(2));
     let receiver = pair.b.spawn({

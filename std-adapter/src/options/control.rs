@@ -40,6 +40,9 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///   original destination of a datagram a transparent proxy
     ///   (`TPROXY`) redirected, or of any other datagram the address and
     ///   port it was sent to.
+    /// * [`ControlFlags::FRAG_SIZE`] drives `IP_RECVFRAGSIZE` (Linux): the
+    ///   size of the largest fragment of a datagram the kernel reassembled
+    ///   (also [`PathMtuOptions::set_recv_frag_size`](crate::options::PathMtuOptions::set_recv_frag_size)).
     /// * [`ControlFlags::SRC`] needs no kernel option: the source is the
     ///   datagram's address.
     ///

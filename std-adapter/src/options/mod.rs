@@ -9,15 +9,16 @@
 //! |---|---|---|
 //! | [`UnicastOptions`] | `IP_TOS`, `IP_TTL` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`MulticastOptions`] | `IP_MULTICAST_TTL`, `IP_MULTICAST_LOOP`, `IP_MULTICAST_IF`, `IP_MULTICAST_ALL`, the `MCAST_*` membership calls and their `IP_*` forms by address, `MCAST_MSFILTER`/`IP_MSFILTER` | [`PacketConn`], [`RawConn`] |
-//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM`, `IP_RECVORIGDSTADDR` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
+//! | [`ControlMessageOptions`] | `IP_RECVTTL`, `IP_PKTINFO`, `IP_RECVTOS`, `IP_RECVOPTS`, `IP_RETOPTS`, `IP_CHECKSUM`, `IP_RECVORIGDSTADDR`, `IP_RECVFRAGSIZE` (the control messages received with each datagram) | [`PacketConn`], [`RawConn`] |
 //! | [`FilterOptions`] | `ICMP_FILTER`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` | [`PacketConn`], [`RawConn`] |
 //! | [`BindingOptions`] | `IP_FREEBIND`, `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE` (Linux) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`SocketFacts`] | `SO_PROTOCOL` (for `IP_PROTOCOL`), `IP_HDRINCL` (read-only) | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`HeaderOptions`] | `IP_OPTIONS` (the header's IP options, as the core's [`OptionsArea`](ipv4_core::options::OptionsArea)) | [`Conn`], [`PacketConn`], [`RawConn`] |
-//! | [`PathOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
+//! | [`RoutingOptions`] | `IP_MINTTL`, `IP_UNICAST_IF` | [`Conn`], [`PacketConn`], [`RawConn`] |
 //! | [`RawOptions`] | `IP_ROUTER_ALERT`, `IP_NODEFRAG` | [`RawConn`] |
 //! | [`ErrorQueueOptions`] (Linux) | `IP_RECVERR`, `IP_RECVERR_RFC4884` | [`PacketConn`], [`RawConn`] |
 //! | [`PathMtuOptions`] (Linux) | `IP_MTU_DISCOVER`, `IP_MTU`, `IP_RECVFRAGSIZE` | [`PacketConn`], [`RawConn`] |
+//! | [`PacketOptions`] (Linux) | `IP_PKTOPTIONS` (with `IP_PKTINFO`, `IP_RECVTTL`, `IP_RECVTOS` on a stream socket) | [`Conn`] |
 //!
 //! Every method is one getter or setter named after its option, and its
 //! documentation names the OS option it drives. What belongs to one
@@ -33,11 +34,8 @@
 //! no method here: `IP_IPSEC_POLICY` and `IP_XFRM_POLICY` (a socket's
 //! IPsec policy, the xfrm subsystem's) and `IP_PASSSEC` (the sender's
 //! security label, `SCM_SECURITY`, the Linux security modules', like
-//! `SO_PEERSEC`). `IP_PKTOPTIONS` (not in `ip(7)`) has none either: a
-//! TCP-only read of the socket's bound address, multicast TTL and the TOS
-//! of the last segment received, as control messages; `local_addr` and
-//! `multicast_ttl` give the first two. The README's option table lists
-//! every option with its method and test.
+//! `SO_PEERSEC`). The README's option table lists every option with its
+//! method and test.
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
@@ -81,10 +79,12 @@ mod facts;
 mod filter;
 mod header_options;
 mod multicast;
-mod path;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod packet_options;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod path_mtu;
 mod raw;
+mod routing;
 mod source_filter;
 mod state;
 mod unicast;
@@ -98,12 +98,14 @@ pub use facts::SocketFacts;
 pub use filter::FilterOptions;
 pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
-pub use path::PathOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use packet_options::PacketOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use path_mtu::explain_send_error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use raw::RawOptions;
+pub use routing::RoutingOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 

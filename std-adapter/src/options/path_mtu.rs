@@ -7,6 +7,8 @@ use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 
+use ipv4_core::control::ControlFlags;
+
 use super::sealed;
 use crate::sys::{self, BorrowedSocket};
 
@@ -91,7 +93,7 @@ impl PmtuDiscovery {
 ///
 /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
 #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
-pub trait PathMtuOptions: sealed::Socket {
+pub trait PathMtuOptions: sealed::DatagramSocket {
     /// The path MTU discovery mode (`IP_MTU_DISCOVER`).
     ///
     /// # Errors
@@ -133,22 +135,23 @@ pub trait PathMtuOptions: sealed::Socket {
     }
 
     /// Whether each reassembled datagram comes with the size of its
-    /// largest fragment (`IP_RECVFRAGSIZE`).
+    /// largest fragment (`IP_RECVFRAGSIZE`), read from the kernel.
     fn recv_frag_size(&self) -> io::Result<bool> {
         Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_RECVFRAGSIZE)? != 0)
     }
 
     /// Turns on or off the `IP_RECVFRAGSIZE` control message: the size of
-    /// the largest fragment of each datagram the kernel reassembled, which
-    /// [`cmsg::frag_size`](crate::cmsg::frag_size) decodes (datagrams that
-    /// arrived whole carry none).
+    /// the largest fragment of each datagram the kernel reassembled, in
+    /// [`ControlMessage::frag_size`](crate::ControlMessage::frag_size) of
+    /// what the receive calls return (datagrams that arrived whole carry
+    /// none).
+    ///
+    /// The same as
+    /// [`set_control_message`](crate::options::ControlMessageOptions::set_control_message)`(ControlFlags::FRAG_SIZE, on)`,
+    /// which it calls.
     fn set_recv_frag_size(&self, on: bool) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_RECVFRAGSIZE,
-            sys::c_int::from(on),
-        )
+        self.state()
+            .set_control_message(self.socket(), ControlFlags::FRAG_SIZE, on)
     }
 }
 

@@ -6,8 +6,8 @@ use super::sealed;
 use crate::sys;
 
 /// Options of raw sockets ([`ip(7)`], [`raw(7)`]): seeing forwarded packets
-/// that carry Router Alert (`IP_ROUTER_ALERT`), and receiving fragments
-/// before connection tracking reassembles them (`IP_NODEFRAG`): for
+/// that carry Router Alert (`IP_ROUTER_ALERT`), and sending fragments
+/// past connection tracking's reassembly (`IP_NODEFRAG`): for
 /// [`RawConn`](crate::RawConn).
 ///
 /// ```no_run
@@ -62,17 +62,23 @@ pub trait RawOptions: sealed::Socket {
         )
     }
 
-    /// Whether the socket receives fragments as they arrive
-    /// (`IP_NODEFRAG`).
+    /// Whether the fragments the socket sends skip netfilter's
+    /// reassembly (`IP_NODEFRAG`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn nodefrag(&self) -> io::Result<bool> {
         Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_NODEFRAG)? != 0)
     }
 
-    /// Has the socket receive fragments as they arrive, not reassembled by
-    /// connection tracking's defragmentation (`nf_defrag_ipv4`) first
-    /// (`IP_NODEFRAG`). Only matters where netfilter reassembles.
+    /// Lets the fragments the socket sends (a header-included datagram
+    /// with More Fragments or an offset) leave as they are, not held and
+    /// reassembled by connection tracking's defragmentation on output
+    /// (`nf_defrag_ipv4`; [`ip(7)`]: "the reassembly of outbound packets is
+    /// disabled in the netfilter layer") (`IP_NODEFRAG`). Only matters in a
+    /// namespace where netfilter uses connection tracking; fragments
+    /// received are reassembled before any raw socket sees them either way.
+    ///
+    /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_nodefrag(&self, on: bool) -> io::Result<()> {

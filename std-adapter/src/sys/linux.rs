@@ -65,6 +65,7 @@ pub(crate) const CMSG_LAYOUT: Layout = Layout {
     return_options: Some(libc::IP_RETOPTS),
     checksum: Some(libc::IP_CHECKSUM),
     orig_dst: Some(libc::IP_ORIGDSTADDR),
+    frag_size: Some(IP_RECVFRAGSIZE),
 };
 
 const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
@@ -75,7 +76,7 @@ const fn field_size<T, F>(_field: fn(&T) -> &F) -> usize {
 /// for the TTL, one `IP_PKTINFO` for both destination and interface,
 /// `IP_RECVTOS` for the TOS, `IP_RECVOPTS`, `IP_RETOPTS` and `IP_CHECKSUM`
 /// for the messages of the same names, `IP_RECVORIGDSTADDR` for the original
-/// destination. ([`ControlFlags::SRC`] needs none: the source is the
+/// destination, `IP_RECVFRAGSIZE` for the largest fragment's size. ([`ControlFlags::SRC`] needs none: the source is the
 /// datagram's address.)
 pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
     (ControlFlags::TTL, libc::IP_RECVTTL),
@@ -88,6 +89,7 @@ pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
     (ControlFlags::RETURN_OPTIONS, libc::IP_RETOPTS),
     (ControlFlags::CHECKSUM, libc::IP_CHECKSUM),
     (ControlFlags::ORIG_DST, libc::IP_RECVORIGDSTADDR),
+    (ControlFlags::FRAG_SIZE, IP_RECVFRAGSIZE),
 ];
 
 /// `setsockopt` with the bytes of `value` as they are (`IP_OPTIONS`: the
@@ -830,6 +832,9 @@ pub(crate) use libc::{
 };
 /// `MSG_ERRQUEUE`: `recvmsg` reads the socket's error queue.
 pub(crate) const MSG_ERRQUEUE_FLAG: c_int = libc::MSG_ERRQUEUE;
+/// `IP_PKTOPTIONS` (`<linux/in.h>`): a TCP socket's packet information,
+/// as control messages.
+pub(crate) use libc::IP_PKTOPTIONS;
 /// `IP_RECVFRAGSIZE` (Linux 4.10), option and control message.
 pub(crate) const IP_RECVFRAGSIZE: c_int = 25;
 /// `IP_RECVERR_RFC4884` (Linux 5.9).
@@ -869,7 +874,6 @@ pub(crate) const EXTENDED_ERR_LAYOUT: crate::cmsg::ExtendedErrLayout =
         af_inet: libc::AF_INET,
         ip_level: libc::IPPROTO_IP,
         recv_err: libc::IP_RECVERR,
-        recv_frag_size: IP_RECVFRAGSIZE,
     };
 
 const _: () = assert!(size_of::<SockExtendedErr>() == 16);

@@ -7,7 +7,8 @@ use std::net::Ipv4Addr;
 use arbitrary::{Arbitrary, Unstructured};
 use ipv4_core::checksum::Policy;
 use ipv4_core::header::HeaderView;
-use ipv4_core::igmp::host::{FilterMode, Host, SocketId, Version};
+use ipv4_core::igmp::FilterMode;
+use ipv4_core::igmp::host::{Host, SocketId, Version};
 use ipv4_core::igmp::timing::{Instant, Random, Timers};
 use ipv4_core::igmp::{
     MaxRespCode, Message, MessageType, Qqic, QueryV3Repr, RecordType, Sources, V1V2Repr,

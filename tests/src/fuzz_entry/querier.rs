@@ -8,7 +8,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use ipv4_core::checksum::Policy;
 use ipv4_core::error::{IgmpBuildError, QuerierError};
 use ipv4_core::header::{HeaderView, Protocol};
-use ipv4_core::igmp::querier::{FilterMode, MIN_BUFFER_LEN, Querier, QueryKind};
+use ipv4_core::igmp::FilterMode;
+use ipv4_core::igmp::querier::{MIN_BUFFER_LEN, Querier, QueryKind};
 use ipv4_core::igmp::timing::{Instant, Timers};
 use ipv4_core::igmp::{
     ALL_SYSTEMS, GroupRecord, MaxRespCode, Message, Qqic, QueryV3Repr, RecordType, ReportV3Repr,

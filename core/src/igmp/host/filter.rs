@@ -17,55 +17,10 @@
 //! [RFC 9776 §3]: https://www.rfc-editor.org/rfc/rfc9776#section-3
 //! [RFC 9776 §3.2]: https://www.rfc-editor.org/rfc/rfc9776#section-3.2
 
-use core::fmt;
 use core::net::Ipv4Addr;
 
 use super::set::{Full, SourceSet};
-use crate::igmp::RecordType;
-
-/// A filter mode ([RFC 9776 §3.1]): receive only from the listed sources
-/// (INCLUDE), or from all but them (EXCLUDE).
-///
-/// [RFC 9776 §3.1]: https://www.rfc-editor.org/rfc/rfc9776#section-3.1
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FilterMode {
-    /// Receive only from the listed sources; INCLUDE{} is no membership.
-    Include,
-    /// Receive from every source but the listed ones; EXCLUDE{} is an
-    /// any-source join.
-    Exclude,
-}
-
-impl FilterMode {
-    /// The Current-State record type for this mode: MODE_IS_INCLUDE or
-    /// MODE_IS_EXCLUDE ([RFC 9776 §4.2.12]).
-    ///
-    /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
-    pub const fn current_state_record(self) -> RecordType {
-        match self {
-            FilterMode::Include => RecordType::MODE_IS_INCLUDE,
-            FilterMode::Exclude => RecordType::MODE_IS_EXCLUDE,
-        }
-    }
-
-    /// The Filter-Mode-Change record type that announces a change to this
-    /// mode: CHANGE_TO_INCLUDE_MODE or CHANGE_TO_EXCLUDE_MODE.
-    pub const fn change_record(self) -> RecordType {
-        match self {
-            FilterMode::Include => RecordType::CHANGE_TO_INCLUDE_MODE,
-            FilterMode::Exclude => RecordType::CHANGE_TO_EXCLUDE_MODE,
-        }
-    }
-}
-
-impl fmt::Display for FilterMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            FilterMode::Include => "INCLUDE",
-            FilterMode::Exclude => "EXCLUDE",
-        })
-    }
-}
+use crate::igmp::FilterMode;
 
 /// Names one of the caller's sockets (or any other owner of a
 /// membership): the machine only compares these, so any numbering works.

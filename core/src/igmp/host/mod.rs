@@ -53,7 +53,8 @@
 //!
 //! ```
 //! use core::net::Ipv4Addr;
-//! use ipv4_core::igmp::host::{FilterMode, Host, SocketId};
+//! use ipv4_core::igmp::FilterMode;
+//! use ipv4_core::igmp::host::{Host, SocketId};
 //! use ipv4_core::igmp::timing::{Instant, Random, Timers};
 //! use ipv4_core::igmp::{Message, RecordType};
 //! use ipv4_core::header::HeaderView;
@@ -114,7 +115,7 @@ mod set;
 mod tests;
 
 pub use compat::{V1_MAX_RESP_TIME, Version};
-pub use filter::{FilterMode, SocketId};
+pub use filter::SocketId;
 
 use core::net::Ipv4Addr;
 use core::time::Duration;
@@ -128,7 +129,8 @@ use set::SourceSet;
 use crate::error::{BufferTooSmall, IgmpHostError};
 use crate::igmp::timing::{Instant, Random, Timers};
 use crate::igmp::{
-    ALL_SYSTEMS, GroupRecord, Message, RecordType, ReportSplitter, Sources, V1V2Repr, envelope,
+    ALL_SYSTEMS, FilterMode, GroupRecord, Message, RecordType, ReportSplitter, Sources, V1V2Repr,
+    envelope,
 };
 
 /// The smallest MTU an IPv4 link may have ([RFC 791]): 68 bytes.
@@ -194,7 +196,8 @@ impl<const S: usize, const K: usize> Group<S, K> {
 ///
 /// ```
 /// use core::net::Ipv4Addr;
-/// use ipv4_core::igmp::host::{FilterMode, Host, SocketId};
+/// use ipv4_core::igmp::FilterMode;
+/// use ipv4_core::igmp::host::{Host, SocketId};
 /// use ipv4_core::igmp::timing::{Instant, Random, Timers};
 /// use ipv4_core::igmp::{Message, QueryV3Repr, RecordType};
 ///

@@ -33,8 +33,9 @@
 
 use core::net::Ipv4Addr;
 
-use super::filter::{FilterMode, State};
+use super::filter::State;
 use super::set::SourceSet;
+use crate::igmp::FilterMode;
 use crate::igmp::timing::Instant;
 use crate::igmp::{GroupRecord, RecordType, Sources};
 

@@ -31,8 +31,9 @@ use core::net::Ipv4Addr;
 
 use super::Querier;
 use super::compat::{self, Compatibility};
-use super::group::{FilterMode, Full, Group};
+use super::group::{Full, Group};
 use crate::error::QuerierError;
+use crate::igmp::FilterMode;
 use crate::igmp::timing::Instant;
 use crate::igmp::{RecordType, Sources};
 

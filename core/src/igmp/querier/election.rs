@@ -14,7 +14,8 @@ use core::net::Ipv4Addr;
 use core::time::Duration;
 
 use super::Querier;
-use super::group::{FilterMode, Round};
+use super::group::Round;
+use crate::igmp::FilterMode;
 use crate::igmp::timing::Instant;
 use crate::igmp::{QueryV3, Sources, V1V2Message};
 

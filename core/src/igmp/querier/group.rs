@@ -13,20 +13,8 @@
 use core::net::Ipv4Addr;
 
 use super::compat::Compatibility;
+use crate::igmp::FilterMode;
 use crate::igmp::timing::Instant;
-
-/// A group's router filter mode ([RFC 9776 §6.2.1]).
-///
-/// [RFC 9776 §6.2.1]: https://www.rfc-editor.org/rfc/rfc9776#section-6.2.1
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FilterMode {
-    /// Traffic is wanted only from the sources listed (with running
-    /// timers).
-    Include,
-    /// Traffic is wanted from every source but those whose timer is at
-    /// zero.
-    Exclude,
-}
 
 /// Which query of a retransmission round a source goes into
 /// ([RFC 9776 §6.6.3.2]).

@@ -24,7 +24,8 @@
 //! ```
 //! use core::net::Ipv4Addr;
 //! use ipv4_core::header::HeaderView;
-//! use ipv4_core::igmp::querier::{FilterMode, Querier};
+//! use ipv4_core::igmp::FilterMode;
+//! use ipv4_core::igmp::querier::Querier;
 //! use ipv4_core::igmp::timing::{Instant, Timers};
 //! use ipv4_core::igmp::{GroupRecord, Message, RecordType, ReportV3Repr};
 //!
@@ -86,15 +87,14 @@ mod queries;
 mod tests;
 
 pub use compat::Compatibility;
-pub use group::FilterMode;
 pub use queries::{MIN_BUFFER_LEN, QueryKind, Transmit};
 
 use core::net::Ipv4Addr;
 
 use group::{Group, Source};
 
-use super::Message;
 use super::timing::{Instant, Timers};
+use super::{FilterMode, Message};
 use crate::error::QuerierError;
 
 /// Groups a [`Querier`] holds by default.

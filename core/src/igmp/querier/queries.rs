@@ -22,8 +22,9 @@
 use core::net::Ipv4Addr;
 
 use super::Querier;
-use super::group::{FilterMode, Group, Round};
+use super::group::{Group, Round};
 use crate::error::{BufferTooSmall, IgmpBuildError, QuerierError};
+use crate::igmp::FilterMode;
 use crate::igmp::timing::Instant;
 use crate::igmp::{
     ALL_SYSTEMS, IPV4_HEADER_LEN, MaxRespCode, QUERY_V3_MIN_LEN, Qqic, QueryV3Repr, Sources,

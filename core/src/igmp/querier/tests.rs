@@ -125,7 +125,7 @@ fn state(q: &Q) -> Option<State> {
     ))
 }
 
-use FilterMode::{Exclude, Include};
+use crate::igmp::FilterMode::{self, Exclude, Include};
 
 /// INCLUDE ({1: GMI, 2: GMI}) at 0.
 fn include_1_2() -> Q {

@@ -1,4 +1,4 @@
-//! [`PathOptions`]: which packets a socket accepts by hop count, and which
+//! [`RoutingOptions`]: which packets a socket accepts by hop count, and which
 //! interface its unicast packets leave by.
 
 use std::io;
@@ -6,7 +6,7 @@ use std::io;
 use super::{interface_index, sealed};
 use crate::sys;
 
-/// Path and routing options ([`ip(7)`]): the Generalized TTL Security
+/// Routing options ([`ip(7)`]): the Generalized TTL Security
 /// Mechanism of [RFC 5082] (`IP_MINTTL`) and the outgoing interface of
 /// unicast packets (`IP_UNICAST_IF`): for [`Conn`](crate::Conn),
 /// [`PacketConn`](crate::PacketConn) and [`RawConn`](crate::RawConn).
@@ -30,7 +30,7 @@ use crate::sys;
 ///
 /// [`ip(7)`]: https://man7.org/linux/man-pages/man7/ip.7.html
 /// [RFC 5082]: https://www.rfc-editor.org/rfc/rfc5082
-pub trait PathOptions: sealed::Socket {
+pub trait RoutingOptions: sealed::Socket {
     /// The smallest TTL a received packet may have to be delivered to the
     /// socket (`IP_MINTTL`); 0 when the check is off.
     #[cfg(any(target_os = "linux", target_os = "android"))]
