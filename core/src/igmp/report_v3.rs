@@ -392,14 +392,17 @@ impl<'a> ReportV3<'a> {
 /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
 #[derive(Debug, Clone)]
 pub struct Records<'a> {
-    // Wire records first, then the slice's; one of the two is empty. No
-    // branch on the kind per record (the same shape as `SourcesIter`).
+    // The wire records not yet yielded (from a report validated by
+    // `ReportV3::new_checked`), then the slice's; one of the two is empty.
+    // Side by side rather than an enum: `next` tests no variant per record.
     rest: &'a [u8],
     left: u16,
     slice: core::slice::Iter<'a, GroupRecord<'a>>,
 }
 
 impl<'a> Records<'a> {
+    /// `records` holds exactly `count` records (walked by
+    /// [`walk_records`]).
     #[inline]
     fn wire(records: &'a [u8], count: u16) -> Self {
         Records {
