@@ -126,14 +126,16 @@ impl HeaderPrefix {
     /// The source address.
     #[inline]
     pub const fn source(&self) -> Ipv4Addr {
-        let [a, b, c, d] = self.source;
-        Ipv4Addr::new(a, b, c, d)
+        // The array whole, not byte by byte: `Ipv4Addr::new` of four
+        // bytes was left as four byte loads in some callers.
+        Ipv4Addr::from_octets(self.source)
     }
 
     /// The destination address.
     #[inline]
     pub const fn destination(&self) -> Ipv4Addr {
-        let [a, b, c, d] = self.destination;
-        Ipv4Addr::new(a, b, c, d)
+        // The array whole, not byte by byte: `Ipv4Addr::new` of four
+        // bytes was left as four byte loads in some callers.
+        Ipv4Addr::from_octets(self.destination)
     }
 }

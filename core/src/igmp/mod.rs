@@ -232,7 +232,7 @@ impl<'a> Message<'a> {
     /// way to the same effect. [`parse_with`](Self::parse_with) with
     /// [`Policy::Enforce`] verifies in every build, so the fuzzers
     /// still reach the verification itself.
-    #[inline]
+    #[inline(always)]
     pub fn parse(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
         let policy = if cfg!(fuzzing) {
             Policy::Trust
@@ -244,7 +244,11 @@ impl<'a> Message<'a> {
 
     /// [`parse`](Self::parse), with the checksum verified or not as `policy`
     /// says (in every build).
-    #[inline]
+    //
+    // Always inlined, like `HeaderView::new_checked_with`: out of line, the
+    // `Result<Message, IgmpError>` comes back through memory and the caller
+    // matches on it again (BENCHMARKS.md, IGMP).
+    #[inline(always)]
     pub fn parse_with(bytes: &'a [u8], policy: Policy) -> Result<Message<'a>, IgmpError> {
         if bytes.len() < MIN_LEN {
             return Err(truncated("IGMP header", MIN_LEN, bytes.len()));
@@ -252,22 +256,29 @@ impl<'a> Message<'a> {
         if policy == Policy::Enforce {
             verify_checksum(bytes)?;
         }
-        // The 8-byte messages of IGMPv1/v2 are classified here, where this
-        // function is inlined; everything else out of line, so that the
-        // short path stays short.
-        let kind = match (MessageType(bytes[0]), bytes.len()) {
-            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) if bytes[1] == 0 => Message::QueryV1,
-            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) => Message::QueryV2,
-            (MessageType::REPORT_V1, V1V2_LEN..) => Message::ReportV1,
-            (MessageType::REPORT_V2, V1V2_LEN..) => Message::ReportV2,
-            (MessageType::LEAVE_GROUP, V1V2_LEN..) => Message::Leave,
+        // Every well-formed message of a known type is classified here,
+        // where this function is inlined: out of line, the large `Result`
+        // came back through memory and the caller matched on it again
+        // (BENCHMARKS.md, IGMP). Only the rare cases go out of line.
+        // Each arm builds its variant itself: picking a constructor first
+        // and calling it after made an indirect call.
+        let v1v2 = || V1V2Message::from_validated(bytes);
+        Ok(match (MessageType(bytes[0]), bytes.len()) {
+            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) if bytes[1] == 0 => Message::QueryV1(v1v2()),
+            (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) => Message::QueryV2(v1v2()),
+            (MessageType::REPORT_V1, V1V2_LEN..) => Message::ReportV1(v1v2()),
+            (MessageType::REPORT_V2, V1V2_LEN..) => Message::ReportV2(v1v2()),
+            (MessageType::LEAVE_GROUP, V1V2_LEN..) => Message::Leave(v1v2()),
+            (MessageType::MEMBERSHIP_QUERY, QUERY_V3_MIN_LEN..) => {
+                Message::QueryV3(QueryV3::new_checked(bytes)?)
+            }
+            (MessageType::REPORT_V3, _) => Message::ReportV3(ReportV3::new_checked(bytes)?),
             _ => return Self::classify_other(bytes),
-        };
-        Ok(kind(V1V2Message::from_validated(bytes)))
+        })
     }
 
     /// Classifies what [`parse_with`](Self::parse_with) does not: queries
-    /// of other lengths, IGMPv3 reports, unknown types and short messages.
+    /// of 9 to 11 bytes, unknown types and short messages.
     #[inline(never)]
     fn classify_other(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
         let message_type = MessageType(bytes[0]);

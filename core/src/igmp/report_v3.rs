@@ -391,17 +391,13 @@ impl<'a> ReportV3<'a> {
 /// [RFC 9776 §4.2.4]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.4
 /// [RFC 9776 §4.2.12]: https://www.rfc-editor.org/rfc/rfc9776#section-4.2.12
 #[derive(Debug, Clone)]
-pub struct Records<'a>(RecordsInner<'a>);
-
-#[derive(Debug, Clone)]
-enum RecordsInner<'a> {
-    /// The records not yet yielded, from a report validated by
-    /// `ReportV3::new_checked`.
-    Wire {
-        rest: &'a [u8],
-        left: u16,
-    },
-    Slice(core::slice::Iter<'a, GroupRecord<'a>>),
+pub struct Records<'a> {
+    // The wire records not yet yielded (from a report validated by
+    // `ReportV3::new_checked`), then the slice's; one of the two is empty.
+    // Side by side rather than an enum: `next` tests no variant per record.
+    rest: &'a [u8],
+    left: u16,
+    slice: core::slice::Iter<'a, GroupRecord<'a>>,
 }
 
 impl<'a> Records<'a> {
@@ -409,10 +405,20 @@ impl<'a> Records<'a> {
     /// [`walk_records`]).
     #[inline]
     fn wire(records: &'a [u8], count: u16) -> Self {
-        Records(RecordsInner::Wire {
+        Records {
             rest: records,
             left: count,
-        })
+            slice: [].iter(),
+        }
+    }
+
+    #[inline]
+    fn slice(records: &'a [GroupRecord<'a>]) -> Self {
+        Records {
+            rest: &[],
+            left: 0,
+            slice: records.iter(),
+        }
     }
 }
 
@@ -421,16 +427,12 @@ impl<'a> Iterator for Records<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<GroupRecord<'a>> {
-        let (rest, left) = match &mut self.0 {
-            RecordsInner::Slice(it) => return it.next().copied(),
-            RecordsInner::Wire { rest, left } => (rest, left),
-        };
-        if *left == 0 {
-            return None;
+        if self.left == 0 {
+            return self.slice.next().copied();
         }
         // The records were walked by `ReportV3::new_checked`; the checked
         // splits keep this panic-free regardless.
-        let (header, body) = rest.split_first_chunk::<RECORD_HEADER_LEN>()?;
+        let (header, body) = self.rest.split_first_chunk::<RECORD_HEADER_LEN>()?;
         let n = usize::from(u16::from_be_bytes([
             header[record::NUM_SOURCES],
             header[record::NUM_SOURCES + 1],
@@ -438,8 +440,8 @@ impl<'a> Iterator for Records<'a> {
         let aux = usize::from(header[record::AUX_LEN]) * 4;
         let (sources, body) = body.split_at_checked(n * 4)?;
         let (aux_data, body) = body.split_at_checked(aux)?;
-        *rest = body;
-        *left -= 1;
+        self.rest = body;
+        self.left -= 1;
         Some(GroupRecord {
             record_type: RecordType(header[record::TYPE]),
             group: addr_at(header, record::GROUP),
@@ -450,10 +452,7 @@ impl<'a> Iterator for Records<'a> {
 
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = match &self.0 {
-            RecordsInner::Wire { left, .. } => usize::from(*left),
-            RecordsInner::Slice(it) => it.len(),
-        };
+        let n = usize::from(self.left) + self.slice.len();
         (n, Some(n))
     }
 }
@@ -506,7 +505,7 @@ impl<'a> RecordList<'a> {
     pub fn iter(&self) -> Records<'a> {
         match self.0 {
             ListInner::Wire { bytes, count } => Records::wire(bytes, count),
-            ListInner::Slice(s) => Records(RecordsInner::Slice(s.iter())),
+            ListInner::Slice(s) => Records::slice(s),
         }
     }
 
