@@ -27,7 +27,6 @@
 
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -36,6 +35,7 @@ use ipv4_core::icmp::{
     ExtendedEchoCode, Flow, IcmpRepr, IcmpType, IcmpView, Message, ObjectRepr, TimeExceededCode,
     Transport, UnreachableCode, class,
 };
+use ipv4_std::options::{PathMtuOptions, PmtuDiscovery};
 use ipv4_tests::netns::Netns;
 use ipv4_tests::sockets;
 use socket2::SockAddr;
@@ -255,18 +255,10 @@ fn fragmentation_needed_carries_the_far_mtu() {
     let payload = vec![0x77u8; 1400];
     let got = capture(&net, IcmpType::DESTINATION_UNREACHABLE, || {
         let s = udp();
-        let on = libc::IP_PMTUDISC_DO;
-        // SAFETY: a valid socket, option and int-sized value.
-        let rc = unsafe {
-            libc::setsockopt(
-                s.as_raw_fd(),
-                libc::IPPROTO_IP,
-                libc::IP_MTU_DISCOVER,
-                (&raw const on).cast(),
-                size_of::<libc::c_int>() as libc::socklen_t,
-            )
-        };
-        assert_eq!(rc, 0);
+        ipv4_std::PacketConn::new(&s)
+            .unwrap()
+            .set_mtu_discover(PmtuDiscovery::Do)
+            .unwrap();
         s.send_to(&payload, SocketAddrV4::new(B_ADDR, CLOSED_PORT))
             .unwrap();
     });

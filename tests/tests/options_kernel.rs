@@ -5,7 +5,6 @@
 use std::io;
 use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ipv4_core::checksum::{self, Policy};
@@ -29,25 +28,10 @@ fn set_ip_options(socket: &UdpSocket, options: &[u8]) -> io::Result<()> {
 
 /// Hands `options` to the kernel's `IP_OPTIONS` as they are. Only
 /// [`linux_accepts`] does this: it asks the kernel itself, so it must not
-/// go through the wrapper, whose `set_ip_options` refuses unframed areas
-/// before any system call (with the same verdict, which this test shows).
+/// go through `set_ip_options`, which refuses unframed areas before any
+/// system call (with the same verdict, which this test shows).
 fn kernel_set_ip_options(socket: &UdpSocket, options: &[u8]) -> io::Result<()> {
-    // SAFETY: the pointer and length describe `options`, which outlives the
-    // call; the kernel copies the bytes.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::IPPROTO_IP,
-            libc::IP_OPTIONS,
-            options.as_ptr().cast(),
-            options.len() as libc::socklen_t,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    PacketConn::new(socket)?.set_ip_options_unchecked(options)
 }
 
 /// Inside the current (private) namespace: sends one UDP datagram from a

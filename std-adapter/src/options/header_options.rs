@@ -80,11 +80,20 @@ pub trait HeaderOptions: sealed::Socket {
     fn set_ip_options(&self, options: &[u8]) -> io::Result<()> {
         let area = OptionsArea::parse(options)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        sys::set_bytes(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_OPTIONS,
-            area.as_bytes(),
-        )
+        self.set_ip_options_unchecked(area.as_bytes())
+    }
+
+    /// Hands `options` to `IP_OPTIONS` as they are, without the framing
+    /// check of [`set_ip_options`](Self::set_ip_options): the kernel alone
+    /// judges them. For probing what a kernel accepts (a conformance test,
+    /// a fuzzer of the kernel's option parser); everything else should use
+    /// `set_ip_options`, whose early refusals carry the core's typed error.
+    ///
+    /// # Errors
+    ///
+    /// What the kernel returns (`EINVAL` for more than 40 bytes or options
+    /// `ip_options_compile` refuses, `EPERM` as for `set_ip_options`).
+    fn set_ip_options_unchecked(&self, options: &[u8]) -> io::Result<()> {
+        sys::set_bytes(self.socket(), sys::IPPROTO_IP, sys::IP_OPTIONS, options)
     }
 }
