@@ -1,7 +1,9 @@
 //! The tokio wrappers (`ipv4_std::tokio`, feature `tokio`) on loopback, on
 //! the current-thread and the multi-threaded runtime: many receiving tasks
 //! on one connection losing no datagram of 100,000; receives dropped by
-//! `select!` losing nothing; tasks waiting in a receive ended by abort, by
+//! `select!` losing nothing; `recv_error` woken by the kernel's ICMP
+//! while ordinary datagrams stay queued; `EMSGSIZE` as `MessageTooLarge`;
+//! tasks waiting in a receive ended by abort, by
 //! the runtime's shutdown and by `shutdown(2)`; the option surface, the
 //! constructors' checks, the `poll_*` forms and the batches.
 //!
@@ -448,6 +450,111 @@ fn echo_on_one_connection() {
     });
 }
 
+/// `recv_error` on loopback, against the kernel's own ICMP: a datagram to
+/// a closed port draws a port unreachable (RFC 1122 3.2.2.1) from
+/// 127.0.0.1, which wakes a task waiting in `recv_error` (Linux queues it
+/// with `IP_RECVERR` on); an ordinary datagram queued before it stays
+/// queued for `recv_from`, and `recv_error` dropped by `select!` while it
+/// waits reads nothing.
+async fn recv_error_waits_for_the_error_queue_only() {
+    let conn = Arc::new(loopback());
+    conn.set_recv_errors(true).unwrap();
+    let peer = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let closed = match UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+    {
+        std::net::SocketAddr::V4(a) => a,
+        std::net::SocketAddr::V6(_) => unreachable!(),
+    }; // the socket is dropped: the port is closed
+    peer.send_to(b"data", conn.local_addr().unwrap()).unwrap();
+
+    // The socket is readable, but its error queue is empty: `recv_error`
+    // waits (and, dropped, has taken nothing).
+    let mut ebuf = [0u8; 512];
+    tokio::select! {
+        biased;
+        r = conn.recv_error(&mut ebuf) => panic!("recv_error answered {r:?} with an empty queue"),
+        () = tokio::time::sleep(Duration::from_millis(50)) => {}
+    }
+
+    let waiter = tokio::spawn({
+        let conn = Arc::clone(&conn);
+        async move {
+            let mut buf = [0u8; 512];
+            let e = conn.recv_error(&mut buf).await.unwrap();
+            (
+                e.origin,
+                e.error().kind(),
+                e.icmp.map(|c| c.to_string()),
+                e.offender,
+                e.destination,
+                e.payload.to_vec(),
+                e.flags.bits() & libc::MSG_ERRQUEUE != 0,
+            )
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await; // let it wait
+    conn.send_to(b"anyone?", None, closed).await.unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(10), waiter)
+        .await
+        .expect("recv_error did not wake")
+        .unwrap();
+    assert_eq!(
+        got,
+        (
+            ipv4_std::errqueue::Origin::ICMP,
+            std::io::ErrorKind::ConnectionRefused,
+            Some("port unreachable".to_string()),
+            Some(Ipv4Addr::LOCALHOST),
+            closed,
+            b"anyone?".to_vec(),
+            true,
+        )
+    );
+    // Nothing else queued there; the ordinary datagram is still there.
+    assert!(conn.conn().recv_error(&mut ebuf).unwrap().is_none());
+    let mut buf = [0u8; 64];
+    let d = conn.recv_from(&mut buf).await.unwrap();
+    assert_eq!(d.payload, b"data");
+    assert_eq!(
+        std::net::SocketAddr::V4(d.source),
+        peer.local_addr().unwrap()
+    );
+}
+
+fn error_queue() {
+    on_both(recv_error_waits_for_the_error_queue_only);
+}
+
+/// A UDP datagram above the protocol's 65,507 bytes: the kernel answers
+/// `EMSGSIZE`, and the async `send_to` reports it as the blocking one
+/// does, an `InvalidInput` error holding a `MessageTooLarge`.
+async fn send_to_reports_message_too_large() {
+    let conn = loopback();
+    let to = conn.local_addr().unwrap();
+    let big = vec![0u8; 70_000];
+    let blocking = conn.conn().send_to(&big, None, to).unwrap_err();
+    let e = conn.send_to(&big, None, to).await.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    let too_large = e
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<MessageTooLarge>())
+        .expect("a MessageTooLarge");
+    assert_eq!(
+        (too_large.len(), too_large.destination()),
+        (70_000, Some(to))
+    );
+    assert_eq!(e.to_string(), blocking.to_string());
+    let mut b = [0u8; 1];
+    assert!(conn.conn().recv_from(&mut b).is_err(), "nothing was sent");
+}
+
+fn message_too_large() {
+    on_both(send_to_reports_message_too_large);
+}
+
 fn main() {
     use harness::plain;
     harness::run([
@@ -459,5 +566,7 @@ fn main() {
         plain(options_and_constructors),
         plain(poll_forms_and_batches),
         plain(echo_on_one_connection),
+        plain(error_queue),
+        plain(message_too_large),
     ]);
 }
