@@ -7,12 +7,12 @@
 //! crate's control messages, header views and batches. Receives return the
 //! same [`Datagram`] as the blocking wrappers, and the socket options are
 //! the same traits ([`options`](crate::options)), implemented for the async
-//! wrappers too: `use ipv4_std::prelude::*;` brings them into scope.
+//! wrappers too. `use ipv4_std::prelude::*;` brings them into scope and,
+//! with this feature, names the two wrappers.
 //!
 //! ```
 //! use std::net::Ipv4Addr;
 //! use ipv4_std::prelude::*;
-//! use ipv4_std::tokio::AsyncPacketConn;
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> std::io::Result<()> {

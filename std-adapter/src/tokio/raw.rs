@@ -40,7 +40,6 @@ use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
 /// use ipv4_std::prelude::*;
 /// use ipv4_std::ipv4_core::header::{Header, Protocol};
 /// use ipv4_std::socket2::{Domain, Protocol as SockProtocol, Socket, Type};
-/// use ipv4_std::tokio::AsyncRawConn;
 ///
 /// # async fn ping() -> std::io::Result<()> {
 /// let conn = AsyncRawConn::new(Socket::new(Domain::IPV4, Type::RAW, Some(SockProtocol::ICMPV4))?)?;
