@@ -126,6 +126,7 @@ enum Mode {
     BlockingNone,
     LibcRecvfrom,
     LibcRecvmsg,
+    FloorAsyncFdAll,
     AsyncBatch(usize),
 }
 
@@ -139,6 +140,7 @@ impl Mode {
             Mode::BlockingNone => "PacketConn::recv_from (blocking), no cmsg".into(),
             Mode::LibcRecvfrom => "floor: libc recvfrom".into(),
             Mode::LibcRecvmsg => "floor: libc recvmsg, 256 B control, no cmsg".into(),
+            Mode::FloorAsyncFdAll => "floor: AsyncFd + libc recvmsg, all cmsgs".into(),
             Mode::AsyncBatch(k) => format!("AsyncPacketConn::recv_batch {k}, all cmsgs"),
         }
     }
@@ -233,6 +235,34 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             }
             assert!(queue_empty(&s));
         }
+        Mode::FloorAsyncFdAll => {
+            // The least any async wrapper with these control messages can
+            // do: tokio's AsyncFd, one `recvmsg` into a stack buffer left
+            // uninitialised, the three messages read with the CMSG macros
+            // (no validation beyond theirs).
+            for opt in [libc::IP_RECVTTL, libc::IP_PKTINFO, libc::IP_RECVTOS] {
+                set_int(s.as_raw_fd(), libc::IPPROTO_IP, opt, 1).unwrap();
+            }
+            let io = rt
+                // SAFETY: the `AsyncFd` owns the socket, whose descriptor
+                // stays open and the same until it is dropped.
+                .block_on(async { unsafe { tokio::io::unix::AsyncFd::register(s) } })
+                .map_err(io::Error::from)
+                .unwrap();
+            (wall, cpu) = (Instant::now(), cpu_time());
+            rt.block_on(async {
+                for _ in 0..n {
+                    let got = io
+                        .async_io(tokio::io::Interest::READABLE, |s| {
+                            recvmsg_all(s.as_raw_fd(), &mut buf)
+                        })
+                        .await
+                        .unwrap();
+                    acc = acc.wrapping_add(got);
+                }
+            });
+            assert!(queue_empty(io.get_ref()));
+        }
         Mode::BlockingAll | Mode::BlockingNone => {
             let conn = PacketConn::new(s).unwrap();
             conn.set_control_message(ControlFlags::all(), mode == Mode::BlockingAll)
@@ -270,6 +300,57 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
     (wall, cpu)
 }
 
+/// One `recvmsg` with TTL, pktinfo and TOS read from its control messages,
+/// for the floor mode: what it read, summed as `read` sums a `Datagram`.
+#[inline(always)]
+fn recvmsg_all(fd: RawFd, buf: &mut [u8]) -> io::Result<u64> {
+    #[repr(C, align(8))]
+    struct Control(std::mem::MaybeUninit<[u8; 256]>);
+    let mut control = Control(std::mem::MaybeUninit::uninit());
+    // SAFETY: plain C data; all zeros is a valid address.
+    let mut name: libc::sockaddr_in = unsafe { zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: all zeros is a valid empty `msghdr`.
+    let mut msg: libc::msghdr = unsafe { zeroed() };
+    msg.msg_name = (&raw mut name).cast();
+    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.0.as_mut_ptr().cast();
+    msg.msg_controllen = 256;
+    // SAFETY: every pointer in `msg` is live for the call; the kernel
+    // writes at most `msg_controllen` control bytes.
+    let got = unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_TRUNC) };
+    if got < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut acc = got as u64 + u64::from(name.sin_port);
+    // SAFETY: the CMSG macros walk the `msg_controllen` bytes the kernel
+    // wrote; each data pointer is read as the type its level and type say.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            let data = libc::CMSG_DATA(c);
+            match ((*c).cmsg_level, (*c).cmsg_type) {
+                (libc::IPPROTO_IP, libc::IP_TTL) => {
+                    acc += data.cast::<c_int>().read_unaligned() as u64;
+                }
+                (libc::IPPROTO_IP, libc::IP_TOS) => acc += u64::from(*data),
+                (libc::IPPROTO_IP, libc::IP_PKTINFO) => {
+                    let p = data.cast::<libc::in_pktinfo>().read_unaligned();
+                    acc += p.ipi_ifindex as u64 + u64::from(u32::from_be(p.ipi_addr.s_addr));
+                }
+                _ => {}
+            }
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    Ok(acc)
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -292,10 +373,18 @@ fn main() {
         Mode::BlockingNone,
         Mode::LibcRecvfrom,
         Mode::LibcRecvmsg,
+        Mode::FloorAsyncFdAll,
         Mode::AsyncBatch(8),
         Mode::AsyncBatch(32),
         Mode::AsyncBatch(64),
     ];
+    // `BENCH_MODES=1,2` runs only those modes (indices into `modes`), for
+    // a profiler; tokio's (0) stays first, as the ratios need it.
+    let picked: Vec<usize> = std::env::var("BENCH_MODES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|i| i.parse().ok()).collect())
+        .unwrap_or_default();
+    let active = |m: usize| m == 0 || picked.is_empty() || picked.contains(&m);
     let mut forced = true;
     let tx = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); modes.len()];
@@ -306,6 +395,9 @@ fn main() {
     for round in 0..rounds {
         for i in 0..modes.len() {
             let m = (i + round) % modes.len();
+            if !active(m) {
+                continue;
+            }
             let rx = receiver(&mut forced);
             fill(&tx, v4(&rx), n, size);
             let (w, c) = drain(&rt, modes[m], rx, n);
@@ -324,12 +416,19 @@ fn main() {
     // to back), before the sorting below breaks the pairing.
     let paired: Vec<f64> = (0..modes.len())
         .map(|m| {
-            let mut r: Vec<f64> = (0..rounds).map(|i| cpu[m][i] / cpu[0][i]).collect();
-            median(&mut r)
+            let mut r: Vec<f64> = (0..cpu[m].len()).map(|i| cpu[m][i] / cpu[0][i]).collect();
+            if r.is_empty() {
+                f64::NAN
+            } else {
+                median(&mut r)
+            }
         })
         .collect();
     let base = median(&mut cpu[0].clone());
     for (m, mode) in modes.iter().enumerate() {
+        if cpu[m].is_empty() {
+            continue;
+        }
         let c = median(&mut cpu[m]);
         let w = median(&mut wall[m]);
         println!(
@@ -350,8 +449,13 @@ fn main() {
         ("AsyncPacketConn all cmsgs / blocking all cmsgs", 1, 3),
         ("AsyncPacketConn no cmsg / blocking no cmsg", 2, 4),
         ("floor: libc recvmsg / libc recvfrom", 6, 5),
-        ("recv_batch 32 / tokio", 8, 0),
+        ("floor: AsyncFd recvmsg all cmsgs / tokio", 7, 0),
+        ("AsyncPacketConn all cmsgs / AsyncFd floor", 1, 7),
+        ("recv_batch 32 / tokio", 9, 0),
     ] {
+        if cpu[a].is_empty() || cpu[b].is_empty() {
+            continue;
+        }
         println!("{what:<48} {:.3}", ratio(a, b));
     }
 }
