@@ -7,8 +7,10 @@
 //! per datagram (CPU time of the process, and wall time). Modes:
 //!
 //! * `tokio UdpSocket::recv_from`: tokio's own socket, no control messages;
-//! * `AsyncPacketConn::recv_from`, every control message on (TTL, TOS,
-//!   destination, interface, source), each read;
+//! * `AsyncPacketConn::recv_from`, every control message on
+//!   (`ControlFlags::all()`: on a loopback datagram without IP options the
+//!   kernel writes four, TTL, pktinfo, TOS and the original destination),
+//!   each read;
 //! * `AsyncPacketConn::recv_from`, no control message (the same work as
 //!   tokio's socket: the wrapper's own cost);
 //! * blocking `PacketConn::recv_from`, every control message on;
@@ -16,6 +18,13 @@
 //! * floors, written against libc in this binary: `recvfrom` (what tokio's
 //!   `recv_from` calls) and `recvmsg` with a 256-byte control buffer and
 //!   `MSG_TRUNC`, no control message on (what the wrappers call);
+//! * the floor of any async wrapper with those control messages: tokio's
+//!   `AsyncFd`, the same socket options as `ControlFlags::all()`, one
+//!   `recvmsg` into an uninitialised buffer and the messages read with the
+//!   `CMSG_*` macros, unchecked;
+//! * `AsyncPacketConn::recv_from` with the five fields of the first
+//!   version of this bench (TTL, TOS, destination, interface, source: three
+//!   messages);
 //! * `AsyncPacketConn::recv_batch` of 8, 32 and 64, every control message
 //!   on, each message read.
 //!
@@ -25,7 +34,8 @@
 //! to tokio's ("paired": the modes of one round ran back to back).
 //!
 //! Environment: `BENCH_N` (datagrams per drain, default 200000),
-//! `BENCH_ROUNDS` (default 7), `BENCH_SIZE` (default 64).
+//! `BENCH_ROUNDS` (default 7), `BENCH_SIZE` (default 64), `BENCH_MODES`
+//! (indices of the modes to run, e.g. `1,7`; tokio's always runs).
 //!
 //! Run: `taskset -c 1 cargo bench -p ipv4-std --features tokio --bench
 //! async_drain` (as root for `SO_RCVBUFFORCE`).
@@ -127,6 +137,7 @@ enum Mode {
     LibcRecvfrom,
     LibcRecvmsg,
     FloorAsyncFdAll,
+    AsyncFive,
     AsyncBatch(usize),
 }
 
@@ -141,10 +152,18 @@ impl Mode {
             Mode::LibcRecvfrom => "floor: libc recvfrom".into(),
             Mode::LibcRecvmsg => "floor: libc recvmsg, 256 B control, no cmsg".into(),
             Mode::FloorAsyncFdAll => "floor: AsyncFd + libc recvmsg, all cmsgs".into(),
+            Mode::AsyncFive => "AsyncPacketConn::recv_from, TTL TOS DST IF SRC".into(),
             Mode::AsyncBatch(k) => format!("AsyncPacketConn::recv_batch {k}, all cmsgs"),
         }
     }
 }
+
+/// The control messages of the first version of this bench.
+const FIVE: ControlFlags = ControlFlags::TTL
+    .union(ControlFlags::TOS)
+    .union(ControlFlags::DST)
+    .union(ControlFlags::INTERFACE)
+    .union(ControlFlags::SRC);
 
 /// Reads what every mode reads of a datagram with control messages.
 #[inline(always)]
@@ -156,7 +175,8 @@ fn read(acc: &mut u64, d: &Datagram<'_>) {
             + u64::from(c.ttl.unwrap_or(0))
             + u64::from(c.tos.unwrap_or(0))
             + u64::from(c.if_index.unwrap_or(0))
-            + c.dst.map_or(0, |a| u64::from(u32::from(a))),
+            + c.dst.map_or(0, |a| u64::from(u32::from(a)))
+            + c.orig_dst.map_or(0, |a| u64::from(a.port())),
     );
 }
 
@@ -180,9 +200,13 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             let s = t.into_std().unwrap();
             assert!(queue_empty(&s));
         }
-        Mode::AsyncAll | Mode::AsyncNone => {
+        Mode::AsyncAll | Mode::AsyncNone | Mode::AsyncFive => {
             let conn = rt.block_on(async { AsyncPacketConn::new(s) }).unwrap();
-            conn.set_control_message(ControlFlags::all(), mode == Mode::AsyncAll)
+            let flags = match mode {
+                Mode::AsyncFive => FIVE,
+                _ => ControlFlags::all(),
+            };
+            conn.set_control_message(flags, mode != Mode::AsyncNone)
                 .unwrap();
             (wall, cpu) = (Instant::now(), cpu_time());
             rt.block_on(async {
@@ -240,7 +264,17 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             // do: tokio's AsyncFd, one `recvmsg` into a stack buffer left
             // uninitialised, the three messages read with the CMSG macros
             // (no validation beyond theirs).
-            for opt in [libc::IP_RECVTTL, libc::IP_PKTINFO, libc::IP_RECVTOS] {
+            // The socket options `ControlFlags::all()` turns on; on a
+            // loopback datagram without IP options four messages come.
+            for opt in [
+                libc::IP_RECVTTL,
+                libc::IP_PKTINFO,
+                libc::IP_RECVTOS,
+                libc::IP_RECVOPTS,
+                libc::IP_RETOPTS,
+                libc::IP_CHECKSUM,
+                libc::IP_RECVORIGDSTADDR,
+            ] {
                 set_int(s.as_raw_fd(), libc::IPPROTO_IP, opt, 1).unwrap();
             }
             let io = rt
@@ -300,7 +334,8 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
     (wall, cpu)
 }
 
-/// One `recvmsg` with TTL, pktinfo and TOS read from its control messages,
+/// One `recvmsg` with TTL, pktinfo, TOS and the original destination
+/// read from its control messages,
 /// for the floor mode: what it read, summed as `read` sums a `Datagram`.
 #[inline(always)]
 fn recvmsg_all(fd: RawFd, buf: &mut [u8]) -> io::Result<u64> {
@@ -343,6 +378,10 @@ fn recvmsg_all(fd: RawFd, buf: &mut [u8]) -> io::Result<u64> {
                     let p = data.cast::<libc::in_pktinfo>().read_unaligned();
                     acc += p.ipi_ifindex as u64 + u64::from(u32::from_be(p.ipi_addr.s_addr));
                 }
+                (libc::IPPROTO_IP, libc::IP_ORIGDSTADDR) => {
+                    let a = data.cast::<libc::sockaddr_in>().read_unaligned();
+                    acc += u64::from(a.sin_port) + u64::from(a.sin_addr.s_addr);
+                }
                 _ => {}
             }
             c = libc::CMSG_NXTHDR(&msg, c);
@@ -374,6 +413,7 @@ fn main() {
         Mode::LibcRecvfrom,
         Mode::LibcRecvmsg,
         Mode::FloorAsyncFdAll,
+        Mode::AsyncFive,
         Mode::AsyncBatch(8),
         Mode::AsyncBatch(32),
         Mode::AsyncBatch(64),
@@ -451,7 +491,8 @@ fn main() {
         ("floor: libc recvmsg / libc recvfrom", 6, 5),
         ("floor: AsyncFd recvmsg all cmsgs / tokio", 7, 0),
         ("AsyncPacketConn all cmsgs / AsyncFd floor", 1, 7),
-        ("recv_batch 32 / tokio", 9, 0),
+        ("AsyncPacketConn TTL TOS DST IF SRC / tokio", 8, 0),
+        ("recv_batch 32 / tokio", 10, 0),
     ] {
         if cpu[a].is_empty() || cpu[b].is_empty() {
             continue;
