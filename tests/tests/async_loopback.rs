@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
 use ipv4_std::prelude::*;
-use ipv4_std::tokio::AsyncPacketConn;
+use ipv4_std::tokio::{AsyncPacketConn, AsyncRawConn};
 use socket2::SockRef;
 use tokio::runtime::{Builder, Runtime};
 
@@ -555,8 +555,82 @@ fn message_too_large() {
     on_both(send_to_reports_message_too_large);
 }
 
+/// `AsyncRawConn::recv_error` (root): a header-included UDP datagram to a
+/// closed port on loopback draws the kernel's port unreachable, queued on
+/// the raw socket (`IP_RECVERR`) with the whole quoted datagram, IPv4
+/// header first; the waiting `recv_error` wakes with it, and the raw
+/// socket's own copy of the probe is still there for `recv`.
+async fn raw_recv_error_wakes_with_the_quoted_datagram() {
+    use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
+    let raw = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::RAW,
+        Some(socket2::Protocol::UDP),
+    )
+    .unwrap();
+    let conn = Arc::new(AsyncRawConn::new(raw).unwrap());
+    conn.set_recv_errors(true).unwrap();
+    let closed = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut probe = Vec::new();
+    probe.extend_from_slice(&40_017u16.to_be_bytes());
+    probe.extend_from_slice(&closed.to_be_bytes());
+    probe.extend_from_slice(&[0, 8 + 9, 0, 0]); // length; checksum 0: none
+    probe.extend_from_slice(b"raw probe");
+    // A raw UDP socket also gets the errors of other UDP datagrams on
+    // loopback (other tests, other programs): the waiter skips those.
+    let waiter = tokio::spawn({
+        let conn = Arc::clone(&conn);
+        let probe = probe.clone();
+        async move {
+            let mut buf = [0u8; 512];
+            loop {
+                let e = conn.recv_error(&mut buf).await.unwrap();
+                if HeaderView::new_lax(e.payload).is_ok_and(|h| h.payload() == &probe[..]) {
+                    break (
+                        e.icmp.map(|c| c.to_string()),
+                        e.offender,
+                        e.payload.to_vec(),
+                    );
+                }
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await; // let it wait
+    let header = Header::new(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST, Protocol::UDP);
+    conn.send(&header, &probe, None).await.unwrap();
+    let (icmp, offender, quoted) = tokio::time::timeout(Duration::from_secs(10), waiter)
+        .await
+        .expect("recv_error did not wake")
+        .unwrap();
+    assert_eq!(
+        (icmp.as_deref(), offender),
+        (Some("port unreachable"), Some(Ipv4Addr::LOCALHOST))
+    );
+    let quoted = HeaderView::new_lax(&quoted[..]).expect("the quoted header parses");
+    assert_eq!(quoted.protocol(), Protocol::UDP);
+    assert_eq!(quoted.payload(), &probe[..]);
+    // The raw socket's copy of its own probe was not taken by recv_error.
+    let mut buf = [0u8; 1500];
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        assert!(Instant::now() < deadline, "the probe's copy is gone");
+        let d = conn.recv(&mut buf).await.unwrap();
+        if d.payload == &probe[..] {
+            break;
+        }
+    }
+}
+
+fn raw_error_queue() {
+    on_both(raw_recv_error_wakes_with_the_quoted_datagram);
+}
+
 fn main() {
-    use harness::plain;
+    use harness::{plain, root};
     harness::run([
         plain(concurrency),
         plain(cancellation),
@@ -568,5 +642,6 @@ fn main() {
         plain(echo_on_one_connection),
         plain(error_queue),
         plain(message_too_large),
+        root(raw_error_queue),
     ]);
 }
