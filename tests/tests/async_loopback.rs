@@ -561,6 +561,7 @@ fn message_too_large() {
 /// header first; the waiting `recv_error` wakes with it, and the raw
 /// socket's own copy of the probe is still there for `recv`.
 async fn raw_recv_error_wakes_with_the_quoted_datagram() {
+    use ipv4_std::bpf::{Instruction, op};
     use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
     let raw = socket2::Socket::new(
         socket2::Domain::IPV4,
@@ -570,6 +571,17 @@ async fn raw_recv_error_wakes_with_the_quoted_datagram() {
     .unwrap();
     let conn = Arc::new(AsyncRawConn::new(raw).unwrap());
     conn.set_recv_errors(true).unwrap();
+    // A raw UDP socket gets a copy of every UDP datagram on the host, and
+    // its error queue shares the receive buffer: keep only the probe's
+    // copy (source port 40,017 after a 20-byte header), lest other tests'
+    // traffic fill the buffer and the kernel drop the error.
+    conn.set_bpf(&[
+        Instruction::load_absolute(op::H, 20),
+        Instruction::jump(op::JEQ, 40_017, 0, 1),
+        Instruction::ret(65_535),
+        Instruction::ret(0),
+    ])
+    .unwrap();
     let closed = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
         .unwrap()
         .local_addr()
