@@ -374,7 +374,7 @@ impl<S: AsSocket> crate::options::PathMtuOptions for AsyncPacketConn<S> {}
 impl<S: AsSocket> crate::options::BindingOptions for AsyncPacketConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for AsyncPacketConn<S> {}
 impl<S: AsSocket> crate::options::HeaderOptions for AsyncPacketConn<S> {}
-impl<S: AsSocket> crate::options::PathOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> crate::options::RoutingOptions for AsyncPacketConn<S> {}
 
 impl<S: AsSocket> AsFd for AsyncPacketConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {

@@ -389,7 +389,7 @@ impl<S: AsSocket> crate::options::PathMtuOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> crate::options::BindingOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> crate::options::SocketFacts for AsyncRawConn<S> {}
 impl<S: AsSocket> crate::options::HeaderOptions for AsyncRawConn<S> {}
-impl<S: AsSocket> crate::options::PathOptions for AsyncRawConn<S> {}
+impl<S: AsSocket> crate::options::RoutingOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> crate::options::RawOptions for AsyncRawConn<S> {}
 
 impl<S: AsSocket> AsFd for AsyncRawConn<S> {
