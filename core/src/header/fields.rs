@@ -335,8 +335,8 @@ mod tests {
         }
     }
 
-    /// RFC 791's own example shape: the ICMP echo request in the benches'
-    /// and tests' captures (`testdata`), rebuilt from its values.
+    /// A captured ICMP echo request's header (the benches' `ICMP_ECHO_20`,
+    /// written by Linux), rebuilt from its values.
     #[test]
     fn writes_a_captured_header() {
         let fields = HeaderFields::new(
