@@ -29,7 +29,7 @@ const OTHER_GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 251);
 const PORT: u16 = 1024;
 const LISTENER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
 const SENDER: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
-const WAIT: Duration = Duration::from_millis(500);
+const WAIT: Duration = Duration::from_secs(2);
 
 #[cfg(not(test))]
 const ABOUT: &str = "Creates a listener and a sender in two private network namespaces. The \
