@@ -64,8 +64,8 @@ use crate::sys;
 /// well as with the host's, [`sys::CMSG_LAYOUT`], which the public
 /// functions use.
 ///
-/// The family modules under `sys` each give one; a platform with message
-/// forms Linux lacks (`IP_RECVDSTADDR`, `IP_RECVIF`) adds fields here.
+/// The family modules under `sys` each give one; the per-platform values
+/// are in `sys/layouts.rs`, checked there against each platform's headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Layout {
     /// The unit `CMSG_ALIGN` rounds to (a `size_t` on Linux, 4 on macOS).
@@ -82,16 +82,30 @@ pub(crate) struct Layout {
     pub(crate) type_offset: usize,
     /// `IPPROTO_IP`, the level of every message the codec reads or writes.
     pub(crate) ip_level: i32,
-    /// The type of a received TTL (`IP_TTL` on Linux, `IP_RECVTTL` on the
-    /// BSDs).
-    pub(crate) recv_ttl: i32,
-    /// The type of a received TOS.
-    pub(crate) recv_tos: i32,
-    /// `IP_PKTINFO`, where the platform has it, both ways.
+    /// The type of a received TTL (`IP_TTL` on Linux, an `int`;
+    /// `IP_RECVTTL` on the BSDs and illumos, a byte).
+    pub(crate) recv_ttl: Option<i32>,
+    /// The type of a received TOS (a byte).
+    pub(crate) recv_tos: Option<i32>,
+    /// `IP_PKTINFO` (a `struct in_pktinfo`), where the platform has it,
+    /// both ways: destination and interface received, source and
+    /// interface sent.
     pub(crate) pktinfo: Option<i32>,
-    /// The type that sets one datagram's TTL, where the platform can.
+    /// `IP_RECVDSTADDR`: the received destination as a `struct in_addr`.
+    pub(crate) recv_dstaddr: Option<i32>,
+    /// `IP_RECVIF`: the receiving interface as a `struct sockaddr_dl`,
+    /// whose `sdl_index` is at offset 2 on every BSD.
+    pub(crate) recv_if: Option<i32>,
+    /// The longest `sockaddr_dl` the kernel sends with `IP_RECVIF`.
+    pub(crate) link_addr_len: usize,
+    /// `IP_SENDSRCADDR`: the source of one datagram as a `struct in_addr`,
+    /// on platforms without `IP_PKTINFO`.
+    pub(crate) send_src: Option<i32>,
+    /// The type that sets one datagram's TTL (an `int`), where the
+    /// platform can.
     pub(crate) send_ttl: Option<i32>,
-    /// The type that sets one datagram's TOS, where the platform can.
+    /// The type that sets one datagram's TOS (an `int`), where the
+    /// platform can.
     pub(crate) send_tos: Option<i32>,
 }
 
@@ -99,6 +113,10 @@ pub(crate) struct Layout {
 const PKTINFO_LEN: usize = 12;
 /// `sizeof(int)`.
 const INT_LEN: usize = 4;
+/// `sizeof(struct in_addr)`.
+const IN_ADDR_LEN: usize = 4;
+/// Bytes of a `sockaddr_dl` up to and including `sdl_index`.
+const SDL_INDEX_END: usize = 4;
 
 impl Layout {
     /// `CMSG_ALIGN(len)`.
@@ -124,15 +142,22 @@ impl Layout {
     /// [`space`] on this platform.
     pub(crate) const fn space(&self, flags: ControlFlags) -> usize {
         let mut n = 0;
-        if flags.contains(ControlFlags::TTL) {
+        if flags.contains(ControlFlags::TTL) && self.recv_ttl.is_some() {
             n += self.space_of(INT_LEN);
         }
-        if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE))
-            && self.pktinfo.is_some()
-        {
-            n += self.space_of(PKTINFO_LEN);
+        if self.pktinfo.is_some() {
+            if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE)) {
+                n += self.space_of(PKTINFO_LEN);
+            }
+        } else {
+            if flags.contains(ControlFlags::DST) && self.recv_dstaddr.is_some() {
+                n += self.space_of(IN_ADDR_LEN);
+            }
+            if flags.contains(ControlFlags::INTERFACE) && self.recv_if.is_some() {
+                n += self.space_of(self.link_addr_len);
+            }
         }
-        if flags.contains(ControlFlags::TOS) {
+        if flags.contains(ControlFlags::TOS) && self.recv_tos.is_some() {
             n += self.space_of(1);
         }
         n
@@ -143,6 +168,8 @@ impl Layout {
         let mut n = 0;
         if (cm.src.is_some() || cm.if_index.is_some()) && self.pktinfo.is_some() {
             n += self.space_of(PKTINFO_LEN);
+        } else if cm.src.is_some() && self.send_src.is_some() {
+            n += self.space_of(IN_ADDR_LEN);
         }
         if cm.ttl.is_some() && self.send_ttl.is_some() {
             n += self.space_of(INT_LEN);
@@ -151,6 +178,22 @@ impl Layout {
             n += self.space_of(INT_LEN);
         }
         n
+    }
+
+    /// The first field of `cm` this platform cannot send with a datagram,
+    /// by name, if any.
+    pub(crate) const fn unsendable(&self, cm: &ControlMessage) -> Option<&'static str> {
+        if cm.if_index.is_some() && self.pktinfo.is_none() {
+            Some("if_index")
+        } else if cm.src.is_some() && self.pktinfo.is_none() && self.send_src.is_none() {
+            Some("src")
+        } else if cm.ttl.is_some() && self.send_ttl.is_none() {
+            Some("ttl")
+        } else if cm.tos.is_some() && self.send_tos.is_none() {
+            Some("tos")
+        } else {
+            None
+        }
     }
 
     /// The largest buffer the codec reads or writes on this platform.
@@ -210,7 +253,14 @@ pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 /// 40-byte IP options area (`IP_RECVOPTS`). The crate's receive calls always
 /// hand the kernel this much, so such a message does not push out the ones
 /// that were asked for.
-pub const BUFFER_LEN: usize = 256;
+///
+/// 256 bytes on Linux and Android; 512 elsewhere, where `IP_RECVIF`'s
+/// `sockaddr_dl` alone takes up to a hundred.
+pub const BUFFER_LEN: usize = if cfg!(any(target_os = "linux", target_os = "android")) {
+    256
+} else {
+    512
+};
 
 const _: () = assert!(
     BUFFER_LEN >= MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16) + sys::CMSG_LAYOUT.space_of(40)
@@ -549,38 +599,66 @@ fn decode_one(
     if level != layout.ip_level {
         return Ok(());
     }
-    match Some(kind) {
-        k if k == Some(layout.recv_ttl) => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
-        k if k == Some(layout.recv_tos) => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
-        k if k == layout.pktinfo => {
-            if data.len() < PKTINFO_LEN {
-                return Err(DecodeError::DataLength {
-                    offset,
-                    message: "IP_PKTINFO",
-                    expected: "12",
-                    found: data.len(),
-                });
-            }
-            let index = read_ne_i32(data, 0);
-            let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+    let kind = Some(kind);
+    if kind == layout.recv_ttl {
+        cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?);
+    } else if kind == layout.recv_tos {
+        cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?);
+    } else if kind == layout.pktinfo {
+        if data.len() < PKTINFO_LEN {
+            return Err(DecodeError::DataLength {
                 offset,
-                message: "IP_PKTINFO interface index",
-                found: i64::from(index),
-            })?;
-            // No interface has index 0; the kernel reports 0 when it did
-            // not record one (a datagram queued before IP_PKTINFO was
-            // turned on, or looped back to a raw socket).
-            cm.if_index = (index != 0).then_some(index);
-            // ipi_spec_dst (bytes 4..8) is the local address a reply
-            // would come from; ipi_addr (8..12) is the header's
-            // destination.
-            let mut dst = [0; 4];
-            dst.copy_from_slice(&data[8..12]);
-            cm.dst = Some(Ipv4Addr::from(dst));
+                message: "IP_PKTINFO",
+                expected: "12",
+                found: data.len(),
+            });
         }
-        _ => {}
+        let index = read_ne_i32(data, 0);
+        let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+            offset,
+            message: "IP_PKTINFO interface index",
+            found: i64::from(index),
+        })?;
+        // No interface has index 0; the kernel reports 0 when it did
+        // not record one (a datagram queued before IP_PKTINFO was
+        // turned on, or looped back to a raw socket).
+        cm.if_index = (index != 0).then_some(index);
+        // ipi_spec_dst (bytes 4..8) is the local address a reply
+        // would come from; ipi_addr (8..12) is the header's
+        // destination.
+        cm.dst = Some(ipv4_at(data, 8));
+    } else if kind == layout.recv_dstaddr {
+        if data.len() != IN_ADDR_LEN {
+            return Err(DecodeError::DataLength {
+                offset,
+                message: "IP_RECVDSTADDR",
+                expected: "4",
+                found: data.len(),
+            });
+        }
+        cm.dst = Some(ipv4_at(data, 0));
+    } else if kind == layout.recv_if {
+        // struct sockaddr_dl: sdl_len and sdl_family (a byte each), then
+        // sdl_index, a native-endian u_short.
+        if data.len() < SDL_INDEX_END {
+            return Err(DecodeError::DataLength {
+                offset,
+                message: "IP_RECVIF",
+                expected: "at least 4",
+                found: data.len(),
+            });
+        }
+        let index = u16::from_ne_bytes([data[2], data[3]]);
+        cm.if_index = (index != 0).then_some(u32::from(index));
     }
     Ok(())
+}
+
+/// The IPv4 address in the four bytes of `data` at `at` (in bounds).
+fn ipv4_at(data: &[u8], at: usize) -> Ipv4Addr {
+    let mut a = [0; 4];
+    a.copy_from_slice(&data[at..at + 4]);
+    Ipv4Addr::from(a)
 }
 
 fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
@@ -611,6 +689,7 @@ pub const fn encoded_len(cm: &ControlMessage) -> usize {
 
 /// Why [`encode`] wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// The buffer is shorter than [`encoded_len`] of the message.
     BufferTooSmall(BufferTooSmall),
@@ -619,6 +698,15 @@ pub enum EncodeError {
     InterfaceIndex {
         /// The index given.
         index: u32,
+    },
+    /// This platform cannot set the field for one datagram: no control
+    /// message carries it (the source on DragonFly, the TTL on the BSDs,
+    /// every field on Windows). It is refused rather than dropped, so that
+    /// a datagram never leaves other than asked.
+    Unsupported {
+        /// The field of [`ControlMessage`]: `"src"`, `"if_index"`,
+        /// `"ttl"` or `"tos"`.
+        field: &'static str,
     },
 }
 
@@ -631,6 +719,10 @@ impl fmt::Display for EncodeError {
                 "interface index {index} is out of range: the kernel takes indexes up to {} (a C int)",
                 i32::MAX
             ),
+            EncodeError::Unsupported { field } => write!(
+                f,
+                "this platform has no control message that sets `{field}` for one datagram"
+            ),
         }
     }
 }
@@ -639,16 +731,22 @@ impl std::error::Error for EncodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             EncodeError::BufferTooSmall(e) => Some(e),
-            EncodeError::InterfaceIndex { .. } => None,
+            EncodeError::InterfaceIndex { .. } | EncodeError::Unsupported { .. } => None,
         }
     }
 }
 
 impl From<EncodeError> for io::Error {
     /// An [`InvalidInput`](io::ErrorKind::InvalidInput) error: the message
-    /// or the buffer given cannot be sent.
+    /// or the buffer given cannot be sent; for
+    /// [`EncodeError::Unsupported`] an
+    /// [`Unsupported`](io::ErrorKind::Unsupported) one.
     fn from(e: EncodeError) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidInput, e)
+        let kind = match e {
+            EncodeError::Unsupported { .. } => io::ErrorKind::Unsupported,
+            _ => io::ErrorKind::InvalidInput,
+        };
+        io::Error::new(kind, e)
     }
 }
 
@@ -674,12 +772,16 @@ impl From<EncodeError> for io::Error {
 /// [`EncodeError::BufferTooSmall`] if `buf` is shorter than
 /// [`encoded_len`]`(cm)`. Both convert to an
 /// [`InvalidInput`](io::ErrorKind::InvalidInput) [`io::Error`].
+/// [`EncodeError::Unsupported`] (an
+/// [`Unsupported`](io::ErrorKind::Unsupported) [`io::Error`]) for a field
+/// this platform cannot send with a datagram (see the README's platform
+/// table); on Linux every field can be sent.
 pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError> {
     encode_with(&sys::CMSG_LAYOUT, cm, buf)
 }
 
 /// [`encode`] into a buffer laid out as `layout` says; a field the
-/// platform cannot send per datagram is left out.
+/// platform cannot send per datagram is an error.
 pub(crate) fn encode_with(
     layout: &Layout,
     cm: &ControlMessage,
@@ -691,6 +793,9 @@ pub(crate) fn encode_with(
         }
         None => 0,
     };
+    if let Some(field) = layout.unsendable(cm) {
+        return Err(EncodeError::Unsupported { field });
+    }
     let total = layout.encoded_len(cm);
     let Some(out) = buf.get_mut(..total) else {
         return Err(EncodeError::BufferTooSmall(BufferTooSmall {
@@ -710,6 +815,11 @@ pub(crate) fn encode_with(
         m[data..data + 4].copy_from_slice(&index.to_ne_bytes());
         m[data + 4..data + 8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
         at += layout.space_of(PKTINFO_LEN);
+    } else if let (Some(kind), Some(src)) = (layout.send_src, cm.src) {
+        let m = &mut out[at..at + layout.space_of(IN_ADDR_LEN)];
+        layout.write_header(m, layout.ip_level, kind, layout.len_of(IN_ADDR_LEN));
+        m[data..data + IN_ADDR_LEN].copy_from_slice(&src.octets());
+        at += layout.space_of(IN_ADDR_LEN);
     }
     for (value, kind) in [(cm.ttl, layout.send_ttl), (cm.tos, layout.send_tos)] {
         if let (Some(v), Some(kind)) = (value, kind) {
@@ -722,19 +832,25 @@ pub(crate) fn encode_with(
     Ok(total)
 }
 
-#[cfg(test)]
+// The host's codec on Linux and Android, against the kernel's captures.
+// Every platform's layout is tested in `platform_tests`, on any host.
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
 
     const L: Layout = sys::CMSG_LAYOUT;
     const HEADER_LEN: usize = L.header_len;
     const IP: i32 = L.ip_level;
-    const TTL: i32 = L.recv_ttl;
-    const TOS: i32 = L.recv_tos;
-    const PKTINFO: i32 = match L.pktinfo {
-        Some(t) => t,
-        None => panic!("the host layout has IP_PKTINFO"),
-    };
+    const TTL: i32 = unwrap(L.recv_ttl);
+    const TOS: i32 = unwrap(L.recv_tos);
+    const PKTINFO: i32 = unwrap(L.pktinfo);
+
+    const fn unwrap(n: Option<i32>) -> i32 {
+        match n {
+            Some(n) => n,
+            None => panic!("Linux has every message"),
+        }
+    }
 
     const fn align(n: usize) -> usize {
         L.align_up(n)
@@ -1072,57 +1188,5 @@ mod tests {
         assert_eq!(cm.tos, Some(0x2e));
         assert_eq!(cm.flags(), ControlFlags::TOS);
         assert_eq!(Messages::new(&b).count(), 3);
-    }
-
-    // The codec takes every number from its layout: with a foreign one (a
-    // 4-byte `cmsg_len`, 4-byte alignment, other message numbers) it writes
-    // and reads that platform's bytes on this host.
-    #[test]
-    fn runs_with_a_foreign_layout() {
-        let foreign = Layout {
-            align: 4,
-            header_len: 12,
-            len_offset: 0,
-            len_size: 4,
-            level_offset: 4,
-            type_offset: 8,
-            ip_level: 0,
-            recv_ttl: 24,
-            recv_tos: 27,
-            pktinfo: Some(26),
-            send_ttl: Some(4),
-            send_tos: None,
-        };
-        let cm = ControlMessage {
-            ttl: Some(7),
-            tos: Some(0x2e),
-            if_index: Some(3),
-            ..ControlMessage::default()
-        };
-        let mut buf = [0xaau8; 64];
-        let n = encode_with(&foreign, &cm, &mut buf).unwrap();
-        // IP_PKTINFO: 12 + 12 bytes; IP_TTL: 12 + 4; no per-datagram TOS.
-        assert_eq!(n, 24 + 16);
-        assert_eq!(foreign.encoded_len(&cm), n);
-        assert_eq!(&buf[..4], &24u32.to_ne_bytes());
-        assert_eq!(&buf[8..12], &26i32.to_ne_bytes());
-        let m: Vec<_> = Messages::with_layout(&buf[..n], foreign)
-            .map(Result::unwrap)
-            .collect();
-        assert_eq!((m[0].offset, m[0].kind, m[0].data.len()), (0, 26, 12));
-        assert_eq!(
-            (m[1].offset, m[1].kind, m[1].data),
-            (24, 4, &7i32.to_ne_bytes()[..])
-        );
-        // Received: a TTL under the foreign receive type, as one byte.
-        let mut rx = vec![0u8; 16];
-        foreign.write_header(&mut rx, 0, 24, foreign.len_of(1));
-        rx[12] = 9;
-        let d = decode_with(&foreign, &rx[..13], false);
-        assert_eq!((d.control.ttl, d.error), (Some(9), None));
-        assert_eq!(
-            foreign.space(ControlFlags::TTL | ControlFlags::DST),
-            16 + 24
-        );
     }
 }

@@ -107,7 +107,30 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// Elsewhere the crate is empty but for the error below (`build.rs` sets
+// `ipv4_std_os` on the supported targets): no `std` is needed for it, so
+// that on bare metal it is the only error.
+#![cfg_attr(not(ipv4_std_os), no_std)]
 
+#[cfg(not(ipv4_std_os))]
+compile_error!(
+    "ipv4-std supports Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly, \
+     illumos, Solaris and Windows; for bare metal or wasm, use ipv4-core, the no_std codec \
+     (https://docs.rs/ipv4-core)"
+);
+
+/// Every item of the crate, on the platforms it supports.
+macro_rules! supported {
+    ($($item:item)*) => {
+        $(
+            #[cfg(ipv4_std_os)]
+            $item
+        )*
+    };
+}
+
+supported! {
 pub use ipv4_core;
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
@@ -127,9 +150,9 @@ mod sys;
 
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
-pub use options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
-};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::FilterOptions;
+pub use options::{ControlMessageOptions, MulticastInterface, MulticastOptions, UnicastOptions};
 pub use packet_conn::PacketConn;
 pub use raw_conn::RawConn;
 pub use received::{Datagram, MessageFlags};
@@ -144,3 +167,4 @@ pub use socket2;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+}

@@ -13,8 +13,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::options::FilterOptions;
 pub use crate::options::{
-    ControlMessageOptions, FilterOptions, MulticastInterface, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, MulticastInterface, MulticastOptions, UnicastOptions,
 };
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,

@@ -56,7 +56,10 @@ enum Igmp {
 /// source and the message; panics on anything malformed, since these come
 /// from the kernel.
 fn decode_igmp(header: HeaderView<&[u8]>) -> (Ipv4Addr, Igmp) {
-    assert_eq!(header.protocol(), ipv4_std::ipv4_core::header::Protocol::IGMP);
+    assert_eq!(
+        header.protocol(),
+        ipv4_std::ipv4_core::header::Protocol::IGMP
+    );
     assert_eq!(
         header.ttl(),
         1,

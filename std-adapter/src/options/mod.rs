@@ -54,12 +54,14 @@
 use crate::{Conn, PacketConn, RawConn};
 
 mod control;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod filter;
 mod multicast;
 mod state;
 mod unicast;
 
 pub use control::ControlMessageOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use filter::FilterOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
 pub use unicast::UnicastOptions;

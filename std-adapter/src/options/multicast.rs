@@ -62,6 +62,7 @@ fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
@@ -96,12 +97,13 @@ fn group_op<'i>(
         fd,
         sys::IPPROTO_IP,
         name,
-        &sys::GroupReq::new(if_index, group),
+        &sys::group_req(if_index, group)?,
     )
 }
 
 /// One of the `MCAST_*_SOURCE*` calls; group and source are checked before
 /// a name is looked up.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     name: sys::c_int,
@@ -116,7 +118,7 @@ fn source_op<'i>(
         fd,
         sys::IPPROTO_IP,
         name,
-        &sys::GroupSourceReq::new(if_index, group, source),
+        &sys::group_source_req(if_index, group, source)?,
     )
 }
 
@@ -264,6 +266,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group_op(self.socket(), option, interface, group)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`). Calling it again
     /// with another source adds that source.
@@ -289,6 +293,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), option, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`);
     /// leaving the last source leaves the group.
     ///
@@ -306,6 +312,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), option, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`): the group's
     /// datagrams from that source stop arriving.
@@ -324,6 +332,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), option, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
     /// (`MCAST_UNBLOCK_SOURCE`).
@@ -343,7 +353,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
     use crate::PacketConn;

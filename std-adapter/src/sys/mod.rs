@@ -50,21 +50,76 @@
 //! Each `unsafe` block carries a `// SAFETY:` comment saying why it is
 //! sound.
 
-#[cfg(unix)]
-mod unix;
-#[cfg(unix)]
-pub(crate) use unix::*;
+pub(crate) mod layouts;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod linux;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::*;
+/// `mod $name; pub(crate) use $name::*;` on the targets `$cfg` names.
+macro_rules! family {
+    ($cfg:meta, $name:ident) => {
+        #[cfg($cfg)]
+        mod $name;
+        #[cfg($cfg)]
+        pub(crate) use $name::*;
+    };
+}
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-compile_error!(
-    "ipv4-std supports Linux and Android so far (the BSDs, macOS, illumos and Windows are coming); \
-     for bare metal or wasm, use ipv4-core, the no_std codec"
+family!(not(windows), unix);
+family!(any(target_os = "linux", target_os = "android"), linux);
+family!(
+    any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ),
+    bsd
 );
+family!(any(target_os = "illumos", target_os = "solaris"), illumos);
+family!(windows, windows);
+family!(
+    any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "illumos",
+        target_os = "solaris",
+        windows
+    ),
+    group_req
+);
+
+// Batches: `recvmmsg`/`sendmmsg` where the kernel has them (`mmsg.rs`),
+// else a loop of single calls (`mmsg_loop.rs`).
+#[cfg_attr(
+    not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd"
+    )),
+    path = "mmsg_loop.rs"
+)]
+mod mmsg;
+pub(crate) use mmsg::Mmsg;
+
+/// The header formats of this kernel's raw sockets: network order.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "openbsd",
+    target_os = "illumos",
+    target_os = "solaris",
+    windows
+))]
+pub(crate) const fn raw_formats() -> layouts::RawFormats {
+    layouts::RAW_WIRE
+}
+
+/// The header formats of this kernel's raw sockets: host order, and the
+/// received total length without the header.
+#[cfg(any(target_vendor = "apple", target_os = "netbsd", target_os = "dragonfly"))]
+pub(crate) const fn raw_formats() -> layouts::RawFormats {
+    layouts::RAW_BSD
+}
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -91,6 +146,7 @@ pub(crate) struct IfAddr {
 }
 
 /// The address of one `getifaddrs(3)` entry.
+#[cfg_attr(windows, allow(dead_code))] // Windows lists no interfaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IfAddrKind {
     /// An `AF_PACKET` entry: the link itself, which glibc and musl list
