@@ -28,7 +28,7 @@ use super::unix::{c_int, in_addr};
 use crate::cmsg::Layout;
 
 #[cfg(test)]
-pub(crate) use libc::{EINVAL, SO_TIMESTAMP};
+pub(crate) use libc::EINVAL;
 #[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
 pub(crate) use libc::MSG_WAITFORONE;
 pub(crate) use libc::IP_HDRINCL;

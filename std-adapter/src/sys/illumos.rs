@@ -15,7 +15,7 @@ use super::unix::{c_int, in_addr};
 use crate::cmsg::Layout;
 
 #[cfg(test)]
-pub(crate) use libc::{EINVAL, SO_TIMESTAMP};
+pub(crate) use libc::EINVAL;
 pub(crate) use libc::{IP_HDRINCL, MSG_DONTWAIT};
 
 /// `MCAST_JOIN_GROUP` (`netinet/in.h`).

@@ -307,7 +307,7 @@ mod cmsg {
     use ipv4_core::control::{ControlFlags, ControlMessage};
 
     use super::*;
-    use crate::cmsg::{EncodeError, Messages, decode_with, encode_with};
+    use crate::cmsg::{EncodeError, decode_with, encode_with};
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.split_whitespace().collect();
@@ -574,7 +574,7 @@ mod cmsg {
     #[cfg(all(unix, target_endian = "little"))]
     #[test]
     fn host_layout_agrees_with_libc() {
-        use crate::cmsg::ControlBuffer;
+        use crate::cmsg::{ControlBuffer, Messages};
         use crate::sys::{CMSG_LAYOUT, libc_cmsg_sizes, libc_cmsg_walk};
 
         for n in [0u32, 1, 4, 12, 13, 20, 86] {

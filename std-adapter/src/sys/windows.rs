@@ -59,9 +59,6 @@ pub(crate) const MSG_DONTWAIT: c_int = 0;
 /// Numbers only the crate's unit tests use.
 #[cfg(test)]
 pub(crate) const EINVAL: c_int = ws::WSAEINVAL;
-/// Numbers only the crate's unit tests use.
-#[cfg(test)]
-pub(crate) const SO_TIMESTAMP: c_int = ws::SO_TIMESTAMP as c_int;
 /// A flag bit Winsock never sets, for the unit tests that check unknown
 /// flags are kept.
 #[cfg(test)]
