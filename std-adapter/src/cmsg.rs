@@ -1,5 +1,7 @@
 //! The IPv4 control-message codec: [`ControlMessage`] to and from the bytes
-//! of a Linux control buffer (`msg_control`, [`cmsg(3)`]).
+//! of a control buffer (`msg_control`, [`cmsg(3)`]) as this platform lays
+//! it out (the README's platform table lists the messages of each; below,
+//! Linux's).
 //!
 //! It works on plain byte slices, so it serves any `recvmsg`/`sendmsg`
 //! caller, for instance socket2's [`MsgHdrMut`] and [`MsgHdr`], not only

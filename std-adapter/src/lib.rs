@@ -1,7 +1,12 @@
-//! `ipv4-std`: binds [`ipv4_core`] to real Linux sockets.
+//! `ipv4-std`: binds [`ipv4_core`] to real sockets.
 //!
-//! Linux only: it drives Linux socket options and control messages
-//! through `libc`.
+//! It runs on Linux and Android, macOS and iOS, FreeBSD, NetBSD, OpenBSD,
+//! DragonFly, illumos/Solaris and Windows, each with what its kernel
+//! offers: the README's platform table lists what works where. A surface a
+//! platform lacks is compiled out (the documentation marks it); a call the
+//! kernel may refuse at run time returns
+//! [`Unsupported`](std::io::ErrorKind::Unsupported). On other targets (wasm,
+//! bare metal) the crate does not build: [`ipv4_core`] is the crate there.
 //!
 //! # Quick start
 //!
@@ -93,8 +98,8 @@
 //! [`ControlMessageOptions`], [`FilterOptions`]), implemented by the
 //! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
 //! and the wrapper types into scope. Every option method's documentation
-//! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and
-//! [`socket(7)`].
+//! names the option it drives (Linux's names; the BSDs' where they differ);
+//! see [`ip(7)`], [`raw(7)`] and [`socket(7)`].
 //!
 //! All `unsafe` code is in one private module (`sys`, the OS layer), with a
 //! `// SAFETY:` comment on each block; the crate denies `unsafe` everywhere

@@ -133,28 +133,6 @@ pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
     (ControlFlags::INTERFACE, TABLE.recv_if.unwrap()),
 ];
 
-/// Families the BSDs have beside the POSIX ones, by name, for error
-/// messages.
-pub(crate) const FAMILY_NAMES: &[(c_int, &str)] =
-    &[(libc::AF_LINK, "AF_LINK"), (libc::AF_ROUTE, "AF_ROUTE")];
-
-/// The family of the link-layer entries of `getifaddrs(3)`: one
-/// `sockaddr_dl` per interface.
-pub(crate) const LINK_FAMILY: c_int = libc::AF_LINK;
-
-/// The interface index of an `AF_LINK` `getifaddrs` entry (`sdl_index`);
-/// `None` for index 0.
-///
-/// # Safety
-///
-/// `sa` points to a `sockaddr_dl` as `getifaddrs` allocates it.
-pub(crate) unsafe fn link_index(sa: *const libc::sockaddr) -> Option<u32> {
-    // SAFETY: the caller's contract; `read_unaligned` asks nothing of
-    // alignment.
-    let dl = unsafe { sa.cast::<libc::sockaddr_dl>().read_unaligned() };
-    Some(u32::from(dl.sdl_index)).filter(|&index| index != 0)
-}
-
 /// A `sockaddr_in` for `addr`, with `sin_len`.
 pub(crate) fn sockaddr_in(addr: SocketAddrV4) -> libc::sockaddr_in {
     libc::sockaddr_in {

@@ -54,13 +54,18 @@ pub(crate) const CMSG_LAYOUT: Layout = Layout {
 const _: () = {
     assert!(CMSG_LAYOUT.header_len == layouts::ILLUMOS.header_len);
     assert!(libc::IP_PKTINFO == 0x1a);
-    let mut n = 0;
-    while n <= 100 {
+    // The data sizes the codec writes and reads: a byte, an int or
+    // in_addr, an in_pktinfo.
+    let sizes: [u32; 4] = [1, 4, 12, 13];
+    let mut i = 0;
+    while i < sizes.len() {
         // SAFETY: arithmetic on the argument only.
-        let (space, len) = unsafe { (libc::CMSG_SPACE(n as u32), libc::CMSG_LEN(n as u32)) };
-        assert!(CMSG_LAYOUT.space_of(n) == space as usize);
-        assert!(CMSG_LAYOUT.len_of(n) == len as usize);
-        n += 1;
+        let space = unsafe { libc::CMSG_SPACE(sizes[i]) } as usize;
+        // SAFETY: as above.
+        let len = unsafe { libc::CMSG_LEN(sizes[i]) } as usize;
+        assert!(space == CMSG_LAYOUT.space_of(sizes[i] as usize));
+        assert!(len == CMSG_LAYOUT.len_of(sizes[i] as usize));
+        i += 1;
     }
 };
 
@@ -74,26 +79,6 @@ pub(crate) const RECV_CONTROL_OPTIONS: &[(ControlFlags, c_int)] = &[
         layouts::ILLUMOS.pktinfo.unwrap(),
     ),
 ];
-
-/// Families illumos has beside the POSIX ones, by name, for error messages.
-pub(crate) const FAMILY_NAMES: &[(c_int, &str)] =
-    &[(libc::AF_ROUTE, "AF_ROUTE"), (libc::AF_LINK, "AF_LINK")];
-
-/// The family of link-layer `getifaddrs(3)` entries. illumos lists none
-/// (only `AF_INET` and `AF_INET6` entries), so interfaces are found
-/// through their addresses.
-pub(crate) const LINK_FAMILY: c_int = libc::AF_LINK;
-
-/// The interface index of an `AF_LINK` entry, should one be listed.
-///
-/// # Safety
-///
-/// `sa` points to a `sockaddr_dl`.
-pub(crate) unsafe fn link_index(sa: *const libc::sockaddr) -> Option<u32> {
-    // SAFETY: the caller's contract; unaligned read.
-    let dl = unsafe { sa.cast::<libc::sockaddr_dl>().read_unaligned() };
-    Some(u32::from(dl.sdl_index)).filter(|&i| i != 0)
-}
 
 /// A `sockaddr_in` for `addr` (no `sin_len` here).
 pub(crate) fn sockaddr_in(addr: SocketAddrV4) -> libc::sockaddr_in {

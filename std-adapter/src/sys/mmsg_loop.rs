@@ -27,20 +27,23 @@ impl Mmsg {
 
     /// Receives into `slots`, one `recvmsg` each; returns the number of
     /// messages received, which [`received`](Self::received) describes.
-    pub(crate) fn recv<'a>(
+    pub(crate) fn recv<'a, I>(
         &mut self,
-        fd: BorrowedSocket<'_>,
-        slots: impl ExactSizeIterator<Item = RecvSlot<'a>>,
+        socket: BorrowedSocket<'_>,
+        into: I,
         flags: c_int,
-    ) -> io::Result<usize> {
+    ) -> io::Result<usize>
+    where
+        I: ExactSizeIterator<Item = RecvSlot<'a>>,
+    {
         self.received.clear();
-        for slot in slots {
+        for slot in into {
             let first = self.received.is_empty();
             if !first && MSG_DONTWAIT == 0 {
                 break;
             }
             let flags = if first { flags } else { flags | MSG_DONTWAIT };
-            match super::recvmsg(fd, &mut [IoSliceMut::new(slot.buf)], slot.control, flags) {
+            match super::recvmsg(socket, &mut [IoSliceMut::new(slot.buf)], slot.control, flags) {
                 Ok(r) => self.received.push(MmsgReceived {
                     len: r.len,
                     control_len: r.control_len,
@@ -67,21 +70,24 @@ impl Mmsg {
     }
 
     /// Sends `slots`, one `sendmsg` each; returns the number sent.
-    pub(crate) fn send<'a>(
+    pub(crate) fn send<'a, I>(
         &mut self,
-        fd: BorrowedSocket<'_>,
-        slots: impl ExactSizeIterator<Item = SendSlot<'a>>,
+        socket: BorrowedSocket<'_>,
+        from: I,
         flags: c_int,
-    ) -> io::Result<usize> {
+    ) -> io::Result<usize>
+    where
+        I: ExactSizeIterator<Item = SendSlot<'a>>,
+    {
         let mut sent = 0;
-        for slot in slots {
+        for slot in from {
             let parts = [IoSlice::new(slot.head), IoSlice::new(slot.body)];
             let parts = if slot.head.is_empty() {
                 &parts[1..]
             } else {
                 &parts[..]
             };
-            match super::sendmsg(fd, parts, slot.dst, slot.control, flags) {
+            match super::sendmsg(socket, parts, slot.dst, slot.control, flags) {
                 Ok(_) => sent += 1,
                 Err(e) if sent == 0 => return Err(e),
                 Err(_) => break,

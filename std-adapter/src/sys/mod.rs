@@ -9,14 +9,18 @@
 //!
 //! | module | targets | holds |
 //! |---|---|---|
-//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex` |
-//! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `ip_mreqn`, `sock_fprog`, `mmsghdr`), `recvmmsg`/`sendmmsg`, the control-message layout |
-//! | `bsd` (stage 2) | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels |
-//! | `illumos` (stage 2) | illumos, Solaris | the same items for illumos |
-//! | `windows` (stage 2) | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
+//! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `sock_fprog`), the control-message layout |
+//! | `bsd` | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels, with their differences by `cfg` |
+//! | `illumos` | illumos, Solaris | the same items for illumos |
+//! | `windows` | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `layouts` | every host | the plain numbers of every platform (control-message layouts, `group_req` layouts, raw-header formats), tested on any host against each platform's headers |
+//! | `mmsg`, `mmsg_loop` | by kernel | batches: `recvmmsg`/`sendmmsg` (Linux, Android, FreeBSD, NetBSD), or a loop of single calls |
+//! | `group_req` | macOS, FreeBSD, illumos, Windows | `group_req`/`group_source_req` as bytes laid out by `layouts` |
 //!
-//! A new family is one file here plus its `#[cfg]` lines below (and, for
-//! a surface it lacks, `#[cfg]` on that trait method or module above).
+//! A new family is one file here plus its `family!` line below (and, for
+//! a surface it lacks, `#[cfg]` on that trait method or module above, and
+//! its name in `build.rs`).
 //!
 //! # What each family provides
 //!
@@ -36,14 +40,20 @@
 //!   them `SOL_RAW`/`ICMP_FILTER` and `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`.
 //! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
 //!   the kernel lacks it and `Mmsg` loops).
+//! * Levels and option numbers may be absent where the kernel lacks them
+//!   (`MCAST_*_SOURCE*` on NetBSD, OpenBSD and DragonFly, whose
+//!   `MCAST_JOIN_GROUP`/`MCAST_LEAVE_GROUP` are `IP_ADD_MEMBERSHIP`/
+//!   `IP_DROP_MEMBERSHIP` with an `ip_mreq`); the surfaces above are then
+//!   compiled out.
 //! * Control messages: `CMSG_LAYOUT` (a [`cmsg::Layout`](crate::cmsg::Layout):
 //!   alignment, header size, message numbers) and `RECV_CONTROL_OPTIONS`
 //!   (which option turns on which [`ControlFlags`](crate::ControlFlags)).
-//! * Struct builders: `GroupReq`, `GroupSourceReq`,
+//! * Struct builders: `group_req`, `group_source_req` (where the kernel
+//!   has source-specific calls),
 //!   `set_multicast_interface`/`multicast_interface_address`,
-//!   `attach_filter`, `sockaddr_in`, `in_addr`, `from_in_addr`.
-//! * I/O: `recvmsg`, `sendmsg`, and `Mmsg` (`recvmmsg`/`sendmmsg`, or a
-//!   loop of single calls where the kernel lacks them).
+//!   `attach_filter` (Linux), `sockaddr_in`, `in_addr`, `from_in_addr`.
+//! * I/O: `recvmsg`, `sendmsg`, `MSG_DONTWAIT` (where batches loop), and
+//!   `raw_formats` (the byte order of raw headers, [`layouts::RawFormats`]).
 //! * Interfaces: `interface_addresses`, `if_nametoindex`, `IFF_*`,
 //!   `IF_NAME_MAX`.
 //!

@@ -450,6 +450,40 @@ pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
     Ok(c_int::from(storage.ss_family))
 }
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) use link_dl::*;
+
+/// The link-layer entries of `getifaddrs(3)` on the BSDs and illumos:
+/// `AF_LINK`, a `sockaddr_dl` whose `sdl_index` follows a 16-bit start
+/// (`sdl_len` and `sdl_family`, or illumos' 16-bit `sdl_family`).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+mod link_dl {
+    use super::c_int;
+
+    /// Families these kernels have beside the POSIX ones, by name, for
+    /// error messages.
+    pub(crate) const FAMILY_NAMES: &[(c_int, &str)] =
+        &[(libc::AF_LINK, "AF_LINK"), (libc::AF_ROUTE, "AF_ROUTE")];
+
+    /// The family of the link-layer entries of `getifaddrs(3)`: one
+    /// `sockaddr_dl` per interface (illumos lists none, and interfaces are
+    /// found through their addresses).
+    pub(crate) const LINK_FAMILY: c_int = libc::AF_LINK;
+
+    /// The interface index of an `AF_LINK` `getifaddrs` entry
+    /// (`sdl_index`); `None` for index 0.
+    ///
+    /// # Safety
+    ///
+    /// `sa` points to a `sockaddr_dl` as `getifaddrs` allocates it.
+    pub(crate) unsafe fn link_index(sa: *const libc::sockaddr) -> Option<u32> {
+        // SAFETY: the caller's contract; `read_unaligned` asks nothing of
+        // alignment.
+        let dl = unsafe { sa.cast::<libc::sockaddr_dl>().read_unaligned() };
+        Some(u32::from(dl.sdl_index)).filter(|&index| index != 0)
+    }
+}
+
 /// `IP_MULTICAST_IF` read: every Unix reports the address (a `struct
 /// in_addr`), never the index.
 pub(crate) fn multicast_interface_address(fd: BorrowedSocket<'_>) -> io::Result<Ipv4Addr> {
