@@ -64,13 +64,11 @@ impl DatagramState {
         let served = sys::RECV_CONTROL_OPTIONS
             .iter()
             .fold(ControlFlags::SRC, |all, &(group, _)| all | group);
-        if on && !served.contains(flags) {
+        let unserved = (flags & ControlFlags::all()) - served;
+        if on && !unserved.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
-                format!(
-                    "this platform cannot report {:?} with a datagram",
-                    flags - served
-                ),
+                format!("this platform cannot report {unserved:?} with a datagram"),
             ));
         }
         let wanted = if on { current | flags } else { current - flags };

@@ -131,6 +131,10 @@ impl Mmsg {
         slots: impl ExactSizeIterator<Item = RecvSlot<'a>>,
         flags: c_int,
     ) -> io::Result<usize> {
+        // `MSG_TRUNC` as an input flag (each `msg_len` the full length) is
+        // Linux's; FreeBSD and NetBSD know it as an output flag only.
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let flags = flags & !libc::MSG_TRUNC;
         let count = self.prepare_recv(slots);
         let vlen = u32::try_from(count).unwrap_or(u32::MAX);
         // SAFETY: `prepare_recv` just wrote the first `vlen` headers: each
