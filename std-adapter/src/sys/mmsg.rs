@@ -573,6 +573,7 @@ mod tests {
     /// messages per call, while `recvmmsg` has no such cap: one call fills
     /// 1500 slots. Loopback only, any user.
     #[test]
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(miri, ignore = "needs the kernel")]
     fn sendmmsg_stops_at_1024_per_call_recvmmsg_takes_more() {
         use std::net::{SocketAddr, UdpSocket};
