@@ -56,6 +56,13 @@ use crate::sys::{self, AsSocket, BorrowedSocket};
 ///   given. A header the kernel would misread (not version 4, shorter than
 ///   20 bytes, or fewer bytes than its IHL announces) is refused first.
 ///
+/// Headers are always in the wire format on this side: where the kernel's
+/// raw sockets keep the total length and fragment field in host order
+/// (macOS and iOS, NetBSD, DragonFly, FreeBSD before 11, told by
+/// `kern.osreldate` at run time), both are converted in place on receive
+/// and in the copy sent ([`RawFormat`](ipv4_core::header::RawFormat)
+/// names the forms).
+///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
 /// [ICMP filter](FilterOptions::set_icmp_filter) or a
