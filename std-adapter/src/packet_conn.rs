@@ -13,9 +13,11 @@ use socket2::Socket;
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::FilterOptions;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
-    RoutingOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, HeaderOptions, MulticastOptions, RoutingOptions,
+    UnicastOptions, sealed,
 };
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
@@ -173,6 +175,10 @@ impl<S: AsSocket> PacketConn<S> {
             control.as_mut_bytes(),
             sys::MSG_TRUNC,
         )?;
+        if self.raw && !crate::raw_conn::receives_wire_format() {
+            let len = r.len.min(buf.len());
+            crate::raw_conn::from_recv_format(&mut buf[..len]);
+        }
         let raw = received::Raw {
             buf,
             returned: r.len,
@@ -303,6 +309,7 @@ impl<S: AsSocket> sealed::DatagramSocket for PacketConn<S> {
 impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for PacketConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
@@ -313,6 +320,13 @@ impl<S: AsSocket> RoutingOptions for PacketConn<S> {}
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
+    }
+}
+
+#[cfg(windows)]
+impl<S: AsSocket> std::os::windows::io::AsSocket for PacketConn<S> {
+    fn as_socket(&self) -> BorrowedSocket<'_> {
         sys::borrow(&self.socket)
     }
 }

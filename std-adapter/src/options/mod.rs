@@ -76,6 +76,7 @@ mod control;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod error_queue;
 mod facts;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod filter;
 mod header_options;
 mod multicast;
@@ -95,6 +96,7 @@ pub use control::ControlMessageOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use error_queue::ErrorQueueOptions;
 pub use facts::SocketFacts;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use filter::FilterOptions;
 pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};

@@ -112,7 +112,7 @@ fn group_op<'i>(
             fd,
             sys::IPPROTO_IP,
             call.by_index,
-            &sys::GroupReq::new(interface.index()?, group),
+            &sys::group_req(interface.index()?, group)?,
         ),
     }
 }
@@ -121,6 +121,7 @@ fn group_op<'i>(
 /// (`IP_ADD_SOURCE_MEMBERSHIP`, …), otherwise by index with a `struct
 /// group_source_req` (`MCAST_JOIN_SOURCE_GROUP`, …). Group and source are
 /// checked before a name is looked up.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     call: Call,
@@ -138,7 +139,7 @@ fn source_op<'i>(
             fd,
             sys::IPPROTO_IP,
             call.by_index,
-            &sys::GroupSourceReq::new(interface.index()?, group, source),
+            &sys::group_source_req(interface.index()?, group, source)?,
         ),
     }
 }
@@ -322,6 +323,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group_op(self.socket(), call, interface, group)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
     /// `IP_ADD_SOURCE_MEMBERSHIP`). Calling it again with another source
@@ -351,6 +354,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
     /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
     /// leaves the group.
@@ -372,6 +377,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
     /// `IP_BLOCK_SOURCE`): the group's datagrams from that source stop
@@ -394,6 +401,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
     /// (`MCAST_UNBLOCK_SOURCE`; by address, `IP_UNBLOCK_SOURCE`).
@@ -517,7 +526,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
     use crate::PacketConn;
