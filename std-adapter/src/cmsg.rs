@@ -1012,6 +1012,7 @@ pub(crate) fn encode_with(
 // ---------------------------------------------------------------------
 // IP_RECVERR.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// Where the fields of `struct sock_extended_err` and of the offender's
 /// `sockaddr_in` after it are on a platform, and the numbers of the
 /// messages that carry them (from `sys`).
@@ -1047,6 +1048,7 @@ pub(crate) struct ExtendedErrLayout {
     pub(crate) recv_err: i32,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The `struct sock_extended_err` of an `IP_RECVERR` control message
 /// ([`ip(7)`], `<linux/errqueue.h>`), with the offender address that
 /// follows it (`SO_EE_OFFENDER`), as numbers.
@@ -1078,6 +1080,7 @@ pub struct ExtendedError {
     pub offender: Option<Ipv4Addr>,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl ExtendedError {
     /// `ee_rfc4884.len`: where the RFC 4884 extension structure starts in
     /// the queued payload, if the kernel found one (0 means none).
@@ -1101,6 +1104,7 @@ impl ExtendedError {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The `IP_RECVERR` message of a received control buffer, decoded;
 /// `None` when there is none (a buffer from an ordinary receive).
 ///
@@ -1117,6 +1121,7 @@ pub fn extended_error(buf: &[u8]) -> Option<Result<ExtendedError, DecodeError>> 
     extended_error_with(&sys::CMSG_LAYOUT, &sys::EXTENDED_ERR_LAYOUT, buf)
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// [`extended_error`] with the given layouts.
 pub(crate) fn extended_error_with(
     layout: &Layout,
@@ -1139,6 +1144,7 @@ fn read_ne_u32(b: &[u8], at: usize) -> u32 {
     read_ne_i32(b, at) as u32
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn decode_extended_error(
     ee: &ExtendedErrLayout,
     m: Message<'_>,

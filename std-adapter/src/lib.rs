@@ -177,8 +177,10 @@ pub use options::FilterOptions;
 pub use options::{BindingOptions, PacketOptions, PortRange};
 pub use options::{
     ControlMessageOptions, HeaderOptions, MulticastInterface, MulticastOptions, RawOptions,
-    RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
+    RoutingOptions, SocketFacts, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::SourceFilter;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use packet_conn::PacketConn;

@@ -20,8 +20,10 @@ pub use crate::options::FilterOptions;
 pub use crate::options::{BindingOptions, PacketOptions, PortRange};
 pub use crate::options::{
     ControlMessageOptions, HeaderOptions, MulticastInterface, MulticastOptions, RawOptions,
-    RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
+    RoutingOptions, SocketFacts, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::options::SourceFilter;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use crate::{

@@ -86,6 +86,7 @@ mod packet_options;
 mod path_mtu;
 mod raw;
 mod routing;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod source_filter;
 mod state;
 mod unicast;
@@ -104,10 +105,23 @@ pub use multicast::{MulticastInterface, MulticastOptions};
 pub use packet_options::PacketOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use path_mtu::explain_send_error;
+
+/// Elsewhere a send error is passed on as the kernel gave it (there is no
+/// path MTU to explain it with).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn explain_send_error(
+    _fd: crate::sys::BorrowedSocket<'_>,
+    e: std::io::Error,
+    _len: usize,
+    _destination: Option<std::net::SocketAddrV4>,
+) -> std::io::Error {
+    e
+}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use raw::RawOptions;
 pub use routing::RoutingOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 

@@ -5,6 +5,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::sealed;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use super::source_filter::SourceFilter;
 use crate::cmsg;
 use crate::interface::{Interface, InterfaceRef};
@@ -148,6 +149,7 @@ fn source_op<'i>(
 /// goes by address 0.0.0.0: Linux finds the interface of a read by index
 /// only by its exact index, but by address it asks the routing table when
 /// the address is 0.0.0.0, as for a join with index 0.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn filter_interface(interface: InterfaceRef<'_>) -> io::Result<sys::FilterInterface> {
     Ok(match interface {
         InterfaceRef::Address(address) => sys::FilterInterface::Address(address),
@@ -459,6 +461,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// keeps per socket (`net.ipv4.igmp_max_msf`, 10 by default).
     ///
     /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_source_filter<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
@@ -490,6 +494,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// `EADDRNOTAVAIL` when the socket has not joined `group` there.
     ///
     /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn source_filter<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,

@@ -274,11 +274,7 @@ impl GroupSourceReq {
 // structures of `<linux/in.h>` for `options::binding`,
 // `options::multicast` (by address, source filters) and `options::facts`.
 
-pub(crate) use libc::{
-    IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_BIND_ADDRESS_NO_PORT, IP_BLOCK_SOURCE,
-    IP_DROP_MEMBERSHIP, IP_DROP_SOURCE_MEMBERSHIP, IP_FREEBIND, IP_MULTICAST_ALL, IP_TRANSPARENT,
-    IP_UNBLOCK_SOURCE,
-};
+pub(crate) use libc::{IP_BIND_ADDRESS_NO_PORT, IP_FREEBIND, IP_MULTICAST_ALL, IP_TRANSPARENT};
 
 /// `IP_LOCAL_PORT_RANGE` (Linux 6.3; the libc crate does not have it).
 pub(crate) const IP_LOCAL_PORT_RANGE: c_int = 51;
@@ -292,44 +288,6 @@ pub(crate) use libc::SO_PROTOCOL;
 /// unless raised).
 pub(crate) const MAX_FILTER_SOURCES: usize = 64;
 
-/// `IP_ADD_MEMBERSHIP`/`IP_DROP_MEMBERSHIP` with a `struct ip_mreq`: the
-/// interface by one of its local addresses (0.0.0.0: the routing table
-/// chooses).
-pub(crate) fn membership_by_address(
-    fd: BorrowedSocket<'_>,
-    name: c_int,
-    group: Ipv4Addr,
-    interface: Ipv4Addr,
-) -> io::Result<()> {
-    let mreq = libc::ip_mreq {
-        imr_multiaddr: in_addr(group),
-        imr_interface: in_addr(interface),
-    };
-    setsockopt(fd, libc::IPPROTO_IP, name, &mreq)
-}
-
-/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
-/// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
-/// ip_mreq_source`: the interface by one of its local addresses.
-pub(crate) fn source_membership_by_address(
-    fd: BorrowedSocket<'_>,
-    name: c_int,
-    group: Ipv4Addr,
-    interface: Ipv4Addr,
-    source: Ipv4Addr,
-) -> io::Result<()> {
-    let mreq = libc::ip_mreq_source {
-        imr_multiaddr: in_addr(group),
-        imr_interface: in_addr(interface),
-        imr_sourceaddr: in_addr(source),
-    };
-    setsockopt(fd, libc::IPPROTO_IP, name, &mreq)
-}
-
-// SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
-unsafe impl OptionValue for libc::ip_mreq {}
-// SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
-unsafe impl OptionValue for libc::ip_mreq_source {}
 
 /// Where a source filter's interface is named: by index (`MCAST_MSFILTER`
 /// with a `struct group_filter`) or by a local address (`IP_MSFILTER` with

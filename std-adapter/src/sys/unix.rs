@@ -644,3 +644,74 @@ pub(crate) fn libc_cmsg_sizes(n: u32) -> (usize, usize) {
     // SAFETY: arithmetic on the argument only.
     unsafe { (libc::CMSG_SPACE(n) as usize, libc::CMSG_LEN(n) as usize) }
 }
+
+// Membership by interface address (`struct ip_mreq`, every Unix; `struct
+// ip_mreq_source` where the kernel has the source calls by address).
+
+pub(crate) use libc::{IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP};
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+pub(crate) use libc::{
+    IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, IP_DROP_SOURCE_MEMBERSHIP, IP_UNBLOCK_SOURCE,
+};
+
+/// `IP_ADD_MEMBERSHIP`/`IP_DROP_MEMBERSHIP` with a `struct ip_mreq`: the
+/// interface by one of its local addresses (0.0.0.0: the routing table
+/// chooses).
+pub(crate) fn membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+    };
+    setsockopt(fd, IPPROTO_IP, name, &mreq)
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
+/// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
+/// ip_mreq_source`: the interface by one of its local addresses.
+pub(crate) fn source_membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+    source: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq_source {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+        imr_sourceaddr: in_addr(source),
+    };
+    setsockopt(fd, IPPROTO_IP, name, &mreq)
+}
+
+// SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq {}
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+// SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq_source {}
