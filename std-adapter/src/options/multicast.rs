@@ -64,6 +64,7 @@ fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 pub(super) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),

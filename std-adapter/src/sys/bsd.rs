@@ -190,9 +190,7 @@ pub(crate) fn group_req(
     })
 }
 
-// SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
-#[cfg(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly"))]
-unsafe impl super::unix::OptionValue for libc::ip_mreq {}
+// (`ip_mreq` is an `OptionValue` in `unix.rs`, for membership by address.)
 
 /// The header formats of this kernel's raw sockets: FreeBSD's changed
 /// with 11.0, so it is read once from `kern.osreldate`.

@@ -442,3 +442,82 @@ pub(crate) fn if_nametoindex(name: &CStr) -> io::Result<Option<u32>> {
     };
     Ok((index != 0).then_some(index))
 }
+
+// Membership by interface address: `IP_MREQ` and `IP_MREQ_SOURCE`
+// (`ws2ipdef.h`), as byte arrays in the field order of Winsock's
+// structures (each `IN_ADDR` four bytes in network order).
+
+/// `IP_ADD_MEMBERSHIP`.
+pub(crate) const IP_ADD_MEMBERSHIP: c_int = ws::IP_ADD_MEMBERSHIP;
+/// `IP_DROP_MEMBERSHIP`.
+pub(crate) const IP_DROP_MEMBERSHIP: c_int = ws::IP_DROP_MEMBERSHIP;
+/// `IP_ADD_SOURCE_MEMBERSHIP`.
+pub(crate) const IP_ADD_SOURCE_MEMBERSHIP: c_int = ws::IP_ADD_SOURCE_MEMBERSHIP;
+/// `IP_DROP_SOURCE_MEMBERSHIP`.
+pub(crate) const IP_DROP_SOURCE_MEMBERSHIP: c_int = ws::IP_DROP_SOURCE_MEMBERSHIP;
+/// `IP_BLOCK_SOURCE`.
+pub(crate) const IP_BLOCK_SOURCE: c_int = ws::IP_BLOCK_SOURCE;
+/// `IP_UNBLOCK_SOURCE`.
+pub(crate) const IP_UNBLOCK_SOURCE: c_int = ws::IP_UNBLOCK_SOURCE;
+
+/// `IP_MREQ`: group, then interface address.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct IpMreq {
+    multiaddr: [u8; 4],
+    interface: [u8; 4],
+}
+
+/// `IP_MREQ_SOURCE`: group, source, then interface address.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct IpMreqSource {
+    multiaddr: [u8; 4],
+    sourceaddr: [u8; 4],
+    interface: [u8; 4],
+}
+
+const _: () = {
+    assert!(size_of::<IpMreq>() == size_of::<ws::IP_MREQ>());
+    assert!(std::mem::offset_of!(ws::IP_MREQ, imr_interface) == 4);
+    assert!(size_of::<IpMreqSource>() == size_of::<ws::IP_MREQ_SOURCE>());
+    assert!(std::mem::offset_of!(ws::IP_MREQ_SOURCE, imr_sourceaddr) == 4);
+    assert!(std::mem::offset_of!(ws::IP_MREQ_SOURCE, imr_interface) == 8);
+};
+
+// SAFETY: `#[repr(C)]` of byte arrays: every bit pattern is valid.
+unsafe impl OptionValue for IpMreq {}
+// SAFETY: as for `IpMreq`.
+unsafe impl OptionValue for IpMreqSource {}
+
+/// `IP_ADD_MEMBERSHIP`/`IP_DROP_MEMBERSHIP` with an `IP_MREQ`: the
+/// interface by one of its local addresses (0.0.0.0: the stack chooses).
+pub(crate) fn membership_by_address(
+    socket: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = IpMreq {
+        multiaddr: group.octets(),
+        interface: interface.octets(),
+    };
+    setsockopt(socket, IPPROTO_IP, name, &mreq)
+}
+
+/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
+/// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with an `IP_MREQ_SOURCE`.
+pub(crate) fn source_membership_by_address(
+    socket: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+    source: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = IpMreqSource {
+        multiaddr: group.octets(),
+        sourceaddr: source.octets(),
+        interface: interface.octets(),
+    };
+    setsockopt(socket, IPPROTO_IP, name, &mreq)
+}
