@@ -57,8 +57,9 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     ///
     /// [`Unsupported`](std::io::ErrorKind::Unsupported), before any call,
     /// when turning on a flag this platform has no message for (TOS on
-    /// NetBSD, OpenBSD, DragonFly and illumos; every flag but `SRC` on
-    /// Windows). The `setsockopt` error; the flags switched before it stay
+    /// NetBSD, OpenBSD, DragonFly and illumos; `OPTIONS`,
+    /// `RETURN_OPTIONS`, `CHECKSUM`, `ORIG_DST` and `FRAG_SIZE` everywhere
+    /// but Linux and Android; every flag but `SRC` on Windows). The `setsockopt` error; the flags switched before it stay
     /// switched.
     fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()> {
         self.state().set_control_message(self.socket(), flags, on)
