@@ -518,6 +518,45 @@ mod cmsg {
         }
     }
 
+    // The messages only Linux sends (IP_RECVOPTS/IP_RETOPTS options,
+    // IP_CHECKSUM, IP_ORIGDSTADDR, IP_RECVFRAGSIZE) have no number
+    // elsewhere, and a foreign kernel's own IP_RECVOPTS (5 on macOS and
+    // the BSDs, `netinet/in.h`), never turned on by this crate, is skipped
+    // rather than read as Linux's.
+    #[test]
+    fn linux_only_messages_are_absent_elsewhere() {
+        for (name, l) in [
+            ("macOS", APPLE),
+            ("FreeBSD", FREEBSD),
+            ("NetBSD", NETBSD),
+            ("OpenBSD", OPENBSD),
+            ("DragonFly", DRAGONFLY),
+            ("illumos", ILLUMOS),
+            ("Windows", WINDOWS),
+        ] {
+            assert_eq!(
+                (l.recv_options, l.return_options, l.checksum, l.orig_dst, l.frag_size),
+                (None, None, None, None, None),
+                "{name}"
+            );
+            let mut buf = vec![0u8; l.space_of(4)];
+            let len = l.len_of(4);
+            let at = l.len_offset;
+            if l.len_size == 4 {
+                buf[at..at + 4].copy_from_slice(&(len as u32).to_ne_bytes());
+            } else {
+                buf[at..at + 8].copy_from_slice(&(len as u64).to_ne_bytes());
+            }
+            buf[l.level_offset..l.level_offset + 4].copy_from_slice(&l.ip_level.to_ne_bytes());
+            buf[l.type_offset..l.type_offset + 4].copy_from_slice(&5i32.to_ne_bytes());
+            buf[l.space_of(0)..l.space_of(0) + 4].copy_from_slice(&[1, 1, 1, 0]);
+            let d = decode_with(&l, &buf, false);
+            assert_eq!(d.error, None, "{name}");
+            assert_eq!(d.control.options, None, "{name}");
+            assert_eq!(d.control.flags(), ControlFlags::empty(), "{name}");
+        }
+    }
+
     #[test]
     fn headers_and_alignment_are_each_platforms() {
         // (align, header, offsets of cmsg_len/level/type, size of cmsg_len)
