@@ -119,7 +119,6 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
-#![cfg_attr(docsrs, feature(doc_cfg))]
 // Elsewhere the crate is empty but for the error below (`build.rs` sets
 // `ipv4_std_os` on the supported targets): no `std` is needed for it, so
 // that on bare metal it is the only error.
