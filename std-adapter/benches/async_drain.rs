@@ -7,8 +7,10 @@
 //! per datagram (CPU time of the process, and wall time). Modes:
 //!
 //! * `tokio UdpSocket::recv_from`: tokio's own socket, no control messages;
-//! * `AsyncPacketConn::recv_from`, every control message on (TTL, TOS,
-//!   destination, interface, source), each read;
+//! * `AsyncPacketConn::recv_from`, every control message on
+//!   (`ControlFlags::all()`: on a loopback datagram without IP options the
+//!   kernel writes four, TTL, pktinfo, TOS and the original destination),
+//!   each read;
 //! * `AsyncPacketConn::recv_from`, no control message (the same work as
 //!   tokio's socket: the wrapper's own cost);
 //! * blocking `PacketConn::recv_from`, every control message on;
@@ -16,6 +18,13 @@
 //! * floors, written against libc in this binary: `recvfrom` (what tokio's
 //!   `recv_from` calls) and `recvmsg` with a 256-byte control buffer and
 //!   `MSG_TRUNC`, no control message on (what the wrappers call);
+//! * the floor of any async wrapper with those control messages: tokio's
+//!   `AsyncFd`, the same socket options as `ControlFlags::all()`, one
+//!   `recvmsg` into an uninitialised buffer and the messages read with the
+//!   `CMSG_*` macros, unchecked;
+//! * `AsyncPacketConn::recv_from` with the five fields of the first
+//!   version of this bench (TTL, TOS, destination, interface, source: three
+//!   messages);
 //! * `AsyncPacketConn::recv_batch` of 8, 32 and 64, every control message
 //!   on, each message read.
 //!
@@ -25,7 +34,8 @@
 //! to tokio's ("paired": the modes of one round ran back to back).
 //!
 //! Environment: `BENCH_N` (datagrams per drain, default 200000),
-//! `BENCH_ROUNDS` (default 7), `BENCH_SIZE` (default 64).
+//! `BENCH_ROUNDS` (default 7), `BENCH_SIZE` (default 64), `BENCH_MODES`
+//! (indices of the modes to run, e.g. `1,7`; tokio's always runs).
 //!
 //! Run: `taskset -c 1 cargo bench -p ipv4-std --features tokio --bench
 //! async_drain` (as root for `SO_RCVBUFFORCE`).
@@ -126,6 +136,8 @@ enum Mode {
     BlockingNone,
     LibcRecvfrom,
     LibcRecvmsg,
+    FloorAsyncFdAll,
+    AsyncFive,
     AsyncBatch(usize),
 }
 
@@ -139,10 +151,19 @@ impl Mode {
             Mode::BlockingNone => "PacketConn::recv_from (blocking), no cmsg".into(),
             Mode::LibcRecvfrom => "floor: libc recvfrom".into(),
             Mode::LibcRecvmsg => "floor: libc recvmsg, 256 B control, no cmsg".into(),
+            Mode::FloorAsyncFdAll => "floor: AsyncFd + libc recvmsg, all cmsgs".into(),
+            Mode::AsyncFive => "AsyncPacketConn::recv_from, TTL TOS DST IF SRC".into(),
             Mode::AsyncBatch(k) => format!("AsyncPacketConn::recv_batch {k}, all cmsgs"),
         }
     }
 }
+
+/// The control messages of the first version of this bench.
+const FIVE: ControlFlags = ControlFlags::TTL
+    .union(ControlFlags::TOS)
+    .union(ControlFlags::DST)
+    .union(ControlFlags::INTERFACE)
+    .union(ControlFlags::SRC);
 
 /// Reads what every mode reads of a datagram with control messages.
 #[inline(always)]
@@ -154,7 +175,8 @@ fn read(acc: &mut u64, d: &Datagram<'_>) {
             + u64::from(c.ttl.unwrap_or(0))
             + u64::from(c.tos.unwrap_or(0))
             + u64::from(c.if_index.unwrap_or(0))
-            + c.dst.map_or(0, |a| u64::from(u32::from(a))),
+            + c.dst.map_or(0, |a| u64::from(u32::from(a)))
+            + c.orig_dst.map_or(0, |a| u64::from(a.port())),
     );
 }
 
@@ -178,9 +200,13 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             let s = t.into_std().unwrap();
             assert!(queue_empty(&s));
         }
-        Mode::AsyncAll | Mode::AsyncNone => {
+        Mode::AsyncAll | Mode::AsyncNone | Mode::AsyncFive => {
             let conn = rt.block_on(async { AsyncPacketConn::new(s) }).unwrap();
-            conn.set_control_message(ControlFlags::all(), mode == Mode::AsyncAll)
+            let flags = match mode {
+                Mode::AsyncFive => FIVE,
+                _ => ControlFlags::all(),
+            };
+            conn.set_control_message(flags, mode != Mode::AsyncNone)
                 .unwrap();
             (wall, cpu) = (Instant::now(), cpu_time());
             rt.block_on(async {
@@ -233,6 +259,44 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
             }
             assert!(queue_empty(&s));
         }
+        Mode::FloorAsyncFdAll => {
+            // The least any async wrapper with these control messages can
+            // do: tokio's AsyncFd, one `recvmsg` into a stack buffer left
+            // uninitialised, the three messages read with the CMSG macros
+            // (no validation beyond theirs).
+            // The socket options `ControlFlags::all()` turns on; on a
+            // loopback datagram without IP options four messages come.
+            for opt in [
+                libc::IP_RECVTTL,
+                libc::IP_PKTINFO,
+                libc::IP_RECVTOS,
+                libc::IP_RECVOPTS,
+                libc::IP_RETOPTS,
+                libc::IP_CHECKSUM,
+                libc::IP_RECVORIGDSTADDR,
+            ] {
+                set_int(s.as_raw_fd(), libc::IPPROTO_IP, opt, 1).unwrap();
+            }
+            let io = rt
+                // SAFETY: the `AsyncFd` owns the socket, whose descriptor
+                // stays open and the same until it is dropped.
+                .block_on(async { unsafe { tokio::io::unix::AsyncFd::register(s) } })
+                .map_err(io::Error::from)
+                .unwrap();
+            (wall, cpu) = (Instant::now(), cpu_time());
+            rt.block_on(async {
+                for _ in 0..n {
+                    let got = io
+                        .async_io(tokio::io::Interest::READABLE, |s| {
+                            recvmsg_all(s.as_raw_fd(), &mut buf)
+                        })
+                        .await
+                        .unwrap();
+                    acc = acc.wrapping_add(got);
+                }
+            });
+            assert!(queue_empty(io.get_ref()));
+        }
         Mode::BlockingAll | Mode::BlockingNone => {
             let conn = PacketConn::new(s).unwrap();
             conn.set_control_message(ControlFlags::all(), mode == Mode::BlockingAll)
@@ -270,6 +334,62 @@ fn drain(rt: &tokio::runtime::Runtime, mode: Mode, s: UdpSocket, n: usize) -> (f
     (wall, cpu)
 }
 
+/// One `recvmsg` with TTL, pktinfo, TOS and the original destination
+/// read from its control messages,
+/// for the floor mode: what it read, summed as `read` sums a `Datagram`.
+#[inline(always)]
+fn recvmsg_all(fd: RawFd, buf: &mut [u8]) -> io::Result<u64> {
+    #[repr(C, align(8))]
+    struct Control(std::mem::MaybeUninit<[u8; 256]>);
+    let mut control = Control(std::mem::MaybeUninit::uninit());
+    // SAFETY: plain C data; all zeros is a valid address.
+    let mut name: libc::sockaddr_in = unsafe { zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: all zeros is a valid empty `msghdr`.
+    let mut msg: libc::msghdr = unsafe { zeroed() };
+    msg.msg_name = (&raw mut name).cast();
+    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.0.as_mut_ptr().cast();
+    msg.msg_controllen = 256;
+    // SAFETY: every pointer in `msg` is live for the call; the kernel
+    // writes at most `msg_controllen` control bytes.
+    let got = unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_TRUNC) };
+    if got < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut acc = got as u64 + u64::from(name.sin_port);
+    // SAFETY: the CMSG macros walk the `msg_controllen` bytes the kernel
+    // wrote; each data pointer is read as the type its level and type say.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            let data = libc::CMSG_DATA(c);
+            match ((*c).cmsg_level, (*c).cmsg_type) {
+                (libc::IPPROTO_IP, libc::IP_TTL) => {
+                    acc += data.cast::<c_int>().read_unaligned() as u64;
+                }
+                (libc::IPPROTO_IP, libc::IP_TOS) => acc += u64::from(*data),
+                (libc::IPPROTO_IP, libc::IP_PKTINFO) => {
+                    let p = data.cast::<libc::in_pktinfo>().read_unaligned();
+                    acc += p.ipi_ifindex as u64 + u64::from(u32::from_be(p.ipi_addr.s_addr));
+                }
+                (libc::IPPROTO_IP, libc::IP_ORIGDSTADDR) => {
+                    let a = data.cast::<libc::sockaddr_in>().read_unaligned();
+                    acc += u64::from(a.sin_port) + u64::from(a.sin_addr.s_addr);
+                }
+                _ => {}
+            }
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    Ok(acc)
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -292,10 +412,19 @@ fn main() {
         Mode::BlockingNone,
         Mode::LibcRecvfrom,
         Mode::LibcRecvmsg,
+        Mode::FloorAsyncFdAll,
+        Mode::AsyncFive,
         Mode::AsyncBatch(8),
         Mode::AsyncBatch(32),
         Mode::AsyncBatch(64),
     ];
+    // `BENCH_MODES=1,2` runs only those modes (indices into `modes`), for
+    // a profiler; tokio's (0) stays first, as the ratios need it.
+    let picked: Vec<usize> = std::env::var("BENCH_MODES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|i| i.parse().ok()).collect())
+        .unwrap_or_default();
+    let active = |m: usize| m == 0 || picked.is_empty() || picked.contains(&m);
     let mut forced = true;
     let tx = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); modes.len()];
@@ -306,6 +435,9 @@ fn main() {
     for round in 0..rounds {
         for i in 0..modes.len() {
             let m = (i + round) % modes.len();
+            if !active(m) {
+                continue;
+            }
             let rx = receiver(&mut forced);
             fill(&tx, v4(&rx), n, size);
             let (w, c) = drain(&rt, modes[m], rx, n);
@@ -324,12 +456,19 @@ fn main() {
     // to back), before the sorting below breaks the pairing.
     let paired: Vec<f64> = (0..modes.len())
         .map(|m| {
-            let mut r: Vec<f64> = (0..rounds).map(|i| cpu[m][i] / cpu[0][i]).collect();
-            median(&mut r)
+            let mut r: Vec<f64> = (0..cpu[m].len()).map(|i| cpu[m][i] / cpu[0][i]).collect();
+            if r.is_empty() {
+                f64::NAN
+            } else {
+                median(&mut r)
+            }
         })
         .collect();
     let base = median(&mut cpu[0].clone());
     for (m, mode) in modes.iter().enumerate() {
+        if cpu[m].is_empty() {
+            continue;
+        }
         let c = median(&mut cpu[m]);
         let w = median(&mut wall[m]);
         println!(
@@ -350,8 +489,14 @@ fn main() {
         ("AsyncPacketConn all cmsgs / blocking all cmsgs", 1, 3),
         ("AsyncPacketConn no cmsg / blocking no cmsg", 2, 4),
         ("floor: libc recvmsg / libc recvfrom", 6, 5),
-        ("recv_batch 32 / tokio", 8, 0),
+        ("floor: AsyncFd recvmsg all cmsgs / tokio", 7, 0),
+        ("AsyncPacketConn all cmsgs / AsyncFd floor", 1, 7),
+        ("AsyncPacketConn TTL TOS DST IF SRC / tokio", 8, 0),
+        ("recv_batch 32 / tokio", 10, 0),
     ] {
+        if cpu[a].is_empty() || cpu[b].is_empty() {
+            continue;
+        }
         println!("{what:<48} {:.3}", ratio(a, b));
     }
 }

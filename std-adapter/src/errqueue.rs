@@ -72,15 +72,16 @@
 //! [RFC 5837]: https://www.rfc-editor.org/rfc/rfc5837
 
 use std::fmt;
-use std::io::{self, IoSliceMut};
+use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
 use ipv4_core::error::IcmpError;
 use ipv4_core::icmp::{ErrorCode, Extensions};
 
-use crate::cmsg::{self, ControlBuffer, DecodeError, ExtendedError};
+use crate::cmsg::{self, DecodeError, ExtendedError};
 use crate::options::sealed::{DatagramSocket, Socket as _};
+use crate::packet_conn::Receive;
 use crate::received::MessageFlags;
 use crate::sys::{self, AsSocket, BorrowedSocket};
 use crate::{PacketConn, RawConn};
@@ -265,18 +266,29 @@ pub(crate) fn recv_error<'b>(
     buf: &'b mut [u8],
     enabled: ControlFlags,
 ) -> io::Result<Option<ErrorQueueEntry<'b>>> {
-    let mut control = ControlBuffer::new();
-    let r = match sys::recvmsg(
-        fd,
-        &mut [IoSliceMut::new(buf)],
-        control.as_mut_bytes(),
-        sys::MSG_ERRQUEUE_FLAG | sys::MSG_DONTWAIT,
-    ) {
-        Ok(r) => r,
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let control = control.as_bytes().get(..r.control_len).unwrap_or_default();
+    let mut rx = Receive::new(enabled);
+    Ok(attempt(&mut rx, fd, buf)?.map(|r| entry(&rx, buf, r)))
+}
+
+/// One read of the error queue into `buf` (`MSG_ERRQUEUE | MSG_DONTWAIT`),
+/// whose result borrows nothing: `None` when the queue is empty. Shared
+/// by the blocking and the async wrappers, which wait for `POLLERR` and
+/// try again.
+pub(crate) fn attempt(
+    rx: &mut Receive,
+    fd: BorrowedSocket<'_>,
+    buf: &mut [u8],
+) -> io::Result<Option<sys::Received>> {
+    match rx.attempt_with(fd, buf, sys::MSG_ERRQUEUE_FLAG | sys::MSG_DONTWAIT) {
+        Ok(r) => Ok(Some(r)),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The entry the [`attempt`] that returned `r` read into `buf`.
+pub(crate) fn entry<'b>(rx: &Receive, buf: &'b [u8], r: sys::Received) -> ErrorQueueEntry<'b> {
+    let control = rx.control(&r);
     let flags = MessageFlags::from_bits_retain(r.flags);
     let decoded = cmsg::decode(control, flags.is_control_truncated());
     let (ee, ee_error) = match cmsg::extended_error(control) {
@@ -290,7 +302,7 @@ pub(crate) fn recv_error<'b>(
         0 => None,
         len => Some(usize::from(len)),
     };
-    Ok(Some(ErrorQueueEntry {
+    ErrorQueueEntry {
         origin,
         errno: i32::try_from(ee.errno).unwrap_or(i32::MAX),
         icmp: (origin == Origin::ICMP)
@@ -302,11 +314,11 @@ pub(crate) fn recv_error<'b>(
             .unwrap_or(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
         payload,
         flags,
-        control: decoded.control.masked(enabled - ControlFlags::SRC),
+        control: decoded.control.masked(rx.enabled() - ControlFlags::SRC),
         extension_offset,
         extension_invalid: ee.rfc4884_flags() & SO_EE_RFC4884_FLAG_INVALID != 0,
         control_error: ee_error.or(decoded.error),
-    }))
+    }
 }
 
 /// `SO_EE_RFC4884_FLAG_INVALID` of `<linux/errqueue.h>`.

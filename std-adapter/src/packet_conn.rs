@@ -7,7 +7,7 @@ use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 
-use ipv4_core::control::ControlMessage;
+use ipv4_core::control::{ControlFlags, ControlMessage};
 use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
@@ -167,26 +167,9 @@ impl<S: AsSocket> PacketConn<S> {
     /// The `recvmsg` error only (`WouldBlock` on a non-blocking socket or a
     /// timeout).
     pub fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
-        let enabled = self.control_flags();
-        let mut control = ControlBuffer::new();
-        let r = sys::recvmsg(
-            self.socket(),
-            &mut [IoSliceMut::new(buf)],
-            control.as_mut_bytes(),
-            sys::MSG_TRUNC,
-        )?;
-        if self.raw && !crate::raw_conn::receives_wire_format() {
-            let len = r.len.min(buf.len());
-            crate::raw_conn::from_recv_format(&mut buf[..len]);
-        }
-        let raw = received::Raw {
-            buf,
-            returned: r.len,
-            control: control.as_bytes().get(..r.control_len).unwrap_or_default(),
-            source: r.source,
-            flags: r.flags,
-        };
-        Ok(raw.into_datagram(enabled, self.raw))
+        let mut rx = Receive::new(self.control_flags());
+        let r = rx.attempt(self.socket(), buf)?;
+        Ok(rx.datagram(buf, r, self.raw))
     }
 
     /// Sends `buf` as one datagram to `dst` (`sendmsg(2)`), with the
@@ -234,6 +217,92 @@ impl<S: AsSocket> PacketConn<S> {
             0,
         )
         .map_err(|e| crate::options::explain_send_error(self.socket(), e, buf.len(), Some(dst)))
+    }
+}
+
+/// One receive, the same for the blocking and the async wrappers: one
+/// `recvmsg(2)` attempt ([`attempt`](Self::attempt)), whose result borrows
+/// nothing, so that the async wrappers can retry it with the same buffer
+/// after a `WouldBlock` and a readiness wait, then the [`Datagram`] it
+/// received ([`datagram`](Self::datagram)). The error queue's read is the
+/// same two steps (`errqueue`).
+pub(crate) struct Receive {
+    /// The control messages asked for, read before the call.
+    enabled: ControlFlags,
+    control: ControlBuffer,
+}
+
+impl Receive {
+    /// A receive of the control messages `enabled`.
+    pub(crate) fn new(enabled: ControlFlags) -> Receive {
+        Receive {
+            enabled,
+            control: ControlBuffer::new(),
+        }
+    }
+
+    /// The control messages asked for.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub(crate) fn enabled(&self) -> ControlFlags {
+        self.enabled
+    }
+
+    /// One `recvmsg(2)` into `buf` with `flags`: blocks on a blocking
+    /// socket, answers `WouldBlock` on a non-blocking one.
+    pub(crate) fn attempt_with(
+        &mut self,
+        fd: BorrowedSocket<'_>,
+        buf: &mut [u8],
+        flags: sys::c_int,
+    ) -> io::Result<sys::Received> {
+        sys::recvmsg(
+            fd,
+            &mut [IoSliceMut::new(buf)],
+            self.control.as_mut_bytes(),
+            flags,
+        )
+    }
+
+    /// One `recvmsg(2)` of a datagram into `buf`, with `MSG_TRUNC` (the
+    /// full length of a truncated datagram).
+    pub(crate) fn attempt(
+        &mut self,
+        fd: BorrowedSocket<'_>,
+        buf: &mut [u8],
+    ) -> io::Result<sys::Received> {
+        self.attempt_with(fd, buf, sys::MSG_TRUNC)
+    }
+
+    /// The control bytes the kernel wrote in the call that returned `r`.
+    pub(crate) fn control(&self, r: &sys::Received) -> &[u8] {
+        self.control
+            .as_bytes()
+            .get(..r.control_len)
+            .unwrap_or_default()
+    }
+
+    /// The datagram the call that returned `r` received into `buf`;
+    /// `with_header` on raw sockets.
+    pub(crate) fn datagram<'b>(
+        &self,
+        buf: &'b mut [u8],
+        r: sys::Received,
+        with_header: bool,
+    ) -> Datagram<'b> {
+        // A raw header in this kernel's receive format (host-order
+        // lengths on some BSDs) is turned to the wire format first.
+        if with_header && !crate::raw_conn::receives_wire_format() {
+            let len = r.len.min(buf.len());
+            crate::raw_conn::from_recv_format(&mut buf[..len]);
+        }
+        received::Raw {
+            buf,
+            returned: r.len,
+            control: self.control(&r),
+            source: r.source,
+            flags: r.flags,
+        }
+        .into_datagram(self.enabled, with_header)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Everything a program using the wrappers needs, in one import:
 //! `use ipv4_std::prelude::*;` brings the option traits into scope (so that
 //! `conn.set_ttl(…)` resolves) and names the wrapper types and the types
-//! their methods take and return.
+//! their methods take and return. With the `tokio` feature it also names
+//! the async wrappers, `AsyncPacketConn` and `AsyncRawConn`.
 //!
 //! ```
 //! use std::net::{Ipv4Addr, UdpSocket};
@@ -26,6 +27,9 @@ pub use crate::options::{
 pub use crate::options::SourceFilter;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
+#[cfg(all(feature = "tokio", unix))]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use crate::tokio::{AsyncPacketConn, AsyncRawConn};
 pub use crate::{
     Conn, ControlFlags, ControlMessage, Datagram, IcmpFilter, IcmpType, Interface, MessageFlags,
     PacketConn, RawConn,

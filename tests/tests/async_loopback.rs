@@ -1,7 +1,9 @@
 //! The tokio wrappers (`ipv4_std::tokio`, feature `tokio`) on loopback, on
 //! the current-thread and the multi-threaded runtime: many receiving tasks
 //! on one connection losing no datagram of 100,000; receives dropped by
-//! `select!` losing nothing; tasks waiting in a receive ended by abort, by
+//! `select!` losing nothing; `recv_error` woken by the kernel's ICMP
+//! while ordinary datagrams stay queued; `EMSGSIZE` as `MessageTooLarge`;
+//! tasks waiting in a receive ended by abort, by
 //! the runtime's shutdown and by `shutdown(2)`; the option surface, the
 //! constructors' checks, the `poll_*` forms and the batches.
 //!
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
 use ipv4_std::prelude::*;
-use ipv4_std::tokio::AsyncPacketConn;
+use ipv4_std::tokio::{AsyncPacketConn, AsyncRawConn};
 use socket2::SockRef;
 use tokio::runtime::{Builder, Runtime};
 
@@ -448,8 +450,199 @@ fn echo_on_one_connection() {
     });
 }
 
+/// `recv_error` on loopback, against the kernel's own ICMP: a datagram to
+/// a closed port draws a port unreachable (RFC 1122 3.2.2.1) from
+/// 127.0.0.1, which wakes a task waiting in `recv_error` (Linux queues it
+/// with `IP_RECVERR` on); an ordinary datagram queued before it stays
+/// queued for `recv_from`, and `recv_error` dropped by `select!` while it
+/// waits reads nothing.
+async fn recv_error_waits_for_the_error_queue_only() {
+    let conn = Arc::new(loopback());
+    conn.set_recv_errors(true).unwrap();
+    let peer = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let closed = match UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+    {
+        std::net::SocketAddr::V4(a) => a,
+        std::net::SocketAddr::V6(_) => unreachable!(),
+    }; // the socket is dropped: the port is closed
+    peer.send_to(b"data", conn.local_addr().unwrap()).unwrap();
+
+    // The socket is readable, but its error queue is empty: `recv_error`
+    // waits (and, dropped, has taken nothing).
+    let mut ebuf = [0u8; 512];
+    tokio::select! {
+        biased;
+        r = conn.recv_error(&mut ebuf) => panic!("recv_error answered {r:?} with an empty queue"),
+        () = tokio::time::sleep(Duration::from_millis(50)) => {}
+    }
+
+    let waiter = tokio::spawn({
+        let conn = Arc::clone(&conn);
+        async move {
+            let mut buf = [0u8; 512];
+            let e = conn.recv_error(&mut buf).await.unwrap();
+            (
+                e.origin,
+                e.error().kind(),
+                e.icmp.map(|c| c.to_string()),
+                e.offender,
+                e.destination,
+                e.payload.to_vec(),
+                e.flags.bits() & libc::MSG_ERRQUEUE != 0,
+            )
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await; // let it wait
+    conn.send_to(b"anyone?", None, closed).await.unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(10), waiter)
+        .await
+        .expect("recv_error did not wake")
+        .unwrap();
+    assert_eq!(
+        got,
+        (
+            ipv4_std::errqueue::Origin::ICMP,
+            std::io::ErrorKind::ConnectionRefused,
+            Some("port unreachable".to_string()),
+            Some(Ipv4Addr::LOCALHOST),
+            closed,
+            b"anyone?".to_vec(),
+            true,
+        )
+    );
+    // Nothing else queued there; the ordinary datagram is still there.
+    assert!(conn.conn().recv_error(&mut ebuf).unwrap().is_none());
+    let mut buf = [0u8; 64];
+    let d = conn.recv_from(&mut buf).await.unwrap();
+    assert_eq!(d.payload, b"data");
+    assert_eq!(
+        std::net::SocketAddr::V4(d.source),
+        peer.local_addr().unwrap()
+    );
+}
+
+fn error_queue() {
+    on_both(recv_error_waits_for_the_error_queue_only);
+}
+
+/// A UDP datagram above the protocol's 65,507 bytes: the kernel answers
+/// `EMSGSIZE`, and the async `send_to` reports it as the blocking one
+/// does, an `InvalidInput` error holding a `MessageTooLarge`.
+async fn send_to_reports_message_too_large() {
+    let conn = loopback();
+    let to = conn.local_addr().unwrap();
+    let big = vec![0u8; 70_000];
+    let blocking = conn.conn().send_to(&big, None, to).unwrap_err();
+    let e = conn.send_to(&big, None, to).await.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    let too_large = e
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<MessageTooLarge>())
+        .expect("a MessageTooLarge");
+    assert_eq!(
+        (too_large.len(), too_large.destination()),
+        (70_000, Some(to))
+    );
+    assert_eq!(e.to_string(), blocking.to_string());
+    let mut b = [0u8; 1];
+    assert!(conn.conn().recv_from(&mut b).is_err(), "nothing was sent");
+}
+
+fn message_too_large() {
+    on_both(send_to_reports_message_too_large);
+}
+
+/// `AsyncRawConn::recv_error` (root): a header-included UDP datagram to a
+/// closed port on loopback draws the kernel's port unreachable, queued on
+/// the raw socket (`IP_RECVERR`) with the whole quoted datagram, IPv4
+/// header first; the waiting `recv_error` wakes with it, and the raw
+/// socket's own copy of the probe is still there for `recv`.
+async fn raw_recv_error_wakes_with_the_quoted_datagram() {
+    use ipv4_std::bpf::{Instruction, op};
+    use ipv4_std::ipv4_core::header::{Header, HeaderView, Protocol};
+    let raw = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::RAW,
+        Some(socket2::Protocol::UDP),
+    )
+    .unwrap();
+    let conn = Arc::new(AsyncRawConn::new(raw).unwrap());
+    conn.set_recv_errors(true).unwrap();
+    // A raw UDP socket gets a copy of every UDP datagram on the host, and
+    // its error queue shares the receive buffer: keep only the probe's
+    // copy (source port 40,017 after a 20-byte header), lest other tests'
+    // traffic fill the buffer and the kernel drop the error.
+    conn.set_bpf(&[
+        Instruction::load_absolute(op::H, 20),
+        Instruction::jump(op::JEQ, 40_017, 0, 1),
+        Instruction::ret(65_535),
+        Instruction::ret(0),
+    ])
+    .unwrap();
+    let closed = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut probe = Vec::new();
+    probe.extend_from_slice(&40_017u16.to_be_bytes());
+    probe.extend_from_slice(&closed.to_be_bytes());
+    probe.extend_from_slice(&[0, 8 + 9, 0, 0]); // length; checksum 0: none
+    probe.extend_from_slice(b"raw probe");
+    // A raw UDP socket also gets the errors of other UDP datagrams on
+    // loopback (other tests, other programs): the waiter skips those.
+    let waiter = tokio::spawn({
+        let conn = Arc::clone(&conn);
+        let probe = probe.clone();
+        async move {
+            let mut buf = [0u8; 512];
+            loop {
+                let e = conn.recv_error(&mut buf).await.unwrap();
+                if HeaderView::new_lax(e.payload).is_ok_and(|h| h.payload() == &probe[..]) {
+                    break (
+                        e.icmp.map(|c| c.to_string()),
+                        e.offender,
+                        e.payload.to_vec(),
+                    );
+                }
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await; // let it wait
+    let header = Header::new(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST, Protocol::UDP);
+    conn.send(&header, &probe, None).await.unwrap();
+    let (icmp, offender, quoted) = tokio::time::timeout(Duration::from_secs(10), waiter)
+        .await
+        .expect("recv_error did not wake")
+        .unwrap();
+    assert_eq!(
+        (icmp.as_deref(), offender),
+        (Some("port unreachable"), Some(Ipv4Addr::LOCALHOST))
+    );
+    let quoted = HeaderView::new_lax(&quoted[..]).expect("the quoted header parses");
+    assert_eq!(quoted.protocol(), Protocol::UDP);
+    assert_eq!(quoted.payload(), &probe[..]);
+    // The raw socket's copy of its own probe was not taken by recv_error.
+    let mut buf = [0u8; 1500];
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        assert!(Instant::now() < deadline, "the probe's copy is gone");
+        let d = conn.recv(&mut buf).await.unwrap();
+        if d.payload == &probe[..] {
+            break;
+        }
+    }
+}
+
+fn raw_error_queue() {
+    on_both(raw_recv_error_wakes_with_the_quoted_datagram);
+}
+
 fn main() {
-    use harness::plain;
+    use harness::{plain, root};
     harness::run([
         plain(concurrency),
         plain(cancellation),
@@ -459,5 +652,8 @@ fn main() {
         plain(options_and_constructors),
         plain(poll_forms_and_batches),
         plain(echo_on_one_connection),
+        plain(error_queue),
+        plain(message_too_large),
+        root(raw_error_queue),
     ]);
 }

@@ -15,6 +15,10 @@
 //!   owned header already is the packet's description). The total length
 //!   is derived there from the header and payload lengths, so how the
 //!   header was put together does not matter.
+//! * [`HeaderFields`] is the fast path from plain values: the fixed
+//!   fields in 16 bytes, whose [`emit`](HeaderFields::emit) takes the
+//!   options and payload length and writes each byte once, with the
+//!   same validation as [`Header::emit`].
 //! * [`HeaderPrefix`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
 //!   [`Protocol`] and [`RawFormat`] type three of its fields and the
 //!   raw-socket byte orders.
@@ -51,6 +55,7 @@
 //! [RFC 1624]: https://www.rfc-editor.org/rfc/rfc1624
 
 mod display;
+mod fields;
 mod flags;
 mod owned;
 mod packet;
@@ -66,6 +71,7 @@ mod testdata;
 #[cfg(test)]
 mod tests;
 
+pub use fields::HeaderFields;
 pub use flags::Flags;
 pub use owned::Header;
 pub use prefix::HeaderPrefix;

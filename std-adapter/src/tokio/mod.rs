@@ -7,12 +7,12 @@
 //! crate's control messages, header views and batches. Receives return the
 //! same [`Datagram`] as the blocking wrappers, and the socket options are
 //! the same traits ([`options`](crate::options)), implemented for the async
-//! wrappers too: `use ipv4_std::prelude::*;` brings them into scope.
+//! wrappers too. `use ipv4_std::prelude::*;` brings them into scope and,
+//! with this feature, names the two wrappers.
 //!
 //! ```
 //! use std::net::Ipv4Addr;
 //! use ipv4_std::prelude::*;
-//! use ipv4_std::tokio::AsyncPacketConn;
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> std::io::Result<()> {
@@ -52,15 +52,21 @@
 //!
 //! # Cancellation
 //!
-//! A receive (`recv_from`, `recv`, `recv_batch`) takes datagrams only in
-//! one synchronous system call after its last `.await`: a receive future
-//! dropped before it completes (in a `select!`, by a timeout) has taken
-//! nothing from the socket, and the next receive gets the datagram. The
-//! single sends (`send_to`, `send`, `send_view`) are cancellation-safe in
-//! the same way: dropped, they sent nothing. A `send_batch` future sends in
-//! several calls when the send buffer fills part way; dropped after the
-//! first, some of its messages went out (use `poll_send_batch`, which says
-//! how many, to keep count).
+//! A receive takes datagrams only in one synchronous system call after its
+//! last `.await`: a receive future dropped before it completes (in a
+//! `select!`, by a timeout) has taken nothing from the socket, and the
+//! next receive gets the datagram. The same holds for the error queue and
+//! the single sends (dropped, they sent nothing). Only a batch send may
+//! stop part way.
+//!
+//! | call (both wrappers where it exists) | cancellation-safe | dropped before it completes |
+//! |---|---|---|
+//! | `recv_from`, `recv` | yes | took no datagram |
+//! | `recv_batch` | yes | took no datagram |
+//! | `recv_error` (Linux) | yes | read no queued error |
+//! | `send_to`, `send`, `send_view` | yes | sent nothing |
+//! | `send_batch` | no | the messages before the point where the send buffer filled were sent; `poll_send_batch`, which says how many, keeps count |
+//! | the `poll_*` forms | yes | each call either completes (and did its system call) or returned `Pending` having done nothing |
 //!
 //! # Allocation
 //!
@@ -86,25 +92,29 @@
 //! `0.0.0.0:0` (`recv_batch`: 0 messages), at once, instead of waiting
 //! forever.
 //!
-//! The error queue (`MSG_ERRQUEUE`) has no async form yet.
+//! # Error queue
+//!
+//! On Linux, `recv_error` waits for the socket's error queue
+//! ([`errqueue`](crate::errqueue)) as receives wait for datagrams: on
+//! tokio's error readiness (`EPOLLERR`), reading the queue only.
 //!
 //! [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
 //! [`tokio::net::UdpSocket::from_std`]: ::tokio::net::UdpSocket::from_std
 
-use std::io::{self, IoSliceMut};
+use std::io;
 use std::os::fd::AsFd;
 use std::task::{Context, Poll, ready};
 
 use ::tokio::io::unix::AsyncFd;
-
-use ipv4_core::control::ControlFlags;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use ::tokio::io::{Interest, Ready};
 
 use crate::batch::SendBatchError;
-use crate::cmsg::ControlBuffer;
-use crate::received::{self, Datagram};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::packet_conn::Receive;
 use crate::sys::{self, BorrowedSocket, Registered};
 #[cfg(doc)]
-use crate::{PacketConn, RawConn};
+use crate::{Datagram, PacketConn, RawConn};
 
 mod packet;
 mod raw;
@@ -115,51 +125,6 @@ pub use raw::AsyncRawConn;
 /// Makes the socket non-blocking, as the async wrappers need it.
 fn set_nonblocking(fd: BorrowedSocket<'_>) -> io::Result<()> {
     socket2::SockRef::from(&fd).set_nonblocking(true)
-}
-
-/// One receive, split in two around the readiness loop: the system call,
-/// whose result borrows nothing (so that a `WouldBlock` can be retried with
-/// the same buffer), then [`Pending::datagram`].
-struct Pending {
-    enabled: ControlFlags,
-    control: ControlBuffer,
-}
-
-impl Pending {
-    /// Reads which control messages are enabled before the call, as
-    /// `PacketConn::recv_from` does.
-    fn new(enabled: ControlFlags) -> Pending {
-        Pending {
-            enabled,
-            control: ControlBuffer::new(),
-        }
-    }
-
-    /// `recvmsg(2)` into `buf`, as `PacketConn::recv_from` calls it.
-    fn recv(&mut self, fd: BorrowedSocket<'_>, buf: &mut [u8]) -> io::Result<sys::Received> {
-        sys::recvmsg(
-            fd,
-            &mut [IoSliceMut::new(buf)],
-            self.control.as_mut_bytes(),
-            sys::MSG_TRUNC,
-        )
-    }
-
-    /// The datagram the call received into `buf`.
-    fn datagram<'b>(self, buf: &'b [u8], r: sys::Received, with_header: bool) -> Datagram<'b> {
-        received::Raw {
-            buf,
-            returned: r.len,
-            control: self
-                .control
-                .as_bytes()
-                .get(..r.control_len)
-                .unwrap_or_default(),
-            source: r.source,
-            flags: r.flags,
-        }
-        .into_datagram(self.enabled, with_header)
-    }
 }
 
 /// What a receive returns once the socket is shut down for reading
@@ -231,6 +196,34 @@ fn poll_send_steps<C: AsFd>(
                 }
             }
             r => return Poll::Ready(r),
+        }
+    }
+}
+
+/// Waits for an entry on the socket's error queue and reads it into `buf`
+/// ([`errqueue::attempt`](crate::errqueue::attempt)): tries once, then
+/// waits for error readiness (`EPOLLERR`, tokio's [`Interest::ERROR`]) and
+/// tries again, clearing that readiness when the queue is empty. The
+/// queue is read with `MSG_ERRQUEUE` only, so ordinary datagrams stay
+/// queued, and only in the synchronous call after the last `.await`, so a
+/// dropped future has read nothing.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+async fn read_error<C: AsFd>(
+    io: &AsyncFd<Registered<C>>,
+    rx: &mut Receive,
+    buf: &mut [u8],
+) -> io::Result<sys::Received> {
+    let fd = io.get_ref().get().as_fd();
+    if let Some(r) = crate::errqueue::attempt(rx, fd, buf)? {
+        return Ok(r);
+    }
+    loop {
+        let mut guard = io.ready(Interest::ERROR).await?;
+        match crate::errqueue::attempt(rx, fd, buf)? {
+            Some(r) => return Ok(r),
+            // Only the error readiness: a datagram that arrived meanwhile
+            // keeps the socket readable for the receives.
+            None => guard.clear_ready_matching(Ready::ERROR),
         }
     }
 }

@@ -11,7 +11,7 @@ use ::tokio::io::Interest;
 use ::tokio::io::unix::AsyncFd;
 use ipv4_core::control::ControlMessage;
 
-use super::{Pending, SHUT_DOWN, set_nonblocking};
+use super::{SHUT_DOWN, set_nonblocking};
 use crate::PacketConn;
 use crate::batch::{RecvBatch, SendBatch, SendBatchError, SendMessage};
 use crate::options::sealed::{self, Socket as _};
@@ -20,6 +20,7 @@ use crate::options::{
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::options::FilterOptions;
+use crate::packet_conn::Receive;
 use crate::received::Datagram;
 use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
 
@@ -131,9 +132,9 @@ impl<S: AsSocket> AsyncPacketConn<S> {
     /// The `recvmsg` error, as [`PacketConn::recv_from`]; never
     /// [`WouldBlock`](io::ErrorKind::WouldBlock).
     pub async fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
-        let mut pending = Pending::new(self.control_flags());
-        let r = super::read(&self.io, |c| pending.recv(c.socket(), buf), SHUT_DOWN).await?;
-        Ok(pending.datagram(buf, r, self.conn().is_raw()))
+        let mut rx = Receive::new(self.control_flags());
+        let r = super::read(&self.io, |c| rx.attempt(c.socket(), buf), SHUT_DOWN).await?;
+        Ok(rx.datagram(buf, r, self.conn().is_raw()))
     }
 
     /// [`recv_from`](Self::recv_from) as a poll: `Ready` with the datagram,
@@ -148,14 +149,47 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         cx: &mut Context<'_>,
         buf: &'b mut [u8],
     ) -> Poll<io::Result<Datagram<'b>>> {
-        let mut pending = Pending::new(self.control_flags());
+        let mut rx = Receive::new(self.control_flags());
         let r = ready!(super::poll_read(
             &self.io,
             cx,
-            |c| pending.recv(c.socket(), buf),
+            |c| rx.attempt(c.socket(), buf),
             SHUT_DOWN
         ))?;
-        Poll::Ready(Ok(pending.datagram(buf, r, self.conn().is_raw())))
+        Poll::Ready(Ok(rx.datagram(buf, r, self.conn().is_raw())))
+    }
+
+    /// Reads one entry of the socket's error queue into `buf`, waiting
+    /// until there is one: the async form of
+    /// [`PacketConn::recv_error`](crate::PacketConn::recv_error), which answers
+    /// `None` at once instead. It waits for error readiness (`EPOLLERR`,
+    /// tokio's [`Interest::ERROR`](::tokio::io::Interest::ERROR)), reads
+    /// the queue only (`MSG_ERRQUEUE`), never an ordinary datagram, and
+    /// may wait beside receives on the same connection. Errors are queued
+    /// once [`set_recv_errors`](crate::options::ErrorQueueOptions::set_recv_errors)
+    /// is on. See [`errqueue`](crate::errqueue).
+    ///
+    /// Cancellation-safe: dropped before it completes, it has read nothing
+    /// from the queue.
+    ///
+    /// There is no `poll_recv_error`: tokio 1 waits for error readiness
+    /// only in the future [`AsyncFd::ready`] returns (its `poll_*` forms
+    /// are for reading and writing), which forgets the waker when dropped.
+    /// A hand-written future or stream keeps this one instead (boxed, or
+    /// pinned in its own state).
+    ///
+    /// # Errors
+    ///
+    /// The `recvmsg` error, other than `EAGAIN`, and the reactor's.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    pub async fn recv_error<'b>(
+        &self,
+        buf: &'b mut [u8],
+    ) -> io::Result<crate::errqueue::ErrorQueueEntry<'b>> {
+        let mut rx = Receive::new(self.control_flags());
+        let r = super::read_error(&self.io, &mut rx, buf).await?;
+        Ok(crate::errqueue::entry(&rx, buf, r))
     }
 
     /// Sends `buf` as one datagram to `dst`, with the per-datagram requests
@@ -335,6 +369,15 @@ impl<S: AsSocket> MulticastOptions for AsyncPacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for AsyncPacketConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for AsyncPacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::ErrorQueueOptions for AsyncPacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::PathMtuOptions for AsyncPacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for AsyncPacketConn<S> {}
+impl<S: AsSocket> crate::options::HeaderOptions for AsyncPacketConn<S> {}
+impl<S: AsSocket> crate::options::RoutingOptions for AsyncPacketConn<S> {}
 
 impl<S: AsSocket> AsFd for AsyncPacketConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {

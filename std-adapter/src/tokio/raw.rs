@@ -12,7 +12,7 @@ use ::tokio::io::unix::AsyncFd;
 use ipv4_core::control::ControlMessage;
 use ipv4_core::header::{self, Header, HeaderView};
 
-use super::{Pending, SHUT_DOWN, set_nonblocking};
+use super::{SHUT_DOWN, set_nonblocking};
 use crate::RawConn;
 use crate::batch::{RawSendMessage, RecvBatch, SendBatch, SendBatchError};
 use crate::options::sealed::{self, Socket as _};
@@ -21,6 +21,7 @@ use crate::options::{
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::options::FilterOptions;
+use crate::packet_conn::Receive;
 use crate::received::Datagram;
 use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
 
@@ -41,7 +42,6 @@ use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
 /// use ipv4_std::prelude::*;
 /// use ipv4_std::ipv4_core::header::{Header, Protocol};
 /// use ipv4_std::socket2::{Domain, Protocol as SockProtocol, Socket, Type};
-/// use ipv4_std::tokio::AsyncRawConn;
 ///
 /// # async fn ping() -> std::io::Result<()> {
 /// let conn = AsyncRawConn::new(Socket::new(Domain::IPV4, Type::RAW, Some(SockProtocol::ICMPV4))?)?;
@@ -142,9 +142,9 @@ impl<S: AsSocket> AsyncRawConn<S> {
         if buf.len() < header::MIN_LEN {
             return Err(short_buffer(buf.len()));
         }
-        let mut pending = Pending::new(self.control_flags());
-        let r = super::read(&self.io, |c| pending.recv(c.socket(), buf), SHUT_DOWN).await?;
-        Ok(pending.datagram(buf, r, true))
+        let mut rx = Receive::new(self.control_flags());
+        let r = super::read(&self.io, |c| rx.attempt(c.socket(), buf), SHUT_DOWN).await?;
+        Ok(rx.datagram(buf, r, true))
     }
 
     /// [`recv`](Self::recv) as a poll (only the last task to poll is
@@ -161,14 +161,47 @@ impl<S: AsSocket> AsyncRawConn<S> {
         if buf.len() < header::MIN_LEN {
             return Poll::Ready(Err(short_buffer(buf.len())));
         }
-        let mut pending = Pending::new(self.control_flags());
+        let mut rx = Receive::new(self.control_flags());
         let r = ready!(super::poll_read(
             &self.io,
             cx,
-            |c| pending.recv(c.socket(), buf),
+            |c| rx.attempt(c.socket(), buf),
             SHUT_DOWN
         ))?;
-        Poll::Ready(Ok(pending.datagram(buf, r, true)))
+        Poll::Ready(Ok(rx.datagram(buf, r, true)))
+    }
+
+    /// Reads one entry of the socket's error queue into `buf`, waiting
+    /// until there is one: the async form of
+    /// [`RawConn::recv_error`](crate::RawConn::recv_error), which answers
+    /// `None` at once instead. It waits for error readiness (`EPOLLERR`,
+    /// tokio's [`Interest::ERROR`](::tokio::io::Interest::ERROR)), reads
+    /// the queue only (`MSG_ERRQUEUE`), never an ordinary datagram, and
+    /// may wait beside receives on the same connection. Errors are queued
+    /// once [`set_recv_errors`](crate::options::ErrorQueueOptions::set_recv_errors)
+    /// is on. See [`errqueue`](crate::errqueue).
+    ///
+    /// Cancellation-safe: dropped before it completes, it has read nothing
+    /// from the queue.
+    ///
+    /// There is no `poll_recv_error`: tokio 1 waits for error readiness
+    /// only in the future [`AsyncFd::ready`] returns (its `poll_*` forms
+    /// are for reading and writing), which forgets the waker when dropped.
+    /// A hand-written future or stream keeps this one instead (boxed, or
+    /// pinned in its own state).
+    ///
+    /// # Errors
+    ///
+    /// The `recvmsg` error, other than `EAGAIN`, and the reactor's.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    pub async fn recv_error<'b>(
+        &self,
+        buf: &'b mut [u8],
+    ) -> io::Result<crate::errqueue::ErrorQueueEntry<'b>> {
+        let mut rx = Receive::new(self.control_flags());
+        let r = super::read_error(&self.io, &mut rx, buf).await?;
+        Ok(crate::errqueue::entry(&rx, buf, r))
     }
 
     /// Sends `header` and `payload` as one datagram, waiting while the send
@@ -351,6 +384,16 @@ impl<S: AsSocket> MulticastOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for AsyncRawConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for AsyncRawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::ErrorQueueOptions for AsyncRawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::PathMtuOptions for AsyncRawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<S: AsSocket> crate::options::BindingOptions for AsyncRawConn<S> {}
+impl<S: AsSocket> crate::options::SocketFacts for AsyncRawConn<S> {}
+impl<S: AsSocket> crate::options::HeaderOptions for AsyncRawConn<S> {}
+impl<S: AsSocket> crate::options::RoutingOptions for AsyncRawConn<S> {}
+impl<S: AsSocket> crate::options::RawOptions for AsyncRawConn<S> {}
 
 impl<S: AsSocket> AsFd for AsyncRawConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {
