@@ -18,6 +18,21 @@
 //!
 //! [Robustness Variable]: https://www.rfc-editor.org/rfc/rfc9776#section-8.1
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use ipv4_std::prelude::*;
@@ -202,4 +217,5 @@ mod tests {
         use super::common::harness::{self, kernel};
         harness::run([kernel(runs)]);
     }
+}
 }

@@ -14,6 +14,18 @@
 //! are scaled down (a general query every 2 s, 200 ms between last-member
 //! queries) so that the run takes seconds, not minutes.
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use std::error::Error;
@@ -319,4 +331,5 @@ mod tests {
         use super::common::harness::{self, kernel};
         harness::run([kernel(runs)]);
     }
+}
 }

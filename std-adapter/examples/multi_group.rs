@@ -11,6 +11,21 @@
 //! A listener namespace has two veth links, to two sender namespaces; all
 //! three are created here and removed on exit. Needs root.
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use ipv4_std::prelude::*;
@@ -156,4 +171,5 @@ mod tests {
         use super::common::harness::{self, kernel};
         harness::run([kernel(runs)]);
     }
+}
 }

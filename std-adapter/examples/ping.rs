@@ -16,6 +16,21 @@
 //! arguments it cannot use, and 0 on Ctrl-C after printing what it got so
 //! far.
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use std::error::Error;
@@ -336,4 +351,5 @@ mod tests {
             kernel(falls_back_to_a_raw_socket_outside_the_range),
         ]);
     }
+}
 }

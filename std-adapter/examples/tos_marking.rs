@@ -9,6 +9,21 @@
 //! Runs on loopback, as any user; the server takes three connections from
 //! clients this program starts itself.
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use ipv4_std::prelude::*;
@@ -75,4 +90,5 @@ mod tests {
     fn runs() {
         super::run().unwrap();
     }
+}
 }

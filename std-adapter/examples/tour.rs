@@ -21,6 +21,21 @@
 //!
 //! Nothing is sent anywhere but loopback and the private link.
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use ipv4_std::prelude::*;
@@ -383,4 +398,5 @@ mod tests {
         use super::common::harness::{self, kernel, plain};
         harness::run([plain(tour_runs), kernel(namespace_part_runs)]);
     }
+}
 }

@@ -21,6 +21,18 @@
 //! target answered (or on Ctrl-C), 1 when it did not, 2 on arguments it
 //! cannot use.
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use std::error::Error;
@@ -259,4 +271,5 @@ mod tests {
             kernel(finds_the_far_links_mtu),
         ]);
     }
+}
 }

@@ -1,5 +1,7 @@
 //! The IPv4 control-message codec: [`ControlMessage`] to and from the bytes
-//! of a Linux control buffer (`msg_control`, [`cmsg(3)`]).
+//! of a control buffer (`msg_control`, [`cmsg(3)`]) as this platform lays
+//! it out (the README's platform table lists the messages of each; below,
+//! Linux's).
 //!
 //! It works on plain byte slices, so it serves any `recvmsg`/`sendmsg`
 //! caller, for instance socket2's [`MsgHdrMut`] and [`MsgHdr`], not only
@@ -68,8 +70,8 @@ use crate::sys;
 /// well as with the host's, [`sys::CMSG_LAYOUT`], which the public
 /// functions use.
 ///
-/// The family modules under `sys` each give one; a platform with message
-/// forms Linux lacks (`IP_RECVDSTADDR`, `IP_RECVIF`) adds fields here.
+/// The family modules under `sys` each give one; the per-platform values
+/// are in `sys/layouts.rs`, checked there against each platform's headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Layout {
     /// The unit `CMSG_ALIGN` rounds to (a `size_t` on Linux, 4 on macOS).
@@ -86,16 +88,30 @@ pub(crate) struct Layout {
     pub(crate) type_offset: usize,
     /// `IPPROTO_IP`, the level of every message the codec reads or writes.
     pub(crate) ip_level: i32,
-    /// The type of a received TTL (`IP_TTL` on Linux, `IP_RECVTTL` on the
-    /// BSDs).
-    pub(crate) recv_ttl: i32,
-    /// The type of a received TOS.
-    pub(crate) recv_tos: i32,
-    /// `IP_PKTINFO`, where the platform has it, both ways.
+    /// The type of a received TTL (`IP_TTL` on Linux, an `int`;
+    /// `IP_RECVTTL` on the BSDs and illumos, a byte).
+    pub(crate) recv_ttl: Option<i32>,
+    /// The type of a received TOS (a byte).
+    pub(crate) recv_tos: Option<i32>,
+    /// `IP_PKTINFO` (a `struct in_pktinfo`), where the platform has it,
+    /// both ways: destination and interface received, source and
+    /// interface sent.
     pub(crate) pktinfo: Option<i32>,
-    /// The type that sets one datagram's TTL, where the platform can.
+    /// `IP_RECVDSTADDR`: the received destination as a `struct in_addr`.
+    pub(crate) recv_dstaddr: Option<i32>,
+    /// `IP_RECVIF`: the receiving interface as a `struct sockaddr_dl`,
+    /// whose `sdl_index` is at offset 2 on every BSD.
+    pub(crate) recv_if: Option<i32>,
+    /// The longest `sockaddr_dl` the kernel sends with `IP_RECVIF`.
+    pub(crate) link_addr_len: usize,
+    /// `IP_SENDSRCADDR`: the source of one datagram as a `struct in_addr`,
+    /// on platforms without `IP_PKTINFO`.
+    pub(crate) send_src: Option<i32>,
+    /// The type that sets one datagram's TTL (an `int`), where the
+    /// platform can.
     pub(crate) send_ttl: Option<i32>,
-    /// The type that sets one datagram's TOS, where the platform can.
+    /// The type that sets one datagram's TOS (an `int`), where the
+    /// platform can.
     pub(crate) send_tos: Option<i32>,
     /// The type of a received datagram's IP options (`IP_RECVOPTS`), where
     /// the platform reports them.
@@ -122,6 +138,10 @@ const INT_LEN: usize = 4;
 const SOCKADDR_IN_LEN: usize = 16;
 /// The most bytes of IP options a message carries.
 const OPTIONS_LEN: usize = ipv4_core::options::MAX_OPTIONS_LEN;
+/// `sizeof(struct in_addr)`.
+const IN_ADDR_LEN: usize = 4;
+/// Bytes of a `sockaddr_dl` up to and including `sdl_index`.
+const SDL_INDEX_END: usize = 4;
 
 impl Layout {
     /// `CMSG_ALIGN(len)`.
@@ -147,15 +167,22 @@ impl Layout {
     /// [`space`] on this platform.
     pub(crate) const fn space(&self, flags: ControlFlags) -> usize {
         let mut n = 0;
-        if flags.contains(ControlFlags::TTL) {
+        if flags.contains(ControlFlags::TTL) && self.recv_ttl.is_some() {
             n += self.space_of(INT_LEN);
         }
-        if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE))
-            && self.pktinfo.is_some()
-        {
-            n += self.space_of(PKTINFO_LEN);
+        if self.pktinfo.is_some() {
+            if flags.intersects(ControlFlags::DST.union(ControlFlags::INTERFACE)) {
+                n += self.space_of(PKTINFO_LEN);
+            }
+        } else {
+            if flags.contains(ControlFlags::DST) && self.recv_dstaddr.is_some() {
+                n += self.space_of(IN_ADDR_LEN);
+            }
+            if flags.contains(ControlFlags::INTERFACE) && self.recv_if.is_some() {
+                n += self.space_of(self.link_addr_len);
+            }
         }
-        if flags.contains(ControlFlags::TOS) {
+        if flags.contains(ControlFlags::TOS) && self.recv_tos.is_some() {
             n += self.space_of(1);
         }
         if flags.contains(ControlFlags::OPTIONS) && self.recv_options.is_some() {
@@ -181,6 +208,8 @@ impl Layout {
         let mut n = 0;
         if (cm.src.is_some() || cm.if_index.is_some()) && self.pktinfo.is_some() {
             n += self.space_of(PKTINFO_LEN);
+        } else if cm.src.is_some() && self.send_src.is_some() {
+            n += self.space_of(IN_ADDR_LEN);
         }
         if cm.ttl.is_some() && self.send_ttl.is_some() {
             n += self.space_of(INT_LEN);
@@ -194,6 +223,22 @@ impl Layout {
             n += self.space_of(options.buffer_len());
         }
         n
+    }
+
+    /// The first field of `cm` this platform cannot send with a datagram,
+    /// by name, if any.
+    pub(crate) const fn unsendable(&self, cm: &ControlMessage) -> Option<&'static str> {
+        if cm.if_index.is_some() && self.pktinfo.is_none() {
+            Some("if_index")
+        } else if cm.src.is_some() && self.pktinfo.is_none() && self.send_src.is_none() {
+            Some("src")
+        } else if cm.ttl.is_some() && self.send_ttl.is_none() {
+            Some("ttl")
+        } else if cm.tos.is_some() && self.send_tos.is_none() {
+            Some("tos")
+        } else {
+            None
+        }
     }
 
     /// The largest buffer the codec reads or writes on this platform.
@@ -254,13 +299,20 @@ pub const fn space(flags: ControlFlags) -> usize {
 pub const MAX_SPACE: usize = sys::CMSG_LAYOUT.max_space();
 
 /// The size of a [`ControlBuffer`]: every message [`decode`] reads, all at
-/// once ([`MAX_SPACE`]: both options areas full), plus room for a
-/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) enabled
-/// behind a wrapper's back, on the same socket, through `get_ref()`. The
-/// crate's receive calls always hand the kernel this much, so such a
-/// message does not push out the ones that were asked for. 336 bytes on
-/// 64-bit Linux.
-pub const BUFFER_LEN: usize = MAX_SPACE + sys::CMSG_LAYOUT.space_of(3 * 16);
+/// once ([`MAX_SPACE`]), plus room for messages enabled behind a wrapper's
+/// back, on the same socket, through another wrapper or `get_ref()`: a
+/// socket-level timestamp (`SO_TIMESTAMPING`, three `timespec`s) and, where
+/// [`MAX_SPACE`] does not count it already, a full 40-byte IP options area
+/// (`IP_RECVOPTS`). The crate's receive calls always hand the kernel this
+/// much, so such a message does not push out the ones that were asked for.
+/// 336 bytes on 64-bit Linux.
+pub const BUFFER_LEN: usize = MAX_SPACE
+    + sys::CMSG_LAYOUT.space_of(3 * 16)
+    + if sys::CMSG_LAYOUT.recv_options.is_some() {
+        0
+    } else {
+        sys::CMSG_LAYOUT.space_of(40)
+    };
 
 /// A control buffer of [`BUFFER_LEN`] bytes, aligned for `struct cmsghdr`,
 /// meant to live on the stack.
@@ -624,58 +676,74 @@ fn decode_one(
     if level != layout.ip_level {
         return Ok(());
     }
-    match Some(kind) {
-        k if k == Some(layout.recv_ttl) => cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?),
-        k if k == Some(layout.recv_tos) => cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?),
-        k if k == layout.recv_options => {
-            cm.options = Some(options_area(offset, "IP_RECVOPTS", data)?);
-        }
-        k if k == layout.return_options => {
-            cm.return_options = Some(options_area(offset, "IP_RETOPTS", data)?);
-        }
-        k if k == layout.checksum => {
-            int_sized(offset, "IP_CHECKSUM", data)?;
-            cm.checksum = Some(fold_wsum(read_ne_u32(data, 0)));
-        }
-        k if k == layout.pktinfo => {
-            if data.len() < PKTINFO_LEN {
-                return Err(DecodeError::DataLength {
-                    offset,
-                    message: "IP_PKTINFO",
-                    expected: "12",
-                    found: data.len(),
-                });
-            }
-            let index = read_ne_i32(data, 0);
-            let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+    let kind = Some(kind);
+    if kind == layout.recv_ttl {
+        cm.ttl = Some(byte_or_int(offset, "IP_TTL", data)?);
+    } else if kind == layout.recv_tos {
+        cm.tos = Some(byte_or_int(offset, "IP_TOS", data)?);
+    } else if kind == layout.pktinfo {
+        if data.len() < PKTINFO_LEN {
+            return Err(DecodeError::DataLength {
                 offset,
-                message: "IP_PKTINFO interface index",
-                found: i64::from(index),
-            })?;
-            // No interface has index 0; the kernel reports 0 when it did
-            // not record one (a datagram queued before IP_PKTINFO was
-            // turned on, or looped back to a raw socket).
-            cm.if_index = (index != 0).then_some(index);
-            // ipi_spec_dst (bytes 4..8) is the local address a reply
-            // would come from; ipi_addr (8..12) is the header's
-            // destination.
-            let mut dst = [0; 4];
-            dst.copy_from_slice(&data[8..12]);
-            cm.dst = Some(Ipv4Addr::from(dst));
+                message: "IP_PKTINFO",
+                expected: "12",
+                found: data.len(),
+            });
         }
-        k if k.is_some() && k == layout.orig_dst => {
-            cm.orig_dst = Some(sockaddr_in(offset, data)?);
-        }
-        k if k.is_some() && k == layout.frag_size => {
-            int_sized(offset, "IP_RECVFRAGSIZE", data)?;
-            let v = read_ne_i32(data, 0);
-            cm.frag_size = Some(u16::try_from(v).map_err(|_| DecodeError::Value {
+        let index = read_ne_i32(data, 0);
+        let index = u32::try_from(index).map_err(|_| DecodeError::Value {
+            offset,
+            message: "IP_PKTINFO interface index",
+            found: i64::from(index),
+        })?;
+        // No interface has index 0; the kernel reports 0 when it did
+        // not record one (a datagram queued before IP_PKTINFO was
+        // turned on, or looped back to a raw socket).
+        cm.if_index = (index != 0).then_some(index);
+        // ipi_spec_dst (bytes 4..8) is the local address a reply
+        // would come from; ipi_addr (8..12) is the header's
+        // destination.
+        cm.dst = Some(ipv4_at(data, 8));
+    } else if kind == layout.recv_dstaddr {
+        if data.len() != IN_ADDR_LEN {
+            return Err(DecodeError::DataLength {
                 offset,
-                message: "IP_RECVFRAGSIZE",
-                found: i64::from(v),
-            })?);
+                message: "IP_RECVDSTADDR",
+                expected: "4",
+                found: data.len(),
+            });
         }
-        _ => {}
+        cm.dst = Some(ipv4_at(data, 0));
+    } else if kind == layout.recv_if {
+        // struct sockaddr_dl: sdl_len and sdl_family (a byte each), then
+        // sdl_index, a native-endian u_short.
+        if data.len() < SDL_INDEX_END {
+            return Err(DecodeError::DataLength {
+                offset,
+                message: "IP_RECVIF",
+                expected: "at least 4",
+                found: data.len(),
+            });
+        }
+        let index = u16::from_ne_bytes([data[2], data[3]]);
+        cm.if_index = (index != 0).then_some(u32::from(index));
+    } else if kind == layout.recv_options {
+        cm.options = Some(options_area(offset, "IP_RECVOPTS", data)?);
+    } else if kind == layout.return_options {
+        cm.return_options = Some(options_area(offset, "IP_RETOPTS", data)?);
+    } else if kind == layout.checksum {
+        int_sized(offset, "IP_CHECKSUM", data)?;
+        cm.checksum = Some(fold_wsum(read_ne_u32(data, 0)));
+    } else if kind == layout.orig_dst {
+        cm.orig_dst = Some(sockaddr_in(offset, data)?);
+    } else if kind == layout.frag_size {
+        int_sized(offset, "IP_RECVFRAGSIZE", data)?;
+        let v = read_ne_i32(data, 0);
+        cm.frag_size = Some(u16::try_from(v).map_err(|_| DecodeError::Value {
+            offset,
+            message: "IP_RECVFRAGSIZE",
+            found: i64::from(v),
+        })?);
     }
     Ok(())
 }
@@ -751,6 +819,13 @@ fn fold_wsum(sum: u32) -> u16 {
     u16::from_be_bytes((folded as u16).to_ne_bytes())
 }
 
+/// The IPv4 address in the four bytes of `data` at `at` (in bounds).
+fn ipv4_at(data: &[u8], at: usize) -> Ipv4Addr {
+    let mut a = [0; 4];
+    a.copy_from_slice(&data[at..at + 4]);
+    Ipv4Addr::from(a)
+}
+
 fn byte_or_int(offset: usize, message: &'static str, data: &[u8]) -> Result<u8, DecodeError> {
     match data.len() {
         1 => Ok(data[0]),
@@ -780,6 +855,7 @@ pub const fn encoded_len(cm: &ControlMessage) -> usize {
 
 /// Why [`encode`] wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// The buffer is shorter than [`encoded_len`] of the message.
     BufferTooSmall(BufferTooSmall),
@@ -788,6 +864,15 @@ pub enum EncodeError {
     InterfaceIndex {
         /// The index given.
         index: u32,
+    },
+    /// This platform cannot set the field for one datagram: no control
+    /// message carries it (the source on DragonFly, the TTL on the BSDs,
+    /// every field on Windows). It is refused rather than dropped, so that
+    /// a datagram never leaves other than asked.
+    Unsupported {
+        /// The field of [`ControlMessage`]: `"src"`, `"if_index"`,
+        /// `"ttl"` or `"tos"`.
+        field: &'static str,
     },
 }
 
@@ -800,6 +885,10 @@ impl fmt::Display for EncodeError {
                 "interface index {index} is out of range: the kernel takes indexes up to {} (a C int)",
                 i32::MAX
             ),
+            EncodeError::Unsupported { field } => write!(
+                f,
+                "this platform has no control message that sets `{field}` for one datagram"
+            ),
         }
     }
 }
@@ -808,16 +897,22 @@ impl std::error::Error for EncodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             EncodeError::BufferTooSmall(e) => Some(e),
-            EncodeError::InterfaceIndex { .. } => None,
+            EncodeError::InterfaceIndex { .. } | EncodeError::Unsupported { .. } => None,
         }
     }
 }
 
 impl From<EncodeError> for io::Error {
     /// An [`InvalidInput`](io::ErrorKind::InvalidInput) error: the message
-    /// or the buffer given cannot be sent.
+    /// or the buffer given cannot be sent; for
+    /// [`EncodeError::Unsupported`] an
+    /// [`Unsupported`](io::ErrorKind::Unsupported) one.
     fn from(e: EncodeError) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidInput, e)
+        let kind = match e {
+            EncodeError::Unsupported { .. } => io::ErrorKind::Unsupported,
+            _ => io::ErrorKind::InvalidInput,
+        };
+        io::Error::new(kind, e)
     }
 }
 
@@ -848,12 +943,16 @@ impl From<EncodeError> for io::Error {
 /// [`EncodeError::BufferTooSmall`] if `buf` is shorter than
 /// [`encoded_len`]`(cm)`. Both convert to an
 /// [`InvalidInput`](io::ErrorKind::InvalidInput) [`io::Error`].
+/// [`EncodeError::Unsupported`] (an
+/// [`Unsupported`](io::ErrorKind::Unsupported) [`io::Error`]) for a field
+/// this platform cannot send with a datagram (see the README's platform
+/// table); on Linux every field can be sent.
 pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError> {
     encode_with(&sys::CMSG_LAYOUT, cm, buf)
 }
 
 /// [`encode`] into a buffer laid out as `layout` says; a field the
-/// platform cannot send per datagram is left out.
+/// platform cannot send per datagram is an error.
 pub(crate) fn encode_with(
     layout: &Layout,
     cm: &ControlMessage,
@@ -865,6 +964,9 @@ pub(crate) fn encode_with(
         }
         None => 0,
     };
+    if let Some(field) = layout.unsendable(cm) {
+        return Err(EncodeError::Unsupported { field });
+    }
     let total = layout.encoded_len(cm);
     let Some(out) = buf.get_mut(..total) else {
         return Err(EncodeError::BufferTooSmall(BufferTooSmall {
@@ -884,6 +986,11 @@ pub(crate) fn encode_with(
         m[data..data + 4].copy_from_slice(&index.to_ne_bytes());
         m[data + 4..data + 8].copy_from_slice(&cm.src.unwrap_or(Ipv4Addr::UNSPECIFIED).octets());
         at += layout.space_of(PKTINFO_LEN);
+    } else if let (Some(kind), Some(src)) = (layout.send_src, cm.src) {
+        let m = &mut out[at..at + layout.space_of(IN_ADDR_LEN)];
+        layout.write_header(m, layout.ip_level, kind, layout.len_of(IN_ADDR_LEN));
+        m[data..data + IN_ADDR_LEN].copy_from_slice(&src.octets());
+        at += layout.space_of(IN_ADDR_LEN);
     }
     for (value, kind) in [(cm.ttl, layout.send_ttl), (cm.tos, layout.send_tos)] {
         if let (Some(v), Some(kind)) = (value, kind) {
@@ -905,6 +1012,7 @@ pub(crate) fn encode_with(
 // ---------------------------------------------------------------------
 // IP_RECVERR.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// Where the fields of `struct sock_extended_err` and of the offender's
 /// `sockaddr_in` after it are on a platform, and the numbers of the
 /// messages that carry them (from `sys`).
@@ -940,6 +1048,7 @@ pub(crate) struct ExtendedErrLayout {
     pub(crate) recv_err: i32,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The `struct sock_extended_err` of an `IP_RECVERR` control message
 /// ([`ip(7)`], `<linux/errqueue.h>`), with the offender address that
 /// follows it (`SO_EE_OFFENDER`), as numbers.
@@ -971,6 +1080,7 @@ pub struct ExtendedError {
     pub offender: Option<Ipv4Addr>,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl ExtendedError {
     /// `ee_rfc4884.len`: where the RFC 4884 extension structure starts in
     /// the queued payload, if the kernel found one (0 means none).
@@ -994,6 +1104,7 @@ impl ExtendedError {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The `IP_RECVERR` message of a received control buffer, decoded;
 /// `None` when there is none (a buffer from an ordinary receive).
 ///
@@ -1010,6 +1121,7 @@ pub fn extended_error(buf: &[u8]) -> Option<Result<ExtendedError, DecodeError>> 
     extended_error_with(&sys::CMSG_LAYOUT, &sys::EXTENDED_ERR_LAYOUT, buf)
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// [`extended_error`] with the given layouts.
 pub(crate) fn extended_error_with(
     layout: &Layout,
@@ -1032,6 +1144,7 @@ fn read_ne_u32(b: &[u8], at: usize) -> u32 {
     read_ne_i32(b, at) as u32
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn decode_extended_error(
     ee: &ExtendedErrLayout,
     m: Message<'_>,
@@ -1069,19 +1182,25 @@ fn decode_extended_error(
     })
 }
 
-#[cfg(test)]
+// The host's codec on Linux and Android, against the kernel's captures.
+// Every platform's layout is tested in `platform_tests`, on any host.
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
 
     const L: Layout = sys::CMSG_LAYOUT;
     const HEADER_LEN: usize = L.header_len;
     const IP: i32 = L.ip_level;
-    const TTL: i32 = L.recv_ttl;
-    const TOS: i32 = L.recv_tos;
-    const PKTINFO: i32 = match L.pktinfo {
-        Some(t) => t,
-        None => panic!("the host layout has IP_PKTINFO"),
-    };
+    const TTL: i32 = unwrap(L.recv_ttl);
+    const TOS: i32 = unwrap(L.recv_tos);
+    const PKTINFO: i32 = unwrap(L.pktinfo);
+
+    const fn unwrap(n: Option<i32>) -> i32 {
+        match n {
+            Some(n) => n,
+            None => panic!("Linux has every message"),
+        }
+    }
 
     const fn align(n: usize) -> usize {
         L.align_up(n)
@@ -1632,9 +1751,13 @@ mod tests {
             level_offset: 4,
             type_offset: 8,
             ip_level: 0,
-            recv_ttl: 24,
-            recv_tos: 27,
+            recv_ttl: Some(24),
+            recv_tos: Some(27),
             pktinfo: Some(26),
+            recv_dstaddr: None,
+            recv_if: None,
+            link_addr_len: 0,
+            send_src: None,
             send_ttl: Some(4),
             send_tos: None,
             recv_options: None,
@@ -1645,13 +1768,21 @@ mod tests {
         };
         let cm = ControlMessage {
             ttl: Some(7),
-            tos: Some(0x2e),
             if_index: Some(3),
             ..ControlMessage::default()
         };
         let mut buf = [0xaau8; 64];
+        // No per-datagram TOS there: asking for one is refused, not dropped.
+        let with_tos = ControlMessage {
+            tos: Some(0x2e),
+            ..cm
+        };
+        assert!(matches!(
+            encode_with(&foreign, &with_tos, &mut buf),
+            Err(EncodeError::Unsupported { field: "tos" })
+        ));
         let n = encode_with(&foreign, &cm, &mut buf).unwrap();
-        // IP_PKTINFO: 12 + 12 bytes; IP_TTL: 12 + 4; no per-datagram TOS.
+        // IP_PKTINFO: 12 + 12 bytes; IP_TTL: 12 + 4.
         assert_eq!(n, 24 + 16);
         assert_eq!(foreign.encoded_len(&cm), n);
         assert_eq!(&buf[..4], &24u32.to_ne_bytes());

@@ -233,6 +233,13 @@ impl<S: AsSocket> std::os::fd::AsFd for Conn<S> {
     }
 }
 
+#[cfg(windows)]
+impl<S: AsSocket> std::os::windows::io::AsSocket for Conn<S> {
+    fn as_socket(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
+    }
+}
+
 impl<S: fmt::Debug> fmt::Debug for Conn<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Conn")

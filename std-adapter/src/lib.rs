@@ -1,7 +1,12 @@
-//! `ipv4-std`: binds [`ipv4_core`] to real Linux sockets.
+//! `ipv4-std`: binds [`ipv4_core`] to real sockets.
 //!
-//! Linux only: it drives Linux socket options and control messages
-//! through `libc`.
+//! It runs on Linux and Android, macOS and iOS, FreeBSD, NetBSD, OpenBSD,
+//! DragonFly, illumos/Solaris and Windows, each with what its kernel
+//! offers: the README's platform table lists what works where. A surface a
+//! platform lacks is compiled out (the documentation marks it); a call the
+//! kernel may refuse at run time returns
+//! [`Unsupported`](std::io::ErrorKind::Unsupported). On other targets (wasm,
+//! bare metal) the crate does not build: [`ipv4_core`] is the crate there.
 //!
 //! # Quick start
 //!
@@ -99,8 +104,8 @@
 //! [`RoutingOptions`], [`RawOptions`]), implemented by the
 //! wrappers that serve them; `use ipv4_std::prelude::*;` brings the traits
 //! and the wrapper types into scope. Every option method's documentation
-//! names the Linux option it drives; see [`ip(7)`], [`raw(7)`] and
-//! [`socket(7)`].
+//! names the option it drives (Linux's names; the BSDs' where they differ);
+//! see [`ip(7)`], [`raw(7)`] and [`socket(7)`].
 //!
 //! All `unsafe` code is in one private module (`sys`, the OS layer), with a
 //! `// SAFETY:` comment on each block; the crate denies `unsafe` everywhere
@@ -114,7 +119,29 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
+// Elsewhere the crate is empty but for the error below (`build.rs` sets
+// `ipv4_std_os` on the supported targets): no `std` is needed for it, so
+// that on bare metal it is the only error.
+#![cfg_attr(not(ipv4_std_os), no_std)]
 
+#[cfg(not(ipv4_std_os))]
+compile_error!(
+    "ipv4-std supports Linux, Android, macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly, \
+     illumos, Solaris and Windows; for bare metal or wasm, use ipv4-core, the no_std codec \
+     (https://docs.rs/ipv4-core)"
+);
+
+/// Every item of the crate, on the platforms it supports.
+macro_rules! supported {
+    ($($item:item)*) => {
+        $(
+            #[cfg(ipv4_std_os)]
+            $item
+        )*
+    };
+}
+
+supported! {
 pub use ipv4_core;
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
@@ -144,11 +171,15 @@ pub mod tokio;
 pub use conn::Conn;
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 #[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::FilterOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{BindingOptions, PacketOptions, PortRange};
 pub use options::{
-    ControlMessageOptions, FilterOptions, HeaderOptions, MulticastInterface, MulticastOptions,
-    RawOptions, RoutingOptions, SocketFacts, SourceFilter, UnicastOptions,
+    ControlMessageOptions, HeaderOptions, MulticastInterface, MulticastOptions, RawOptions,
+    RoutingOptions, SocketFacts, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::SourceFilter;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use packet_conn::PacketConn;
@@ -165,3 +196,4 @@ pub use socket2;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+}

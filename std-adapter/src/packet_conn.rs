@@ -13,9 +13,11 @@ use socket2::Socket;
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::FilterOptions;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
-    RoutingOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, HeaderOptions, MulticastOptions, RoutingOptions,
+    UnicastOptions, sealed,
 };
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
@@ -240,6 +242,7 @@ impl Receive {
     }
 
     /// The control messages asked for.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     pub(crate) fn enabled(&self) -> ControlFlags {
         self.enabled
     }
@@ -282,10 +285,16 @@ impl Receive {
     /// `with_header` on raw sockets.
     pub(crate) fn datagram<'b>(
         &self,
-        buf: &'b [u8],
+        buf: &'b mut [u8],
         r: sys::Received,
         with_header: bool,
     ) -> Datagram<'b> {
+        // A raw header in this kernel's receive format (host-order
+        // lengths on some BSDs) is turned to the wire format first.
+        if with_header && !crate::raw_conn::receives_wire_format() {
+            let len = r.len.min(buf.len());
+            crate::raw_conn::from_recv_format(&mut buf[..len]);
+        }
         received::Raw {
             buf,
             returned: r.len,
@@ -369,6 +378,7 @@ impl<S: AsSocket> sealed::DatagramSocket for PacketConn<S> {
 impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for PacketConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
@@ -379,6 +389,13 @@ impl<S: AsSocket> RoutingOptions for PacketConn<S> {}
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {
+        sys::borrow(&self.socket)
+    }
+}
+
+#[cfg(windows)]
+impl<S: AsSocket> std::os::windows::io::AsSocket for PacketConn<S> {
+    fn as_socket(&self) -> BorrowedSocket<'_> {
         sys::borrow(&self.socket)
     }
 }

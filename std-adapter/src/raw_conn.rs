@@ -16,15 +16,18 @@ use std::net::SocketAddrV4;
 
 use ipv4_core::control::ControlMessage;
 use ipv4_core::error::HeaderError;
-use ipv4_core::header::{self, Header, HeaderView};
+use ipv4_core::checksum::Policy;
+use ipv4_core::header::{self, ByteOrder, Header, HeaderView, RawFormat};
 use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::FilterOptions;
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, HeaderOptions, MulticastOptions,
-    RawOptions, RoutingOptions, UnicastOptions, sealed,
+    ControlMessageOptions, DatagramState, HeaderOptions, MulticastOptions, RawOptions,
+    RoutingOptions, UnicastOptions, sealed,
 };
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
@@ -53,6 +56,13 @@ use crate::sys::{self, AsSocket, BorrowedSocket};
 ///   clear ([`raw(7)`]); every other field, options included, leaves as
 ///   given. A header the kernel would misread (not version 4, shorter than
 ///   20 bytes, or fewer bytes than its IHL announces) is refused first.
+///
+/// Headers are always in the wire format on this side: where the kernel's
+/// raw sockets keep the total length and fragment field in host order
+/// (macOS and iOS, NetBSD, DragonFly, FreeBSD before 11, told by
+/// `kern.osreldate` at run time), both are converted in place on receive
+/// and in the copy sent ([`RawFormat`](ipv4_core::header::RawFormat)
+/// names the forms).
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
@@ -117,8 +127,10 @@ pub(crate) fn sendable_header(bytes: &[u8]) -> Result<HeaderView<&[u8]>, HeaderE
     HeaderView::new_lax(bytes)
 }
 
-/// Marshals `header` (total length set to cover `payload`) into `out` and
-/// returns the checked header bytes, as [`RawConn::send`] sends them.
+/// Marshals `header` (total length set to cover `payload`) into `out` in
+/// the format this kernel's raw sockets take (`sys::raw_formats`: the wire
+/// format but on the BSDs that keep `ip_len` and `ip_off` in host order)
+/// and returns the checked header bytes, as [`RawConn::send`] sends them.
 pub(crate) fn marshal_for_send<'o>(
     header: &Header,
     payload: &[u8],
@@ -126,8 +138,77 @@ pub(crate) fn marshal_for_send<'o>(
 ) -> Result<HeaderView<&'o [u8]>, HeaderError> {
     let mut header = *header;
     header.set_payload_len(payload.len())?;
-    let len = header.emit(out)?;
+    let len = header.emit_with(out, sys::raw_formats().send, Policy::Enforce)?;
     sendable_header(out.get(..len).unwrap_or_default())
+}
+
+/// Whether this kernel takes header-included sends in the wire format, so
+/// that a header view can be sent as it is.
+#[inline]
+pub(crate) fn sends_wire_format() -> bool {
+    matches!(sys::raw_formats().send, RawFormat::Wire)
+}
+
+/// Whether this kernel hands raw sockets headers in the wire format, so
+/// that received bytes need no rewriting.
+#[inline]
+pub(crate) fn receives_wire_format() -> bool {
+    matches!(sys::raw_formats().recv, RawFormat::Wire)
+}
+
+fn read_u16(order: ByteOrder, b: [u8; 2]) -> u16 {
+    match order {
+        ByteOrder::Big => u16::from_be_bytes(b),
+        ByteOrder::Little => u16::from_le_bytes(b),
+    }
+}
+
+/// Rewrites the total length (bytes 2–3) and the flags/fragment word
+/// (6–7) of a checked wire-format `header` in the order this kernel takes
+/// on send; nothing to do where that is the wire format.
+pub(crate) fn to_send_format(header: &mut [u8]) {
+    from_wire(sys::raw_formats().send, header);
+}
+
+/// Rewrites the two fields of a wire-format `header` in `format`.
+pub(crate) fn from_wire(format: RawFormat, header: &mut [u8]) {
+    if matches!(format, RawFormat::Wire) || header.len() < header::MIN_LEN {
+        return;
+    }
+    for at in [2, 6] {
+        let v = u16::from_be_bytes([header[at], header[at + 1]]);
+        let b = match format.byte_order() {
+            ByteOrder::Big => v.to_be_bytes(),
+            ByteOrder::Little => v.to_le_bytes(),
+        };
+        header[at..at + 2].copy_from_slice(&b);
+    }
+}
+
+/// Turns the header at the start of a datagram received on a raw socket
+/// into the wire format, in place, from the format this kernel hands out
+/// (`sys::raw_formats().recv`: the BSDs' host-order fields, and a total
+/// length without the header on macOS, NetBSD and DragonFly); nothing to
+/// do where that is the wire format. Bytes too short for a header are
+/// left alone (the view reports them).
+pub(crate) fn from_recv_format(data: &mut [u8]) {
+    to_wire(sys::raw_formats().recv, data);
+}
+
+/// Rewrites the two fields of a header in `format` (at the start of
+/// `data`) in the wire format.
+pub(crate) fn to_wire(format: RawFormat, data: &mut [u8]) {
+    if matches!(format, RawFormat::Wire) || data.len() < header::MIN_LEN {
+        return;
+    }
+    let order = format.byte_order();
+    let mut total = read_u16(order, [data[2], data[3]]);
+    if format.length_excludes_header() {
+        total = total.saturating_add(u16::from(data[0] & 0x0f) * 4);
+    }
+    let fragment = read_u16(order, [data[6], data[7]]);
+    data[2..4].copy_from_slice(&total.to_be_bytes());
+    data[6..8].copy_from_slice(&fragment.to_be_bytes());
 }
 
 impl<S: AsSocket> RawConn<S> {
@@ -262,7 +343,15 @@ impl<S: AsSocket> RawConn<S> {
     ) -> io::Result<usize> {
         let view = sendable_header(header.as_bytes())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        self.send_parts(view.header_bytes(), view.destination(), payload, cm)
+        if sends_wire_format() {
+            return self.send_parts(view.header_bytes(), view.destination(), payload, cm);
+        }
+        let mut copy = [0u8; header::MAX_LEN];
+        let bytes = view.header_bytes();
+        let copy = &mut copy[..bytes.len()];
+        copy.copy_from_slice(bytes);
+        to_send_format(copy);
+        self.send_parts(copy, view.destination(), payload, cm)
     }
 
     fn send_parts(
@@ -349,6 +438,7 @@ impl<S: AsSocket> UnicastOptions for RawConn<S> {}
 /// has no `if_index` control message.
 impl<S: AsSocket> MulticastOptions for RawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for RawConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
@@ -360,6 +450,13 @@ impl<S: AsSocket> RawOptions for RawConn<S> {}
 #[cfg(unix)]
 impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {
     fn as_fd(&self) -> BorrowedSocket<'_> {
+        sealed::Socket::socket(self)
+    }
+}
+
+#[cfg(windows)]
+impl<S: AsSocket> std::os::windows::io::AsSocket for RawConn<S> {
+    fn as_socket(&self) -> BorrowedSocket<'_> {
         sealed::Socket::socket(self)
     }
 }

@@ -158,6 +158,13 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> RecvBatch<B> {
             .mmsg
             .recv(fd, slots, sys::MSG_WAITFORONE | sys::MSG_TRUNC)?;
         self.received = n.min(self.bufs.len());
+        if with_header && !crate::raw_conn::receives_wire_format() {
+            for (i, buf) in self.bufs.iter_mut().take(self.received).enumerate() {
+                let buf = buf.as_mut();
+                let len = self.mmsg.received(i, 0).len.min(buf.len());
+                crate::raw_conn::from_recv_format(&mut buf[..len]);
+            }
+        }
         Ok(self.received)
     }
 }

@@ -358,6 +358,14 @@ impl SendBatch {
                     )
                 })?
                 .header_len();
+            // A view goes out as it is, unless this kernel takes another
+            // byte order: then a converted copy goes out.
+            if let RawHeaderRef::View(view) = m.header
+                && !crate::raw_conn::sends_wire_format()
+            {
+                bytes[..*len].copy_from_slice(&view[..*len]);
+                crate::raw_conn::to_send_format(&mut bytes[..*len]);
+            }
         }
         Ok(())
     }
@@ -413,7 +421,13 @@ impl<S: AsSocket> RawConn<S> {
                                 .get(i)
                                 .and_then(|h| h.get(..len))
                                 .unwrap_or_default(),
-                            RawHeaderRef::View(bytes) => bytes.get(..len).unwrap_or_default(),
+                            RawHeaderRef::View(bytes) if crate::raw_conn::sends_wire_format() => {
+                                bytes.get(..len).unwrap_or_default()
+                            }
+                            RawHeaderRef::View(_) => headers
+                                .get(i)
+                                .and_then(|h| h.get(..len))
+                                .unwrap_or_default(),
                         }
                     },
                     body: m.payload,

@@ -49,9 +49,18 @@ pub trait ControlMessageOptions: sealed::DatagramSocket {
     /// A received [`ControlMessage`](crate::ControlMessage) holds exactly
     /// the enabled fields.
     ///
+    /// On the BSDs and illumos the options are their own
+    /// (`IP_RECVTTL`, `IP_RECVDSTADDR`, `IP_RECVIF`, `IP_RECVPKTINFO`, …;
+    /// see the README's platform table).
+    ///
     /// # Errors
     ///
-    /// The `setsockopt` error; the flags switched before it stay switched.
+    /// [`Unsupported`](std::io::ErrorKind::Unsupported), before any call,
+    /// when turning on a flag this platform has no message for (TOS on
+    /// NetBSD, OpenBSD, DragonFly and illumos; `OPTIONS`,
+    /// `RETURN_OPTIONS`, `CHECKSUM`, `ORIG_DST` and `FRAG_SIZE` everywhere
+    /// but Linux and Android; every flag but `SRC` on Windows). The `setsockopt` error; the flags switched before it stay
+    /// switched.
     fn set_control_message(&self, flags: ControlFlags, on: bool) -> io::Result<()> {
         self.state().set_control_message(self.socket(), flags, on)
     }

@@ -2,6 +2,7 @@
 
 use std::io;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use ipv4_core::header::Protocol;
 
 use super::sealed;

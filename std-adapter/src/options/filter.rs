@@ -10,9 +10,12 @@ use crate::sys;
 
 /// Kernel-side receive filters ([`raw(7)`], [`filter`]): for
 /// [`PacketConn`](crate::PacketConn) and [`RawConn`](crate::RawConn).
+/// Linux and Android only: no other kernel has `ICMP_FILTER` or socket
+/// filters.
 ///
 /// [`raw(7)`]: https://man7.org/linux/man-pages/man7/raw.7.html
 /// [`filter`]: https://docs.kernel.org/networking/filter.html
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
 pub trait FilterOptions: sealed::Socket {
     /// The ICMP type filter of a raw ICMP socket (`ICMP_FILTER` at level
     /// `SOL_RAW`, [`raw(7)`]).

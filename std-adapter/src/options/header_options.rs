@@ -1,11 +1,14 @@
 //! [`HeaderOptions`]: the IP options a socket puts in the header of each
 //! packet it sends.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use std::io;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use ipv4_core::options::{MAX_OPTIONS_LEN, OptionsArea};
 
 use super::sealed;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::sys;
 
 /// The IP options ([RFC 791 §3.1]) of every packet a socket sends
@@ -93,6 +96,8 @@ pub trait HeaderOptions: sealed::Socket {
     ///
     /// What the kernel returns (`EINVAL` for more than 40 bytes or options
     /// `ip_options_compile` refuses, `EPERM` as for `set_ip_options`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_ip_options_unchecked(&self, options: &[u8]) -> io::Result<()> {
         sys::set_bytes(self.socket(), sys::IPPROTO_IP, sys::IP_OPTIONS, options)
     }

@@ -76,6 +76,7 @@ mod control;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod error_queue;
 mod facts;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod filter;
 mod header_options;
 mod multicast;
@@ -85,6 +86,7 @@ mod packet_options;
 mod path_mtu;
 mod raw;
 mod routing;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod source_filter;
 mod state;
 mod unicast;
@@ -95,6 +97,7 @@ pub use control::ControlMessageOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use error_queue::ErrorQueueOptions;
 pub use facts::SocketFacts;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use filter::FilterOptions;
 pub use header_options::HeaderOptions;
 pub use multicast::{MulticastInterface, MulticastOptions};
@@ -102,10 +105,23 @@ pub use multicast::{MulticastInterface, MulticastOptions};
 pub use packet_options::PacketOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use path_mtu::explain_send_error;
+
+/// Elsewhere a send error is passed on as the kernel gave it (there is no
+/// path MTU to explain it with).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn explain_send_error(
+    _fd: crate::sys::BorrowedSocket<'_>,
+    e: std::io::Error,
+    _len: usize,
+    _destination: Option<std::net::SocketAddrV4>,
+) -> std::io::Error {
+    e
+}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use path_mtu::{MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 pub use raw::RawOptions;
 pub use routing::RoutingOptions;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 

@@ -5,6 +5,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::sealed;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use super::source_filter::SourceFilter;
 use crate::cmsg;
 use crate::interface::{Interface, InterfaceRef};
@@ -63,6 +64,7 @@ fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 pub(super) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
@@ -112,7 +114,7 @@ fn group_op<'i>(
             fd,
             sys::IPPROTO_IP,
             call.by_index,
-            &sys::GroupReq::new(interface.index()?, group),
+            &sys::group_req(interface.index()?, group)?,
         ),
     }
 }
@@ -121,6 +123,7 @@ fn group_op<'i>(
 /// (`IP_ADD_SOURCE_MEMBERSHIP`, …), otherwise by index with a `struct
 /// group_source_req` (`MCAST_JOIN_SOURCE_GROUP`, …). Group and source are
 /// checked before a name is looked up.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     call: Call,
@@ -138,7 +141,7 @@ fn source_op<'i>(
             fd,
             sys::IPPROTO_IP,
             call.by_index,
-            &sys::GroupSourceReq::new(interface.index()?, group, source),
+            &sys::group_source_req(interface.index()?, group, source)?,
         ),
     }
 }
@@ -147,6 +150,7 @@ fn source_op<'i>(
 /// goes by address 0.0.0.0: Linux finds the interface of a read by index
 /// only by its exact index, but by address it asks the routing table when
 /// the address is 0.0.0.0, as for a join with index 0.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn filter_interface(interface: InterfaceRef<'_>) -> io::Result<sys::FilterInterface> {
     Ok(match interface {
         InterfaceRef::Address(address) => sys::FilterInterface::Address(address),
@@ -322,6 +326,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group_op(self.socket(), call, interface, group)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
     /// `IP_ADD_SOURCE_MEMBERSHIP`). Calling it again with another source
@@ -351,6 +357,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
     /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
     /// leaves the group.
@@ -372,6 +380,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
     /// `IP_BLOCK_SOURCE`): the group's datagrams from that source stop
@@ -394,6 +404,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), call, interface, group, source)
     }
 
+    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
     /// (`MCAST_UNBLOCK_SOURCE`; by address, `IP_UNBLOCK_SOURCE`).
@@ -450,6 +462,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// keeps per socket (`net.ipv4.igmp_max_msf`, 10 by default).
     ///
     /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_source_filter<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
@@ -481,6 +495,8 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// `EADDRNOTAVAIL` when the socket has not joined `group` there.
     ///
     /// [RFC 3678 §5.2.1]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2.1
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn source_filter<'i>(
         &self,
         interface: impl Into<InterfaceRef<'i>>,
@@ -517,7 +533,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
     use crate::PacketConn;

@@ -1,8 +1,10 @@
 //! [`RawOptions`]: options only raw sockets have.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use std::io;
 
 use super::sealed;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::sys;
 
 /// Options of raw sockets ([`ip(7)`], [`raw(7)`]): seeing forwarded packets

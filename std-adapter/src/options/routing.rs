@@ -1,9 +1,13 @@
 //! [`RoutingOptions`]: which packets a socket accepts by hop count, and which
 //! interface its unicast packets leave by.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use std::io;
 
-use super::{interface_index, sealed};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use super::interface_index;
+use super::sealed;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::sys;
 
 /// Routing options ([`ip(7)`]): the Generalized TTL Security

@@ -60,6 +60,17 @@ impl DatagramState {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let mut current = self.flags();
+        // A flag no option of this kernel serves cannot be turned on.
+        let served = sys::RECV_CONTROL_OPTIONS
+            .iter()
+            .fold(ControlFlags::SRC, |all, &(group, _)| all | group);
+        let unserved = (flags & ControlFlags::all()) - served;
+        if on && !unserved.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("this platform cannot report {unserved:?} with a datagram"),
+            ));
+        }
         let wanted = if on { current | flags } else { current - flags };
         let mut result = Ok(());
         for &(group, option) in sys::RECV_CONTROL_OPTIONS {

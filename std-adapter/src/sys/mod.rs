@@ -9,14 +9,18 @@
 //!
 //! | module | targets | holds |
 //! |---|---|---|
-//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex` |
-//! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `ip_mreqn`, `sock_fprog`, `mmsghdr`), `recvmmsg`/`sendmmsg`, the control-message layout |
-//! | `bsd` (stage 2) | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels |
-//! | `illumos` (stage 2) | illumos, Solaris | the same items for illumos |
-//! | `windows` (stage 2) | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
+//! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `sock_fprog`), the control-message layout |
+//! | `bsd` | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels, with their differences by `cfg` |
+//! | `illumos` | illumos, Solaris | the same items for illumos |
+//! | `windows` | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `layouts` | every host | the plain numbers of every platform (control-message layouts, `group_req` layouts, raw-header formats), tested on any host against each platform's headers |
+//! | `mmsg`, `mmsg_loop` | by kernel | batches: `recvmmsg`/`sendmmsg` (Linux, Android, FreeBSD, NetBSD), or a loop of single calls |
+//! | `group_req` | macOS, FreeBSD, illumos, Windows | `group_req`/`group_source_req` as bytes laid out by `layouts` |
 //!
-//! A new family is one file here plus its `#[cfg]` lines below (and, for
-//! a surface it lacks, `#[cfg]` on that trait method or module above).
+//! A new family is one file here plus its `family!` line below (and, for
+//! a surface it lacks, `#[cfg]` on that trait method or module above, and
+//! its name in `build.rs`).
 //!
 //! # What each family provides
 //!
@@ -42,33 +46,41 @@
 //!   (Linux: the traits' methods for these carry `#[cfg]`).
 //! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
 //!   the kernel lacks it and `Mmsg` loops).
+//! * Levels and option numbers may be absent where the kernel lacks them
+//!   (`MCAST_*_SOURCE*` on NetBSD, OpenBSD and DragonFly, whose
+//!   `MCAST_JOIN_GROUP`/`MCAST_LEAVE_GROUP` are `IP_ADD_MEMBERSHIP`/
+//!   `IP_DROP_MEMBERSHIP` with an `ip_mreq`); the surfaces above are then
+//!   compiled out.
 //! * Control messages: `CMSG_LAYOUT` (a [`cmsg::Layout`](crate::cmsg::Layout):
 //!   alignment, header size, message numbers) and `RECV_CONTROL_OPTIONS`
 //!   (which option turns on which [`ControlFlags`](crate::ControlFlags)).
-//! * Struct builders: `GroupReq`, `GroupSourceReq`,
-//!   `membership_by_address` (`ip_mreq`), `source_membership_by_address`
-//!   (`ip_mreq_source`), the source filter calls `set_source_filter` and
-//!   `source_filter` (`group_filter` by index, `ip_msfilter` by address,
-//!   over `FilterInterface`, `SourceFilterBuf` and `MAX_FILTER_SOURCES`),
+//! * Struct builders: `group_req`, `group_source_req` (where the kernel
+//!   has source-specific calls), `membership_by_address` (`ip_mreq`),
+//!   `source_membership_by_address` (`ip_mreq_source`), on Linux the source
+//!   filter calls `set_source_filter` and `source_filter` (`group_filter`
+//!   by index, `ip_msfilter` by address, over `FilterInterface`,
+//!   `SourceFilterBuf` and `MAX_FILTER_SOURCES`),
 //!   `set_multicast_interface`/`multicast_interface_address`,
-//!   `attach_filter`, `sockaddr_in`, `in_addr`, `from_in_addr`.
-//! * I/O: `recvmsg`, `sendmsg`, and `Mmsg` (`recvmmsg`/`sendmmsg`, or a
-//!   loop of single calls where the kernel lacks them).
+//!   `attach_filter` (Linux), `sockaddr_in`, `in_addr`, `from_in_addr`.
+//! * I/O: `recvmsg`, `sendmsg`, `MSG_DONTWAIT` (where batches loop), and
+//!   `raw_formats` (the byte order of raw headers, [`layouts::RawFormats`]).
 //! * Interfaces: `interface_addresses`, `if_nametoindex`, `IFF_*`,
 //!   `IF_NAME_MAX`.
 //!
 //! Each `unsafe` block carries a `// SAFETY:` comment saying why it is
 //! sound.
 
-#[cfg(unix)]
-mod unix;
-#[cfg(unix)]
-pub(crate) use unix::*;
+pub(crate) mod layouts;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod linux;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::*;
+/// `mod $name; pub(crate) use $name::*;` on the targets `$cfg` names.
+macro_rules! family {
+    ($cfg:meta, $name:ident) => {
+        #[cfg($cfg)]
+        mod $name;
+        #[cfg($cfg)]
+        pub(crate) use $name::*;
+    };
+}
 
 // Registration with tokio's reactor, for the async wrappers.
 #[cfg(all(feature = "tokio", unix))]
@@ -76,11 +88,64 @@ mod reactor;
 #[cfg(all(feature = "tokio", unix))]
 pub(crate) use reactor::{Registered, register};
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-compile_error!(
-    "ipv4-std supports Linux and Android so far (the BSDs, macOS, illumos and Windows are coming); \
-     for bare metal or wasm, use ipv4-core, the no_std codec"
+family!(not(windows), unix);
+family!(any(target_os = "linux", target_os = "android"), linux);
+family!(
+    any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ),
+    bsd
 );
+family!(any(target_os = "illumos", target_os = "solaris"), illumos);
+family!(windows, windows);
+family!(
+    any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "illumos",
+        target_os = "solaris",
+        windows
+    ),
+    group_req
+);
+
+// Batches: `recvmmsg`/`sendmmsg` where the kernel has them (`mmsg.rs`),
+// else a loop of single calls (`mmsg_loop.rs`).
+#[cfg_attr(
+    not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd"
+    )),
+    path = "mmsg_loop.rs"
+)]
+mod mmsg;
+pub(crate) use mmsg::Mmsg;
+
+/// The header formats of this kernel's raw sockets: network order.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "openbsd",
+    target_os = "illumos",
+    target_os = "solaris",
+    windows
+))]
+pub(crate) const fn raw_formats() -> layouts::RawFormats {
+    layouts::RAW_WIRE
+}
+
+/// The header formats of this kernel's raw sockets: host order, and the
+/// received total length without the header.
+#[cfg(any(target_vendor = "apple", target_os = "netbsd", target_os = "dragonfly"))]
+pub(crate) const fn raw_formats() -> layouts::RawFormats {
+    layouts::RAW_BSD
+}
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -107,6 +172,7 @@ pub(crate) struct IfAddr {
 }
 
 /// The address of one `getifaddrs(3)` entry.
+#[cfg_attr(windows, allow(dead_code))] // Windows lists no interfaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IfAddrKind {
     /// An `AF_PACKET` entry: the link itself, which glibc and musl list

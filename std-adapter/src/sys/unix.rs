@@ -308,7 +308,9 @@ pub(crate) fn interface_addresses() -> io::Result<Vec<IfAddr>> {
             .into_owned();
         entries.push(IfAddr {
             name,
-            flags: ifa.ifa_flags,
+            // A `u64` on illumos, whose extra flags the crate does not name.
+            #[allow(clippy::unnecessary_cast)]
+            flags: ifa.ifa_flags as u32,
             addr,
         });
     }
@@ -339,6 +341,10 @@ pub(crate) fn recvmsg(
     control: &mut [u8],
     flags: c_int,
 ) -> io::Result<Received> {
+    // `MSG_TRUNC` asks Linux for the full length of a datagram cut short;
+    // elsewhere it is only an output flag, and the length is what fitted.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let flags = flags & !MSG_TRUNC;
     let mut name = sockaddr_in(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
     // SAFETY: `msghdr` is plain C data; all zeros is a valid empty header
     // (null pointers, zero lengths), including any private padding fields.
@@ -420,3 +426,292 @@ pub(crate) fn source_of(name: &libc::sockaddr_in, namelen: socklen_t) -> Option<
 pub(crate) fn borrow<S: AsSocket + ?Sized>(socket: &S) -> BorrowedSocket<'_> {
     socket.as_fd()
 }
+
+/// The socket's address family, from the address `getsockname(2)`
+/// reports (these kernels have no `SO_DOMAIN`, or not in every version):
+/// an unbound socket still reports its family, with a zero address.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
+    // SAFETY: `sockaddr_storage` is plain C data; all zeros is valid.
+    let mut storage: libc::sockaddr_storage = unsafe { MaybeUninit::zeroed().assume_init() };
+    let mut len = size_of::<libc::sockaddr_storage>() as socklen_t;
+    // SAFETY: `storage` is `len` writable bytes, which the kernel does not
+    // exceed; it stores the address length in `len`.
+    let rc = unsafe {
+        libc::getsockname(
+            fd.as_raw_fd(),
+            (&raw mut storage).cast::<libc::sockaddr>(),
+            &mut len,
+        )
+    };
+    if rc == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(c_int::from(storage.ss_family))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) use link_dl::*;
+
+/// The link-layer entries of `getifaddrs(3)` on the BSDs and illumos:
+/// `AF_LINK`, a `sockaddr_dl` whose `sdl_index` follows a 16-bit start
+/// (`sdl_len` and `sdl_family`, or illumos' 16-bit `sdl_family`).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+mod link_dl {
+    use super::c_int;
+
+    /// Families these kernels have beside the POSIX ones, by name, for
+    /// error messages.
+    pub(crate) const FAMILY_NAMES: &[(c_int, &str)] =
+        &[(libc::AF_LINK, "AF_LINK"), (libc::AF_ROUTE, "AF_ROUTE")];
+
+    /// The family of the link-layer entries of `getifaddrs(3)`: one
+    /// `sockaddr_dl` per interface (illumos lists none, and interfaces are
+    /// found through their addresses).
+    pub(crate) const LINK_FAMILY: c_int = libc::AF_LINK;
+
+    /// The interface index of an `AF_LINK` `getifaddrs` entry
+    /// (`sdl_index`); `None` for index 0.
+    ///
+    /// # Safety
+    ///
+    /// `sa` points to a `sockaddr_dl` as `getifaddrs` allocates it.
+    pub(crate) unsafe fn link_index(sa: *const libc::sockaddr) -> Option<u32> {
+        // SAFETY: the caller's contract; `read_unaligned` asks nothing of
+        // alignment.
+        let dl = unsafe { sa.cast::<libc::sockaddr_dl>().read_unaligned() };
+        Some(u32::from(dl.sdl_index)).filter(|&index| index != 0)
+    }
+}
+
+/// `IP_MULTICAST_IF` read: every Unix reports the address (a `struct
+/// in_addr`), never the index.
+pub(crate) fn multicast_interface_address(fd: BorrowedSocket<'_>) -> io::Result<Ipv4Addr> {
+    let (addr, _) = getsockopt::<libc::in_addr>(fd, IPPROTO_IP, libc::IP_MULTICAST_IF)?;
+    Ok(from_in_addr(addr))
+}
+
+/// `IP_MULTICAST_IF` set with a `struct ip_mreqn`: the interface by index
+/// (0 for none) or by local address (Linux, macOS and FreeBSD take it).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd"
+))]
+pub(crate) fn set_multicast_interface(
+    fd: BorrowedSocket<'_>,
+    index: c_int,
+    address: Ipv4Addr,
+) -> io::Result<()> {
+    let mreqn = libc::ip_mreqn {
+        imr_multiaddr: in_addr(Ipv4Addr::UNSPECIFIED),
+        imr_address: in_addr(address),
+        imr_ifindex: index,
+    };
+    setsockopt(fd, IPPROTO_IP, libc::IP_MULTICAST_IF, &mreqn)
+}
+
+// SAFETY: `ip_mreqn` is `#[repr(C)]` of two `in_addr` and a `c_int`.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd"
+))]
+unsafe impl OptionValue for libc::ip_mreqn {}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd"
+)))]
+pub(crate) use by_address::*;
+
+/// The kernels without `ip_mreqn` (NetBSD, OpenBSD, DragonFly, illumos),
+/// which name a multicast interface by one of its addresses.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd"
+)))]
+mod by_address {
+    use std::ffi::CString;
+    use std::io;
+    use std::net::Ipv4Addr;
+
+    use super::{
+        BorrowedSocket, IPPROTO_IP, IfAddrKind, c_int, if_nametoindex, in_addr,
+        interface_addresses, setsockopt,
+    };
+
+    /// `IP_MULTICAST_IF` set with a `struct in_addr`: an interface given
+    /// by index is named by its first IPv4 address.
+    pub(crate) fn set_multicast_interface(
+        fd: BorrowedSocket<'_>,
+        index: c_int,
+        address: Ipv4Addr,
+    ) -> io::Result<()> {
+        let address = match u32::try_from(index) {
+            Ok(index) if index != 0 => interface_ipv4(index)?,
+            _ => address,
+        };
+        setsockopt(fd, IPPROTO_IP, libc::IP_MULTICAST_IF, &in_addr(address))
+    }
+
+    /// The first IPv4 address of the interface with index `index`.
+    ///
+    /// # Errors
+    ///
+    /// [`AddrNotAvailable`](io::ErrorKind::AddrNotAvailable) when no
+    /// interface has that index or it has no IPv4 address.
+    pub(crate) fn interface_ipv4(index: u32) -> io::Result<Ipv4Addr> {
+        let entries = interface_addresses()?;
+        let has_index = |name: &str| {
+            CString::new(name)
+                .ok()
+                .and_then(|n| if_nametoindex(&n).ok().flatten())
+                == Some(index)
+        };
+        // By the link entry where there is one; illumos lists none, so
+        // there each name is asked for its index.
+        let name = entries
+            .iter()
+            .find_map(|e| match e.addr {
+                IfAddrKind::Link { index: i } if i == index => Some(e.name.clone()),
+                _ => None,
+            })
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|e| has_index(&e.name))
+                    .map(|e| e.name.clone())
+            });
+        name.and_then(|name| {
+            entries.iter().find_map(|e| match e.addr {
+                IfAddrKind::Ipv4 { address, .. } if e.name == name => Some(address),
+                _ => None,
+            })
+        })
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::AddrNotAvailable,
+                format!("no interface with index {index} has an IPv4 address"),
+            )
+        })
+    }
+}
+
+/// libc's `CMSG_FIRSTHDR`/`CMSG_NXTHDR` walk over `buf` (aligned for
+/// `cmsghdr`), for the tests that hold the codec to this target's libc:
+/// each message's offset, level, type, `cmsg_len`, and where `CMSG_DATA`
+/// puts its data (from the message's start).
+#[cfg(test)]
+pub(crate) fn libc_cmsg_walk(buf: &mut [u8]) -> Vec<(usize, c_int, c_int, usize, usize)> {
+    // SAFETY: all zeros is a valid empty `msghdr`.
+    let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
+    msg.msg_control = buf.as_mut_ptr().cast::<c_void>();
+    msg.msg_controllen = buf.len() as _;
+    let base = buf.as_ptr() as usize;
+    let mut found = Vec::new();
+    // SAFETY: `msg` describes `buf`, alive and unaliased during the walk;
+    // the macros stay within `msg_controllen`, and each header they return
+    // is aligned (the buffer is) and inside the buffer.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            let h = &*cmsg;
+            let data = libc::CMSG_DATA(cmsg) as usize - cmsg as usize;
+            #[allow(clippy::unnecessary_cast)]
+            found.push((
+                cmsg as usize - base,
+                h.cmsg_level,
+                h.cmsg_type,
+                h.cmsg_len as usize,
+                data,
+            ));
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+    }
+    found
+}
+
+/// libc's `CMSG_SPACE(n)` and `CMSG_LEN(n)` for this target.
+#[cfg(test)]
+pub(crate) fn libc_cmsg_sizes(n: u32) -> (usize, usize) {
+    // SAFETY: arithmetic on the argument only.
+    unsafe { (libc::CMSG_SPACE(n) as usize, libc::CMSG_LEN(n) as usize) }
+}
+
+// Membership by interface address (`struct ip_mreq`, every Unix; `struct
+// ip_mreq_source` where the kernel has the source calls by address).
+
+pub(crate) use libc::{IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP};
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+pub(crate) use libc::{
+    IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, IP_DROP_SOURCE_MEMBERSHIP, IP_UNBLOCK_SOURCE,
+};
+
+/// `IP_ADD_MEMBERSHIP`/`IP_DROP_MEMBERSHIP` with a `struct ip_mreq`: the
+/// interface by one of its local addresses (0.0.0.0: the routing table
+/// chooses).
+pub(crate) fn membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+    };
+    setsockopt(fd, IPPROTO_IP, name, &mreq)
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+/// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
+/// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
+/// ip_mreq_source`: the interface by one of its local addresses.
+pub(crate) fn source_membership_by_address(
+    fd: BorrowedSocket<'_>,
+    name: c_int,
+    group: Ipv4Addr,
+    interface: Ipv4Addr,
+    source: Ipv4Addr,
+) -> io::Result<()> {
+    let mreq = libc::ip_mreq_source {
+        imr_multiaddr: in_addr(group),
+        imr_interface: in_addr(interface),
+        imr_sourceaddr: in_addr(source),
+    };
+    setsockopt(fd, IPPROTO_IP, name, &mreq)
+}
+
+// SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq {}
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+// SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
+unsafe impl OptionValue for libc::ip_mreq_source {}

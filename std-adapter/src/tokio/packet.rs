@@ -16,8 +16,10 @@ use crate::PacketConn;
 use crate::batch::{RecvBatch, SendBatch, SendBatchError, SendMessage};
 use crate::options::sealed::{self, Socket as _};
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, DatagramState, MulticastOptions, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::FilterOptions;
 use crate::packet_conn::Receive;
 use crate::received::Datagram;
 use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
@@ -365,6 +367,7 @@ impl<S: AsSocket> sealed::DatagramSocket for AsyncPacketConn<S> {
 impl<S: AsSocket> UnicastOptions for AsyncPacketConn<S> {}
 impl<S: AsSocket> MulticastOptions for AsyncPacketConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for AsyncPacketConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for AsyncPacketConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::ErrorQueueOptions for AsyncPacketConn<S> {}

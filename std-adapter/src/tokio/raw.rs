@@ -17,8 +17,10 @@ use crate::RawConn;
 use crate::batch::{RawSendMessage, RecvBatch, SendBatch, SendBatchError};
 use crate::options::sealed::{self, Socket as _};
 use crate::options::{
-    ControlMessageOptions, DatagramState, FilterOptions, MulticastOptions, UnicastOptions,
+    ControlMessageOptions, DatagramState, MulticastOptions, UnicastOptions,
 };
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::FilterOptions;
 use crate::packet_conn::Receive;
 use crate::received::Datagram;
 use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
@@ -380,6 +382,7 @@ impl<S: AsSocket> sealed::DatagramSocket for AsyncRawConn<S> {
 impl<S: AsSocket> UnicastOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> MulticastOptions for AsyncRawConn<S> {}
 impl<S: AsSocket> ControlMessageOptions for AsyncRawConn<S> {}
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> FilterOptions for AsyncRawConn<S> {}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::ErrorQueueOptions for AsyncRawConn<S> {}
