@@ -92,15 +92,8 @@ fn parse_args(args: &[String]) -> Result<(Mode, Ipv4Addr, u16), String> {
     let target = match args.first() {
         None => Ipv4Addr::LOCALHOST,
         Some(a) if a.starts_with('-') => return Err(format!("unknown option {a:?}")),
-        Some(a) => a
-            .parse::<Ipv4Addr>()
-            .map_err(|_| format!("{a:?} is not an IPv4 address"))?,
+        Some(a) => common::loopback_target(a, "pings 127.0.0.0/8 only")?,
     };
-    if !target.is_loopback() {
-        return Err(format!(
-            "{target} is not a loopback address: this example pings 127.0.0.0/8 only, never the network"
-        ));
-    }
     let count = match args.get(1) {
         None => 3,
         Some(c) => match c.parse::<u16>() {

@@ -76,22 +76,7 @@ fn main() -> ExitCode {
 
 /// The target (`None`: the namespace chain), or what is wrong.
 fn parse_args(args: &[String]) -> Result<Option<Ipv4Addr>, String> {
-    let target = match args.first() {
-        None => return Ok(None),
-        Some(a) => a
-            .parse::<Ipv4Addr>()
-            .map_err(|_| format!("{a:?} is not an IPv4 address"))?,
-    };
-    if !target.is_loopback() {
-        return Err(format!(
-            "{target} is not a loopback address: this example traces 127.0.0.0/8 or its own \
-             namespaces, never the network"
-        ));
-    }
-    if let Some(extra) = args.get(1) {
-        return Err(format!("unexpected argument {extra:?}"));
-    }
-    Ok(Some(target))
+    common::optional_loopback_target(args, "traces 127.0.0.0/8 or its own namespaces")
 }
 
 /// One line of the trace.

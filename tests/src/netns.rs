@@ -261,3 +261,69 @@ impl VethPair {
         })
     }
 }
+
+/// Host – router – host: three namespaces `a`, `r` and `b`, `a` on
+/// 198.51.100.0/24 and `b` on 203.0.113.0/24, `r` forwarding between them,
+/// the far link (`r-b`/`b-r`) with an MTU of `far_mtu`. `r` and `b` answer
+/// every probe with ICMP (no rate limit), so tests can count on each answer.
+/// Dropping the chain removes all three namespaces.
+#[derive(Debug)]
+pub struct RouterChain {
+    /// The near host: interface `a-r`, [`RouterChain::A_ADDR`].
+    pub a: Netns,
+    /// The router: `r-a` with [`RouterChain::R_NEAR`], `r-b` with 203.0.113.1.
+    pub r: Netns,
+    /// The far host: interface `b-r`, [`RouterChain::B_ADDR`].
+    pub b: Netns,
+}
+
+impl RouterChain {
+    /// Host `a`'s address.
+    pub const A_ADDR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
+    /// The router's address on `a`'s link (`a`'s default gateway).
+    pub const R_NEAR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+    /// The router's address on `b`'s link (`b`'s default gateway).
+    pub const R_FAR: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+    /// Host `b`'s address.
+    pub const B_ADDR: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
+
+    /// Creates the three namespaces and both links.
+    pub fn new(far_mtu: u32) -> io::Result<RouterChain> {
+        let (a, r, b) = (Netns::new()?, Netns::new()?, Netns::new()?);
+        for (from, here, there, to) in [(&a, "a-r", "r-a", &r), (&r, "r-b", "b-r", &b)] {
+            from.ip(&[
+                "link",
+                "add",
+                here,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                there,
+                "netns",
+                to.name(),
+            ])?;
+        }
+        let mtu = far_mtu.to_string();
+        r.ip(&["link", "set", "r-b", "mtu", &mtu])?;
+        b.ip(&["link", "set", "b-r", "mtu", &mtu])?;
+        for (ns, ifname, addr) in [
+            (&a, "a-r", Self::A_ADDR),
+            (&r, "r-a", Self::R_NEAR),
+            (&r, "r-b", Self::R_FAR),
+            (&b, "b-r", Self::B_ADDR),
+        ] {
+            ns.ip(&["addr", "add", &format!("{addr}/24"), "dev", ifname])?;
+            ns.ip(&["link", "set", ifname, "up"])?;
+        }
+        a.ip(&["route", "add", "default", "via", &Self::R_NEAR.to_string()])?;
+        b.ip(&["route", "add", "default", "via", &Self::R_FAR.to_string()])?;
+        r.sysctl("net.ipv4.ip_forward", "1")?;
+        for ns in [&r, &b] {
+            // Every probe must get its answer, however fast they follow.
+            ns.sysctl("net.ipv4.icmp_ratelimit", "0")?;
+            ns.sysctl("net.ipv4.icmp_msgs_per_sec", "100000")?;
+        }
+        Ok(RouterChain { a, r, b })
+    }
+}

@@ -7,62 +7,18 @@
 //! A `#[global_allocator]` is per binary, hence this file of its own. Only
 //! allocations of the measuring thread are counted.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::net::{Ipv4Addr, UdpSocket};
 
 use ipv4_std::batch::{RecvBatch, SendBatch, SendMessage};
 use ipv4_std::prelude::*;
 use ipv4_std::tokio::AsyncPacketConn;
+use ipv4_tests::alloc_count::{CountingAllocator, start_counting, stop_counting};
 
 #[path = "../../std-adapter/examples/common/harness.rs"]
 mod harness;
 
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note() {
-    // `try_with`: during thread teardown the slots may be gone.
-    let _ = COUNTING.try_with(|on| {
-        if on.get() {
-            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
-        }
-    });
-}
-
-// SAFETY: forwards to `System`, only counting.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: the caller upholds `alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn counting(on: bool) {
-    COUNTING.with(|c| c.set(on));
-}
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const ROUNDS: usize = 200;
 const BATCH: usize = 32;
@@ -131,14 +87,13 @@ fn async_calls_allocate_nothing_per_datagram() {
         for _ in 0..WARM_UP {
             round().await;
         }
-        COUNT.with(|c| c.set(0));
-        counting(true);
+        start_counting();
         for _ in 0..ROUNDS {
             round().await;
         }
-        counting(false);
+        let n = stop_counting();
         assert_eq!(sum, (WARM_UP + ROUNDS) * (BATCH + 1) * 64);
-        COUNT.with(|c| c.get())
+        n
     });
     assert_eq!(
         n,

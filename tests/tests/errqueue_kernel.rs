@@ -34,65 +34,18 @@ use ipv4_core::icmp::{
 };
 use ipv4_std::errqueue::{ErrorQueueEntry, Origin};
 use ipv4_std::prelude::*;
-use ipv4_tests::netns::Netns;
+use ipv4_tests::netns::RouterChain;
 use socket2::{Domain, Socket, Type};
 
-const A_ADDR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
-const R_NEAR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
-const B_ADDR: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
+const A_ADDR: Ipv4Addr = RouterChain::A_ADDR;
+const R_NEAR: Ipv4Addr = RouterChain::R_NEAR;
+const B_ADDR: Ipv4Addr = RouterChain::B_ADDR;
 const FAR_MTU: u32 = 1280;
 const CLOSED_PORT: u16 = 33_434;
 
 /// Host – router – host, the far link with a smaller MTU.
-struct PathNet {
-    a: Netns,
-    _r: Netns,
-    b: Netns,
-}
-
-fn path() -> PathNet {
-    let (a, r, b) = (
-        Netns::new().unwrap(),
-        Netns::new().unwrap(),
-        Netns::new().unwrap(),
-    );
-    for (from, here, there, to) in [(&a, "a-r", "r-a", &r), (&r, "r-b", "b-r", &b)] {
-        from.ip(&[
-            "link",
-            "add",
-            here,
-            "type",
-            "veth",
-            "peer",
-            "name",
-            there,
-            "netns",
-            to.name(),
-        ])
-        .unwrap();
-    }
-    let mtu = FAR_MTU.to_string();
-    r.ip(&["link", "set", "r-b", "mtu", &mtu]).unwrap();
-    b.ip(&["link", "set", "b-r", "mtu", &mtu]).unwrap();
-    for (ns, ifname, addr) in [
-        (&a, "a-r", "198.51.100.2/24"),
-        (&r, "r-a", "198.51.100.1/24"),
-        (&r, "r-b", "203.0.113.1/24"),
-        (&b, "b-r", "203.0.113.2/24"),
-    ] {
-        ns.ip(&["addr", "add", addr, "dev", ifname]).unwrap();
-        ns.ip(&["link", "set", ifname, "up"]).unwrap();
-    }
-    a.ip(&["route", "add", "default", "via", "198.51.100.1"])
-        .unwrap();
-    b.ip(&["route", "add", "default", "via", "203.0.113.1"])
-        .unwrap();
-    r.sysctl("net.ipv4.ip_forward", "1").unwrap();
-    for ns in [&r, &b] {
-        ns.sysctl("net.ipv4.icmp_ratelimit", "0").unwrap();
-        ns.sysctl("net.ipv4.icmp_msgs_per_sec", "100000").unwrap();
-    }
-    PathNet { a, _r: r, b }
+fn path() -> RouterChain {
+    RouterChain::new(FAR_MTU).unwrap()
 }
 
 /// A UDP socket of `a` with the error queue on.

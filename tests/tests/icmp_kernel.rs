@@ -36,82 +36,26 @@ use ipv4_core::icmp::{
     Transport, UnreachableCode, class,
 };
 use ipv4_std::options::{PathMtuOptions, PmtuDiscovery};
-use ipv4_tests::netns::Netns;
+use ipv4_tests::netns::RouterChain;
 use ipv4_tests::sockets;
 use socket2::SockAddr;
 
-const A_ADDR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
-const R_NEAR: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
-const B_ADDR: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
+const A_ADDR: Ipv4Addr = RouterChain::A_ADDR;
+const R_NEAR: Ipv4Addr = RouterChain::R_NEAR;
+const B_ADDR: Ipv4Addr = RouterChain::B_ADDR;
 const FAR_MTU: u16 = 1280;
 const SOURCE_PORT: u16 = 40_000;
 const CLOSED_PORT: u16 = 33_434;
 const ECHO_ID: u16 = 0x4a4b;
 
-/// Host – router – host, the far link with a smaller MTU.
-struct PathNet {
-    a: Netns,
-    /// Kept for its lifetime: dropping it removes the router.
-    _r: Netns,
-    b: Netns,
-}
-
-fn path() -> PathNet {
-    let (a, r, b) = (
-        Netns::new().unwrap(),
-        Netns::new().unwrap(),
-        Netns::new().unwrap(),
-    );
-    a.ip(&[
-        "link",
-        "add",
-        "a-r",
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "r-a",
-        "netns",
-        r.name(),
-    ])
-    .unwrap();
-    r.ip(&[
-        "link",
-        "add",
-        "r-b",
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "b-r",
-        "netns",
-        b.name(),
-    ])
-    .unwrap();
-    let mtu = FAR_MTU.to_string();
-    r.ip(&["link", "set", "r-b", "mtu", &mtu]).unwrap();
-    b.ip(&["link", "set", "b-r", "mtu", &mtu]).unwrap();
-    for (ns, ifname, addr) in [
-        (&a, "a-r", "198.51.100.2/24"),
-        (&r, "r-a", "198.51.100.1/24"),
-        (&r, "r-b", "203.0.113.1/24"),
-        (&b, "b-r", "203.0.113.2/24"),
-    ] {
-        ns.ip(&["addr", "add", addr, "dev", ifname]).unwrap();
-        ns.ip(&["link", "set", ifname, "up"]).unwrap();
-    }
-    a.ip(&["route", "add", "default", "via", "198.51.100.1"])
+/// Host – router – host, the far link with a smaller MTU; `b` answers
+/// RFC 8335 probes.
+fn path() -> RouterChain {
+    let net = RouterChain::new(u32::from(FAR_MTU)).unwrap();
+    net.b
+        .sysctl("net.ipv4.icmp_echo_enable_probe", "1")
         .unwrap();
-    b.ip(&["route", "add", "default", "via", "203.0.113.1"])
-        .unwrap();
-    r.sysctl("net.ipv4.ip_forward", "1").unwrap();
-    for ns in [&r, &b] {
-        // Every probe must get its answer, however fast they follow.
-        ns.sysctl("net.ipv4.icmp_ratelimit", "0").unwrap();
-        ns.sysctl("net.ipv4.icmp_msgs_per_sec", "100000").unwrap();
-    }
-    b.sysctl("net.ipv4.icmp_echo_enable_probe", "1").unwrap();
-    PathNet { a, _r: r, b }
+    net
 }
 
 /// One captured ICMP message: the IPv4 source and the ICMP bytes.
@@ -122,7 +66,7 @@ struct Captured {
 
 /// Opens a raw ICMP socket in `a`, runs `send` there, and returns the
 /// first ICMP message of `want_type` that arrives within two seconds.
-fn capture(net: &PathNet, want_type: IcmpType, send: impl FnOnce() + Send) -> Captured {
+fn capture(net: &RouterChain, want_type: IcmpType, send: impl FnOnce() + Send) -> Captured {
     net.a.run(|| {
         let raw = sockets::raw(Protocol::ICMP.0, Duration::from_millis(200));
         send();
@@ -315,7 +259,7 @@ fn echo_reply_to_our_request() {
 }
 
 /// An RFC 8335 Interface Identification object (class 3).
-fn probe(net: &PathNet, seq: u8, c_type: u8, payload: &[u8]) -> Captured {
+fn probe(net: &RouterChain, seq: u8, c_type: u8, payload: &[u8]) -> Captured {
     let mut objects = vec![0u8; 4 + payload.len()];
     ObjectRepr {
         class: class::INTERFACE_IDENTIFICATION,

@@ -167,6 +167,34 @@ pub fn finish(example: &str, result: Result<(), Box<dyn Error>>) -> ExitCode {
     }
 }
 
+/// Parses `arg` as the loopback address an example works on; `reach`
+/// completes the refusal of any other address ("pings 127.0.0.0/8 only"):
+/// the examples reach loopback or their own namespaces, never the network.
+pub fn loopback_target(arg: &str, reach: &str) -> Result<Ipv4Addr, String> {
+    let target = arg
+        .parse::<Ipv4Addr>()
+        .map_err(|_| format!("{arg:?} is not an IPv4 address"))?;
+    if !target.is_loopback() {
+        return Err(format!(
+            "{target} is not a loopback address: this example {reach}, never the network"
+        ));
+    }
+    Ok(target)
+}
+
+/// Parses `args` as at most one loopback address ([`loopback_target`]);
+/// `None` when there is none.
+pub fn optional_loopback_target(args: &[String], reach: &str) -> Result<Option<Ipv4Addr>, String> {
+    let Some(arg) = args.first() else {
+        return Ok(None);
+    };
+    let target = loopback_target(arg, reach)?;
+    if let Some(extra) = args.get(1) {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    Ok(Some(target))
+}
+
 /// Whether the process may create namespaces and raw sockets.
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
