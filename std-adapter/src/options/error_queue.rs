@@ -76,6 +76,3 @@ pub trait ErrorQueueOptions: sealed::Socket {
         )
     }
 }
-
-impl<S: crate::sys::AsSocket> ErrorQueueOptions for crate::PacketConn<S> {}
-impl<S: crate::sys::AsSocket> ErrorQueueOptions for crate::RawConn<S> {}

@@ -62,8 +62,9 @@
 //    over `sealed::Socket::socket` (and `sealed::DatagramSocket::state` for
 //    wrapper state), documented with the OS option it drives. A platform that lacks it
 //    gets `#[cfg(...)]` and `#[doc(cfg(...))]` on the method.
-// 3. A new trait: `impl<S: AsSocket> NewTrait for Wrapper<S> {}` in each
-//    wrapper's file, for the wrappers it serves.
+// 3. A new trait: one `impl` line in `socket_wrapper!` (every wrapper) or
+//    `datagram_wrapper!` (the datagram wrappers) in `impls.rs`, or in the
+//    file of the one wrapper it serves.
 // 4. A test in `tests/tests/std_options.rs` (or a file of its own) that
 //    reads the kernel's value back.
 
@@ -79,6 +80,7 @@ mod facts;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod filter;
 mod header_options;
+mod impls;
 mod multicast;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod packet_options;
@@ -125,6 +127,7 @@ pub use routing::RoutingOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 
+pub(crate) use impls::{datagram_wrapper, socket_wrapper};
 pub(crate) use multicast::interface_index;
 pub(crate) use state::DatagramState;
 

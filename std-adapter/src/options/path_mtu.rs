@@ -267,6 +267,3 @@ fn mtu_towards(dst: Ipv4Addr) -> Option<u32> {
     let v = sys::get_int(sys::borrow(&probe), sys::IPPROTO_IP, sys::IP_MTU).ok()?;
     u32::try_from(v).ok()
 }
-
-impl<S: crate::sys::AsSocket> PathMtuOptions for crate::PacketConn<S> {}
-impl<S: crate::sys::AsSocket> PathMtuOptions for crate::RawConn<S> {}
