@@ -14,20 +14,20 @@ use std::fmt;
 use std::io::{self, IoSlice};
 use std::net::SocketAddrV4;
 
+use ipv4_core::checksum::Policy;
 use ipv4_core::control::ControlMessage;
 use ipv4_core::error::HeaderError;
-use ipv4_core::checksum::Policy;
 use ipv4_core::header::{self, ByteOrder, Header, HeaderView, RawFormat};
 use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
-use crate::options::sealed::Socket as _;
 #[cfg(all(doc, any(target_os = "linux", target_os = "android")))]
 use crate::options::FilterOptions;
+use crate::options::sealed::Socket as _;
+use crate::options::{DatagramState, RawOptions, sealed};
 #[cfg(doc)]
 use crate::options::{MulticastOptions, UnicastOptions};
-use crate::options::{DatagramState, RawOptions, sealed};
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
 use crate::sys::{self, AsSocket};

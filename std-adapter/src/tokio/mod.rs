@@ -107,9 +107,9 @@ use std::os::fd::AsFd;
 use std::task::{Context, Poll, ready};
 
 use ::tokio::io::Interest;
-use ::tokio::io::unix::AsyncFd;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use ::tokio::io::Ready;
+use ::tokio::io::unix::AsyncFd;
 
 use crate::batch::SendBatchError;
 use crate::options::sealed::DatagramSocket;
@@ -290,7 +290,9 @@ impl<C: DatagramSocket + AsFd> Async<C> {
     /// header view when `with_header`), once the socket is readable.
     async fn recv<'b>(&self, buf: &'b mut [u8], with_header: bool) -> io::Result<Datagram<'b>> {
         let mut rx = Receive::new(self.get().state().flags());
-        let r = self.read(|c| rx.attempt(c.socket(), buf), SHUT_DOWN).await?;
+        let r = self
+            .read(|c| rx.attempt(c.socket(), buf), SHUT_DOWN)
+            .await?;
         Ok(rx.datagram(buf, r, with_header))
     }
 
@@ -309,9 +311,7 @@ impl<C: DatagramSocket + AsFd> Async<C> {
     /// Calls the send `f` each time the socket is writable until it answers
     /// something other than `WouldBlock`.
     async fn write<R>(&self, mut f: impl FnMut(&C) -> io::Result<R>) -> io::Result<R> {
-        self.io
-            .async_io(Interest::WRITABLE, |c| f(c.get()))
-            .await
+        self.io.async_io(Interest::WRITABLE, |c| f(c.get())).await
     }
 
     /// [`write`](Self::write) as a poll.

@@ -12,10 +12,10 @@ use crate::PacketConn;
 use crate::batch::SendMessage;
 #[cfg(doc)]
 use crate::batch::{RecvBatch, SendBatchError};
-#[cfg(doc)]
-use crate::options::{ControlMessageOptions, MulticastOptions, UnicastOptions};
 #[cfg(all(doc, any(target_os = "linux", target_os = "android")))]
 use crate::options::FilterOptions;
+#[cfg(doc)]
+use crate::options::{ControlMessageOptions, MulticastOptions, UnicastOptions};
 use crate::options::{DatagramState, sealed};
 use crate::received::Datagram;
 use crate::sys::AsSocket;

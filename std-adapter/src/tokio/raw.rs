@@ -204,9 +204,7 @@ impl<S: AsSocket> AsyncRawConn<S> {
         payload: &[u8],
         cm: Option<&ControlMessage>,
     ) -> io::Result<usize> {
-        self.core
-            .write(|c| c.send_view(header, payload, cm))
-            .await
+        self.core.write(|c| c.send_view(header, payload, cm)).await
     }
 
     /// [`send_view`](Self::send_view) as a poll.
