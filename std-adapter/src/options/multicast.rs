@@ -119,8 +119,9 @@ fn group_op<'i>(
     }
 }
 
+/// The source-specific membership calls (RFC 3678 §4.1.2, §5.1.2), each
+/// with an option by interface index and one by interface address.
 #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
-/// The source-specific membership calls (RFC 3678 §4.1.2, §5.1.2).
 #[derive(Clone, Copy)]
 enum SourceCall {
     /// Join a group for one more source.
@@ -145,34 +146,25 @@ fn source_op<'i>(
     group: impl Into<IpAddr>,
     source: impl Into<IpAddr>,
 ) -> io::Result<()> {
-    let call = match call {
-        SourceCall::Join => Call {
-            by_index: sys::MCAST_JOIN_SOURCE_GROUP,
-            by_address: sys::IP_ADD_SOURCE_MEMBERSHIP,
-        },
-        SourceCall::Leave => Call {
-            by_index: sys::MCAST_LEAVE_SOURCE_GROUP,
-            by_address: sys::IP_DROP_SOURCE_MEMBERSHIP,
-        },
-        SourceCall::Block => Call {
-            by_index: sys::MCAST_BLOCK_SOURCE,
-            by_address: sys::IP_BLOCK_SOURCE,
-        },
-        SourceCall::Unblock => Call {
-            by_index: sys::MCAST_UNBLOCK_SOURCE,
-            by_address: sys::IP_UNBLOCK_SOURCE,
-        },
+    let (by_index, by_address) = match call {
+        SourceCall::Join => (sys::MCAST_JOIN_SOURCE_GROUP, sys::IP_ADD_SOURCE_MEMBERSHIP),
+        SourceCall::Leave => (
+            sys::MCAST_LEAVE_SOURCE_GROUP,
+            sys::IP_DROP_SOURCE_MEMBERSHIP,
+        ),
+        SourceCall::Block => (sys::MCAST_BLOCK_SOURCE, sys::IP_BLOCK_SOURCE),
+        SourceCall::Unblock => (sys::MCAST_UNBLOCK_SOURCE, sys::IP_UNBLOCK_SOURCE),
     };
     let group = multicast_group(group.into())?;
     let source = unicast_source(source.into())?;
     match interface.into() {
         InterfaceRef::Address(address) => {
-            sys::source_membership_by_address(fd, call.by_address, group, address, source)
+            sys::source_membership_by_address(fd, by_address, group, address, source)
         }
         interface => sys::setsockopt(
             fd,
             sys::IPPROTO_IP,
-            call.by_index,
+            by_index,
             &sys::group_source_req(interface.index()?, group, source)?,
         ),
     }
