@@ -8,8 +8,39 @@ use std::net::{SocketAddrV4, TcpStream};
 
 use socket2::{SockAddr, SockRef, Socket};
 
-use crate::options::{HeaderOptions, RoutingOptions, UnicastOptions, sealed};
+#[cfg(doc)]
+use crate::options::UnicastOptions;
 use crate::sys::{self, AsSocket, BorrowedSocket};
+
+/// `TryFrom` for `$wrapper` over each socket type given, owned and
+/// borrowed: the wrapper's `new`, as each wrapper's docs say.
+macro_rules! try_from_sockets {
+    ($wrapper:ident: $($socket:ty),+) => {
+        $(
+            impl TryFrom<$socket> for $wrapper<$socket> {
+                type Error = std::io::Error;
+
+                #[doc = concat!("[`", stringify!($wrapper), "::new`].")]
+                fn try_from(socket: $socket) -> std::io::Result<$wrapper<$socket>> {
+                    $wrapper::new(socket)
+                }
+            }
+
+            impl<'a> TryFrom<&'a $socket> for $wrapper<&'a $socket> {
+                type Error = std::io::Error;
+
+                #[doc = concat!(
+                    "[`", stringify!($wrapper), "::new`] over a borrowed `",
+                    stringify!($socket), "`."
+                )]
+                fn try_from(socket: &'a $socket) -> std::io::Result<$wrapper<&'a $socket>> {
+                    $wrapper::new(socket)
+                }
+            }
+        )+
+    };
+}
+pub(crate) use try_from_sockets;
 
 /// The address an `AF_INET` socket's kernel call returned, as IPv4.
 fn ipv4_address(addr: SockAddr, call: &str) -> io::Result<SocketAddrV4> {
@@ -175,70 +206,11 @@ impl<S: AsSocket> Conn<S> {
     }
 }
 
-impl TryFrom<TcpStream> for Conn<TcpStream> {
-    type Error = io::Error;
+try_from_sockets!(Conn: TcpStream, Socket);
 
-    /// [`Conn::new`].
-    fn try_from(socket: TcpStream) -> io::Result<Conn<TcpStream>> {
-        Conn::new(socket)
-    }
-}
-
-impl<'a> TryFrom<&'a TcpStream> for Conn<&'a TcpStream> {
-    type Error = io::Error;
-
-    /// [`Conn::new`] over a borrowed stream.
-    fn try_from(socket: &'a TcpStream) -> io::Result<Conn<&'a TcpStream>> {
-        Conn::new(socket)
-    }
-}
-
-impl TryFrom<Socket> for Conn<Socket> {
-    type Error = io::Error;
-
-    /// [`Conn::new`].
-    fn try_from(socket: Socket) -> io::Result<Conn<Socket>> {
-        Conn::new(socket)
-    }
-}
-
-impl<'a> TryFrom<&'a Socket> for Conn<&'a Socket> {
-    type Error = io::Error;
-
-    /// [`Conn::new`] over a borrowed socket.
-    fn try_from(socket: &'a Socket) -> io::Result<Conn<&'a Socket>> {
-        Conn::new(socket)
-    }
-}
-
-impl<S: AsSocket> sealed::Socket for Conn<S> {
-    fn socket(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
-    }
-}
-
-impl<S: AsSocket> UnicastOptions for Conn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::BindingOptions for Conn<S> {}
+crate::options::socket_wrapper!(Conn);
 #[cfg(any(target_os = "linux", target_os = "android"))]
 impl<S: AsSocket> crate::options::PacketOptions for Conn<S> {}
-impl<S: AsSocket> crate::options::SocketFacts for Conn<S> {}
-impl<S: AsSocket> HeaderOptions for Conn<S> {}
-impl<S: AsSocket> RoutingOptions for Conn<S> {}
-
-#[cfg(unix)]
-impl<S: AsSocket> std::os::fd::AsFd for Conn<S> {
-    fn as_fd(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
-    }
-}
-
-#[cfg(windows)]
-impl<S: AsSocket> std::os::windows::io::AsSocket for Conn<S> {
-    fn as_socket(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
-    }
-}
 
 impl<S: fmt::Debug> fmt::Debug for Conn<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -13,12 +13,7 @@ use socket2::Socket;
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
 use crate::options::sealed::Socket as _;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-use crate::options::FilterOptions;
-use crate::options::{
-    ControlMessageOptions, DatagramState, HeaderOptions, MulticastOptions, RoutingOptions,
-    UnicastOptions, sealed,
-};
+use crate::options::{ControlMessageOptions, DatagramState, sealed};
 use crate::received::{self, Datagram};
 use crate::sys::{self, AsSocket, BorrowedSocket};
 
@@ -327,76 +322,13 @@ pub(crate) fn ipv4_destination(dst: SocketAddr) -> io::Result<SocketAddrV4> {
     }
 }
 
-impl TryFrom<UdpSocket> for PacketConn<UdpSocket> {
-    type Error = io::Error;
+crate::conn::try_from_sockets!(PacketConn: UdpSocket, Socket);
 
-    /// [`PacketConn::new`].
-    fn try_from(socket: UdpSocket) -> io::Result<PacketConn<UdpSocket>> {
-        PacketConn::new(socket)
-    }
-}
-
-impl<'a> TryFrom<&'a UdpSocket> for PacketConn<&'a UdpSocket> {
-    type Error = io::Error;
-
-    /// [`PacketConn::new`] over a borrowed socket.
-    fn try_from(socket: &'a UdpSocket) -> io::Result<PacketConn<&'a UdpSocket>> {
-        PacketConn::new(socket)
-    }
-}
-
-impl TryFrom<Socket> for PacketConn<Socket> {
-    type Error = io::Error;
-
-    /// [`PacketConn::new`].
-    fn try_from(socket: Socket) -> io::Result<PacketConn<Socket>> {
-        PacketConn::new(socket)
-    }
-}
-
-impl<'a> TryFrom<&'a Socket> for PacketConn<&'a Socket> {
-    type Error = io::Error;
-
-    /// [`PacketConn::new`] over a borrowed socket.
-    fn try_from(socket: &'a Socket) -> io::Result<PacketConn<&'a Socket>> {
-        PacketConn::new(socket)
-    }
-}
-
-impl<S: AsSocket> sealed::Socket for PacketConn<S> {
-    fn socket(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
-    }
-}
+crate::options::datagram_wrapper!(PacketConn);
 
 impl<S: AsSocket> sealed::DatagramSocket for PacketConn<S> {
     fn state(&self) -> &DatagramState {
         &self.state
-    }
-}
-
-impl<S: AsSocket> UnicastOptions for PacketConn<S> {}
-impl<S: AsSocket> MulticastOptions for PacketConn<S> {}
-impl<S: AsSocket> ControlMessageOptions for PacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> FilterOptions for PacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::BindingOptions for PacketConn<S> {}
-impl<S: AsSocket> crate::options::SocketFacts for PacketConn<S> {}
-impl<S: AsSocket> HeaderOptions for PacketConn<S> {}
-impl<S: AsSocket> RoutingOptions for PacketConn<S> {}
-
-#[cfg(unix)]
-impl<S: AsSocket> std::os::fd::AsFd for PacketConn<S> {
-    fn as_fd(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
-    }
-}
-
-#[cfg(windows)]
-impl<S: AsSocket> std::os::windows::io::AsSocket for PacketConn<S> {
-    fn as_socket(&self) -> BorrowedSocket<'_> {
-        sys::borrow(&self.socket)
     }
 }
 

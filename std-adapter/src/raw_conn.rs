@@ -14,24 +14,31 @@ use std::fmt;
 use std::io::{self, IoSlice};
 use std::net::SocketAddrV4;
 
+use ipv4_core::checksum::Policy;
 use ipv4_core::control::ControlMessage;
 use ipv4_core::error::HeaderError;
-use ipv4_core::checksum::Policy;
 use ipv4_core::header::{self, ByteOrder, Header, HeaderView, RawFormat};
 use socket2::Socket;
 
 use crate::cmsg::{self, ControlBuffer};
 use crate::conn::{self, Accept};
-use crate::options::sealed::Socket as _;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(doc, any(target_os = "linux", target_os = "android")))]
 use crate::options::FilterOptions;
-use crate::options::{
-    ControlMessageOptions, DatagramState, HeaderOptions, MulticastOptions, RawOptions,
-    RoutingOptions, UnicastOptions, sealed,
-};
+use crate::options::sealed::Socket as _;
+use crate::options::{DatagramState, RawOptions, sealed};
+#[cfg(doc)]
+use crate::options::{MulticastOptions, UnicastOptions};
 use crate::packet_conn::PacketConn;
 use crate::received::Datagram;
-use crate::sys::{self, AsSocket, BorrowedSocket};
+use crate::sys::{self, AsSocket};
+
+/// The error of a receive into `len` bytes, too few for any IPv4 header.
+pub(crate) fn short_buffer(len: usize) -> io::Error {
+    invalid_input(format!(
+        "a receive buffer of {len} bytes cannot hold an IPv4 header ({} bytes at least)",
+        header::MIN_LEN
+    ))
+}
 
 /// A raw IPv4 socket that sends and receives whole datagrams, header
 /// included.
@@ -63,6 +70,13 @@ use crate::sys::{self, AsSocket, BorrowedSocket};
 /// `kern.osreldate` at run time), both are converted in place on receive
 /// and in the copy sent ([`RawFormat`](ipv4_core::header::RawFormat)
 /// names the forms).
+///
+/// Datagrams a `RawConn` sends carry the TOS and TTL of their own header:
+/// [`UnicastOptions`] set the socket's, which apply to nothing else it
+/// sends, and sent multicast datagrams carry their header's TTL too. The
+/// interface [`set_multicast_interface`](MulticastOptions::set_multicast_interface)
+/// sets serves a datagram whose header's destination is a group and that
+/// has no `if_index` control message.
 ///
 /// Like Linux itself, a raw socket also receives the host's own outgoing
 /// datagrams of its protocol (an ICMP socket sees its echo requests); an
@@ -266,11 +280,7 @@ impl<S: AsSocket> RawConn<S> {
     ///   timeout).
     pub fn recv<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
         if buf.len() < header::MIN_LEN {
-            return Err(invalid_input(format!(
-                "a receive buffer of {} bytes cannot hold an IPv4 header ({} bytes at least)",
-                buf.len(),
-                header::MIN_LEN
-            )));
+            return Err(short_buffer(buf.len()));
         }
         self.inner.recv_from(buf)
     }
@@ -400,29 +410,9 @@ impl<S: AsSocket> RawConn<S> {
     }
 }
 
-impl TryFrom<Socket> for RawConn<Socket> {
-    type Error = io::Error;
+crate::conn::try_from_sockets!(RawConn: Socket);
 
-    /// [`RawConn::new`].
-    fn try_from(socket: Socket) -> io::Result<RawConn<Socket>> {
-        RawConn::new(socket)
-    }
-}
-
-impl<'a> TryFrom<&'a Socket> for RawConn<&'a Socket> {
-    type Error = io::Error;
-
-    /// [`RawConn::new`] over a borrowed socket.
-    fn try_from(socket: &'a Socket) -> io::Result<RawConn<&'a Socket>> {
-        RawConn::new(socket)
-    }
-}
-
-impl<S: AsSocket> sealed::Socket for RawConn<S> {
-    fn socket(&self) -> BorrowedSocket<'_> {
-        sealed::Socket::socket(&self.inner)
-    }
-}
+crate::options::datagram_wrapper!(RawConn);
 
 impl<S: AsSocket> sealed::DatagramSocket for RawConn<S> {
     fn state(&self) -> &DatagramState {
@@ -430,36 +420,7 @@ impl<S: AsSocket> sealed::DatagramSocket for RawConn<S> {
     }
 }
 
-/// Datagrams a `RawConn` sends carry the TOS and TTL of their own header;
-/// these set the socket's, which apply to nothing else it sends.
-impl<S: AsSocket> UnicastOptions for RawConn<S> {}
-/// Sent multicast datagrams carry their header's TTL; the interface set
-/// here serves a datagram whose header's destination is a group and that
-/// has no `if_index` control message.
-impl<S: AsSocket> MulticastOptions for RawConn<S> {}
-impl<S: AsSocket> ControlMessageOptions for RawConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> FilterOptions for RawConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::BindingOptions for RawConn<S> {}
-impl<S: AsSocket> crate::options::SocketFacts for RawConn<S> {}
-impl<S: AsSocket> HeaderOptions for RawConn<S> {}
-impl<S: AsSocket> RoutingOptions for RawConn<S> {}
 impl<S: AsSocket> RawOptions for RawConn<S> {}
-
-#[cfg(unix)]
-impl<S: AsSocket> std::os::fd::AsFd for RawConn<S> {
-    fn as_fd(&self) -> BorrowedSocket<'_> {
-        sealed::Socket::socket(self)
-    }
-}
-
-#[cfg(windows)]
-impl<S: AsSocket> std::os::windows::io::AsSocket for RawConn<S> {
-    fn as_socket(&self) -> BorrowedSocket<'_> {
-        sealed::Socket::socket(self)
-    }
-}
 
 impl<S: fmt::Debug> fmt::Debug for RawConn<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

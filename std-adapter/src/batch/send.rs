@@ -170,13 +170,57 @@ impl From<SendBatchError> for io::Error {
     }
 }
 
-/// The encoded control message of message `i`.
-fn encoded<'c>(controls: &'c [ControlBuffer], lens: &[usize], i: usize) -> &'c [u8] {
+/// The bytes prepared for message `i` in `buffers` (`bytes` of each),
+/// `lens[i]` long: its encoded control message, or its header.
+fn prepared<'c, B>(buffers: &'c [B], lens: &[usize], i: usize, bytes: fn(&B) -> &[u8]) -> &'c [u8] {
     let len = lens.get(i).copied().unwrap_or(0);
-    controls
+    buffers
         .get(i)
-        .and_then(|c| c.as_bytes().get(..len))
+        .and_then(|b| bytes(b).get(..len))
         .unwrap_or_default()
+}
+
+/// A batch refused before any system call.
+fn unsent(error: io::Error) -> SendBatchError {
+    SendBatchError { sent: 0, error }
+}
+
+impl SendBatch {
+    /// Sends `msgs`, whose control messages (and headers) are prepared in
+    /// the batch, with [`send_all`]: `slot` gives each message's head,
+    /// body and destination from the message and the header prepared for
+    /// it (empty if none was).
+    fn send_prepared<'b, M>(
+        &'b mut self,
+        fd: BorrowedSocket<'_>,
+        msgs: &'b [M],
+        slot: impl Fn(&'b M, &'b [u8]) -> (&'b [u8], &'b [u8], Option<SocketAddrV4>),
+    ) -> Result<usize, SendBatchError> {
+        let SendBatch {
+            mmsg,
+            controls,
+            control_lens,
+            headers,
+            header_lens,
+        } = self;
+        let (controls, control_lens) = (&*controls, &*control_lens);
+        let (headers, header_lens) = (&*headers, &*header_lens);
+        let slot = &slot;
+        send_all(mmsg, fd, msgs.len(), |from| {
+            msgs.iter().enumerate().skip(from).map(move |(i, m)| {
+                let (head, body, dst) = slot(
+                    m,
+                    prepared(headers, header_lens, i, <[u8; header::MAX_LEN]>::as_slice),
+                );
+                SendSlot {
+                    head,
+                    body,
+                    dst,
+                    control: prepared(controls, control_lens, i, ControlBuffer::as_bytes),
+                }
+            })
+        })
+    }
 }
 
 /// Sends `total` messages with `sendmmsg`, calling again from the first
@@ -233,25 +277,8 @@ impl<S: AsSocket> PacketConn<S> {
     ) -> Result<usize, SendBatchError> {
         batch
             .encode_controls(msgs.iter().map(|m| m.control.as_ref()))
-            .map_err(|error| SendBatchError { sent: 0, error })?;
-        let SendBatch {
-            mmsg,
-            controls,
-            control_lens,
-            ..
-        } = batch;
-        let (controls, control_lens) = (&*controls, &*control_lens);
-        send_all(mmsg, self.socket(), msgs.len(), |from| {
-            msgs.iter()
-                .enumerate()
-                .skip(from)
-                .map(move |(i, m)| SendSlot {
-                    head: &[],
-                    body: m.payload,
-                    dst: m.dst,
-                    control: encoded(controls, control_lens, i),
-                })
-        })
+            .map_err(unsent)?;
+        batch.send_prepared(self.socket(), msgs, |m, _| (&[], m.payload, m.dst))
     }
 }
 
@@ -399,41 +426,17 @@ impl<S: AsSocket> RawConn<S> {
             batch.prepare_headers(msgs)?;
             batch.encode_controls(msgs.iter().map(|m| m.control.as_ref()))
         };
-        prepare(batch).map_err(|error| SendBatchError { sent: 0, error })?;
-        let SendBatch {
-            mmsg,
-            controls,
-            control_lens,
-            headers,
-            header_lens,
-        } = batch;
-        let (controls, control_lens) = (&*controls, &*control_lens);
-        let (headers, header_lens) = (&*headers, &*header_lens);
-        send_all(mmsg, self.socket(), msgs.len(), |from| {
-            msgs.iter()
-                .enumerate()
-                .skip(from)
-                .map(move |(i, m)| SendSlot {
-                    head: {
-                        let len = header_lens.get(i).copied().unwrap_or(0);
-                        match m.header {
-                            RawHeaderRef::Owned(_) => headers
-                                .get(i)
-                                .and_then(|h| h.get(..len))
-                                .unwrap_or_default(),
-                            RawHeaderRef::View(bytes) if crate::raw_conn::sends_wire_format() => {
-                                bytes.get(..len).unwrap_or_default()
-                            }
-                            RawHeaderRef::View(_) => headers
-                                .get(i)
-                                .and_then(|h| h.get(..len))
-                                .unwrap_or_default(),
-                        }
-                    },
-                    body: m.payload,
-                    dst: Some(m.route()),
-                    control: encoded(controls, control_lens, i),
-                })
+        prepare(batch).map_err(unsent)?;
+        batch.send_prepared(self.socket(), msgs, |m, prepared| {
+            // A view in the wire format goes out from its own bytes;
+            // everything else from the header prepared in the batch.
+            let head = match m.header {
+                RawHeaderRef::View(bytes) if crate::raw_conn::sends_wire_format() => {
+                    bytes.get(..prepared.len()).unwrap_or_default()
+                }
+                _ => prepared,
+            };
+            (head, m.payload, Some(m.route()))
         })
     }
 }

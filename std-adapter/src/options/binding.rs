@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io;
 
-use super::sealed;
+use super::{get_ip_flag, invalid_data, sealed, set_ip_flag};
 use crate::sys;
 
 /// The range of local ports the kernel picks from when it chooses one for
@@ -103,14 +103,6 @@ impl fmt::Display for PortRange {
     }
 }
 
-fn get_bool(fd: sys::BorrowedSocket<'_>, name: sys::c_int) -> io::Result<bool> {
-    sys::get_int(fd, sys::IPPROTO_IP, name).map(|v| v != 0)
-}
-
-fn set_bool(fd: sys::BorrowedSocket<'_>, name: sys::c_int, on: bool) -> io::Result<()> {
-    sys::set_int(fd, sys::IPPROTO_IP, name, sys::c_int::from(on))
-}
-
 /// Which local addresses and ports a socket may bind ([`ip(7)`]): binding
 /// an address the host does not have (`IP_FREEBIND`), acting as a
 /// transparent proxy (`IP_TRANSPARENT`), leaving the port to `connect`
@@ -145,7 +137,7 @@ pub trait BindingOptions: sealed::Socket {
     /// Whether the socket may bind an address that is not (yet) local
     /// (`IP_FREEBIND`).
     fn freebind(&self) -> io::Result<bool> {
-        get_bool(self.socket(), sys::IP_FREEBIND)
+        get_ip_flag(self.socket(), sys::IP_FREEBIND)
     }
 
     /// Lets the socket bind an address that is not (yet) local, such as
@@ -153,12 +145,12 @@ pub trait BindingOptions: sealed::Socket {
     /// (`IP_FREEBIND`; any user). The namespace-wide switch is the sysctl
     /// `net.ipv4.ip_nonlocal_bind`.
     fn set_freebind(&self, on: bool) -> io::Result<()> {
-        set_bool(self.socket(), sys::IP_FREEBIND, on)
+        set_ip_flag(self.socket(), sys::IP_FREEBIND, on)
     }
 
     /// Whether the socket is transparent (`IP_TRANSPARENT`).
     fn transparent(&self) -> io::Result<bool> {
-        get_bool(self.socket(), sys::IP_TRANSPARENT)
+        get_ip_flag(self.socket(), sys::IP_TRANSPARENT)
     }
 
     /// Makes the socket transparent (`IP_TRANSPARENT`): it may bind a
@@ -172,13 +164,13 @@ pub trait BindingOptions: sealed::Socket {
     /// [`PermissionDenied`](io::ErrorKind::PermissionDenied) (`EPERM`)
     /// without `CAP_NET_ADMIN` or `CAP_NET_RAW`.
     fn set_transparent(&self, on: bool) -> io::Result<()> {
-        set_bool(self.socket(), sys::IP_TRANSPARENT, on)
+        set_ip_flag(self.socket(), sys::IP_TRANSPARENT, on)
     }
 
     /// Whether `bind` leaves the port to `connect`
     /// (`IP_BIND_ADDRESS_NO_PORT`).
     fn bind_address_no_port(&self) -> io::Result<bool> {
-        get_bool(self.socket(), sys::IP_BIND_ADDRESS_NO_PORT)
+        get_ip_flag(self.socket(), sys::IP_BIND_ADDRESS_NO_PORT)
     }
 
     /// Makes a `bind` to port 0 take the address only, leaving the port to
@@ -188,7 +180,7 @@ pub trait BindingOptions: sealed::Socket {
     /// destinations instead of running out of ports. `getsockname` reports
     /// port 0 until `connect`.
     fn set_bind_address_no_port(&self, on: bool) -> io::Result<()> {
-        set_bool(self.socket(), sys::IP_BIND_ADDRESS_NO_PORT, on)
+        set_ip_flag(self.socket(), sys::IP_BIND_ADDRESS_NO_PORT, on)
     }
 
     /// The socket's own local port range (`IP_LOCAL_PORT_RANGE`, Linux
@@ -203,10 +195,9 @@ pub trait BindingOptions: sealed::Socket {
         let (bits, _) =
             sys::getsockopt::<u32>(self.socket(), sys::IPPROTO_IP, sys::IP_LOCAL_PORT_RANGE)?;
         PortRange::from_bits(bits).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("IP_LOCAL_PORT_RANGE reported {bits:#010x}, an empty range"),
-            )
+            invalid_data(format!(
+                "IP_LOCAL_PORT_RANGE reported {bits:#010x}, an empty range"
+            ))
         })
     }
 

@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::sealed;
+use super::{get_ip_flag, sealed, set_ip_flag};
 use crate::sys;
 
 /// Whether errors are queued on the socket (`IP_RECVERR`) and whether the
@@ -32,7 +32,7 @@ pub trait ErrorQueueOptions: sealed::Socket {
     /// Whether errors are queued on the socket's error queue
     /// (`IP_RECVERR`).
     fn recv_errors(&self) -> io::Result<bool> {
-        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_RECVERR)? != 0)
+        get_ip_flag(self.socket(), sys::IP_RECVERR)
     }
 
     /// Turns the error queue on or off (`IP_RECVERR`).
@@ -45,18 +45,13 @@ pub trait ErrorQueueOptions: sealed::Socket {
     /// Linux reports ICMP errors to connected sockets only, as the errno of
     /// the next call. Turning it off empties the queue.
     fn set_recv_errors(&self, on: bool) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_RECVERR,
-            sys::c_int::from(on),
-        )
+        set_ip_flag(self.socket(), sys::IP_RECVERR, on)
     }
 
     /// Whether the kernel finds RFC 4884 extensions in queued ICMP errors
     /// (`IP_RECVERR_RFC4884`).
     fn recv_errors_rfc4884(&self) -> io::Result<bool> {
-        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_RECVERR_RFC4884)? != 0)
+        get_ip_flag(self.socket(), sys::IP_RECVERR_RFC4884)
     }
 
     /// Asks the kernel (Linux 5.9 and later) to look for an [RFC 4884]
@@ -68,14 +63,6 @@ pub trait ErrorQueueOptions: sealed::Socket {
     ///
     /// [RFC 4884]: https://www.rfc-editor.org/rfc/rfc4884
     fn set_recv_errors_rfc4884(&self, on: bool) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_RECVERR_RFC4884,
-            sys::c_int::from(on),
-        )
+        set_ip_flag(self.socket(), sys::IP_RECVERR_RFC4884, on)
     }
 }
-
-impl<S: crate::sys::AsSocket> ErrorQueueOptions for crate::PacketConn<S> {}
-impl<S: crate::sys::AsSocket> ErrorQueueOptions for crate::RawConn<S> {}

@@ -5,7 +5,7 @@ use std::io;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use ipv4_core::header::Protocol;
 
-use super::sealed;
+use super::{get_ip_flag, sealed};
 use crate::sys;
 
 /// Read-only facts about a socket, as the kernel reports them: its IP
@@ -45,10 +45,9 @@ pub trait SocketFacts: sealed::Socket {
     fn protocol(&self) -> io::Result<Protocol> {
         let p = sys::get_int(self.socket(), sys::SOL_SOCKET, sys::SO_PROTOCOL)?;
         u8::try_from(p).map(Protocol).map_err(|_| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("SO_PROTOCOL reported {p}, which is not an IP protocol number"),
-            )
+            super::invalid_data(format!(
+                "SO_PROTOCOL reported {p}, which is not an IP protocol number"
+            ))
         })
     }
 
@@ -57,6 +56,6 @@ pub trait SocketFacts: sealed::Socket {
     /// which turns it on; on for a raw socket of protocol `IPPROTO_RAW`;
     /// off for every other.
     fn header_included(&self) -> io::Result<bool> {
-        sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_HDRINCL).map(|v| v != 0)
+        get_ip_flag(self.socket(), sys::IP_HDRINCL)
     }
 }

@@ -4,7 +4,7 @@ use std::io;
 
 use ipv4_core::icmp::IcmpFilter;
 
-use super::sealed;
+use super::{invalid_data, sealed};
 use crate::bpf::{Instruction, MAX_INSTRUCTIONS};
 use crate::sys;
 
@@ -28,10 +28,9 @@ pub trait FilterOptions: sealed::Socket {
     fn icmp_filter(&self) -> io::Result<IcmpFilter> {
         let (bits, len) = sys::getsockopt::<u32>(self.socket(), sys::SOL_RAW, sys::ICMP_FILTER)?;
         if len != 4 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("ICMP_FILTER returned {len} bytes where 4 were expected"),
-            ));
+            return Err(invalid_data(format!(
+                "ICMP_FILTER returned {len} bytes where 4 were expected"
+            )));
         }
         Ok(IcmpFilter::from_bits(bits))
     }

@@ -55,7 +55,7 @@ pub trait HeaderOptions: sealed::Socket {
     fn ip_options(&self) -> io::Result<OptionsArea> {
         let mut buf = [0u8; MAX_OPTIONS_LEN];
         let len = sys::get_bytes(self.socket(), sys::IPPROTO_IP, sys::IP_OPTIONS, &mut buf)?;
-        OptionsArea::parse(&buf[..len]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        OptionsArea::parse(&buf[..len]).map_err(super::invalid_data)
     }
 
     /// Sets the IP options the socket sends with every packet

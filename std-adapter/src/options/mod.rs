@@ -62,11 +62,15 @@
 //    over `sealed::Socket::socket` (and `sealed::DatagramSocket::state` for
 //    wrapper state), documented with the OS option it drives. A platform that lacks it
 //    gets `#[cfg(...)]` and `#[doc(cfg(...))]` on the method.
-// 3. A new trait: `impl<S: AsSocket> NewTrait for Wrapper<S> {}` in each
-//    wrapper's file, for the wrappers it serves.
+// 3. A new trait: one `impl` line in `socket_wrapper!` (every wrapper) or
+//    `datagram_wrapper!` (the datagram wrappers) in `impls.rs`, or in the
+//    file of the one wrapper it serves.
 // 4. A test in `tests/tests/std_options.rs` (or a file of its own) that
 //    reads the kernel's value back.
 
+use std::io;
+
+use crate::sys;
 #[cfg(doc)]
 use crate::{Conn, PacketConn, RawConn};
 
@@ -79,6 +83,7 @@ mod facts;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod filter;
 mod header_options;
+mod impls;
 mod multicast;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod packet_options;
@@ -125,8 +130,46 @@ pub use routing::RoutingOptions;
 pub use source_filter::SourceFilter;
 pub use unicast::UnicastOptions;
 
+pub(crate) use impls::{datagram_wrapper, socket_wrapper};
 pub(crate) use multicast::interface_index;
 pub(crate) use state::DatagramState;
+
+/// An `IPPROTO_IP` option's `int` value.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn get_ip(fd: sys::BorrowedSocket<'_>, name: sys::c_int) -> io::Result<sys::c_int> {
+    sys::get_int(fd, sys::IPPROTO_IP, name)
+}
+
+/// Sets an `IPPROTO_IP` option's `int` value.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn set_ip(fd: sys::BorrowedSocket<'_>, name: sys::c_int, value: sys::c_int) -> io::Result<()> {
+    sys::set_int(fd, sys::IPPROTO_IP, name, value)
+}
+
+/// Whether an on/off `IPPROTO_IP` option is on.
+fn get_ip_flag(fd: sys::BorrowedSocket<'_>, name: sys::c_int) -> io::Result<bool> {
+    sys::get_int(fd, sys::IPPROTO_IP, name).map(|v| v != 0)
+}
+
+/// Turns an on/off `IPPROTO_IP` option on or off.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn set_ip_flag(fd: sys::BorrowedSocket<'_>, name: sys::c_int, on: bool) -> io::Result<()> {
+    set_ip(fd, name, sys::c_int::from(on))
+}
+
+/// An [`InvalidData`](io::ErrorKind::InvalidData) error: the kernel
+/// reported a value this crate cannot take.
+fn invalid_data(msg: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+/// The byte an option holds (a TTL, a TOS), as the kernel reported it
+/// wider; `InvalidData` naming the option if it does not fit.
+fn byte_value<T: TryInto<u8>>(value: T, option: &str) -> io::Result<u8> {
+    value
+        .try_into()
+        .map_err(|_| invalid_data(format!("{option} out of range")))
+}
 
 /// The sealed supertraits: how an option method reaches a wrapper's
 /// socket and state. Public in a private module, so nothing outside the

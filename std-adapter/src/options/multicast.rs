@@ -4,9 +4,9 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::sealed;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use super::source_filter::SourceFilter;
+use super::{byte_value, sealed};
 use crate::cmsg;
 use crate::interface::{Interface, InterfaceRef};
 use crate::sys;
@@ -119,6 +119,21 @@ fn group_op<'i>(
     }
 }
 
+/// The source-specific membership calls (RFC 3678 §4.1.2, §5.1.2), each
+/// with an option by interface index and one by interface address.
+#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+#[derive(Clone, Copy)]
+enum SourceCall {
+    /// Join a group for one more source.
+    Join,
+    /// Stop receiving a group from one source.
+    Leave,
+    /// Block one source of a group joined any-source.
+    Block,
+    /// Unblock a source blocked before.
+    Unblock,
+}
+
 /// One of the source calls: by address with a `struct ip_mreq_source`
 /// (`IP_ADD_SOURCE_MEMBERSHIP`, …), otherwise by index with a `struct
 /// group_source_req` (`MCAST_JOIN_SOURCE_GROUP`, …). Group and source are
@@ -126,21 +141,30 @@ fn group_op<'i>(
 #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
-    call: Call,
+    call: SourceCall,
     interface: impl Into<InterfaceRef<'i>>,
     group: impl Into<IpAddr>,
     source: impl Into<IpAddr>,
 ) -> io::Result<()> {
+    let (by_index, by_address) = match call {
+        SourceCall::Join => (sys::MCAST_JOIN_SOURCE_GROUP, sys::IP_ADD_SOURCE_MEMBERSHIP),
+        SourceCall::Leave => (
+            sys::MCAST_LEAVE_SOURCE_GROUP,
+            sys::IP_DROP_SOURCE_MEMBERSHIP,
+        ),
+        SourceCall::Block => (sys::MCAST_BLOCK_SOURCE, sys::IP_BLOCK_SOURCE),
+        SourceCall::Unblock => (sys::MCAST_UNBLOCK_SOURCE, sys::IP_UNBLOCK_SOURCE),
+    };
     let group = multicast_group(group.into())?;
     let source = unicast_source(source.into())?;
     match interface.into() {
         InterfaceRef::Address(address) => {
-            sys::source_membership_by_address(fd, call.by_address, group, address, source)
+            sys::source_membership_by_address(fd, by_address, group, address, source)
         }
         interface => sys::setsockopt(
             fd,
             sys::IPPROTO_IP,
-            call.by_index,
+            by_index,
             &sys::group_source_req(interface.index()?, group, source)?,
         ),
     }
@@ -207,10 +231,10 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     /// The time-to-live of outgoing multicast datagrams
     /// (`IP_MULTICAST_TTL`; the default is 1, this link only).
     fn multicast_ttl(&self) -> io::Result<u8> {
-        let v = SockRef::from(&self.socket()).multicast_ttl_v4()?;
-        u8::try_from(v).map_err(|_| {
-            io::Error::new(io::ErrorKind::InvalidData, "IP_MULTICAST_TTL out of range")
-        })
+        byte_value(
+            SockRef::from(&self.socket()).multicast_ttl_v4()?,
+            "IP_MULTICAST_TTL",
+        )
     }
 
     /// Sets the time-to-live of outgoing multicast datagrams
@@ -350,11 +374,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call {
-            by_index: sys::MCAST_JOIN_SOURCE_GROUP,
-            by_address: sys::IP_ADD_SOURCE_MEMBERSHIP,
-        };
-        source_op(self.socket(), call, interface, group, source)
+        source_op(self.socket(), SourceCall::Join, interface, group, source)
     }
 
     #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
@@ -373,11 +393,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call {
-            by_index: sys::MCAST_LEAVE_SOURCE_GROUP,
-            by_address: sys::IP_DROP_SOURCE_MEMBERSHIP,
-        };
-        source_op(self.socket(), call, interface, group, source)
+        source_op(self.socket(), SourceCall::Leave, interface, group, source)
     }
 
     #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
@@ -397,11 +413,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call {
-            by_index: sys::MCAST_BLOCK_SOURCE,
-            by_address: sys::IP_BLOCK_SOURCE,
-        };
-        source_op(self.socket(), call, interface, group, source)
+        source_op(self.socket(), SourceCall::Block, interface, group, source)
     }
 
     #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
@@ -420,11 +432,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group: impl Into<IpAddr>,
         source: impl Into<IpAddr>,
     ) -> io::Result<()> {
-        let call = Call {
-            by_index: sys::MCAST_UNBLOCK_SOURCE,
-            by_address: sys::IP_UNBLOCK_SOURCE,
-        };
-        source_op(self.socket(), call, interface, group, source)
+        source_op(self.socket(), SourceCall::Unblock, interface, group, source)
     }
 
     /// Replaces the socket's whole source filter for `group` on
@@ -514,7 +522,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn multicast_all(&self) -> io::Result<bool> {
-        sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_MULTICAST_ALL).map(|v| v != 0)
+        super::get_ip_flag(self.socket(), sys::IP_MULTICAST_ALL)
     }
 
     /// Turns `IP_MULTICAST_ALL` on or off. On (Linux's default, against
@@ -524,12 +532,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_multicast_all(&self, on: bool) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_MULTICAST_ALL,
-            sys::c_int::from(on),
-        )
+        super::set_ip_flag(self.socket(), sys::IP_MULTICAST_ALL, on)
     }
 }
 

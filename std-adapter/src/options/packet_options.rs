@@ -5,7 +5,7 @@ use std::io;
 
 use ipv4_core::control::{ControlFlags, ControlMessage};
 
-use super::sealed;
+use super::{get_ip_flag, invalid_data, sealed, set_ip_flag};
 use crate::cmsg;
 use crate::sys;
 
@@ -68,7 +68,7 @@ pub trait PacketOptions: sealed::Socket {
         let mut flags = ControlFlags::empty();
         for &(group, option) in sys::RECV_CONTROL_OPTIONS {
             if PACKET_FLAGS.contains(group) {
-                let on = sys::get_int(self.socket(), sys::IPPROTO_IP, option)? != 0;
+                let on = get_ip_flag(self.socket(), option)?;
                 flags.set(group, on);
             }
         }
@@ -101,7 +101,7 @@ pub trait PacketOptions: sealed::Socket {
         }
         for &(group, option) in sys::RECV_CONTROL_OPTIONS {
             if PACKET_FLAGS.contains(group) && group.intersects(flags) {
-                sys::set_int(self.socket(), sys::IPPROTO_IP, option, sys::c_int::from(on))?;
+                set_ip_flag(self.socket(), option, on)?;
             }
         }
         Ok(())
@@ -128,7 +128,7 @@ pub trait PacketOptions: sealed::Socket {
         let decoded = cmsg::decode(&buf.as_bytes()[..len], false);
         match decoded.error {
             None => Ok(decoded.control),
-            Some(e) => Err(io::Error::new(io::ErrorKind::InvalidData, e)),
+            Some(e) => Err(invalid_data(e)),
         }
     }
 }

@@ -9,7 +9,7 @@ use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 
 use ipv4_core::control::ControlFlags;
 
-use super::sealed;
+use super::{get_ip, get_ip_flag, invalid_data, sealed, set_ip};
 use crate::sys::{self, BorrowedSocket};
 
 /// Path MTU discovery modes of `IP_MTU_DISCOVER` ([`ip(7)`]): whether
@@ -101,23 +101,17 @@ pub trait PathMtuOptions: sealed::DatagramSocket {
     /// The `getsockopt` error; [`InvalidData`](io::ErrorKind::InvalidData)
     /// for a mode this crate does not know.
     fn mtu_discover(&self) -> io::Result<PmtuDiscovery> {
-        let raw = sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_MTU_DISCOVER)?;
+        let raw = get_ip(self.socket(), sys::IP_MTU_DISCOVER)?;
         PmtuDiscovery::from_raw(raw).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("IP_MTU_DISCOVER is {raw}, a mode this crate does not know"),
-            )
+            invalid_data(format!(
+                "IP_MTU_DISCOVER is {raw}, a mode this crate does not know"
+            ))
         })
     }
 
     /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER`).
     fn set_mtu_discover(&self, mode: PmtuDiscovery) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_MTU_DISCOVER,
-            mode.to_raw(),
-        )
+        set_ip(self.socket(), sys::IP_MTU_DISCOVER, mode.to_raw())
     }
 
     /// The path MTU the kernel knows for the socket's peer (`IP_MTU`): the
@@ -129,15 +123,14 @@ pub trait PathMtuOptions: sealed::DatagramSocket {
     /// [`NotConnected`](io::ErrorKind::NotConnected) (`ENOTCONN`) when the
     /// socket is not connected: the path MTU belongs to a destination.
     fn path_mtu(&self) -> io::Result<u32> {
-        let v = sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_MTU)?;
-        u32::try_from(v)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_MTU is negative"))
+        let v = get_ip(self.socket(), sys::IP_MTU)?;
+        u32::try_from(v).map_err(|_| invalid_data("IP_MTU is negative"))
     }
 
     /// Whether each reassembled datagram comes with the size of its
     /// largest fragment (`IP_RECVFRAGSIZE`), read from the kernel.
     fn recv_frag_size(&self) -> io::Result<bool> {
-        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_RECVFRAGSIZE)? != 0)
+        get_ip_flag(self.socket(), sys::IP_RECVFRAGSIZE)
     }
 
     /// Turns on or off the `IP_RECVFRAGSIZE` control message: the size of
@@ -267,6 +260,3 @@ fn mtu_towards(dst: Ipv4Addr) -> Option<u32> {
     let v = sys::get_int(sys::borrow(&probe), sys::IPPROTO_IP, sys::IP_MTU).ok()?;
     u32::try_from(v).ok()
 }
-
-impl<S: crate::sys::AsSocket> PathMtuOptions for crate::PacketConn<S> {}
-impl<S: crate::sys::AsSocket> PathMtuOptions for crate::RawConn<S> {}

@@ -32,7 +32,7 @@ pub trait RawOptions: sealed::Socket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn router_alert(&self) -> io::Result<bool> {
-        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_ROUTER_ALERT)? != 0)
+        super::get_ip_flag(self.socket(), sys::IP_ROUTER_ALERT)
     }
 
     /// Hands the socket every packet of its protocol that this host would
@@ -56,12 +56,7 @@ pub trait RawOptions: sealed::Socket {
         if self.router_alert()? == on {
             return Ok(());
         }
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_ROUTER_ALERT,
-            sys::c_int::from(on),
-        )
+        super::set_ip_flag(self.socket(), sys::IP_ROUTER_ALERT, on)
     }
 
     /// Whether the fragments the socket sends skip netfilter's
@@ -69,7 +64,7 @@ pub trait RawOptions: sealed::Socket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn nodefrag(&self) -> io::Result<bool> {
-        Ok(sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_NODEFRAG)? != 0)
+        super::get_ip_flag(self.socket(), sys::IP_NODEFRAG)
     }
 
     /// Lets the fragments the socket sends (a header-included datagram
@@ -84,11 +79,6 @@ pub trait RawOptions: sealed::Socket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_nodefrag(&self, on: bool) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_NODEFRAG,
-            sys::c_int::from(on),
-        )
+        super::set_ip_flag(self.socket(), sys::IP_NODEFRAG, on)
     }
 }

@@ -40,9 +40,7 @@ pub trait RoutingOptions: sealed::Socket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn min_ttl(&self) -> io::Result<u8> {
-        let v = sys::get_int(self.socket(), sys::IPPROTO_IP, sys::IP_MINTTL)?;
-        u8::try_from(v)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_MINTTL out of range"))
+        super::byte_value(super::get_ip(self.socket(), sys::IP_MINTTL)?, "IP_MINTTL")
     }
 
     /// Drops received packets whose TTL is below `min_ttl` before they
@@ -57,12 +55,7 @@ pub trait RoutingOptions: sealed::Socket {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
     fn set_min_ttl(&self, min_ttl: u8) -> io::Result<()> {
-        sys::set_int(
-            self.socket(),
-            sys::IPPROTO_IP,
-            sys::IP_MINTTL,
-            sys::c_int::from(min_ttl),
-        )
+        super::set_ip(self.socket(), sys::IP_MINTTL, sys::c_int::from(min_ttl))
     }
 
     /// The interface the socket's unicast packets leave by, by index

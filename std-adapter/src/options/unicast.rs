@@ -4,7 +4,7 @@ use std::io;
 
 use socket2::SockRef;
 
-use super::sealed;
+use super::{byte_value, sealed};
 
 /// Type of service and time-to-live of a socket's unicast packets
 /// (`IP_TOS`, `IP_TTL`, [`ip(7)`]): for [`Conn`](crate::Conn),
@@ -29,10 +29,8 @@ use super::sealed;
 pub trait UnicastOptions: sealed::Socket {
     /// The type-of-service byte sent with each packet (`IP_TOS`).
     fn tos(&self) -> io::Result<u8> {
-        let v = SockRef::from(&self.socket()).tos_v4()?;
         // The kernel stores the TOS in a byte; a larger value would be a bug.
-        u8::try_from(v)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_TOS out of range"))
+        byte_value(SockRef::from(&self.socket()).tos_v4()?, "IP_TOS")
     }
 
     /// Sets the type-of-service byte sent with each packet (`IP_TOS`): DSCP
@@ -44,9 +42,7 @@ pub trait UnicastOptions: sealed::Socket {
 
     /// The time-to-live of outgoing unicast packets (`IP_TTL`).
     fn ttl(&self) -> io::Result<u8> {
-        let v = SockRef::from(&self.socket()).ttl_v4()?;
-        u8::try_from(v)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "IP_TTL out of range"))
+        byte_value(SockRef::from(&self.socket()).ttl_v4()?, "IP_TTL")
     }
 
     /// Sets the time-to-live of outgoing unicast packets (`IP_TTL`). Linux

@@ -101,31 +101,114 @@
 //! [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
 //! [`tokio::net::UdpSocket::from_std`]: ::tokio::net::UdpSocket::from_std
 
+use std::future::poll_fn;
 use std::io;
 use std::os::fd::AsFd;
 use std::task::{Context, Poll, ready};
 
-use ::tokio::io::unix::AsyncFd;
+use ::tokio::io::Interest;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-use ::tokio::io::{Interest, Ready};
+use ::tokio::io::Ready;
+use ::tokio::io::unix::AsyncFd;
 
 use crate::batch::SendBatchError;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::options::sealed::DatagramSocket;
 use crate::packet_conn::Receive;
-use crate::sys::{self, BorrowedSocket, Registered};
+use crate::received::Datagram;
+use crate::sys::{self, Registered};
 #[cfg(doc)]
-use crate::{Datagram, PacketConn, RawConn};
+use crate::{PacketConn, RawConn};
+
+/// The accessors both wrappers have, documented alike: `get_ref` and
+/// `local_addr`, through the blocking wrapper `$conn`.
+macro_rules! socket_accessors {
+    ($conn:ident) => {
+        /// The wrapped socket.
+        pub fn get_ref(&self) -> &S {
+            self.conn().get_ref()
+        }
+
+        #[doc = concat!("The socket's own address, as [`", stringify!($conn), "::local_addr`].")]
+        ///
+        /// # Errors
+        ///
+        /// The `getsockname` error.
+        pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddrV4> {
+            self.conn().local_addr()
+        }
+    };
+}
+use socket_accessors;
+
+/// The methods both wrappers have with one signature and body, each with
+/// the documentation its wrapper gives it (written at the call): the
+/// error queue's receive, and the batch receives and sends, whose send
+/// messages are `$message`s.
+macro_rules! shared_methods {
+    ($(#[$doc:meta])* recv_error;) => {
+        $(#[$doc])*
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+        pub async fn recv_error<'b>(
+            &self,
+            buf: &'b mut [u8],
+        ) -> std::io::Result<crate::errqueue::ErrorQueueEntry<'b>> {
+            self.core.recv_error(buf).await
+        }
+    };
+    (
+        send: $message:ident;
+        $(#[$recv_doc:meta])* recv_batch;
+        $(#[$poll_recv_doc:meta])* poll_recv_batch;
+        $(#[$send_doc:meta])* send_batch;
+        $(#[$poll_send_doc:meta])* poll_send_batch;
+    ) => {
+        $(#[$recv_doc])*
+        pub async fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
+            &self,
+            batch: &mut crate::batch::RecvBatch<B>,
+        ) -> std::io::Result<usize> {
+            self.core.read(|c| c.recv_batch(batch), 0).await
+        }
+
+        $(#[$poll_recv_doc])*
+        pub fn poll_recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
+            &self,
+            cx: &mut std::task::Context<'_>,
+            batch: &mut crate::batch::RecvBatch<B>,
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            self.core.poll_read(cx, |c| c.recv_batch(batch), 0)
+        }
+
+        $(#[$send_doc])*
+        pub async fn send_batch(
+            &self,
+            batch: &mut crate::batch::SendBatch,
+            msgs: &[$message<'_>],
+        ) -> Result<usize, crate::batch::SendBatchError> {
+            self.core
+                .send_batch(msgs, |c, rest| c.send_batch(batch, rest))
+                .await
+        }
+
+        $(#[$poll_send_doc])*
+        pub fn poll_send_batch(
+            &self,
+            cx: &mut std::task::Context<'_>,
+            batch: &mut crate::batch::SendBatch,
+            msgs: &[$message<'_>],
+        ) -> std::task::Poll<Result<usize, crate::batch::SendBatchError>> {
+            self.core.poll_send_batch(cx, |c| c.send_batch(batch, msgs))
+        }
+    };
+}
+use shared_methods;
 
 mod packet;
 mod raw;
 
 pub use packet::AsyncPacketConn;
 pub use raw::AsyncRawConn;
-
-/// Makes the socket non-blocking, as the async wrappers need it.
-fn set_nonblocking(fd: BorrowedSocket<'_>) -> io::Result<()> {
-    socket2::SockRef::from(&fd).set_nonblocking(true)
-}
 
 /// What a receive returns once the socket is shut down for reading
 /// (`shutdown(2)`, `SHUT_RD`) with nothing queued: what the kernel answers
@@ -137,93 +220,189 @@ const SHUT_DOWN: sys::Received = sys::Received {
     flags: 0,
 };
 
-/// Calls `f` each time the socket is readable until it answers something
-/// other than `WouldBlock`. Once the socket is shut down for reading,
-/// tokio keeps it readable for good, so a `WouldBlock` then is the end:
-/// `closed` is returned instead of waiting again (which would spin).
-async fn read<C, R>(
-    io: &AsyncFd<Registered<C>>,
-    mut f: impl FnMut(&C) -> io::Result<R>,
-    closed: R,
-) -> io::Result<R> {
-    loop {
-        let mut guard = io.readable().await?;
-        // Read before `try_io`, which takes the readiness when it clears it.
-        let read_closed = guard.ready().is_read_closed();
-        match guard.try_io(|c| f(c.get_ref().get())) {
-            Ok(r) => return r,
-            Err(_would_block) if read_closed => return Ok(closed),
-            Err(_would_block) => {}
-        }
-    }
+/// The async core of both wrappers: a blocking wrapper `C` ([`PacketConn`]
+/// or [`RawConn`]) on its non-blocking socket, registered with tokio's
+/// reactor. The readiness loops, the receive of one datagram, the error
+/// queue and the batch send are written here once; [`AsyncPacketConn`]
+/// and [`AsyncRawConn`] are typed fronts over it.
+struct Async<C> {
+    io: AsyncFd<Registered<C>>,
 }
 
-/// [`read`] as a poll.
-fn poll_read<C, R>(
-    io: &AsyncFd<Registered<C>>,
-    cx: &mut Context<'_>,
-    mut f: impl FnMut(&C) -> io::Result<R>,
-    closed: R,
-) -> Poll<io::Result<R>> {
-    loop {
-        let mut guard = ready!(io.poll_read_ready(cx))?;
-        // Read before `try_io`, which takes the readiness when it clears it.
-        let read_closed = guard.ready().is_read_closed();
-        match guard.try_io(|c| f(c.get_ref().get())) {
-            Ok(r) => return Poll::Ready(r),
-            Err(_would_block) if read_closed => return Poll::Ready(Ok(closed)),
-            Err(_would_block) => {}
+impl<C: DatagramSocket + AsFd> Async<C> {
+    /// Makes `conn`'s socket non-blocking and registers it with the
+    /// current runtime.
+    fn new(conn: C) -> io::Result<Async<C>> {
+        socket2::SockRef::from(&conn).set_nonblocking(true)?;
+        Ok(Async {
+            io: sys::register(conn)?,
+        })
+    }
+
+    /// The blocking wrapper.
+    fn get(&self) -> &C {
+        self.io.get_ref().get()
+    }
+
+    /// Deregisters the socket and gives back the blocking wrapper.
+    fn into_inner(self) -> C {
+        self.io.into_inner().into_inner()
+    }
+
+    /// Calls `f` each time the socket is readable until it answers
+    /// something other than `WouldBlock`. Once the socket is shut down for
+    /// reading, tokio keeps it readable for good, so a `WouldBlock` then is
+    /// the end: `closed` is returned instead of waiting again (which would
+    /// spin).
+    async fn read<R>(&self, mut f: impl FnMut(&C) -> io::Result<R>, closed: R) -> io::Result<R> {
+        loop {
+            let mut guard = self.io.readable().await?;
+            // Read before `try_io`, which takes the readiness when it clears it.
+            let read_closed = guard.ready().is_read_closed();
+            match guard.try_io(|c| f(c.get_ref().get())) {
+                Ok(r) => return r,
+                Err(_would_block) if read_closed => return Ok(closed),
+                Err(_would_block) => {}
+            }
         }
     }
-}
 
-/// One step of a batch send on `io`: waits for writability, then `send`s;
-/// a `WouldBlock` clears the readiness and waits again, or, when some
-/// messages went out before it, ends the step with their count.
-fn poll_send_steps<C: AsFd>(
-    io: &AsyncFd<Registered<C>>,
-    cx: &mut Context<'_>,
-    mut send: impl FnMut(&C) -> Result<usize, SendBatchError>,
-) -> Poll<Result<usize, SendBatchError>> {
-    loop {
-        let mut guard =
-            ready!(io.poll_write_ready(cx)).map_err(|error| SendBatchError { sent: 0, error })?;
-        match send(guard.get_inner().get()) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                guard.clear_ready();
-                if e.sent > 0 {
-                    return Poll::Ready(Ok(e.sent));
+    /// [`read`](Self::read) as a poll.
+    fn poll_read<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut f: impl FnMut(&C) -> io::Result<R>,
+        closed: R,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let mut guard = ready!(self.io.poll_read_ready(cx))?;
+            // Read before `try_io`, which takes the readiness when it clears it.
+            let read_closed = guard.ready().is_read_closed();
+            match guard.try_io(|c| f(c.get_ref().get())) {
+                Ok(r) => return Poll::Ready(r),
+                Err(_would_block) if read_closed => return Poll::Ready(Ok(closed)),
+                Err(_would_block) => {}
+            }
+        }
+    }
+
+    /// One datagram into `buf`, with the control messages enabled (and the
+    /// header view when `with_header`), once the socket is readable.
+    async fn recv<'b>(&self, buf: &'b mut [u8], with_header: bool) -> io::Result<Datagram<'b>> {
+        let mut rx = Receive::new(self.get().state().flags());
+        let r = self
+            .read(|c| rx.attempt(c.socket(), buf), SHUT_DOWN)
+            .await?;
+        Ok(rx.datagram(buf, r, with_header))
+    }
+
+    /// [`recv`](Self::recv) as a poll.
+    fn poll_recv<'b>(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &'b mut [u8],
+        with_header: bool,
+    ) -> Poll<io::Result<Datagram<'b>>> {
+        let mut rx = Receive::new(self.get().state().flags());
+        let r = ready!(self.poll_read(cx, |c| rx.attempt(c.socket(), buf), SHUT_DOWN))?;
+        Poll::Ready(Ok(rx.datagram(buf, r, with_header)))
+    }
+
+    /// Calls the send `f` each time the socket is writable until it answers
+    /// something other than `WouldBlock`.
+    async fn write<R>(&self, mut f: impl FnMut(&C) -> io::Result<R>) -> io::Result<R> {
+        self.io.async_io(Interest::WRITABLE, |c| f(c.get())).await
+    }
+
+    /// [`write`](Self::write) as a poll.
+    fn poll_write<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut f: impl FnMut(&C) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let mut guard = ready!(self.io.poll_write_ready(cx))?;
+            if let Ok(r) = guard.try_io(|c| f(c.get_ref().get())) {
+                return Poll::Ready(r);
+            }
+        }
+    }
+
+    /// One step of a batch send: waits for writability, then `send`s; a
+    /// `WouldBlock` clears the readiness and waits again, or, when some
+    /// messages went out before it, ends the step with their count.
+    fn poll_send_batch(
+        &self,
+        cx: &mut Context<'_>,
+        mut send: impl FnMut(&C) -> Result<usize, SendBatchError>,
+    ) -> Poll<Result<usize, SendBatchError>> {
+        loop {
+            let mut guard = ready!(self.io.poll_write_ready(cx))
+                .map_err(|error| SendBatchError { sent: 0, error })?;
+            match send(guard.get_inner().get()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    guard.clear_ready();
+                    if e.sent > 0 {
+                        return Poll::Ready(Ok(e.sent));
+                    }
+                }
+                r => return Poll::Ready(r),
+            }
+        }
+    }
+
+    /// Sends all of `msgs` in steps of [`poll_send_batch`](Self::poll_send_batch),
+    /// `send` taking the messages not sent yet; returns `msgs.len()`, or
+    /// the error of the first message not sent with the count sent before.
+    async fn send_batch<M>(
+        &self,
+        msgs: &[M],
+        mut send: impl FnMut(&C, &[M]) -> Result<usize, SendBatchError>,
+    ) -> Result<usize, SendBatchError> {
+        let mut sent = 0;
+        loop {
+            let rest = msgs.get(sent..).unwrap_or_default();
+            match poll_fn(|cx| self.poll_send_batch(cx, |c| send(c, rest))).await {
+                Ok(n) => sent += n,
+                Err(e) => {
+                    return Err(SendBatchError {
+                        sent: sent + e.sent,
+                        error: e.error,
+                    });
                 }
             }
-            r => return Poll::Ready(r),
+            if sent >= msgs.len() {
+                return Ok(sent);
+            }
         }
     }
-}
 
-/// Waits for an entry on the socket's error queue and reads it into `buf`
-/// ([`errqueue::attempt`](crate::errqueue::attempt)): tries once, then
-/// waits for error readiness (`EPOLLERR`, tokio's [`Interest::ERROR`]) and
-/// tries again, clearing that readiness when the queue is empty. The
-/// queue is read with `MSG_ERRQUEUE` only, so ordinary datagrams stay
-/// queued, and only in the synchronous call after the last `.await`, so a
-/// dropped future has read nothing.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-async fn read_error<C: AsFd>(
-    io: &AsyncFd<Registered<C>>,
-    rx: &mut Receive,
-    buf: &mut [u8],
-) -> io::Result<sys::Received> {
-    let fd = io.get_ref().get().as_fd();
-    if let Some(r) = crate::errqueue::attempt(rx, fd, buf)? {
-        return Ok(r);
-    }
-    loop {
-        let mut guard = io.ready(Interest::ERROR).await?;
-        match crate::errqueue::attempt(rx, fd, buf)? {
-            Some(r) => return Ok(r),
-            // Only the error readiness: a datagram that arrived meanwhile
-            // keeps the socket readable for the receives.
-            None => guard.clear_ready_matching(Ready::ERROR),
-        }
+    /// Waits for an entry on the socket's error queue and reads it into
+    /// `buf` ([`errqueue::attempt`](crate::errqueue::attempt)): tries once,
+    /// then waits for error readiness (`EPOLLERR`, tokio's
+    /// [`Interest::ERROR`]) and tries again, clearing that readiness when
+    /// the queue is empty. The queue is read with `MSG_ERRQUEUE` only, so
+    /// ordinary datagrams stay queued, and only in the synchronous call
+    /// after the last `.await`, so a dropped future has read nothing.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    async fn recv_error<'b>(
+        &self,
+        buf: &'b mut [u8],
+    ) -> io::Result<crate::errqueue::ErrorQueueEntry<'b>> {
+        let mut rx = Receive::new(self.get().state().flags());
+        let fd = self.get().socket();
+        let r = match crate::errqueue::attempt(&mut rx, fd, buf)? {
+            Some(r) => r,
+            None => loop {
+                let mut guard = self.io.ready(Interest::ERROR).await?;
+                match crate::errqueue::attempt(&mut rx, fd, buf)? {
+                    Some(r) => break r,
+                    // Only the error readiness: a datagram that arrived
+                    // meanwhile keeps the socket readable for the receives.
+                    None => guard.clear_ready_matching(Ready::ERROR),
+                }
+            },
+        };
+        Ok(crate::errqueue::entry(&rx, buf, r))
     }
 }

@@ -1,28 +1,26 @@
 //! [`AsyncPacketConn`]: [`PacketConn`] on tokio.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::{SocketAddr, SocketAddrV4};
-use std::os::fd::AsFd;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
-use ::tokio::io::Interest;
-use ::tokio::io::unix::AsyncFd;
 use ipv4_core::control::ControlMessage;
 
-use super::{SHUT_DOWN, set_nonblocking};
+use super::Async;
 use crate::PacketConn;
-use crate::batch::{RecvBatch, SendBatch, SendBatchError, SendMessage};
-use crate::options::sealed::{self, Socket as _};
-use crate::options::{
-    ControlMessageOptions, DatagramState, MulticastOptions, UnicastOptions,
-};
-#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::batch::SendMessage;
+#[cfg(doc)]
+use crate::batch::{RecvBatch, SendBatchError};
+#[cfg(all(doc, any(target_os = "linux", target_os = "android")))]
 use crate::options::FilterOptions;
-use crate::packet_conn::Receive;
+#[cfg(doc)]
+use crate::options::{ControlMessageOptions, MulticastOptions, UnicastOptions};
+use crate::options::{DatagramState, sealed};
 use crate::received::Datagram;
-use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
+use crate::sys::AsSocket;
+#[cfg(doc)]
+use ::tokio::io::unix::AsyncFd;
 
 /// A [`PacketConn`] that waits on tokio's reactor: an IPv4 datagram socket
 /// (UDP, ICMP datagram, or raw without `IP_HDRINCL`) with control messages,
@@ -44,7 +42,7 @@ use crate::sys::{self, AsSocket, BorrowedSocket, Registered};
 ///
 /// [`tokio::net::UdpSocket`]: ::tokio::net::UdpSocket
 pub struct AsyncPacketConn<S: AsSocket> {
-    io: AsyncFd<Registered<PacketConn<S>>>,
+    core: Async<PacketConn<S>>,
 }
 
 impl<S: AsSocket> AsyncPacketConn<S> {
@@ -78,36 +76,23 @@ impl<S: AsSocket> AsyncPacketConn<S> {
     ///
     /// Outside a tokio runtime, as [`new`](Self::new).
     pub fn from_conn(conn: PacketConn<S>) -> io::Result<AsyncPacketConn<S>> {
-        set_nonblocking(conn.socket())?;
         Ok(AsyncPacketConn {
-            io: sys::register(conn)?,
+            core: Async::new(conn)?,
         })
     }
 
     /// The blocking wrapper inside, on the non-blocking socket: its calls
     /// answer [`WouldBlock`](io::ErrorKind::WouldBlock) instead of waiting.
     pub fn conn(&self) -> &PacketConn<S> {
-        self.io.get_ref().get()
+        self.core.get()
     }
 
-    /// The wrapped socket.
-    pub fn get_ref(&self) -> &S {
-        self.conn().get_ref()
-    }
+    super::socket_accessors!(PacketConn);
 
     /// Deregisters the socket and gives it back, still non-blocking, with
     /// its kernel options as they are.
     pub fn into_inner(self) -> S {
-        self.io.into_inner().into_inner().into_inner()
-    }
-
-    /// The socket's own address, as [`PacketConn::local_addr`].
-    ///
-    /// # Errors
-    ///
-    /// The `getsockname` error.
-    pub fn local_addr(&self) -> io::Result<SocketAddrV4> {
-        self.conn().local_addr()
+        self.core.into_inner().into_inner()
     }
 
     /// The connected peer's address, as [`PacketConn::peer_addr`].
@@ -132,9 +117,7 @@ impl<S: AsSocket> AsyncPacketConn<S> {
     /// The `recvmsg` error, as [`PacketConn::recv_from`]; never
     /// [`WouldBlock`](io::ErrorKind::WouldBlock).
     pub async fn recv_from<'b>(&self, buf: &'b mut [u8]) -> io::Result<Datagram<'b>> {
-        let mut rx = Receive::new(self.control_flags());
-        let r = super::read(&self.io, |c| rx.attempt(c.socket(), buf), SHUT_DOWN).await?;
-        Ok(rx.datagram(buf, r, self.conn().is_raw()))
+        self.core.recv(buf, self.conn().is_raw()).await
     }
 
     /// [`recv_from`](Self::recv_from) as a poll: `Ready` with the datagram,
@@ -149,47 +132,33 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         cx: &mut Context<'_>,
         buf: &'b mut [u8],
     ) -> Poll<io::Result<Datagram<'b>>> {
-        let mut rx = Receive::new(self.control_flags());
-        let r = ready!(super::poll_read(
-            &self.io,
-            cx,
-            |c| rx.attempt(c.socket(), buf),
-            SHUT_DOWN
-        ))?;
-        Poll::Ready(Ok(rx.datagram(buf, r, self.conn().is_raw())))
+        self.core.poll_recv(cx, buf, self.conn().is_raw())
     }
 
-    /// Reads one entry of the socket's error queue into `buf`, waiting
-    /// until there is one: the async form of
-    /// [`PacketConn::recv_error`](crate::PacketConn::recv_error), which answers
-    /// `None` at once instead. It waits for error readiness (`EPOLLERR`,
-    /// tokio's [`Interest::ERROR`](::tokio::io::Interest::ERROR)), reads
-    /// the queue only (`MSG_ERRQUEUE`), never an ordinary datagram, and
-    /// may wait beside receives on the same connection. Errors are queued
-    /// once [`set_recv_errors`](crate::options::ErrorQueueOptions::set_recv_errors)
-    /// is on. See [`errqueue`](crate::errqueue).
-    ///
-    /// Cancellation-safe: dropped before it completes, it has read nothing
-    /// from the queue.
-    ///
-    /// There is no `poll_recv_error`: tokio 1 waits for error readiness
-    /// only in the future [`AsyncFd::ready`] returns (its `poll_*` forms
-    /// are for reading and writing), which forgets the waker when dropped.
-    /// A hand-written future or stream keeps this one instead (boxed, or
-    /// pinned in its own state).
-    ///
-    /// # Errors
-    ///
-    /// The `recvmsg` error, other than `EAGAIN`, and the reactor's.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
-    pub async fn recv_error<'b>(
-        &self,
-        buf: &'b mut [u8],
-    ) -> io::Result<crate::errqueue::ErrorQueueEntry<'b>> {
-        let mut rx = Receive::new(self.control_flags());
-        let r = super::read_error(&self.io, &mut rx, buf).await?;
-        Ok(crate::errqueue::entry(&rx, buf, r))
+    super::shared_methods! {
+        /// Reads one entry of the socket's error queue into `buf`, waiting
+        /// until there is one: the async form of
+        /// [`PacketConn::recv_error`](crate::PacketConn::recv_error), which answers
+        /// `None` at once instead. It waits for error readiness (`EPOLLERR`,
+        /// tokio's [`Interest::ERROR`](::tokio::io::Interest::ERROR)), reads
+        /// the queue only (`MSG_ERRQUEUE`), never an ordinary datagram, and
+        /// may wait beside receives on the same connection. Errors are queued
+        /// once [`set_recv_errors`](crate::options::ErrorQueueOptions::set_recv_errors)
+        /// is on. See [`errqueue`](crate::errqueue).
+        ///
+        /// Cancellation-safe: dropped before it completes, it has read nothing
+        /// from the queue.
+        ///
+        /// There is no `poll_recv_error`: tokio 1 waits for error readiness
+        /// only in the future [`AsyncFd::ready`] returns (its `poll_*` forms
+        /// are for reading and writing), which forgets the waker when dropped.
+        /// A hand-written future or stream keeps this one instead (boxed, or
+        /// pinned in its own state).
+        ///
+        /// # Errors
+        ///
+        /// The `recvmsg` error, other than `EAGAIN`, and the reactor's.
+        recv_error;
     }
 
     /// Sends `buf` as one datagram to `dst`, with the per-datagram requests
@@ -209,9 +178,7 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         dst: impl Into<SocketAddr>,
     ) -> io::Result<usize> {
         let dst = dst.into();
-        self.io
-            .async_io(Interest::WRITABLE, |c| c.get().send_to(buf, cm, dst))
-            .await
+        self.core.write(|c| c.send_to(buf, cm, dst)).await
     }
 
     /// [`send_to`](Self::send_to) as a poll.
@@ -227,97 +194,55 @@ impl<S: AsSocket> AsyncPacketConn<S> {
         dst: impl Into<SocketAddr>,
     ) -> Poll<io::Result<usize>> {
         let dst = dst.into();
-        loop {
-            let mut guard = ready!(self.io.poll_write_ready(cx))?;
-            if let Ok(r) = guard.try_io(|c| c.get_ref().get().send_to(buf, cm, dst)) {
-                return Poll::Ready(r);
-            }
-        }
+        self.core.poll_write(cx, |c| c.send_to(buf, cm, dst))
     }
 
-    /// Receives a batch: waits until the socket is readable, then takes as
-    /// many queued datagrams as `batch` holds with one `recvmmsg(2)`, as
-    /// [`PacketConn::recv_batch`]; returns how many (at least one). Read
-    /// them with [`batch.iter()`](RecvBatch::iter).
-    ///
-    /// Cancellation-safe, as [`recv_from`](Self::recv_from).
-    ///
-    /// # Errors
-    ///
-    /// As [`PacketConn::recv_batch`]; never
-    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
-    pub async fn recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
-        &self,
-        batch: &mut RecvBatch<B>,
-    ) -> io::Result<usize> {
-        super::read(&self.io, |c| c.recv_batch(batch), 0).await
-    }
+    super::shared_methods! {
+        send: SendMessage;
+        /// Receives a batch: waits until the socket is readable, then takes as
+        /// many queued datagrams as `batch` holds with one `recvmmsg(2)`, as
+        /// [`PacketConn::recv_batch`]; returns how many (at least one). Read
+        /// them with [`batch.iter()`](RecvBatch::iter).
+        ///
+        /// Cancellation-safe, as [`recv_from`](Self::recv_from).
+        ///
+        /// # Errors
+        ///
+        /// As [`PacketConn::recv_batch`]; never
+        /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+        recv_batch;
 
-    /// [`recv_batch`](Self::recv_batch) as a poll.
-    ///
-    /// # Errors
-    ///
-    /// As [`recv_batch`](Self::recv_batch).
-    pub fn poll_recv_batch<B: AsMut<[u8]> + AsRef<[u8]>>(
-        &self,
-        cx: &mut Context<'_>,
-        batch: &mut RecvBatch<B>,
-    ) -> Poll<io::Result<usize>> {
-        super::poll_read(&self.io, cx, |c| c.recv_batch(batch), 0)
-    }
+        /// [`recv_batch`](Self::recv_batch) as a poll.
+        ///
+        /// # Errors
+        ///
+        /// As [`recv_batch`](Self::recv_batch).
+        poll_recv_batch;
 
-    /// Sends all of `msgs` with `sendmmsg(2)`, as
-    /// [`PacketConn::send_batch`], waiting whenever the send buffer is full
-    /// and going on from the first message not sent. Returns `msgs.len()`.
-    ///
-    /// Not cancellation-safe as a whole: dropped after the send buffer
-    /// filled part way, the messages before that point were sent.
-    /// [`poll_send_batch`](Self::poll_send_batch) reports each step.
-    ///
-    /// # Errors
-    ///
-    /// As [`PacketConn::send_batch`]: a [`SendBatchError`] with the count
-    /// sent and the error of the first message not sent; never
-    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
-    pub async fn send_batch(
-        &self,
-        batch: &mut SendBatch,
-        msgs: &[SendMessage<'_>],
-    ) -> Result<usize, SendBatchError> {
-        let mut sent = 0;
-        loop {
-            let step =
-                poll_fn(|cx| self.poll_send_batch(cx, batch, msgs.get(sent..).unwrap_or_default()));
-            match step.await {
-                Ok(n) => sent += n,
-                Err(e) => {
-                    return Err(SendBatchError {
-                        sent: sent + e.sent,
-                        error: e.error,
-                    });
-                }
-            }
-            if sent >= msgs.len() {
-                return Ok(sent);
-            }
-        }
-    }
+        /// Sends all of `msgs` with `sendmmsg(2)`, as
+        /// [`PacketConn::send_batch`], waiting whenever the send buffer is full
+        /// and going on from the first message not sent. Returns `msgs.len()`.
+        ///
+        /// Not cancellation-safe as a whole: dropped after the send buffer
+        /// filled part way, the messages before that point were sent.
+        /// [`poll_send_batch`](Self::poll_send_batch) reports each step.
+        ///
+        /// # Errors
+        ///
+        /// As [`PacketConn::send_batch`]: a [`SendBatchError`] with the count
+        /// sent and the error of the first message not sent; never
+        /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+        send_batch;
 
-    /// One step of [`send_batch`](Self::send_batch): waits until the socket
-    /// is writable, then sends as many of `msgs` as the send buffer takes
-    /// and returns how many (at least one); the caller goes on from there.
-    ///
-    /// # Errors
-    ///
-    /// As [`PacketConn::send_batch`]; never
-    /// [`WouldBlock`](io::ErrorKind::WouldBlock).
-    pub fn poll_send_batch(
-        &self,
-        cx: &mut Context<'_>,
-        batch: &mut SendBatch,
-        msgs: &[SendMessage<'_>],
-    ) -> Poll<Result<usize, SendBatchError>> {
-        super::poll_send_steps(&self.io, cx, |c| c.send_batch(batch, msgs))
+        /// One step of [`send_batch`](Self::send_batch): waits until the socket
+        /// is writable, then sends as many of `msgs` as the send buffer takes
+        /// and returns how many (at least one); the caller goes on from there.
+        ///
+        /// # Errors
+        ///
+        /// As [`PacketConn::send_batch`]; never
+        /// [`WouldBlock`](io::ErrorKind::WouldBlock).
+        poll_send_batch;
     }
 }
 
@@ -352,36 +277,11 @@ impl TryFrom<::tokio::net::UdpSocket> for AsyncPacketConn<std::net::UdpSocket> {
     }
 }
 
-impl<S: AsSocket> sealed::Socket for AsyncPacketConn<S> {
-    fn socket(&self) -> BorrowedSocket<'_> {
-        self.conn().socket()
-    }
-}
+crate::options::datagram_wrapper!(AsyncPacketConn);
 
 impl<S: AsSocket> sealed::DatagramSocket for AsyncPacketConn<S> {
     fn state(&self) -> &DatagramState {
-        self.conn().state()
-    }
-}
-
-impl<S: AsSocket> UnicastOptions for AsyncPacketConn<S> {}
-impl<S: AsSocket> MulticastOptions for AsyncPacketConn<S> {}
-impl<S: AsSocket> ControlMessageOptions for AsyncPacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> FilterOptions for AsyncPacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::ErrorQueueOptions for AsyncPacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::PathMtuOptions for AsyncPacketConn<S> {}
-#[cfg(any(target_os = "linux", target_os = "android"))]
-impl<S: AsSocket> crate::options::BindingOptions for AsyncPacketConn<S> {}
-impl<S: AsSocket> crate::options::SocketFacts for AsyncPacketConn<S> {}
-impl<S: AsSocket> crate::options::HeaderOptions for AsyncPacketConn<S> {}
-impl<S: AsSocket> crate::options::RoutingOptions for AsyncPacketConn<S> {}
-
-impl<S: AsSocket> AsFd for AsyncPacketConn<S> {
-    fn as_fd(&self) -> BorrowedSocket<'_> {
-        self.socket()
+        sealed::DatagramSocket::state(self.conn())
     }
 }
 
