@@ -169,42 +169,36 @@ pub(crate) struct GroupReqLayout {
     pub(crate) sin_len: bool,
 }
 
+impl GroupReqLayout {
+    /// The layout of a `uint32_t` interface followed by one
+    /// (`group_req`) or two (`group_source_req`) `sockaddr_storage` of
+    /// `storage_len` bytes, the first at `group_offset`.
+    const fn new(group_offset: usize, storage_len: usize, sin_len: bool) -> GroupReqLayout {
+        GroupReqLayout {
+            group_offset,
+            source_offset: group_offset + storage_len,
+            req_len: group_offset + storage_len,
+            source_req_len: group_offset + 2 * storage_len,
+            sin_len,
+        }
+    }
+}
+
 /// Linux, and Windows (`ws2ipdef.h`), on 64-bit targets: `sockaddr_storage`
 /// is 128 bytes, 8-aligned.
-pub(crate) const GROUP_REQ_LP64: GroupReqLayout = GroupReqLayout {
-    group_offset: 8,
-    source_offset: 8 + 128,
-    req_len: 8 + 128,
-    source_req_len: 8 + 2 * 128,
-    sin_len: false,
-};
+pub(crate) const GROUP_REQ_LP64: GroupReqLayout = GroupReqLayout::new(8, 128, false);
 
 /// FreeBSD on 64-bit targets (`netinet/in.h`, no packing): as
 /// [`GROUP_REQ_LP64`], with `sin_len`.
-pub(crate) const GROUP_REQ_FREEBSD: GroupReqLayout = GroupReqLayout {
-    sin_len: true,
-    ..GROUP_REQ_LP64
-};
+pub(crate) const GROUP_REQ_FREEBSD: GroupReqLayout = GroupReqLayout::new(8, 128, true);
 
 /// macOS and iOS (`netinet/in.h`: both structures under `#pragma
 /// pack(4)`): the group right after the interface, at 4, with `sin_len`.
-pub(crate) const GROUP_REQ_APPLE: GroupReqLayout = GroupReqLayout {
-    group_offset: 4,
-    source_offset: 4 + 128,
-    req_len: 4 + 128,
-    source_req_len: 4 + 2 * 128,
-    sin_len: true,
-};
+pub(crate) const GROUP_REQ_APPLE: GroupReqLayout = GroupReqLayout::new(4, 128, true);
 
 /// illumos and Solaris on amd64 (`netinet/in.h`: `#pragma pack(4)` where
 /// `_LONG_LONG_ALIGNMENT` is 8; `sockaddr_storage` is 256 bytes).
-pub(crate) const GROUP_REQ_ILLUMOS: GroupReqLayout = GroupReqLayout {
-    group_offset: 4,
-    source_offset: 4 + 256,
-    req_len: 4 + 256,
-    source_req_len: 4 + 2 * 256,
-    sin_len: false,
-};
+pub(crate) const GROUP_REQ_ILLUMOS: GroupReqLayout = GroupReqLayout::new(4, 256, false);
 
 /// The bytes of a `struct sockaddr_in` (16 bytes everywhere) for `addr`,
 /// port 0: `sin_len` and a one-byte family on the BSDs, a native-endian

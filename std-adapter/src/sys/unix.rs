@@ -349,16 +349,16 @@ pub(crate) fn recvmsg(
     // SAFETY: `msghdr` is plain C data; all zeros is a valid empty header
     // (null pointers, zero lengths), including any private padding fields.
     let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    msg.msg_name = (&raw mut name).cast::<c_void>();
-    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
     // `IoSliceMut` is ABI-compatible with `struct iovec` on Unix (std
     // documents this guarantee).
-    msg.msg_iov = bufs.as_mut_ptr().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_mut_ptr().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
+    point_msghdr(
+        &mut msg,
+        &raw mut name,
+        bufs.as_mut_ptr().cast::<libc::iovec>(),
+        bufs.len(),
+        control.as_mut_ptr(),
+        control.len(),
+    );
     // SAFETY: every pointer in `msg` refers to memory this function borrows
     // mutably for the duration of the call, with the lengths given: `name`
     // (a `sockaddr_in`), the iovecs (each describing a live `&mut [u8]`), and
@@ -386,26 +386,51 @@ pub(crate) fn sendmsg(
     control: &[u8],
     flags: c_int,
 ) -> io::Result<usize> {
-    let name = dst.map(sockaddr_in);
+    let mut name = dst.map(sockaddr_in);
     // SAFETY: as in `recvmsg`: all zeros is a valid empty `msghdr`.
     let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    if let Some(name) = &name {
-        msg.msg_name = (name as *const libc::sockaddr_in)
-            .cast_mut()
-            .cast::<c_void>();
-        msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-    }
     // `IoSlice` is ABI-compatible with `struct iovec` on Unix.
-    msg.msg_iov = bufs.as_ptr().cast_mut().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_ptr().cast_mut().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
+    point_msghdr(
+        &mut msg,
+        name.as_mut().map_or(ptr::null_mut(), |n| n as *mut _),
+        bufs.as_ptr().cast_mut().cast::<libc::iovec>(),
+        bufs.len(),
+        control.as_ptr().cast_mut(),
+        control.len(),
+    );
     // SAFETY: every pointer in `msg` refers to memory borrowed for the call
     // with the lengths given (`name`, the iovecs, `control`); `sendmsg` only
     // reads through them, so the `cast_mut`s never lead to a write.
     cvt(unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, flags) })
+}
+
+/// Points `msg` at a `sockaddr_in` (null for none), `iovlen` iovecs, and
+/// `control_len` bytes of control buffer (none when 0), with no flags. It
+/// only stores the pointers: the caller keeps what they point to alive,
+/// and writable where the call writes, until the system call returns.
+pub(crate) fn point_msghdr(
+    msg: &mut libc::msghdr,
+    name: *mut libc::sockaddr_in,
+    iov: *mut libc::iovec,
+    iovlen: usize,
+    control: *mut u8,
+    control_len: usize,
+) {
+    msg.msg_name = name.cast::<c_void>();
+    msg.msg_namelen = if name.is_null() {
+        0
+    } else {
+        size_of::<libc::sockaddr_in>() as socklen_t
+    };
+    msg.msg_iov = iov;
+    msg.msg_iovlen = iovlen as _;
+    if control_len == 0 {
+        msg.msg_control = ptr::null_mut();
+    } else {
+        msg.msg_control = control.cast::<c_void>();
+    }
+    msg.msg_controllen = control_len as _;
+    msg.msg_flags = 0;
 }
 
 /// The count a byte- or message-counting call returned, or its error.
@@ -430,7 +455,7 @@ pub(crate) fn borrow<S: AsSocket + ?Sized>(socket: &S) -> BorrowedSocket<'_> {
 /// The socket's address family, from the address `getsockname(2)`
 /// reports (these kernels have no `SO_DOMAIN`, or not in every version):
 /// an unbound socket still reports its family, with a zero address.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
     // SAFETY: `sockaddr_storage` is plain C data; all zeros is valid.
     let mut storage: libc::sockaddr_storage = unsafe { MaybeUninit::zeroed().assume_init() };
@@ -450,13 +475,13 @@ pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
     Ok(c_int::from(storage.ss_family))
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 pub(crate) use link_dl::*;
 
 /// The link-layer entries of `getifaddrs(3)` on the BSDs and illumos:
 /// `AF_LINK`, a `sockaddr_dl` whose `sdl_index` follows a 16-bit start
 /// (`sdl_len` and `sdl_family`, or illumos' 16-bit `sdl_family`).
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 mod link_dl {
     use super::c_int;
 
@@ -493,12 +518,7 @@ pub(crate) fn multicast_interface_address(fd: BorrowedSocket<'_>) -> io::Result<
 
 /// `IP_MULTICAST_IF` set with a `struct ip_mreqn`: the interface by index
 /// (0 for none) or by local address (Linux, macOS and FreeBSD take it).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-))]
+#[cfg(ipv4_std_mreqn)]
 pub(crate) fn set_multicast_interface(
     fd: BorrowedSocket<'_>,
     index: c_int,
@@ -513,30 +533,15 @@ pub(crate) fn set_multicast_interface(
 }
 
 // SAFETY: `ip_mreqn` is `#[repr(C)]` of two `in_addr` and a `c_int`.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-))]
+#[cfg(ipv4_std_mreqn)]
 unsafe impl OptionValue for libc::ip_mreqn {}
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-)))]
+#[cfg(not(ipv4_std_mreqn))]
 pub(crate) use by_address::*;
 
 /// The kernels without `ip_mreqn` (NetBSD, OpenBSD, DragonFly, illumos),
 /// which name a multicast interface by one of its addresses.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-)))]
+#[cfg(not(ipv4_std_mreqn))]
 mod by_address {
     use std::ffi::CString;
     use std::io;
@@ -649,14 +654,7 @@ pub(crate) fn libc_cmsg_sizes(n: u32) -> (usize, usize) {
 // ip_mreq_source` where the kernel has the source calls by address).
 
 pub(crate) use libc::{IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP};
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 pub(crate) use libc::{
     IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, IP_DROP_SOURCE_MEMBERSHIP, IP_UNBLOCK_SOURCE,
 };
@@ -677,14 +675,7 @@ pub(crate) fn membership_by_address(
     setsockopt(fd, IPPROTO_IP, name, &mreq)
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 /// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
 /// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
 /// ip_mreq_source`: the interface by one of its local addresses.
@@ -705,13 +696,6 @@ pub(crate) fn source_membership_by_address(
 
 // SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
 unsafe impl OptionValue for libc::ip_mreq {}
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 // SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
 unsafe impl OptionValue for libc::ip_mreq_source {}

@@ -51,18 +51,12 @@ pub(crate) const MCAST_UNBLOCK_SOURCE: c_int = ws::MCAST_UNBLOCK_SOURCE as c_int
 pub(crate) const MSG_TRUNC: c_int = ws::MSG_TRUNC as c_int;
 /// `MSG_CTRUNC` (never set: no control messages are received).
 pub(crate) const MSG_CTRUNC: c_int = ws::MSG_CTRUNC as c_int;
-/// No `MSG_WAITFORONE`: batches are a loop.
-pub(crate) const MSG_WAITFORONE: c_int = 0;
 /// No `MSG_DONTWAIT` either: a batch receive takes one datagram a call.
 pub(crate) const MSG_DONTWAIT: c_int = 0;
 
 /// Numbers only the crate's unit tests use.
 #[cfg(test)]
 pub(crate) const EINVAL: c_int = ws::WSAEINVAL;
-/// A flag bit Winsock never sets, for the unit tests that check unknown
-/// flags are kept.
-#[cfg(test)]
-pub(crate) const MSG_ERRQUEUE: c_int = 0x4000_0000;
 
 /// `WSACMSGHDR`'s layout, with no message: the crate sends and receives
 /// none on Windows.
