@@ -13,6 +13,9 @@
 //! | `ipv4_std_mcast_source` | `MCAST_JOIN_GROUP` & co. with `group_req`/`group_source_req`, including the source calls (else membership is `ip_mreq` only) |
 //! | `ipv4_std_group_req_bytes` | `group_req` laid out as bytes by `sys/layouts.rs` (`sys/group_req.rs`), not as a C struct of the family's own |
 //! | `ipv4_std_mmsg` | `recvmmsg`/`sendmmsg` (`sys/mmsg.rs`; else `sys/mmsg_loop.rs`) |
+//! | `ipv4_std_minttl` | `IP_MINTTL` (RFC 5082 GTSM) |
+//! | `ipv4_std_so_protocol` | `SO_PROTOCOL` reads a socket's protocol |
+//! | `ipv4_std_ping` | ICMP datagram sockets (`SOCK_DGRAM`, `IPPROTO_ICMP`) without privilege (`ping.rs`) |
 //! | `ipv4_std_raw = "…"` | the raw-header byte order: `"wire"` (network order), `"bsd"` (host order, received `ip_len` without the header), or `"osreldate"` (the family module decides at run time) |
 
 /// One OS: its name (`CARGO_CFG_TARGET_OS`, or `apple` for
@@ -30,17 +33,20 @@ const MREQ_SOURCE: &str = "mreq_source";
 const MCAST_SOURCE: &str = "mcast_source";
 const GROUP_REQ_BYTES: &str = "group_req_bytes";
 const MMSG: &str = "mmsg";
+const MINTTL: &str = "minttl";
+const SO_PROTOCOL: &str = "so_protocol";
+const PING: &str = "ping";
 
 /// The table. Adding an OS is one row here (and, for a new family, its
 /// `sys/<family>.rs` and `family!` line in `sys/mod.rs`).
 #[rustfmt::skip]
 const TABLE: &[Row] = &[
     Row { os: &["linux", "android"], family: "linux", raw: "wire",
-          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, MMSG] },
+          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, MMSG, MINTTL, SO_PROTOCOL, PING] },
     Row { os: &["apple"], family: "bsd", raw: "bsd",
-          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, GROUP_REQ_BYTES] },
+          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, GROUP_REQ_BYTES, PING] },
     Row { os: &["freebsd"], family: "bsd", raw: "osreldate",
-          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, GROUP_REQ_BYTES, MMSG] },
+          caps: &[MREQN, MREQ_SOURCE, MCAST_SOURCE, GROUP_REQ_BYTES, MMSG, MINTTL, SO_PROTOCOL] },
     Row { os: &["netbsd"], family: "bsd", raw: "bsd",
           caps: &[MMSG] },
     Row { os: &["openbsd"], family: "bsd", raw: "wire",
@@ -70,7 +76,17 @@ fn main() {
         "cargo::rustc-check-cfg=cfg(ipv4_std_raw, values({}))",
         values(|r| r.raw)
     );
-    for cap in [MREQN, MREQ_SOURCE, MCAST_SOURCE, GROUP_REQ_BYTES, MMSG] {
+    let caps = [
+        MREQN,
+        MREQ_SOURCE,
+        MCAST_SOURCE,
+        GROUP_REQ_BYTES,
+        MMSG,
+        MINTTL,
+        SO_PROTOCOL,
+        PING,
+    ];
+    for cap in caps {
         println!("cargo::rustc-check-cfg=cfg(ipv4_std_{cap})");
     }
 

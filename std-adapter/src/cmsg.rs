@@ -110,9 +110,11 @@ pub(crate) struct Layout {
     /// The type that sets one datagram's TTL (an `int`), where the
     /// platform can.
     pub(crate) send_ttl: Option<i32>,
-    /// The type that sets one datagram's TOS (an `int`), where the
-    /// platform can.
+    /// The type that sets one datagram's TOS, where the platform can.
     pub(crate) send_tos: Option<i32>,
+    /// The size of that TOS: 4 (an `int`: Linux, macOS) or 1 (a `u_char`:
+    /// FreeBSD's `udp_output` takes exactly `CMSG_LEN(1)`).
+    pub(crate) send_tos_len: usize,
     /// The type of a received datagram's IP options (`IP_RECVOPTS`), where
     /// the platform reports them.
     pub(crate) recv_options: Option<i32>,
@@ -215,7 +217,7 @@ impl Layout {
             n += self.space_of(INT_LEN);
         }
         if cm.tos.is_some() && self.send_tos.is_some() {
-            n += self.space_of(INT_LEN);
+            n += self.space_of(self.send_tos_len);
         }
         if let Some(options) = &cm.options
             && self.return_options.is_some()
@@ -992,12 +994,21 @@ pub(crate) fn encode_with(
         m[data..data + IN_ADDR_LEN].copy_from_slice(&src.octets());
         at += layout.space_of(IN_ADDR_LEN);
     }
-    for (value, kind) in [(cm.ttl, layout.send_ttl), (cm.tos, layout.send_tos)] {
+    let numbers = [
+        (cm.ttl, layout.send_ttl, INT_LEN),
+        (cm.tos, layout.send_tos, layout.send_tos_len),
+    ];
+    for (value, kind, len) in numbers {
         if let (Some(v), Some(kind)) = (value, kind) {
-            let m = &mut out[at..at + layout.space_of(INT_LEN)];
-            layout.write_header(m, layout.ip_level, kind, layout.len_of(INT_LEN));
-            m[data..data + INT_LEN].copy_from_slice(&i32::from(v).to_ne_bytes());
-            at += layout.space_of(INT_LEN);
+            let m = &mut out[at..at + layout.space_of(len)];
+            layout.write_header(m, layout.ip_level, kind, layout.len_of(len));
+            // An `int` in native order, or the byte itself.
+            if len == INT_LEN {
+                m[data..data + len].copy_from_slice(&i32::from(v).to_ne_bytes());
+            } else {
+                m[data] = v;
+            }
+            at += layout.space_of(len);
         }
     }
     if let (Some(options), Some(kind)) = (&cm.options, layout.return_options) {
@@ -1760,6 +1771,7 @@ mod tests {
             send_src: None,
             send_ttl: Some(4),
             send_tos: None,
+            send_tos_len: 4,
             recv_options: None,
             return_options: None,
             checksum: None,

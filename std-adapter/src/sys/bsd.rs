@@ -11,6 +11,8 @@
 //! | destination, interface received | `IP_RECVPKTINFO` | `IP_RECVDSTADDR`, `IP_RECVIF` | same | same | same |
 //! | TOS received | `IP_RECVTOS` | `IP_RECVTOS` | — | — | — |
 //! | source sent | `IP_PKTINFO` | `IP_SENDSRCADDR` | `IP_SENDSRCADDR` | `IP_SENDSRCADDR` | — |
+//! | TOS sent per datagram | `IP_TOS`, an `int` | `IP_TOS`, a byte (UDP) | — | — | — |
+//! | `IP_MINTTL`, `SO_PROTOCOL` | — | yes | — | — | — |
 //! | `IP_MULTICAST_IF` | `ip_mreqn` | `ip_mreqn` | `in_addr` | `in_addr` | `in_addr` |
 //! | membership | `MCAST_*`, packed `group_req` | `MCAST_*` | `ip_mreq` | `ip_mreq` | `ip_mreq` |
 //! | batches | a loop | `recvmmsg`/`sendmmsg` | `recvmmsg`/`sendmmsg` | a loop | a loop |
@@ -37,6 +39,25 @@ pub(crate) use libc::{
     MCAST_BLOCK_SOURCE, MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP, MCAST_LEAVE_GROUP,
     MCAST_LEAVE_SOURCE_GROUP, MCAST_UNBLOCK_SOURCE,
 };
+/// `IP_MINTTL` (FreeBSD `netinet/in.h`: 66): `ip_ctloutput` takes 0 to
+/// 255 (`sys/netinet/ip_output.c`; older releases refused 0 with
+/// `EINVAL`), and `tcp_input`, `udp_input` and `rip_input` drop what
+/// arrives with a lower TTL.
+#[cfg(ipv4_std_minttl)]
+pub(crate) use libc::IP_MINTTL;
+/// `SO_PROTOCOL` (FreeBSD `sys/socket.h`: 0x1016): `sogetopt` reports
+/// `so_proto->pr_protocol` (`sys/kern/uipc_socket.c`), the protocol of
+/// the `protosw` entry the socket was made from. A raw socket for a
+/// protocol without an entry of its own (not ICMP, IGMP, …) is made from
+/// the "raw wildcard" entry of `sys/netinet/in_proto.c`, whose protocol
+/// is 0: it reports 0, not the protocol it was opened for.
+#[cfg(ipv4_std_so_protocol)]
+pub(crate) use libc::SO_PROTOCOL;
+/// `IP_STRIPHDR` (xnu `bsd/netinet/in.h:440`; not in libc): a raw or
+/// ICMP datagram socket receives without the IPv4 header (`rip_input`,
+/// `bsd/netinet/raw_ip.c:227`).
+#[cfg(target_vendor = "apple")]
+pub(crate) const IP_STRIPHDR: c_int = 23;
 /// Without `MCAST_*`, membership is `IP_ADD_MEMBERSHIP` and
 /// `IP_DROP_MEMBERSHIP` with an `ip_mreq` (see [`GroupReq`]).
 #[cfg(not(ipv4_std_mcast_source))]

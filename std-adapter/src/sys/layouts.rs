@@ -37,6 +37,7 @@ const BSD_CMSGHDR: Layout = Layout {
     send_src: None,
     send_ttl: None,
     send_tos: None,
+    send_tos_len: 4,
     recv_options: None,
     return_options: None,
     checksum: None,
@@ -52,6 +53,12 @@ const BSD_CMSGHDR: Layout = Layout {
 /// (`IP_RECVPKTINFO`, which is `IP_PKTINFO`), which also sends the source
 /// and interface. `IP_RECVIF`'s `sockaddr_dl` (20 bytes, and up to 32
 /// more, `ip_savecontrol`'s `sdlbuf`) is decoded when a socket has it on.
+/// One datagram's TOS is sent as `IP_TOS` (3), an `int`: xnu's
+/// `so_tos_from_control` (`bsd/netinet/in_tclass.c:1075`, xnu-11417)
+/// takes exactly `CMSG_LEN(sizeof(int))`, for UDP (`udp_output`,
+/// `udp_usrreq.c:1632`) and raw sockets (`rip_output`, `raw_ip.c:472`).
+/// No per-datagram TTL: `udp_output` takes it from the socket only
+/// (`udp_usrreq.c:1949`).
 pub(crate) const APPLE: Layout = Layout {
     align: 4,
     recv_ttl: Some(24),
@@ -60,6 +67,7 @@ pub(crate) const APPLE: Layout = Layout {
     recv_dstaddr: Some(7),
     recv_if: Some(20),
     link_addr_len: 20 + 32,
+    send_tos: Some(3),
     ..BSD_CMSGHDR
 };
 
@@ -68,7 +76,12 @@ pub(crate) const APPLE: Layout = Layout {
 /// `netinet/in.h`: `IP_RECVDSTADDR` 7 (also `IP_SENDSRCADDR`), `IP_RECVIF`
 /// 20, `IP_RECVTTL` 65, `IP_RECVTOS` 68). No `IP_PKTINFO`: the destination
 /// comes as an `in_addr`, the interface as a `sockaddr_dl` (54 bytes and
-/// up to 32 more), and the source is sent with `IP_SENDSRCADDR`.
+/// up to 32 more), and the source is sent with `IP_SENDSRCADDR`. One
+/// datagram's TOS is sent as `IP_TOS` (3) in one byte: `udp_output`
+/// (`sys/netinet/udp_usrreq.c`) takes exactly `CMSG_LEN(sizeof(u_char))`
+/// and refuses any other IP-level message, `IP_TTL` included, with
+/// `ENOPROTOOPT`. (`rip_send` in `raw_ip.c` passes no control message
+/// to `rip_output`: on raw sockets both are ignored.)
 pub(crate) const FREEBSD: Layout = Layout {
     align: 8,
     recv_ttl: Some(65),
@@ -77,6 +90,8 @@ pub(crate) const FREEBSD: Layout = Layout {
     recv_if: Some(20),
     link_addr_len: 54 + 32,
     send_src: Some(7),
+    send_tos: Some(3),
+    send_tos_len: 1,
     ..BSD_CMSGHDR
 };
 
@@ -374,8 +389,14 @@ mod cmsg {
                            18000000 00000000 1a000000 02000000 7f000001 e00000fb
                            0d000000 00000000 1b000000 b8000000",
                 decoded: cm(Some(64), Some(GROUP), Some(2), Some(0xb8)),
-                sent: src(SRC, Some(3)),
-                send_bytes: "18000000 00000000 1a000000 03000000 c6336407 00000000",
+                // `in_pktinfo`, then IP_TOS (netinet/in.h: 3, libc
+                // src/unix/bsd/mod.rs:241) as an `int`, CMSG_LEN(4) = 16.
+                sent: ControlMessage {
+                    tos: Some(0xb8),
+                    ..src(SRC, Some(3))
+                },
+                send_bytes: "18000000 00000000 1a000000 03000000 c6336407 00000000
+                             10000000 00000000 03000000 b8000000",
                 unsendable: ttl_only(),
                 unsendable_field: "ttl",
             },
@@ -395,8 +416,14 @@ mod cmsg {
                            11120300 06030600 656d3000 11223344 55000000 00000000
                            11000000 00000000 44000000 00000000 b8000000 00000000",
                 decoded: cm(Some(64), Some(GROUP), Some(3), Some(0xb8)),
-                sent: src(SRC, None),
-                send_bytes: "14000000 00000000 07000000 00000000 c6336407 00000000",
+                // IP_SENDSRCADDR, then IP_TOS (3) as one byte:
+                // CMSG_LEN(1) = 17, CMSG_SPACE(1) = 24.
+                sent: ControlMessage {
+                    tos: Some(0xb8),
+                    ..src(SRC, None)
+                },
+                send_bytes: "14000000 00000000 07000000 00000000 c6336407 00000000
+                             11000000 00000000 03000000 00000000 b8000000 00000000",
                 unsendable: src(SRC, Some(3)),
                 unsendable_field: "if_index",
             },
@@ -509,6 +536,51 @@ mod cmsg {
                 "{name}"
             );
             assert_eq!(std::io::Error::from(e).kind(), std::io::ErrorKind::Unsupported);
+        }
+    }
+
+    // No BSD kernel, nor illumos, sets one datagram's TTL from a control
+    // message (xnu's udp_output takes `inp_ip_ttl`, udp_usrreq.c:1949;
+    // FreeBSD's refuses IP_TTL with ENOPROTOOPT): the codec refuses it
+    // rather than let the kernel drop it. The TOS goes where the kernel
+    // reads it (macOS, FreeBSD) and is refused elsewhere.
+    #[test]
+    fn per_datagram_ttl_and_tos_by_kernel() {
+        let ttl = ttl_only();
+        let tos = cm(None, None, None, Some(0x2e));
+        for (name, l, tos_len) in [
+            ("macOS", APPLE, Some(4)),
+            ("FreeBSD", FREEBSD, Some(1)),
+            ("NetBSD", NETBSD, None),
+            ("OpenBSD", OPENBSD, None),
+            ("DragonFly", DRAGONFLY, None),
+            ("illumos", ILLUMOS, None),
+            ("Windows", WINDOWS, None),
+        ] {
+            let mut out = [0u8; 64];
+            assert_eq!(
+                encode_with(&l, &ttl, &mut out),
+                Err(EncodeError::Unsupported { field: "ttl" }),
+                "{name}"
+            );
+            match tos_len {
+                Some(len) => {
+                    let n = encode_with(&l, &tos, &mut out).unwrap();
+                    assert_eq!(n, l.space_of(len), "{name}");
+                    let m = crate::cmsg::Messages::with_layout(&out[..n], l)
+                        .next()
+                        .unwrap()
+                        .unwrap();
+                    let int = 0x2e_i32.to_ne_bytes();
+                    let want: &[u8] = if len == 4 { &int } else { &[0x2e] };
+                    assert_eq!((m.level, m.kind, m.data), (0, 3, want), "{name}");
+                }
+                None => assert_eq!(
+                    encode_with(&l, &tos, &mut out),
+                    Err(EncodeError::Unsupported { field: "tos" }),
+                    "{name}"
+                ),
+            }
         }
     }
 

@@ -17,6 +17,7 @@
 //! | `layouts` | every host | the plain numbers of every platform (control-message layouts, `group_req` layouts, raw-header formats), tested on any host against each platform's headers |
 //! | `mmsg`, `mmsg_loop` | by kernel | batches: `recvmmsg`/`sendmmsg` (Linux, Android, FreeBSD, NetBSD), or a loop of single calls |
 //! | `group_req` | macOS, FreeBSD, illumos, Windows | `group_req`/`group_source_req` as bytes laid out by `layouts` |
+//! | `sockopt` | every family | `setsockopt`/`getsockopt` with typed values (`OptionValue`), `set_int`, `get_int`, over the family's byte calls |
 //!
 //! # Per-OS facts: `build.rs`
 //!
@@ -46,8 +47,9 @@
 //! * Socket handles: `BorrowedSocket<'a>` and `AsSocket` (a file descriptor
 //!   on Unix, a `SOCKET` on Windows), `borrow` (the one call of `as_fd` /
 //!   `as_socket`), and `c_int`.
-//! * Option access: `setsockopt`, `getsockopt`, `set_int`, `get_int`, and
-//!   the `OptionValue` trait for the values they carry; `SocketKind` (the
+//! * Option access: `setsockopt_raw` and `getsockopt_raw` (bytes at a
+//!   pointer; `sockopt` builds the typed calls on them), `OptionValue`
+//!   for the family's own structures; `SocketKind` (the
 //!   family and type check of every wrapper); `socket_family`.
 //! * Levels and option numbers: `SOL_SOCKET`, `IPPROTO_IP`, `IP_HDRINCL`,
 //!   `IP_MULTICAST_IF`, `MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`,
@@ -56,7 +58,8 @@
 //!   (`IP_ADD_MEMBERSHIP`, `IP_DROP_MEMBERSHIP`, `IP_ADD_SOURCE_MEMBERSHIP`,
 //!   `IP_DROP_SOURCE_MEMBERSHIP`, `IP_BLOCK_SOURCE`, `IP_UNBLOCK_SOURCE`),
 //!   and where the kernel has them `SOL_RAW`/`ICMP_FILTER`,
-//!   `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`, `SO_PROTOCOL`,
+//!   `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`, `SO_PROTOCOL` and `IP_MINTTL`
+//!   (also FreeBSD's: `ipv4_std_so_protocol`, `ipv4_std_minttl`),
 //!   `IP_MULTICAST_ALL`, and the binding options `IP_FREEBIND`,
 //!   `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE`
 //!   (Linux: the traits' methods for these carry `#[cfg]`).
@@ -88,6 +91,8 @@
 //! sound.
 
 pub(crate) mod layouts;
+mod sockopt;
+pub(crate) use sockopt::*;
 
 /// `mod $name; pub(crate) use $name::*;` on the targets `$cfg` names.
 macro_rules! family {

@@ -1,6 +1,7 @@
-//! What every Unix gives alike: `setsockopt(2)`/`getsockopt(2)` with typed
-//! values, `recvmsg(2)` and `sendmsg(2)` with an IPv4 address and a control
-//! buffer, and the interface table (`getifaddrs(3)`, `if_nametoindex(3)`).
+//! What every Unix gives alike: `setsockopt(2)`/`getsockopt(2)` on bytes
+//! (the typed calls are `sockopt.rs`), `recvmsg(2)` and `sendmsg(2)` with
+//! an IPv4 address and a control buffer, and the interface table
+//! (`getifaddrs(3)`, `if_nametoindex(3)`).
 //!
 //! What differs between the Unix families (option numbers, struct layouts,
 //! `sockaddr_in` with or without `sin_len`, the link-layer address of
@@ -22,42 +23,27 @@ pub(crate) use std::os::fd::AsFd as AsSocket;
 /// A borrowed socket: a file descriptor on Unix.
 pub(crate) use std::os::fd::BorrowedFd as BorrowedSocket;
 
-use super::{IfAddr, IfAddrKind, Received, sockaddr_in};
+use super::{IfAddr, IfAddrKind, OptionValue, Received, get_int, getsockopt, setsockopt, sockaddr_in};
 
-/// A value that may be passed to and read back from `setsockopt`/`getsockopt`
-/// as raw bytes.
-///
-/// # Safety
-///
-/// Implementors must be `#[repr(C)]` (or primitive) plain data for which
-/// every bit pattern, in particular all zeros, is a valid value.
-pub(crate) unsafe trait OptionValue: Copy {}
-
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for c_int {}
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for u32 {}
 // SAFETY: `in_addr` is `#[repr(C)] { s_addr: u32 }`.
 unsafe impl OptionValue for libc::in_addr {}
 
-/// Sets option `name` at `level` to the bytes of `value`.
-pub(crate) fn setsockopt<T: OptionValue>(
+/// `setsockopt(2)` with the `len` bytes at `value`.
+///
+/// # Safety
+///
+/// `value` points to `len` initialised bytes that stay alive across the
+/// call (the kernel only reads them).
+pub(crate) unsafe fn setsockopt_raw(
     fd: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-    value: &T,
+    value: *const u8,
+    len: usize,
 ) -> io::Result<()> {
-    // SAFETY: `value` points to `size_of::<T>()` initialised bytes that live
-    // across the call; the kernel only reads them.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            (value as *const T).cast::<c_void>(),
-            size_of::<T>() as socklen_t,
-        )
-    };
+    let len = socklen_t::try_from(len).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: the caller's contract.
+    let rc = unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, value.cast::<c_void>(), len) };
     if rc == -1 {
         Err(io::Error::last_os_error())
     } else {
@@ -65,56 +51,30 @@ pub(crate) fn setsockopt<T: OptionValue>(
     }
 }
 
-/// Reads option `name` at `level` into a zeroed `T`, and returns it with the
-/// number of bytes the kernel wrote.
-pub(crate) fn getsockopt<T: OptionValue>(
+/// `getsockopt(2)` into the `len` bytes at `value`; returns how many the
+/// kernel wrote.
+///
+/// # Safety
+///
+/// `value` points to `len` writable bytes, alive across the call (the
+/// kernel writes at most `len`; for in-out options it reads them first,
+/// so they must then be initialised).
+pub(crate) unsafe fn getsockopt_raw(
     fd: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-) -> io::Result<(T, usize)> {
-    let mut value = MaybeUninit::<T>::zeroed();
-    let mut len = size_of::<T>() as socklen_t;
-    // SAFETY: `value` is `len` writable bytes; the kernel writes at most
-    // `len` bytes and stores the count it wrote in `len`.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            value.as_mut_ptr().cast::<c_void>(),
-            &mut len,
-        )
-    };
+    value: *mut u8,
+    len: usize,
+) -> io::Result<usize> {
+    let mut written = socklen_t::try_from(len).unwrap_or(socklen_t::MAX);
+    // SAFETY: the caller's contract; the kernel stores the count it wrote
+    // in `written`.
+    let rc =
+        unsafe { libc::getsockopt(fd.as_raw_fd(), level, name, value.cast::<c_void>(), &mut written) };
     if rc == -1 {
         return Err(io::Error::last_os_error());
     }
-    // SAFETY: the bytes were zeroed and then partly overwritten by the
-    // kernel; `T: OptionValue` accepts any bytes.
-    Ok((unsafe { value.assume_init() }, len as usize))
-}
-
-/// Sets an `int` option.
-pub(crate) fn set_int(
-    fd: BorrowedSocket<'_>,
-    level: c_int,
-    name: c_int,
-    value: c_int,
-) -> io::Result<()> {
-    setsockopt(fd, level, name, &value)
-}
-
-/// Reads an `int` option. Linux answers with a single byte for some options
-/// when asked with a shorter buffer; this accepts both forms.
-pub(crate) fn get_int(fd: BorrowedSocket<'_>, level: c_int, name: c_int) -> io::Result<c_int> {
-    let (value, len) = getsockopt::<c_int>(fd, level, name)?;
-    match len {
-        4 => Ok(value),
-        1 => Ok(c_int::from(value.to_ne_bytes()[0])),
-        n => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("getsockopt({level}, {name}) returned {n} bytes where an int (4) was expected"),
-        )),
-    }
+    Ok((written as usize).min(len))
 }
 
 /// A socket's address family and type, as the kernel reports them
