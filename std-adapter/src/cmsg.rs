@@ -1195,6 +1195,17 @@ fn decode_extended_error(
 
 // The host's codec on Linux and Android, against the kernel's captures.
 // Every platform's layout is tested in `platform_tests`, on any host.
+/// The bytes a hex dump (spaces and line breaks ignored) spells, for the
+/// tests below and in `sys/layouts.rs` (which run on every host).
+#[cfg(test)]
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    let s: String = s.split_whitespace().collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
@@ -1235,14 +1246,6 @@ mod tests {
     /// The error of decoding `b`.
     fn err(b: &[u8]) -> DecodeError {
         decode(b, false).error.expect("a decode error")
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
     }
 
     // Go §3.3: the kernel's own buffer for TTL|DST|INTERFACE on loopback.
@@ -1754,30 +1757,18 @@ mod tests {
     // and reads that platform's bytes on this host.
     #[test]
     fn runs_with_a_foreign_layout() {
+        // The BSDs' 12-byte header aligned to 4, with numbers of its own.
         let foreign = Layout {
-            align: 4,
-            header_len: 12,
-            len_offset: 0,
-            len_size: 4,
-            level_offset: 4,
-            type_offset: 8,
-            ip_level: 0,
             recv_ttl: Some(24),
             recv_tos: Some(27),
             pktinfo: Some(26),
-            recv_dstaddr: None,
-            recv_if: None,
-            link_addr_len: 0,
-            send_src: None,
             send_ttl: Some(4),
-            send_tos: None,
-            send_tos_len: 4,
-            recv_options: None,
-            return_options: None,
-            checksum: None,
-            orig_dst: None,
-            frag_size: None,
+            ..crate::sys::layouts::BSD_CMSGHDR
         };
+        assert_eq!(
+            (foreign.align, foreign.header_len, foreign.len_size, foreign.type_offset),
+            (4, 12, 4, 8)
+        );
         let cm = ControlMessage {
             ttl: Some(7),
             if_index: Some(3),

@@ -20,7 +20,7 @@ use crate::cmsg::Layout;
 
 /// `struct cmsghdr` of the BSDs and illumos: `socklen_t cmsg_len; int
 /// cmsg_level; int cmsg_type;` (12 bytes), with no message type known yet.
-const BSD_CMSGHDR: Layout = Layout {
+pub(crate) const BSD_CMSGHDR: Layout = Layout {
     align: 4,
     header_len: 12,
     len_offset: 0,
@@ -321,15 +321,7 @@ mod cmsg {
     use ipv4_core::control::{ControlFlags, ControlMessage};
 
     use super::*;
-    use crate::cmsg::{EncodeError, decode_with, encode_with};
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::cmsg::{EncodeError, decode_with, encode_with, hex};
 
     const GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 251);
     const SRC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
