@@ -138,14 +138,7 @@ impl PacketConn<Socket> {
             }
             Err(e) => return Err(e),
         };
-        // The ICMP message alone, as Linux hands it over.
-        #[cfg(target_vendor = "apple")]
-        crate::sys::set_int(
-            crate::sys::borrow(&socket),
-            crate::sys::IPPROTO_IP,
-            crate::sys::IP_STRIPHDR,
-            1,
-        )?;
+        crate::sys::prepare_icmp_datagram(crate::sys::borrow(&socket))?;
         PacketConn::new(socket)
     }
 }

@@ -53,11 +53,6 @@ pub(crate) use libc::IP_MINTTL;
 /// is 0: it reports 0, not the protocol it was opened for.
 #[cfg(ipv4_std_so_protocol)]
 pub(crate) use libc::SO_PROTOCOL;
-/// `IP_STRIPHDR` (xnu `bsd/netinet/in.h:440`; not in libc): a raw or
-/// ICMP datagram socket receives without the IPv4 header (`rip_input`,
-/// `bsd/netinet/raw_ip.c:227`).
-#[cfg(target_vendor = "apple")]
-pub(crate) const IP_STRIPHDR: c_int = 23;
 /// Without `MCAST_*`, membership is `IP_ADD_MEMBERSHIP` and
 /// `IP_DROP_MEMBERSHIP` with an `ip_mreq` (see [`GroupReq`]).
 #[cfg(not(ipv4_std_mcast_source))]
@@ -230,4 +225,18 @@ pub(crate) fn raw_formats() -> layouts::RawFormats {
         };
         layouts::freebsd_raw(osreldate)
     })
+}
+
+/// `IP_STRIPHDR` (xnu `bsd/netinet/in.h:440`; not in libc): a raw or
+/// ICMP datagram socket receives without the IPv4 header (`rip_input`,
+/// `bsd/netinet/raw_ip.c:227`).
+#[cfg(ipv4_std_ping)]
+const IP_STRIPHDR: c_int = 23;
+
+/// Readies a new ICMP datagram socket to receive as Linux's does: the
+/// ICMP message without the IPv4 header (`IP_STRIPHDR`; `icmp(4)` lists it
+/// among the options these sockets take).
+#[cfg(ipv4_std_ping)]
+pub(crate) fn prepare_icmp_datagram(fd: super::BorrowedSocket<'_>) -> std::io::Result<()> {
+    super::set_int(fd, libc::IPPROTO_IP, IP_STRIPHDR, 1)
 }

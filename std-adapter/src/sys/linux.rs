@@ -118,6 +118,12 @@ pub(crate) fn get_bytes(
     unsafe { getsockopt_raw(fd, level, name, out.as_mut_ptr(), out.len()) }
 }
 
+/// Readies a new ICMP datagram socket: nothing to do, Linux hands over
+/// the ICMP message without the IPv4 header already.
+pub(crate) fn prepare_icmp_datagram(_fd: BorrowedSocket<'_>) -> io::Result<()> {
+    Ok(())
+}
+
 /// `IP_UNICAST_IF` on IPv4 takes and reports the interface index in
 /// network byte order (`do_ip_setsockopt`: `ntohl(val)`), unlike every
 /// other index the kernel takes; 0 for none.

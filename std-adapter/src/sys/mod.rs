@@ -81,6 +81,8 @@
 //!   `SourceFilterBuf` and `MAX_FILTER_SOURCES`),
 //!   `set_multicast_interface`/`multicast_interface_address`,
 //!   `attach_filter` (Linux), `sockaddr_in`, `in_addr`, `from_in_addr`.
+//! * With `ipv4_std_ping`: `prepare_icmp_datagram` (what a new ICMP
+//!   datagram socket needs set before use).
 //! * I/O: `recvmsg`, `sendmsg`, `MSG_DONTWAIT` (where batches loop), and
 //!   with `ipv4_std_raw = "osreldate"` `raw_formats` (the byte order of raw
 //!   headers, [`layouts::RawFormats`]; this file gives it for the others).
