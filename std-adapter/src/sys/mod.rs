@@ -9,11 +9,11 @@
 //!
 //! | module | targets | holds |
 //! |---|---|---|
-//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
+//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` on bytes, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
 //! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `sock_fprog`), the control-message layout |
 //! | `bsd` | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels, with their differences by `cfg` |
 //! | `illumos` | illumos, Solaris | the same items for illumos |
-//! | `windows` | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `windows` | Windows | the same items over Winsock (and its own byte `setsockopt`/`getsockopt` in place of `unix`) |
 //! | `layouts` | every host | the plain numbers of every platform (control-message layouts, `group_req` layouts, raw-header formats), tested on any host against each platform's headers |
 //! | `mmsg`, `mmsg_loop` | by kernel | batches: `recvmmsg`/`sendmmsg` (Linux, Android, FreeBSD, NetBSD), or a loop of single calls |
 //! | `group_req` | macOS, FreeBSD, illumos, Windows | `group_req`/`group_source_req` as bytes laid out by `layouts` |
@@ -24,8 +24,9 @@
 //! Which family serves a target, and what its kernel has, is one table in
 //! `build.rs`, which sets a `cfg` per fact: `ipv4_std_family = "bsd"`,
 //! `ipv4_std_mreqn`, `ipv4_std_mreq_source`, `ipv4_std_mcast_source`,
-//! `ipv4_std_group_req_bytes`, `ipv4_std_mmsg`, `ipv4_std_raw = "wire"`
-//! (the table's docs say what each means). Code tests those names, not
+//! `ipv4_std_group_req_bytes`, `ipv4_std_mmsg`, `ipv4_std_minttl`,
+//! `ipv4_std_so_protocol`, `ipv4_std_ping`, `ipv4_std_raw = "wire"` (the
+//! table's docs say what each means). Code tests those names, not
 //! lists of `target_os`; `target_os = "linux"` stays only on the surfaces
 //! no other kernel has (error queue, filters, binding options, …).
 //!
