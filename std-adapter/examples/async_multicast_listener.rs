@@ -11,6 +11,21 @@
 //! The listener and a sender live in two network namespaces this example
 //! creates (joined by a veth link) and removes on exit; it needs root.
 
+// The example works inside network namespaces (`common`), which only
+// Linux has: elsewhere it is a stub that says so, and the code below is
+// left out (the macro keeps it unindented).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() {
+    eprintln!("this example runs on Linux only");
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+macro_rules! linux_only {
+    ($($item:item)*) => { $($item)* };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+linux_only! {
 mod common;
 
 use ipv4_std::prelude::*;
@@ -138,4 +153,5 @@ mod tests {
         use super::common::harness::{self, kernel};
         harness::run([kernel(runs)]);
     }
+}
 }

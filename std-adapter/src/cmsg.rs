@@ -110,9 +110,11 @@ pub(crate) struct Layout {
     /// The type that sets one datagram's TTL (an `int`), where the
     /// platform can.
     pub(crate) send_ttl: Option<i32>,
-    /// The type that sets one datagram's TOS (an `int`), where the
-    /// platform can.
+    /// The type that sets one datagram's TOS, where the platform can.
     pub(crate) send_tos: Option<i32>,
+    /// The size of that TOS: 4 (an `int`: Linux, macOS) or 1 (a `u_char`:
+    /// FreeBSD's `udp_output` takes exactly `CMSG_LEN(1)`).
+    pub(crate) send_tos_len: usize,
     /// The type of a received datagram's IP options (`IP_RECVOPTS`), where
     /// the platform reports them.
     pub(crate) recv_options: Option<i32>,
@@ -215,7 +217,7 @@ impl Layout {
             n += self.space_of(INT_LEN);
         }
         if cm.tos.is_some() && self.send_tos.is_some() {
-            n += self.space_of(INT_LEN);
+            n += self.space_of(self.send_tos_len);
         }
         if let Some(options) = &cm.options
             && self.return_options.is_some()
@@ -992,12 +994,21 @@ pub(crate) fn encode_with(
         m[data..data + IN_ADDR_LEN].copy_from_slice(&src.octets());
         at += layout.space_of(IN_ADDR_LEN);
     }
-    for (value, kind) in [(cm.ttl, layout.send_ttl), (cm.tos, layout.send_tos)] {
+    let numbers = [
+        (cm.ttl, layout.send_ttl, INT_LEN),
+        (cm.tos, layout.send_tos, layout.send_tos_len),
+    ];
+    for (value, kind, len) in numbers {
         if let (Some(v), Some(kind)) = (value, kind) {
-            let m = &mut out[at..at + layout.space_of(INT_LEN)];
-            layout.write_header(m, layout.ip_level, kind, layout.len_of(INT_LEN));
-            m[data..data + INT_LEN].copy_from_slice(&i32::from(v).to_ne_bytes());
-            at += layout.space_of(INT_LEN);
+            let m = &mut out[at..at + layout.space_of(len)];
+            layout.write_header(m, layout.ip_level, kind, layout.len_of(len));
+            // An `int` in native order, or the byte itself.
+            if len == INT_LEN {
+                m[data..data + len].copy_from_slice(&i32::from(v).to_ne_bytes());
+            } else {
+                m[data] = v;
+            }
+            at += layout.space_of(len);
         }
     }
     if let (Some(options), Some(kind)) = (&cm.options, layout.return_options) {
@@ -1184,6 +1195,17 @@ fn decode_extended_error(
 
 // The host's codec on Linux and Android, against the kernel's captures.
 // Every platform's layout is tested in `platform_tests`, on any host.
+/// The bytes a hex dump (spaces and line breaks ignored) spells, for the
+/// tests below and in `sys/layouts.rs` (which run on every host).
+#[cfg(test)]
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    let s: String = s.split_whitespace().collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
     use super::*;
@@ -1224,14 +1246,6 @@ mod tests {
     /// The error of decoding `b`.
     fn err(b: &[u8]) -> DecodeError {
         decode(b, false).error.expect("a decode error")
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
     }
 
     // Go §3.3: the kernel's own buffer for TTL|DST|INTERFACE on loopback.
@@ -1743,29 +1757,18 @@ mod tests {
     // and reads that platform's bytes on this host.
     #[test]
     fn runs_with_a_foreign_layout() {
+        // The BSDs' 12-byte header aligned to 4, with numbers of its own.
         let foreign = Layout {
-            align: 4,
-            header_len: 12,
-            len_offset: 0,
-            len_size: 4,
-            level_offset: 4,
-            type_offset: 8,
-            ip_level: 0,
             recv_ttl: Some(24),
             recv_tos: Some(27),
             pktinfo: Some(26),
-            recv_dstaddr: None,
-            recv_if: None,
-            link_addr_len: 0,
-            send_src: None,
             send_ttl: Some(4),
-            send_tos: None,
-            recv_options: None,
-            return_options: None,
-            checksum: None,
-            orig_dst: None,
-            frag_size: None,
+            ..crate::sys::layouts::BSD_CMSGHDR
         };
+        assert_eq!(
+            (foreign.align, foreign.header_len, foreign.len_size, foreign.type_offset),
+            (4, 12, 4, 8)
+        );
         let cm = ControlMessage {
             ttl: Some(7),
             if_index: Some(3),

@@ -156,8 +156,11 @@ pub mod errqueue;
 mod interface;
 pub mod options;
 mod packet_conn;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+#[cfg(ipv4_std_ping)]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple")))
+)]
 pub mod ping;
 pub mod prelude;
 mod raw_conn;

@@ -27,6 +27,31 @@
 //! * `IP_TTL`, `IP_TOS`, the control messages, `IP_RECVERR` and path MTU
 //!   options work as on UDP.
 //!
+//! # macOS and iOS
+//!
+//! Any process may open one there ([`icmp(4)`], "Non-privileged ICMP";
+//! xnu's `icmp_dgram_attach` skips the raw socket's privilege check).
+//! Such a socket is a raw ICMP socket with limits, so it differs from
+//! Linux's:
+//!
+//! * It sends ICMP requests only (echo, timestamp, address mask; code 0),
+//!   as they are: the **identifier is not rewritten** and the **checksum
+//!   is not filled in** (the core's `emit` computes it).
+//! * It receives **every ICMP message** that reaches the host: echo
+//!   replies to other processes' requests too, and the ICMP errors about
+//!   its own requests (there is no error queue): match replies on
+//!   identifier and sequence number.
+//! * [`PacketConn::icmp_datagram`] turns on `IP_STRIPHDR`, so that, as on
+//!   Linux, a received datagram is the ICMP message without its IPv4
+//!   header.
+//! * Of the control messages, the TTL can be received (`IP_RECVTTL`);
+//!   `IP_PKTINFO` and `IP_RECVTOS` are refused (`EINVAL`) by its
+//!   `icmp_dgram_ctloutput`.
+//!
+//! FreeBSD, NetBSD, OpenBSD, DragonFly and illumos have no such socket
+//! (their protocol tables have no `SOCK_DGRAM` entry for ICMP): a raw
+//! socket and privilege are needed there.
+//!
 //! ```no_run
 //! use std::net::{Ipv4Addr, SocketAddrV4};
 //! use ipv4_std::ipv4_core::icmp::{IcmpRepr, IcmpView, Message};
@@ -48,8 +73,10 @@
 //! ```
 //!
 //! [`icmp(7)`]: https://man7.org/linux/man-pages/man7/icmp.7.html
+//! [`icmp(4)`]: https://github.com/apple-oss-distributions/xnu/blob/main/bsd/man/man4/icmp.4
 
 use std::io;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use std::ops::RangeInclusive;
 
 use socket2::{Domain, Protocol, Socket, Type};
@@ -64,6 +91,8 @@ use crate::PacketConn;
 ///
 /// Reading the file, or [`InvalidData`](io::ErrorKind::InvalidData) when
 /// it does not hold two numbers.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
 pub fn group_range() -> io::Result<RangeInclusive<u32>> {
     let text = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range")?;
     let mut numbers = text.split_whitespace().map(str::parse::<u32>);
@@ -78,17 +107,23 @@ pub fn group_range() -> io::Result<RangeInclusive<u32>> {
 
 impl PacketConn<Socket> {
     /// Opens an ICMP datagram ("ping") socket: `socket(AF_INET,
-    /// SOCK_DGRAM, IPPROTO_ICMP)`, wrapped. See [`ping`](crate::ping).
+    /// SOCK_DGRAM, IPPROTO_ICMP)`, wrapped; on macOS and iOS with
+    /// `IP_STRIPHDR` on. See [`ping`](crate::ping).
     ///
     /// # Errors
     ///
     /// [`PermissionDenied`](io::ErrorKind::PermissionDenied) (`EACCES`)
-    /// when the process's groups are outside `net.ipv4.ping_group_range`,
-    /// with the range in the message; the `socket` error otherwise.
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    /// when the process's groups are outside `net.ipv4.ping_group_range`
+    /// (Linux), with the range in the message; the `socket` error
+    /// otherwise.
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple")))
+    )]
     pub fn icmp_datagram() -> io::Result<PacketConn<Socket>> {
         let socket = match Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::ICMPV4)) {
             Ok(s) => s,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
                 let range = group_range()
                     .map(|r| format!("{} {}", r.start(), r.end()))
@@ -103,6 +138,7 @@ impl PacketConn<Socket> {
             }
             Err(e) => return Err(e),
         };
+        crate::sys::prepare_icmp_datagram(crate::sys::borrow(&socket))?;
         PacketConn::new(socket)
     }
 }

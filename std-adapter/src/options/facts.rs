@@ -2,7 +2,7 @@
 
 use std::io;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(ipv4_std_so_protocol)]
 use ipv4_core::header::Protocol;
 
 use super::{get_ip_flag, sealed};
@@ -40,8 +40,8 @@ pub trait SocketFacts: sealed::Socket {
     /// # Errors
     ///
     /// [`InvalidData`](io::ErrorKind::InvalidData) for a number above 255.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    #[cfg(ipv4_std_so_protocol)]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
     fn protocol(&self) -> io::Result<Protocol> {
         let p = sys::get_int(self.socket(), sys::SOL_SOCKET, sys::SO_PROTOCOL)?;
         u8::try_from(p).map(Protocol).map_err(|_| {

@@ -64,7 +64,7 @@ fn multicast_group(group: IpAddr) -> io::Result<Ipv4Addr> {
 }
 
 /// Checks that `source` is an IPv4 address that can send.
-#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+#[cfg(ipv4_std_mcast_source)]
 pub(super) fn unicast_source(source: IpAddr) -> io::Result<Ipv4Addr> {
     match source {
         IpAddr::V4(s) if !s.is_multicast() && !s.is_unspecified() && !s.is_broadcast() => Ok(s),
@@ -138,7 +138,7 @@ enum SourceCall {
 /// (`IP_ADD_SOURCE_MEMBERSHIP`, …), otherwise by index with a `struct
 /// group_source_req` (`MCAST_JOIN_SOURCE_GROUP`, …). Group and source are
 /// checked before a name is looked up.
-#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+#[cfg(ipv4_std_mcast_source)]
 fn source_op<'i>(
     fd: sys::BorrowedSocket<'_>,
     call: SourceCall,
@@ -350,7 +350,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         group_op(self.socket(), call, interface, group)
     }
 
-    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg(ipv4_std_mcast_source)]
     #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
@@ -377,7 +377,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), SourceCall::Join, interface, group, source)
     }
 
-    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg(ipv4_std_mcast_source)]
     #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
     /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
@@ -396,7 +396,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), SourceCall::Leave, interface, group, source)
     }
 
-    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg(ipv4_std_mcast_source)]
     #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
@@ -416,7 +416,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
         source_op(self.socket(), SourceCall::Block, interface, group, source)
     }
 
-    #[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+    #[cfg(ipv4_std_mcast_source)]
     #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)

@@ -1,13 +1,13 @@
 //! [`RoutingOptions`]: which packets a socket accepts by hop count, and which
 //! interface its unicast packets leave by.
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(ipv4_std_minttl)]
 use std::io;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use super::interface_index;
 use super::sealed;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(ipv4_std_minttl)]
 use crate::sys;
 
 /// Routing options ([`ip(7)`]): the Generalized TTL Security
@@ -37,8 +37,8 @@ use crate::sys;
 pub trait RoutingOptions: sealed::Socket {
     /// The smallest TTL a received packet may have to be delivered to the
     /// socket (`IP_MINTTL`); 0 when the check is off.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    #[cfg(ipv4_std_minttl)]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
     fn min_ttl(&self) -> io::Result<u8> {
         super::byte_value(super::get_ip(self.socket(), sys::IP_MINTTL)?, "IP_MINTTL")
     }
@@ -52,8 +52,8 @@ pub trait RoutingOptions: sealed::Socket {
     /// whatever the TTL.
     ///
     /// [RFC 5082]: https://www.rfc-editor.org/rfc/rfc5082
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+    #[cfg(ipv4_std_minttl)]
+    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
     fn set_min_ttl(&self, min_ttl: u8) -> io::Result<()> {
         super::set_ip(self.socket(), sys::IP_MINTTL, sys::c_int::from(min_ttl))
     }

@@ -11,6 +11,8 @@
 //! | destination, interface received | `IP_RECVPKTINFO` | `IP_RECVDSTADDR`, `IP_RECVIF` | same | same | same |
 //! | TOS received | `IP_RECVTOS` | `IP_RECVTOS` | — | — | — |
 //! | source sent | `IP_PKTINFO` | `IP_SENDSRCADDR` | `IP_SENDSRCADDR` | `IP_SENDSRCADDR` | — |
+//! | TOS sent per datagram | `IP_TOS`, an `int` | `IP_TOS`, a byte (UDP) | — | — | — |
+//! | `IP_MINTTL`, `SO_PROTOCOL` | — | yes | — | — | — |
 //! | `IP_MULTICAST_IF` | `ip_mreqn` | `ip_mreqn` | `in_addr` | `in_addr` | `in_addr` |
 //! | membership | `MCAST_*`, packed `group_req` | `MCAST_*` | `ip_mreq` | `ip_mreq` | `ip_mreq` |
 //! | batches | a loop | `recvmmsg`/`sendmmsg` | `recvmmsg`/`sendmmsg` | a loop | a loop |
@@ -22,37 +24,40 @@ use std::net::SocketAddrV4;
 use ipv4_core::control::ControlFlags;
 
 use super::layouts;
-#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(ipv4_std_group_req_bytes)]
 use super::layouts::McastReq;
 use super::unix::{c_int, in_addr};
 use crate::cmsg::Layout;
 
 #[cfg(test)]
 pub(crate) use libc::EINVAL;
-#[cfg(any(target_os = "freebsd", target_os = "netbsd"))]
-pub(crate) use libc::MSG_WAITFORONE;
 pub(crate) use libc::IP_HDRINCL;
-#[cfg(not(any(target_os = "freebsd", target_os = "netbsd")))]
+#[cfg(not(ipv4_std_mmsg))]
 pub(crate) use libc::MSG_DONTWAIT;
-#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(ipv4_std_mcast_source)]
 pub(crate) use libc::{
     MCAST_BLOCK_SOURCE, MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP, MCAST_LEAVE_GROUP,
     MCAST_LEAVE_SOURCE_GROUP, MCAST_UNBLOCK_SOURCE,
 };
+/// `IP_MINTTL` (FreeBSD `netinet/in.h`: 66): `ip_ctloutput` takes 0 to
+/// 255 (`sys/netinet/ip_output.c`; older releases refused 0 with
+/// `EINVAL`), and `tcp_input`, `udp_input` and `rip_input` drop what
+/// arrives with a lower TTL.
+#[cfg(ipv4_std_minttl)]
+pub(crate) use libc::IP_MINTTL;
+/// `SO_PROTOCOL` (FreeBSD `sys/socket.h`: 0x1016): `sogetopt` reports
+/// `so_proto->pr_protocol` (`sys/kern/uipc_socket.c`), the protocol of
+/// the `protosw` entry the socket was made from. A raw socket for a
+/// protocol without an entry of its own (not ICMP, IGMP, …) is made from
+/// the "raw wildcard" entry of `sys/netinet/in_proto.c`, whose protocol
+/// is 0: it reports 0, not the protocol it was opened for.
+#[cfg(ipv4_std_so_protocol)]
+pub(crate) use libc::SO_PROTOCOL;
 /// Without `MCAST_*`, membership is `IP_ADD_MEMBERSHIP` and
 /// `IP_DROP_MEMBERSHIP` with an `ip_mreq` (see [`GroupReq`]).
-#[cfg(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly"))]
+#[cfg(not(ipv4_std_mcast_source))]
 pub(crate) use libc::{IP_ADD_MEMBERSHIP as MCAST_JOIN_GROUP, IP_DROP_MEMBERSHIP as MCAST_LEAVE_GROUP};
 
-/// No `MSG_WAITFORONE`: batches are a loop of single calls, which waits
-/// for the first message only.
-#[cfg(not(any(target_os = "freebsd", target_os = "netbsd")))]
-pub(crate) const MSG_WAITFORONE: c_int = 0;
-
-/// The `MSG_ERRQUEUE` of Linux, which the BSDs lack: a flag bit no BSD
-/// kernel sets, for the unit tests that check unknown flags are kept.
-#[cfg(test)]
-pub(crate) const MSG_ERRQUEUE: c_int = 0x4000_0000;
 
 #[cfg(target_vendor = "apple")]
 const TABLE: Layout = layouts::APPLE;
@@ -152,15 +157,15 @@ pub(crate) const GROUP_REQ: layouts::GroupReqLayout = layouts::GROUP_REQ_APPLE;
 pub(crate) const GROUP_REQ: layouts::GroupReqLayout = layouts::GROUP_REQ_FREEBSD;
 
 /// `struct group_req`, as bytes laid out by [`layouts`].
-#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(ipv4_std_group_req_bytes)]
 pub(crate) type GroupReq = McastReq<{ GROUP_REQ.req_len }>;
 /// `struct group_source_req`, as bytes laid out by [`layouts`].
-#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(ipv4_std_group_req_bytes)]
 pub(crate) type GroupSourceReq = McastReq<{ GROUP_REQ.source_req_len }>;
 
 // The layouts agree with libc's structures for this target (on macOS
 // `#[repr(packed(4))]`, as the header's `#pragma pack(4)`).
-#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(ipv4_std_group_req_bytes)]
 const _: () = {
     assert!(size_of::<GroupReq>() == size_of::<libc::group_req>());
     assert!(size_of::<GroupSourceReq>() == size_of::<libc::group_source_req>());
@@ -175,7 +180,7 @@ const _: () = {
 /// ([`MCAST_JOIN_GROUP`]/[`MCAST_LEAVE_GROUP`] here): the interface by its
 /// first IPv4 address, or for index 0 `INADDR_ANY` (the routing table
 /// chooses).
-#[cfg(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly"))]
+#[cfg(not(ipv4_std_mcast_source))]
 pub(crate) fn group_req(
     if_index: u32,
     group: std::net::Ipv4Addr,
@@ -194,7 +199,7 @@ pub(crate) fn group_req(
 
 /// The header formats of this kernel's raw sockets: FreeBSD's changed
 /// with 11.0, so it is read once from `kern.osreldate`.
-#[cfg(target_os = "freebsd")]
+#[cfg(ipv4_std_raw = "osreldate")]
 pub(crate) fn raw_formats() -> layouts::RawFormats {
     static FORMATS: std::sync::OnceLock<layouts::RawFormats> = std::sync::OnceLock::new();
     *FORMATS.get_or_init(|| {
@@ -220,4 +225,18 @@ pub(crate) fn raw_formats() -> layouts::RawFormats {
         };
         layouts::freebsd_raw(osreldate)
     })
+}
+
+/// `IP_STRIPHDR` (xnu `bsd/netinet/in.h:440`; not in libc): a raw or
+/// ICMP datagram socket receives without the IPv4 header (`rip_input`,
+/// `bsd/netinet/raw_ip.c:227`).
+#[cfg(ipv4_std_ping)]
+const IP_STRIPHDR: c_int = 23;
+
+/// Readies a new ICMP datagram socket to receive as Linux's does: the
+/// ICMP message without the IPv4 header (`IP_STRIPHDR`; `icmp(4)` lists it
+/// among the options these sockets take).
+#[cfg(ipv4_std_ping)]
+pub(crate) fn prepare_icmp_datagram(fd: super::BorrowedSocket<'_>) -> std::io::Result<()> {
+    super::set_int(fd, libc::IPPROTO_IP, IP_STRIPHDR, 1)
 }

@@ -31,13 +31,6 @@ pub(crate) const MCAST_JOIN_SOURCE_GROUP: c_int = 0x2d;
 /// `MCAST_LEAVE_SOURCE_GROUP`.
 pub(crate) const MCAST_LEAVE_SOURCE_GROUP: c_int = 0x2e;
 
-/// No `recvmmsg`: batches are a loop of single calls.
-pub(crate) const MSG_WAITFORONE: c_int = 0;
-
-/// Linux's `MSG_ERRQUEUE`, which illumos lacks: a flag bit the kernel never
-/// sets, for the unit tests that check unknown flags are kept.
-#[cfg(test)]
-pub(crate) const MSG_ERRQUEUE: c_int = 0x4000_0000;
 
 /// The control-message layout: [`layouts::ILLUMOS`] with the header as
 /// libc declares it.

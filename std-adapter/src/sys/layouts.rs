@@ -20,7 +20,7 @@ use crate::cmsg::Layout;
 
 /// `struct cmsghdr` of the BSDs and illumos: `socklen_t cmsg_len; int
 /// cmsg_level; int cmsg_type;` (12 bytes), with no message type known yet.
-const BSD_CMSGHDR: Layout = Layout {
+pub(crate) const BSD_CMSGHDR: Layout = Layout {
     align: 4,
     header_len: 12,
     len_offset: 0,
@@ -37,6 +37,7 @@ const BSD_CMSGHDR: Layout = Layout {
     send_src: None,
     send_ttl: None,
     send_tos: None,
+    send_tos_len: 4,
     recv_options: None,
     return_options: None,
     checksum: None,
@@ -52,6 +53,12 @@ const BSD_CMSGHDR: Layout = Layout {
 /// (`IP_RECVPKTINFO`, which is `IP_PKTINFO`), which also sends the source
 /// and interface. `IP_RECVIF`'s `sockaddr_dl` (20 bytes, and up to 32
 /// more, `ip_savecontrol`'s `sdlbuf`) is decoded when a socket has it on.
+/// One datagram's TOS is sent as `IP_TOS` (3), an `int`: xnu's
+/// `so_tos_from_control` (`bsd/netinet/in_tclass.c:1075`, xnu-11417)
+/// takes exactly `CMSG_LEN(sizeof(int))`, for UDP (`udp_output`,
+/// `udp_usrreq.c:1632`) and raw sockets (`rip_output`, `raw_ip.c:472`).
+/// No per-datagram TTL: `udp_output` takes it from the socket only
+/// (`udp_usrreq.c:1949`).
 pub(crate) const APPLE: Layout = Layout {
     align: 4,
     recv_ttl: Some(24),
@@ -60,6 +67,7 @@ pub(crate) const APPLE: Layout = Layout {
     recv_dstaddr: Some(7),
     recv_if: Some(20),
     link_addr_len: 20 + 32,
+    send_tos: Some(3),
     ..BSD_CMSGHDR
 };
 
@@ -68,7 +76,12 @@ pub(crate) const APPLE: Layout = Layout {
 /// `netinet/in.h`: `IP_RECVDSTADDR` 7 (also `IP_SENDSRCADDR`), `IP_RECVIF`
 /// 20, `IP_RECVTTL` 65, `IP_RECVTOS` 68). No `IP_PKTINFO`: the destination
 /// comes as an `in_addr`, the interface as a `sockaddr_dl` (54 bytes and
-/// up to 32 more), and the source is sent with `IP_SENDSRCADDR`.
+/// up to 32 more), and the source is sent with `IP_SENDSRCADDR`. One
+/// datagram's TOS is sent as `IP_TOS` (3) in one byte: `udp_output`
+/// (`sys/netinet/udp_usrreq.c`) takes exactly `CMSG_LEN(sizeof(u_char))`
+/// and refuses any other IP-level message, `IP_TTL` included, with
+/// `ENOPROTOOPT`. (`rip_send` in `raw_ip.c` passes no control message
+/// to `rip_output`: on raw sockets both are ignored.)
 pub(crate) const FREEBSD: Layout = Layout {
     align: 8,
     recv_ttl: Some(65),
@@ -77,6 +90,8 @@ pub(crate) const FREEBSD: Layout = Layout {
     recv_if: Some(20),
     link_addr_len: 54 + 32,
     send_src: Some(7),
+    send_tos: Some(3),
+    send_tos_len: 1,
     ..BSD_CMSGHDR
 };
 
@@ -169,42 +184,36 @@ pub(crate) struct GroupReqLayout {
     pub(crate) sin_len: bool,
 }
 
+impl GroupReqLayout {
+    /// The layout of a `uint32_t` interface followed by one
+    /// (`group_req`) or two (`group_source_req`) `sockaddr_storage` of
+    /// `storage_len` bytes, the first at `group_offset`.
+    const fn new(group_offset: usize, storage_len: usize, sin_len: bool) -> GroupReqLayout {
+        GroupReqLayout {
+            group_offset,
+            source_offset: group_offset + storage_len,
+            req_len: group_offset + storage_len,
+            source_req_len: group_offset + 2 * storage_len,
+            sin_len,
+        }
+    }
+}
+
 /// Linux, and Windows (`ws2ipdef.h`), on 64-bit targets: `sockaddr_storage`
 /// is 128 bytes, 8-aligned.
-pub(crate) const GROUP_REQ_LP64: GroupReqLayout = GroupReqLayout {
-    group_offset: 8,
-    source_offset: 8 + 128,
-    req_len: 8 + 128,
-    source_req_len: 8 + 2 * 128,
-    sin_len: false,
-};
+pub(crate) const GROUP_REQ_LP64: GroupReqLayout = GroupReqLayout::new(8, 128, false);
 
 /// FreeBSD on 64-bit targets (`netinet/in.h`, no packing): as
 /// [`GROUP_REQ_LP64`], with `sin_len`.
-pub(crate) const GROUP_REQ_FREEBSD: GroupReqLayout = GroupReqLayout {
-    sin_len: true,
-    ..GROUP_REQ_LP64
-};
+pub(crate) const GROUP_REQ_FREEBSD: GroupReqLayout = GroupReqLayout::new(8, 128, true);
 
 /// macOS and iOS (`netinet/in.h`: both structures under `#pragma
 /// pack(4)`): the group right after the interface, at 4, with `sin_len`.
-pub(crate) const GROUP_REQ_APPLE: GroupReqLayout = GroupReqLayout {
-    group_offset: 4,
-    source_offset: 4 + 128,
-    req_len: 4 + 128,
-    source_req_len: 4 + 2 * 128,
-    sin_len: true,
-};
+pub(crate) const GROUP_REQ_APPLE: GroupReqLayout = GroupReqLayout::new(4, 128, true);
 
 /// illumos and Solaris on amd64 (`netinet/in.h`: `#pragma pack(4)` where
 /// `_LONG_LONG_ALIGNMENT` is 8; `sockaddr_storage` is 256 bytes).
-pub(crate) const GROUP_REQ_ILLUMOS: GroupReqLayout = GroupReqLayout {
-    group_offset: 4,
-    source_offset: 4 + 256,
-    req_len: 4 + 256,
-    source_req_len: 4 + 2 * 256,
-    sin_len: false,
-};
+pub(crate) const GROUP_REQ_ILLUMOS: GroupReqLayout = GroupReqLayout::new(4, 256, false);
 
 /// The bytes of a `struct sockaddr_in` (16 bytes everywhere) for `addr`,
 /// port 0: `sin_len` and a one-byte family on the BSDs, a native-endian
@@ -312,15 +321,7 @@ mod cmsg {
     use ipv4_core::control::{ControlFlags, ControlMessage};
 
     use super::*;
-    use crate::cmsg::{EncodeError, decode_with, encode_with};
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::cmsg::{EncodeError, decode_with, encode_with, hex};
 
     const GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 251);
     const SRC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
@@ -380,8 +381,14 @@ mod cmsg {
                            18000000 00000000 1a000000 02000000 7f000001 e00000fb
                            0d000000 00000000 1b000000 b8000000",
                 decoded: cm(Some(64), Some(GROUP), Some(2), Some(0xb8)),
-                sent: src(SRC, Some(3)),
-                send_bytes: "18000000 00000000 1a000000 03000000 c6336407 00000000",
+                // `in_pktinfo`, then IP_TOS (netinet/in.h: 3, libc
+                // src/unix/bsd/mod.rs:241) as an `int`, CMSG_LEN(4) = 16.
+                sent: ControlMessage {
+                    tos: Some(0xb8),
+                    ..src(SRC, Some(3))
+                },
+                send_bytes: "18000000 00000000 1a000000 03000000 c6336407 00000000
+                             10000000 00000000 03000000 b8000000",
                 unsendable: ttl_only(),
                 unsendable_field: "ttl",
             },
@@ -401,8 +408,14 @@ mod cmsg {
                            11120300 06030600 656d3000 11223344 55000000 00000000
                            11000000 00000000 44000000 00000000 b8000000 00000000",
                 decoded: cm(Some(64), Some(GROUP), Some(3), Some(0xb8)),
-                sent: src(SRC, None),
-                send_bytes: "14000000 00000000 07000000 00000000 c6336407 00000000",
+                // IP_SENDSRCADDR, then IP_TOS (3) as one byte:
+                // CMSG_LEN(1) = 17, CMSG_SPACE(1) = 24.
+                sent: ControlMessage {
+                    tos: Some(0xb8),
+                    ..src(SRC, None)
+                },
+                send_bytes: "14000000 00000000 07000000 00000000 c6336407 00000000
+                             11000000 00000000 03000000 00000000 b8000000 00000000",
                 unsendable: src(SRC, Some(3)),
                 unsendable_field: "if_index",
             },
@@ -515,6 +528,51 @@ mod cmsg {
                 "{name}"
             );
             assert_eq!(std::io::Error::from(e).kind(), std::io::ErrorKind::Unsupported);
+        }
+    }
+
+    // No BSD kernel, nor illumos, sets one datagram's TTL from a control
+    // message (xnu's udp_output takes `inp_ip_ttl`, udp_usrreq.c:1949;
+    // FreeBSD's refuses IP_TTL with ENOPROTOOPT): the codec refuses it
+    // rather than let the kernel drop it. The TOS goes where the kernel
+    // reads it (macOS, FreeBSD) and is refused elsewhere.
+    #[test]
+    fn per_datagram_ttl_and_tos_by_kernel() {
+        let ttl = ttl_only();
+        let tos = cm(None, None, None, Some(0x2e));
+        for (name, l, tos_len) in [
+            ("macOS", APPLE, Some(4)),
+            ("FreeBSD", FREEBSD, Some(1)),
+            ("NetBSD", NETBSD, None),
+            ("OpenBSD", OPENBSD, None),
+            ("DragonFly", DRAGONFLY, None),
+            ("illumos", ILLUMOS, None),
+            ("Windows", WINDOWS, None),
+        ] {
+            let mut out = [0u8; 64];
+            assert_eq!(
+                encode_with(&l, &ttl, &mut out),
+                Err(EncodeError::Unsupported { field: "ttl" }),
+                "{name}"
+            );
+            match tos_len {
+                Some(len) => {
+                    let n = encode_with(&l, &tos, &mut out).unwrap();
+                    assert_eq!(n, l.space_of(len), "{name}");
+                    let m = crate::cmsg::Messages::with_layout(&out[..n], l)
+                        .next()
+                        .unwrap()
+                        .unwrap();
+                    let int = 0x2e_i32.to_ne_bytes();
+                    let want: &[u8] = if len == 4 { &int } else { &[0x2e] };
+                    assert_eq!((m.level, m.kind, m.data), (0, 3, want), "{name}");
+                }
+                None => assert_eq!(
+                    encode_with(&l, &tos, &mut out),
+                    Err(EncodeError::Unsupported { field: "tos" }),
+                    "{name}"
+                ),
+            }
         }
     }
 

@@ -6,14 +6,13 @@
 use std::io;
 use std::mem::{offset_of, size_of};
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::os::fd::AsRawFd;
 
 use ipv4_core::control::ControlFlags;
 
 use super::unix::{
-    BorrowedSocket, OptionValue, c_int, c_void, cvt, from_in_addr, get_int, in_addr, setsockopt,
-    socklen_t,
+    BorrowedSocket, c_int, from_in_addr, getsockopt_raw, in_addr, setsockopt_raw,
 };
+use super::{OptionValue, get_int, setsockopt};
 use crate::bpf::Instruction;
 use crate::cmsg::Layout;
 
@@ -22,7 +21,7 @@ use crate::cmsg::Layout;
 pub(crate) use libc::{EINVAL, MSG_ERRQUEUE, SO_TIMESTAMP};
 pub(crate) use libc::{
     IP_HDRINCL, MCAST_BLOCK_SOURCE, MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP, MCAST_LEAVE_GROUP,
-    MCAST_LEAVE_SOURCE_GROUP, MCAST_UNBLOCK_SOURCE, MSG_WAITFORONE, SO_ATTACH_FILTER,
+    MCAST_LEAVE_SOURCE_GROUP, MCAST_UNBLOCK_SOURCE, SO_ATTACH_FILTER,
     SO_DETACH_FILTER, SOL_RAW,
 };
 
@@ -63,6 +62,7 @@ pub(crate) const CMSG_LAYOUT: Layout = Layout {
     send_src: None,
     send_ttl: Some(libc::IP_TTL),
     send_tos: Some(libc::IP_TOS),
+    send_tos_len: size_of::<c_int>(),
     recv_options: Some(libc::IP_RECVOPTS),
     return_options: Some(libc::IP_RETOPTS),
     checksum: Some(libc::IP_CHECKSUM),
@@ -102,20 +102,9 @@ pub(crate) fn set_bytes(
     name: c_int,
     value: &[u8],
 ) -> io::Result<()> {
-    let len = socklen_t::try_from(value.len())
-        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
     // SAFETY: the pointer and length describe `value`, alive across the
-    // call; the kernel only reads them.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            value.as_ptr().cast::<c_void>(),
-            len,
-        )
-    };
-    cvt(rc).map(drop)
+    // call.
+    unsafe { setsockopt_raw(fd, level, name, value.as_ptr(), value.len()) }
 }
 
 /// `getsockopt` into `out`; returns the number of bytes the kernel wrote.
@@ -125,20 +114,14 @@ pub(crate) fn get_bytes(
     name: c_int,
     out: &mut [u8],
 ) -> io::Result<usize> {
-    let mut len = socklen_t::try_from(out.len()).unwrap_or(socklen_t::MAX);
-    // SAFETY: `out` is `len` writable bytes; the kernel writes at most `len`
-    // of them and stores the count in `len`.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            out.as_mut_ptr().cast::<c_void>(),
-            &mut len,
-        )
-    };
-    cvt(rc)?;
-    Ok((len as usize).min(out.len()))
+    // SAFETY: `out` is `out.len()` writable bytes, alive across the call.
+    unsafe { getsockopt_raw(fd, level, name, out.as_mut_ptr(), out.len()) }
+}
+
+/// Readies a new ICMP datagram socket: nothing to do, Linux hands over
+/// the ICMP message without the IPv4 header already.
+pub(crate) fn prepare_icmp_datagram(_fd: BorrowedSocket<'_>) -> io::Result<()> {
+    Ok(())
 }
 
 /// `IP_UNICAST_IF` on IPv4 takes and reports the interface index in
@@ -465,36 +448,34 @@ fn set_prefix<T: Copy>(
     let len = len.min(size_of::<T>());
     // SAFETY: `value` points to `size_of::<T>()` initialised bytes, of which
     // the kernel reads the first `len`, during the call only.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
+    unsafe {
+        setsockopt_raw(
+            fd,
             libc::IPPROTO_IP,
             name,
-            (value as *const T).cast::<c_void>(),
-            len as socklen_t,
+            (value as *const T).cast(),
+            len,
         )
-    };
-    cvt(rc).map(drop)
+    }
 }
 
 /// `getsockopt` into `value`, whose bytes the kernel reads first (an
 /// in-out structure, as `MCAST_MSFILTER` and `IP_MSFILTER` are).
 fn get_in_place<T: Copy>(fd: BorrowedSocket<'_>, name: c_int, value: &mut T) -> io::Result<()> {
-    let mut len = size_of::<T>() as socklen_t;
-    // SAFETY: `value` is `len` initialised, writable bytes; the kernel
-    // reads the head it needs and writes at most the sources its
+    // SAFETY: `value` is `size_of::<T>()` initialised, writable bytes; the
+    // kernel reads the head it needs and writes at most the sources its
     // `numsrc` field leaves room for (set by the caller within `T`), and
     // `T` is plain integers and addresses, valid for any bytes.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
+    unsafe {
+        getsockopt_raw(
+            fd,
             libc::IPPROTO_IP,
             name,
-            (value as *mut T).cast::<c_void>(),
-            &mut len,
+            (value as *mut T).cast(),
+            size_of::<T>(),
         )
-    };
-    cvt(rc).map(drop)
+    }
+    .map(drop)
 }
 
 /// The `group_req` of `MCAST_JOIN_GROUP`/`MCAST_LEAVE_GROUP`.

@@ -4,12 +4,14 @@
 //! int` on Linux and NetBSD, an `ssize_t` on FreeBSD).
 
 use std::io;
-use std::mem::{MaybeUninit, size_of};
+use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::AsRawFd;
 
-use super::unix::{BorrowedSocket, c_int, c_void, cvt, socklen_t, source_of};
-use super::{MmsgReceived, RecvSlot, SendSlot, sockaddr_in};
+use super::unix::{BorrowedSocket, c_int, c_void, cvt, point_msghdr, source_of};
+/// `MSG_WAITFORONE`: wait for the first message of a batch only.
+pub(crate) use libc::MSG_WAITFORONE;
+use super::{Received, RecvSlot, SendSlot, sockaddr_in};
 
 /// The `struct mmsghdr` array of `recvmmsg(2)`/`sendmmsg(2)`, with the
 /// iovecs and addresses its headers point to, kept between calls so that a
@@ -102,19 +104,14 @@ impl Mmsg {
                 iov_len: slot.buf.len(),
             };
             hdr.msg_len = 0;
-            let msg = &mut hdr.msg_hdr;
-            msg.msg_name = (name as *mut libc::sockaddr_in).cast::<c_void>();
-            msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-            msg.msg_iov = iov;
-            msg.msg_iovlen = 1;
-            if slot.control.is_empty() {
-                msg.msg_control = std::ptr::null_mut();
-                msg.msg_controllen = 0;
-            } else {
-                msg.msg_control = slot.control.as_mut_ptr().cast::<c_void>();
-                msg.msg_controllen = slot.control.len() as _;
-            }
-            msg.msg_flags = 0;
+            point_msghdr(
+                &mut hdr.msg_hdr,
+                name,
+                iov,
+                1,
+                slot.control.as_mut_ptr(),
+                slot.control.len(),
+            );
             count += 1;
         }
         count
@@ -159,21 +156,16 @@ impl Mmsg {
 
     /// What the kernel reported for message `i` of the last
     /// [`recv`](Self::recv) (meaningful for `i` below its count).
-    pub(crate) fn received(&self, i: usize, control_capacity: usize) -> MmsgReceived {
+    pub(crate) fn received(&self, i: usize, control_capacity: usize) -> Received {
         let Some(hdr) = self.hdrs.get(i) else {
-            return MmsgReceived {
-                len: 0,
-                control_len: 0,
-                source: None,
-                flags: 0,
-            };
+            return Received::default();
         };
         let msg = &hdr.msg_hdr;
         let source = source_of(&self.names[i], msg.msg_namelen);
         // `msg_controllen` is a `size_t` on glibc and a `socklen_t` on musl.
         #[allow(clippy::unnecessary_cast)]
         let control_len = (msg.msg_controllen as usize).min(control_capacity);
-        MmsgReceived {
+        Received {
             len: hdr.msg_len as usize,
             control_len,
             source,
@@ -208,25 +200,21 @@ impl Mmsg {
                 2
             };
             hdr.msg_len = 0;
-            let msg = &mut hdr.msg_hdr;
-            if let Some(dst) = slot.dst {
-                *name = sockaddr_in(dst);
-                msg.msg_name = (name as *mut libc::sockaddr_in).cast::<c_void>();
-                msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-            } else {
-                msg.msg_name = std::ptr::null_mut();
-                msg.msg_namelen = 0;
-            }
-            msg.msg_iov = iovs.as_mut_ptr();
-            msg.msg_iovlen = parts as _;
-            if slot.control.is_empty() {
-                msg.msg_control = std::ptr::null_mut();
-                msg.msg_controllen = 0;
-            } else {
-                msg.msg_control = slot.control.as_ptr().cast_mut().cast::<c_void>();
-                msg.msg_controllen = slot.control.len() as _;
-            }
-            msg.msg_flags = 0;
+            let name: *mut libc::sockaddr_in = match slot.dst {
+                Some(dst) => {
+                    *name = sockaddr_in(dst);
+                    name
+                }
+                None => std::ptr::null_mut(),
+            };
+            point_msghdr(
+                &mut hdr.msg_hdr,
+                name,
+                iovs.as_mut_ptr(),
+                parts,
+                slot.control.as_ptr().cast_mut(),
+                slot.control.len(),
+            );
             count += 1;
         }
         count
@@ -267,6 +255,8 @@ impl Mmsg {
 mod tests {
     use super::*;
     use crate::sys::from_in_addr;
+    use crate::sys::unix::socklen_t;
+    use std::mem::size_of;
     use std::ptr;
 
     /// A datagram as the stand-in kernel delivers it.

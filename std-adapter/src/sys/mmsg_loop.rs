@@ -10,11 +10,38 @@
 
 use std::io::{self, IoSlice, IoSliceMut};
 
-use super::{BorrowedSocket, MSG_DONTWAIT, MmsgReceived, RecvSlot, SendSlot, c_int};
+use super::{BorrowedSocket, MSG_DONTWAIT, Received, RecvSlot, SendSlot, c_int};
+
+/// No `MSG_WAITFORONE`: the loop itself waits for the first message only.
+pub(crate) const MSG_WAITFORONE: c_int = 0;
 
 /// What each message of the last receive got.
 pub(crate) struct Mmsg {
-    received: Vec<MmsgReceived>,
+    received: Vec<Received>,
+}
+
+/// Runs `call` on each item until one fails: the first failure is the
+/// error when it is the first call, and otherwise ends the batch (as
+/// `recvmmsg`/`sendmmsg` report it). `call` returns `false` to stop after
+/// its item. Returns how many calls succeeded.
+fn each<T>(
+    items: impl Iterator<Item = T>,
+    mut call: impl FnMut(T, bool) -> io::Result<bool>,
+) -> io::Result<usize> {
+    let mut done = 0;
+    for item in items {
+        match call(item, done == 0) {
+            Ok(more) => {
+                done += 1;
+                if !more {
+                    break;
+                }
+            }
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
 }
 
 impl Mmsg {
@@ -37,36 +64,21 @@ impl Mmsg {
         I: ExactSizeIterator<Item = RecvSlot<'a>>,
     {
         self.received.clear();
-        for slot in into {
-            let first = self.received.is_empty();
-            if !first && MSG_DONTWAIT == 0 {
-                break;
-            }
+        let received = &mut self.received;
+        each(into, |slot, first| {
             let flags = if first { flags } else { flags | MSG_DONTWAIT };
-            match super::recvmsg(socket, &mut [IoSliceMut::new(slot.buf)], slot.control, flags) {
-                Ok(r) => self.received.push(MmsgReceived {
-                    len: r.len,
-                    control_len: r.control_len,
-                    source: r.source,
-                    flags: r.flags,
-                }),
-                Err(e) if first => return Err(e),
-                Err(_) => break,
-            }
-        }
-        Ok(self.received.len())
+            let r = super::recvmsg(socket, &mut [IoSliceMut::new(slot.buf)], slot.control, flags)?;
+            received.push(r);
+            // Without `MSG_DONTWAIT` a second call could block.
+            Ok(MSG_DONTWAIT != 0)
+        })
     }
 
     /// What message `i` of the last [`recv`](Self::recv) got (empty for
     /// `i` past its count). `control_len` is within the control buffer
     /// already.
-    pub(crate) fn received(&self, i: usize, _control_capacity: usize) -> MmsgReceived {
-        self.received.get(i).copied().unwrap_or(MmsgReceived {
-            len: 0,
-            control_len: 0,
-            source: None,
-            flags: 0,
-        })
+    pub(crate) fn received(&self, i: usize, _control_capacity: usize) -> Received {
+        self.received.get(i).copied().unwrap_or_default()
     }
 
     /// Sends `slots`, one `sendmsg` each; returns the number sent.
@@ -79,20 +91,14 @@ impl Mmsg {
     where
         I: ExactSizeIterator<Item = SendSlot<'a>>,
     {
-        let mut sent = 0;
-        for slot in from {
+        each(from, |slot, _| {
             let parts = [IoSlice::new(slot.head), IoSlice::new(slot.body)];
             let parts = if slot.head.is_empty() {
                 &parts[1..]
             } else {
                 &parts[..]
             };
-            match super::sendmsg(socket, parts, slot.dst, slot.control, flags) {
-                Ok(_) => sent += 1,
-                Err(e) if sent == 0 => return Err(e),
-                Err(_) => break,
-            }
-        }
-        Ok(sent)
+            super::sendmsg(socket, parts, slot.dst, slot.control, flags).map(|_| true)
+        })
     }
 }

@@ -9,18 +9,36 @@
 //!
 //! | module | targets | holds |
 //! |---|---|---|
-//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` with typed values, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
+//! | `unix` | every Unix | what POSIX gives alike: `setsockopt`/`getsockopt` on bytes, `recvmsg`/`sendmsg`, `getifaddrs`, `if_nametoindex`, `IP_MULTICAST_IF` (`ip_mreqn`, or by address) |
 //! | `linux` | Linux, Android | option and message numbers, struct layouts (`group_req`, `sock_fprog`), the control-message layout |
 //! | `bsd` | macOS, iOS, FreeBSD, NetBSD, OpenBSD, DragonFly | the same items for the BSD kernels, with their differences by `cfg` |
 //! | `illumos` | illumos, Solaris | the same items for illumos |
-//! | `windows` | Windows | the same items over Winsock (and its own `setsockopt` in place of `unix`) |
+//! | `windows` | Windows | the same items over Winsock (and its own byte `setsockopt`/`getsockopt` in place of `unix`) |
 //! | `layouts` | every host | the plain numbers of every platform (control-message layouts, `group_req` layouts, raw-header formats), tested on any host against each platform's headers |
 //! | `mmsg`, `mmsg_loop` | by kernel | batches: `recvmmsg`/`sendmmsg` (Linux, Android, FreeBSD, NetBSD), or a loop of single calls |
 //! | `group_req` | macOS, FreeBSD, illumos, Windows | `group_req`/`group_source_req` as bytes laid out by `layouts` |
+//! | `sockopt` | every family | `setsockopt`/`getsockopt` with typed values (`OptionValue`), `set_int`, `get_int`, over the family's byte calls |
 //!
-//! A new family is one file here plus its `family!` line below (and, for
-//! a surface it lacks, `#[cfg]` on that trait method or module above, and
-//! its name in `build.rs`).
+//! # Per-OS facts: `build.rs`
+//!
+//! Which family serves a target, and what its kernel has, is one table in
+//! `build.rs`, which sets a `cfg` per fact: `ipv4_std_family = "bsd"`,
+//! `ipv4_std_mreqn`, `ipv4_std_mreq_source`, `ipv4_std_mcast_source`,
+//! `ipv4_std_group_req_bytes`, `ipv4_std_mmsg`, `ipv4_std_minttl`,
+//! `ipv4_std_so_protocol`, `ipv4_std_ping`, `ipv4_std_raw = "wire"` (the
+//! table's docs say what each means). Code tests those names, not
+//! lists of `target_os`; `target_os = "linux"` stays only on the surfaces
+//! no other kernel has (error queue, filters, binding options, …).
+//!
+//! # Adding an OS family
+//!
+//! 1. `sys/<family>.rs`, providing the items listed below (a Unix family
+//!    gets most of them from `unix.rs`; copy the closest family).
+//! 2. One `family!(ipv4_std_family = "<family>", <family>);` line below.
+//! 3. Its row in `build.rs`'s table: family, capabilities, raw format.
+//!    A capability it lacks compiles out the surface above that needs it.
+//! 4. Its numbers in `layouts.rs` with a test against its headers, and the
+//!    target in `.ci/run`'s cross-target loop.
 //!
 //! # What each family provides
 //!
@@ -30,8 +48,9 @@
 //! * Socket handles: `BorrowedSocket<'a>` and `AsSocket` (a file descriptor
 //!   on Unix, a `SOCKET` on Windows), `borrow` (the one call of `as_fd` /
 //!   `as_socket`), and `c_int`.
-//! * Option access: `setsockopt`, `getsockopt`, `set_int`, `get_int`, and
-//!   the `OptionValue` trait for the values they carry; `SocketKind` (the
+//! * Option access: `setsockopt_raw` and `getsockopt_raw` (bytes at a
+//!   pointer; `sockopt` builds the typed calls on them), `OptionValue`
+//!   for the family's own structures; `SocketKind` (the
 //!   family and type check of every wrapper); `socket_family`.
 //! * Levels and option numbers: `SOL_SOCKET`, `IPPROTO_IP`, `IP_HDRINCL`,
 //!   `IP_MULTICAST_IF`, `MCAST_JOIN_GROUP`, `MCAST_LEAVE_GROUP`,
@@ -40,12 +59,13 @@
 //!   (`IP_ADD_MEMBERSHIP`, `IP_DROP_MEMBERSHIP`, `IP_ADD_SOURCE_MEMBERSHIP`,
 //!   `IP_DROP_SOURCE_MEMBERSHIP`, `IP_BLOCK_SOURCE`, `IP_UNBLOCK_SOURCE`),
 //!   and where the kernel has them `SOL_RAW`/`ICMP_FILTER`,
-//!   `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`, `SO_PROTOCOL`,
+//!   `SO_ATTACH_FILTER`/`SO_DETACH_FILTER`, `SO_PROTOCOL` and `IP_MINTTL`
+//!   (also FreeBSD's: `ipv4_std_so_protocol`, `ipv4_std_minttl`),
 //!   `IP_MULTICAST_ALL`, and the binding options `IP_FREEBIND`,
 //!   `IP_TRANSPARENT`, `IP_BIND_ADDRESS_NO_PORT`, `IP_LOCAL_PORT_RANGE`
 //!   (Linux: the traits' methods for these carry `#[cfg]`).
-//! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC`, `MSG_WAITFORONE` (0 where
-//!   the kernel lacks it and `Mmsg` loops).
+//! * Receive flags: `MSG_TRUNC`, `MSG_CTRUNC` (`MSG_WAITFORONE` comes from
+//!   `mmsg`: 0 where the kernel lacks it and `Mmsg` loops).
 //! * Levels and option numbers may be absent where the kernel lacks them
 //!   (`MCAST_*_SOURCE*` on NetBSD, OpenBSD and DragonFly, whose
 //!   `MCAST_JOIN_GROUP`/`MCAST_LEAVE_GROUP` are `IP_ADD_MEMBERSHIP`/
@@ -62,8 +82,11 @@
 //!   `SourceFilterBuf` and `MAX_FILTER_SOURCES`),
 //!   `set_multicast_interface`/`multicast_interface_address`,
 //!   `attach_filter` (Linux), `sockaddr_in`, `in_addr`, `from_in_addr`.
+//! * With `ipv4_std_ping`: `prepare_icmp_datagram` (what a new ICMP
+//!   datagram socket needs set before use).
 //! * I/O: `recvmsg`, `sendmsg`, `MSG_DONTWAIT` (where batches loop), and
-//!   `raw_formats` (the byte order of raw headers, [`layouts::RawFormats`]).
+//!   with `ipv4_std_raw = "osreldate"` `raw_formats` (the byte order of raw
+//!   headers, [`layouts::RawFormats`]; this file gives it for the others).
 //! * Interfaces: `interface_addresses`, `if_nametoindex`, `IFF_*`,
 //!   `IF_NAME_MAX`.
 //!
@@ -71,6 +94,8 @@
 //! sound.
 
 pub(crate) mod layouts;
+mod sockopt;
+pub(crate) use sockopt::*;
 
 /// `mod $name; pub(crate) use $name::*;` on the targets `$cfg` names.
 macro_rules! family {
@@ -89,65 +114,37 @@ mod reactor;
 pub(crate) use reactor::{Registered, register};
 
 family!(not(windows), unix);
-family!(any(target_os = "linux", target_os = "android"), linux);
-family!(
-    any(
-        target_vendor = "apple",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    ),
-    bsd
-);
-family!(any(target_os = "illumos", target_os = "solaris"), illumos);
-family!(windows, windows);
-family!(
-    any(
-        target_vendor = "apple",
-        target_os = "freebsd",
-        target_os = "illumos",
-        target_os = "solaris",
-        windows
-    ),
-    group_req
-);
+family!(ipv4_std_family = "linux", linux);
+family!(ipv4_std_family = "bsd", bsd);
+family!(ipv4_std_family = "illumos", illumos);
+family!(ipv4_std_family = "windows", windows);
+family!(ipv4_std_group_req_bytes, group_req);
 
 // Batches: `recvmmsg`/`sendmmsg` where the kernel has them (`mmsg.rs`),
 // else a loop of single calls (`mmsg_loop.rs`).
-#[cfg_attr(
-    not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd"
-    )),
-    path = "mmsg_loop.rs"
-)]
+#[cfg_attr(not(ipv4_std_mmsg), path = "mmsg_loop.rs")]
 mod mmsg;
-pub(crate) use mmsg::Mmsg;
+pub(crate) use mmsg::*;
 
 /// The header formats of this kernel's raw sockets: network order.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "openbsd",
-    target_os = "illumos",
-    target_os = "solaris",
-    windows
-))]
+#[cfg(ipv4_std_raw = "wire")]
 pub(crate) const fn raw_formats() -> layouts::RawFormats {
     layouts::RAW_WIRE
 }
 
 /// The header formats of this kernel's raw sockets: host order, and the
 /// received total length without the header.
-#[cfg(any(target_vendor = "apple", target_os = "netbsd", target_os = "dragonfly"))]
+#[cfg(ipv4_std_raw = "bsd")]
 pub(crate) const fn raw_formats() -> layouts::RawFormats {
     layouts::RAW_BSD
 }
 
 use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// Linux's `MSG_ERRQUEUE` bit on the other kernels, which lack it and
+/// never set it: for the unit tests that check unknown flags are kept.
+#[cfg(all(test, not(ipv4_std_family = "linux")))]
+pub(crate) const MSG_ERRQUEUE: c_int = 0x4000_0000;
 
 /// `index` as the kernel takes an interface index: a C `int`
 /// (`ipi_ifindex`, `imr_ifindex`, and `gr_interface`, which Linux copies
@@ -190,8 +187,8 @@ pub(crate) enum IfAddrKind {
     },
 }
 
-/// What one `recvmsg` returned.
-#[derive(Debug, Clone, Copy)]
+/// What one `recvmsg` returned, or one message of a `recvmmsg`.
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Received {
     /// What the call returned: the bytes written into the buffers, or with
     /// `MSG_TRUNC` in its flags the datagram's full length (UDP, raw).
@@ -219,17 +216,4 @@ pub(crate) struct SendSlot<'a> {
     pub(crate) body: &'a [u8],
     pub(crate) dst: Option<SocketAddrV4>,
     pub(crate) control: &'a [u8],
-}
-
-/// What the kernel reported for one message of a `recvmmsg`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct MmsgReceived {
-    /// Bytes written into the data buffer (`msg_len`).
-    pub(crate) len: usize,
-    /// Bytes written into the control buffer (`msg_controllen`).
-    pub(crate) control_len: usize,
-    /// The sender, when the kernel reported an IPv4 one.
-    pub(crate) source: Option<SocketAddrV4>,
-    /// `msg_flags`: `MSG_TRUNC`, `MSG_CTRUNC`, …
-    pub(crate) flags: c_int,
 }

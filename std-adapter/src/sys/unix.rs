@@ -1,6 +1,7 @@
-//! What every Unix gives alike: `setsockopt(2)`/`getsockopt(2)` with typed
-//! values, `recvmsg(2)` and `sendmsg(2)` with an IPv4 address and a control
-//! buffer, and the interface table (`getifaddrs(3)`, `if_nametoindex(3)`).
+//! What every Unix gives alike: `setsockopt(2)`/`getsockopt(2)` on bytes
+//! (the typed calls are `sockopt.rs`), `recvmsg(2)` and `sendmsg(2)` with
+//! an IPv4 address and a control buffer, and the interface table
+//! (`getifaddrs(3)`, `if_nametoindex(3)`).
 //!
 //! What differs between the Unix families (option numbers, struct layouts,
 //! `sockaddr_in` with or without `sin_len`, the link-layer address of
@@ -22,42 +23,27 @@ pub(crate) use std::os::fd::AsFd as AsSocket;
 /// A borrowed socket: a file descriptor on Unix.
 pub(crate) use std::os::fd::BorrowedFd as BorrowedSocket;
 
-use super::{IfAddr, IfAddrKind, Received, sockaddr_in};
+use super::{IfAddr, IfAddrKind, OptionValue, Received, get_int, getsockopt, setsockopt, sockaddr_in};
 
-/// A value that may be passed to and read back from `setsockopt`/`getsockopt`
-/// as raw bytes.
-///
-/// # Safety
-///
-/// Implementors must be `#[repr(C)]` (or primitive) plain data for which
-/// every bit pattern, in particular all zeros, is a valid value.
-pub(crate) unsafe trait OptionValue: Copy {}
-
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for c_int {}
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for u32 {}
 // SAFETY: `in_addr` is `#[repr(C)] { s_addr: u32 }`.
 unsafe impl OptionValue for libc::in_addr {}
 
-/// Sets option `name` at `level` to the bytes of `value`.
-pub(crate) fn setsockopt<T: OptionValue>(
+/// `setsockopt(2)` with the `len` bytes at `value`.
+///
+/// # Safety
+///
+/// `value` points to `len` initialised bytes that stay alive across the
+/// call (the kernel only reads them).
+pub(crate) unsafe fn setsockopt_raw(
     fd: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-    value: &T,
+    value: *const u8,
+    len: usize,
 ) -> io::Result<()> {
-    // SAFETY: `value` points to `size_of::<T>()` initialised bytes that live
-    // across the call; the kernel only reads them.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            (value as *const T).cast::<c_void>(),
-            size_of::<T>() as socklen_t,
-        )
-    };
+    let len = socklen_t::try_from(len).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: the caller's contract.
+    let rc = unsafe { libc::setsockopt(fd.as_raw_fd(), level, name, value.cast::<c_void>(), len) };
     if rc == -1 {
         Err(io::Error::last_os_error())
     } else {
@@ -65,56 +51,30 @@ pub(crate) fn setsockopt<T: OptionValue>(
     }
 }
 
-/// Reads option `name` at `level` into a zeroed `T`, and returns it with the
-/// number of bytes the kernel wrote.
-pub(crate) fn getsockopt<T: OptionValue>(
+/// `getsockopt(2)` into the `len` bytes at `value`; returns how many the
+/// kernel wrote.
+///
+/// # Safety
+///
+/// `value` points to `len` writable bytes, alive across the call (the
+/// kernel writes at most `len`; for in-out options it reads them first,
+/// so they must then be initialised).
+pub(crate) unsafe fn getsockopt_raw(
     fd: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-) -> io::Result<(T, usize)> {
-    let mut value = MaybeUninit::<T>::zeroed();
-    let mut len = size_of::<T>() as socklen_t;
-    // SAFETY: `value` is `len` writable bytes; the kernel writes at most
-    // `len` bytes and stores the count it wrote in `len`.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            value.as_mut_ptr().cast::<c_void>(),
-            &mut len,
-        )
-    };
+    value: *mut u8,
+    len: usize,
+) -> io::Result<usize> {
+    let mut written = socklen_t::try_from(len).unwrap_or(socklen_t::MAX);
+    // SAFETY: the caller's contract; the kernel stores the count it wrote
+    // in `written`.
+    let rc =
+        unsafe { libc::getsockopt(fd.as_raw_fd(), level, name, value.cast::<c_void>(), &mut written) };
     if rc == -1 {
         return Err(io::Error::last_os_error());
     }
-    // SAFETY: the bytes were zeroed and then partly overwritten by the
-    // kernel; `T: OptionValue` accepts any bytes.
-    Ok((unsafe { value.assume_init() }, len as usize))
-}
-
-/// Sets an `int` option.
-pub(crate) fn set_int(
-    fd: BorrowedSocket<'_>,
-    level: c_int,
-    name: c_int,
-    value: c_int,
-) -> io::Result<()> {
-    setsockopt(fd, level, name, &value)
-}
-
-/// Reads an `int` option. Linux answers with a single byte for some options
-/// when asked with a shorter buffer; this accepts both forms.
-pub(crate) fn get_int(fd: BorrowedSocket<'_>, level: c_int, name: c_int) -> io::Result<c_int> {
-    let (value, len) = getsockopt::<c_int>(fd, level, name)?;
-    match len {
-        4 => Ok(value),
-        1 => Ok(c_int::from(value.to_ne_bytes()[0])),
-        n => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("getsockopt({level}, {name}) returned {n} bytes where an int (4) was expected"),
-        )),
-    }
+    Ok((written as usize).min(len))
 }
 
 /// A socket's address family and type, as the kernel reports them
@@ -349,16 +309,16 @@ pub(crate) fn recvmsg(
     // SAFETY: `msghdr` is plain C data; all zeros is a valid empty header
     // (null pointers, zero lengths), including any private padding fields.
     let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    msg.msg_name = (&raw mut name).cast::<c_void>();
-    msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
     // `IoSliceMut` is ABI-compatible with `struct iovec` on Unix (std
     // documents this guarantee).
-    msg.msg_iov = bufs.as_mut_ptr().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_mut_ptr().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
+    point_msghdr(
+        &mut msg,
+        &raw mut name,
+        bufs.as_mut_ptr().cast::<libc::iovec>(),
+        bufs.len(),
+        control.as_mut_ptr(),
+        control.len(),
+    );
     // SAFETY: every pointer in `msg` refers to memory this function borrows
     // mutably for the duration of the call, with the lengths given: `name`
     // (a `sockaddr_in`), the iovecs (each describing a live `&mut [u8]`), and
@@ -386,26 +346,51 @@ pub(crate) fn sendmsg(
     control: &[u8],
     flags: c_int,
 ) -> io::Result<usize> {
-    let name = dst.map(sockaddr_in);
+    let mut name = dst.map(sockaddr_in);
     // SAFETY: as in `recvmsg`: all zeros is a valid empty `msghdr`.
     let mut msg: libc::msghdr = unsafe { MaybeUninit::zeroed().assume_init() };
-    if let Some(name) = &name {
-        msg.msg_name = (name as *const libc::sockaddr_in)
-            .cast_mut()
-            .cast::<c_void>();
-        msg.msg_namelen = size_of::<libc::sockaddr_in>() as socklen_t;
-    }
     // `IoSlice` is ABI-compatible with `struct iovec` on Unix.
-    msg.msg_iov = bufs.as_ptr().cast_mut().cast::<libc::iovec>();
-    msg.msg_iovlen = bufs.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_ptr().cast_mut().cast::<c_void>();
-        msg.msg_controllen = control.len() as _;
-    }
+    point_msghdr(
+        &mut msg,
+        name.as_mut().map_or(ptr::null_mut(), |n| n as *mut _),
+        bufs.as_ptr().cast_mut().cast::<libc::iovec>(),
+        bufs.len(),
+        control.as_ptr().cast_mut(),
+        control.len(),
+    );
     // SAFETY: every pointer in `msg` refers to memory borrowed for the call
     // with the lengths given (`name`, the iovecs, `control`); `sendmsg` only
     // reads through them, so the `cast_mut`s never lead to a write.
     cvt(unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, flags) })
+}
+
+/// Points `msg` at a `sockaddr_in` (null for none), `iovlen` iovecs, and
+/// `control_len` bytes of control buffer (none when 0), with no flags. It
+/// only stores the pointers: the caller keeps what they point to alive,
+/// and writable where the call writes, until the system call returns.
+pub(crate) fn point_msghdr(
+    msg: &mut libc::msghdr,
+    name: *mut libc::sockaddr_in,
+    iov: *mut libc::iovec,
+    iovlen: usize,
+    control: *mut u8,
+    control_len: usize,
+) {
+    msg.msg_name = name.cast::<c_void>();
+    msg.msg_namelen = if name.is_null() {
+        0
+    } else {
+        size_of::<libc::sockaddr_in>() as socklen_t
+    };
+    msg.msg_iov = iov;
+    msg.msg_iovlen = iovlen as _;
+    if control_len == 0 {
+        msg.msg_control = ptr::null_mut();
+    } else {
+        msg.msg_control = control.cast::<c_void>();
+    }
+    msg.msg_controllen = control_len as _;
+    msg.msg_flags = 0;
 }
 
 /// The count a byte- or message-counting call returned, or its error.
@@ -430,7 +415,7 @@ pub(crate) fn borrow<S: AsSocket + ?Sized>(socket: &S) -> BorrowedSocket<'_> {
 /// The socket's address family, from the address `getsockname(2)`
 /// reports (these kernels have no `SO_DOMAIN`, or not in every version):
 /// an unbound socket still reports its family, with a zero address.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
     // SAFETY: `sockaddr_storage` is plain C data; all zeros is valid.
     let mut storage: libc::sockaddr_storage = unsafe { MaybeUninit::zeroed().assume_init() };
@@ -450,13 +435,13 @@ pub(crate) fn socket_family(fd: BorrowedSocket<'_>) -> io::Result<c_int> {
     Ok(c_int::from(storage.ss_family))
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 pub(crate) use link_dl::*;
 
 /// The link-layer entries of `getifaddrs(3)` on the BSDs and illumos:
 /// `AF_LINK`, a `sockaddr_dl` whose `sdl_index` follows a 16-bit start
 /// (`sdl_len` and `sdl_family`, or illumos' 16-bit `sdl_family`).
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(ipv4_std_family = "linux"))]
 mod link_dl {
     use super::c_int;
 
@@ -493,12 +478,7 @@ pub(crate) fn multicast_interface_address(fd: BorrowedSocket<'_>) -> io::Result<
 
 /// `IP_MULTICAST_IF` set with a `struct ip_mreqn`: the interface by index
 /// (0 for none) or by local address (Linux, macOS and FreeBSD take it).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-))]
+#[cfg(ipv4_std_mreqn)]
 pub(crate) fn set_multicast_interface(
     fd: BorrowedSocket<'_>,
     index: c_int,
@@ -513,30 +493,15 @@ pub(crate) fn set_multicast_interface(
 }
 
 // SAFETY: `ip_mreqn` is `#[repr(C)]` of two `in_addr` and a `c_int`.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-))]
+#[cfg(ipv4_std_mreqn)]
 unsafe impl OptionValue for libc::ip_mreqn {}
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-)))]
+#[cfg(not(ipv4_std_mreqn))]
 pub(crate) use by_address::*;
 
 /// The kernels without `ip_mreqn` (NetBSD, OpenBSD, DragonFly, illumos),
 /// which name a multicast interface by one of its addresses.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd"
-)))]
+#[cfg(not(ipv4_std_mreqn))]
 mod by_address {
     use std::ffi::CString;
     use std::io;
@@ -649,14 +614,7 @@ pub(crate) fn libc_cmsg_sizes(n: u32) -> (usize, usize) {
 // ip_mreq_source` where the kernel has the source calls by address).
 
 pub(crate) use libc::{IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP};
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 pub(crate) use libc::{
     IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, IP_DROP_SOURCE_MEMBERSHIP, IP_UNBLOCK_SOURCE,
 };
@@ -677,14 +635,7 @@ pub(crate) fn membership_by_address(
     setsockopt(fd, IPPROTO_IP, name, &mreq)
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 /// `IP_ADD_SOURCE_MEMBERSHIP`, `IP_DROP_SOURCE_MEMBERSHIP`,
 /// `IP_BLOCK_SOURCE` or `IP_UNBLOCK_SOURCE` with a `struct
 /// ip_mreq_source`: the interface by one of its local addresses.
@@ -705,13 +656,6 @@ pub(crate) fn source_membership_by_address(
 
 // SAFETY: `ip_mreq` is `#[repr(C)]` of two `in_addr`.
 unsafe impl OptionValue for libc::ip_mreq {}
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    target_os = "freebsd",
-    target_os = "illumos",
-    target_os = "solaris"
-))]
+#[cfg(ipv4_std_mreq_source)]
 // SAFETY: `ip_mreq_source` is `#[repr(C)]` of three `in_addr`.
 unsafe impl OptionValue for libc::ip_mreq_source {}

@@ -10,7 +10,7 @@
 
 use std::ffi::CStr;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::mem::{MaybeUninit, size_of};
+use std::mem::size_of;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::windows::io::AsRawSocket;
 
@@ -18,7 +18,7 @@ use ipv4_core::control::ControlFlags;
 use windows_sys::Win32::Networking::WinSock as ws;
 
 use super::layouts::{self, McastReq};
-use super::{IfAddr, Received};
+use super::{IfAddr, OptionValue, Received, getsockopt, setsockopt};
 use crate::cmsg::Layout;
 
 /// What gives out a [`BorrowedSocket`].
@@ -51,18 +51,12 @@ pub(crate) const MCAST_UNBLOCK_SOURCE: c_int = ws::MCAST_UNBLOCK_SOURCE as c_int
 pub(crate) const MSG_TRUNC: c_int = ws::MSG_TRUNC as c_int;
 /// `MSG_CTRUNC` (never set: no control messages are received).
 pub(crate) const MSG_CTRUNC: c_int = ws::MSG_CTRUNC as c_int;
-/// No `MSG_WAITFORONE`: batches are a loop.
-pub(crate) const MSG_WAITFORONE: c_int = 0;
 /// No `MSG_DONTWAIT` either: a batch receive takes one datagram a call.
 pub(crate) const MSG_DONTWAIT: c_int = 0;
 
 /// Numbers only the crate's unit tests use.
 #[cfg(test)]
 pub(crate) const EINVAL: c_int = ws::WSAEINVAL;
-/// A flag bit Winsock never sets, for the unit tests that check unknown
-/// flags are kept.
-#[cfg(test)]
-pub(crate) const MSG_ERRQUEUE: c_int = 0x4000_0000;
 
 /// `WSACMSGHDR`'s layout, with no message: the crate sends and receives
 /// none on Windows.
@@ -85,90 +79,49 @@ fn last_error() -> io::Error {
     io::Error::last_os_error()
 }
 
-/// A value that may be passed to and read back from `setsockopt`/`getsockopt`
-/// as raw bytes.
-///
-/// # Safety
-///
-/// Implementors must be `#[repr(C)]` (or primitive) plain data for which
-/// every bit pattern, all zeros included, is a valid value.
-pub(crate) unsafe trait OptionValue: Copy {}
-
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for i32 {}
-// SAFETY: integers accept every bit pattern.
-unsafe impl OptionValue for u32 {}
 // SAFETY: `WSAPROTOCOL_INFOW` is `#[repr(C)]` integers, a GUID and arrays.
 unsafe impl OptionValue for ws::WSAPROTOCOL_INFOW {}
 
-/// Sets option `name` at `level` to the bytes of `value`.
-pub(crate) fn setsockopt<T: OptionValue>(
+/// `setsockopt` with the `len` bytes at `value`.
+///
+/// # Safety
+///
+/// `value` points to `len` initialised bytes alive across the call (which
+/// only reads them).
+pub(crate) unsafe fn setsockopt_raw(
     socket: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-    value: &T,
+    value: *const u8,
+    len: usize,
 ) -> io::Result<()> {
-    // SAFETY: `value` is `size_of::<T>()` initialised bytes alive across
-    // the call, which only reads them.
-    let rc = unsafe {
-        ws::setsockopt(
-            raw(socket),
-            level,
-            name,
-            (value as *const T).cast::<u8>(),
-            size_of::<T>() as i32,
-        )
-    };
+    let len = i32::try_from(len).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: the caller's contract.
+    let rc = unsafe { ws::setsockopt(raw(socket), level, name, value, len) };
     if rc == 0 { Ok(()) } else { Err(last_error()) }
 }
 
-/// Reads option `name` at `level` into a zeroed `T`; returns it and the
-/// byte count Winsock wrote.
-pub(crate) fn getsockopt<T: OptionValue>(
+/// `getsockopt` into the `len` bytes at `value`; returns the byte count
+/// Winsock wrote.
+///
+/// # Safety
+///
+/// `value` points to `len` writable bytes alive across the call; Winsock
+/// writes at most that many.
+pub(crate) unsafe fn getsockopt_raw(
     socket: BorrowedSocket<'_>,
     level: c_int,
     name: c_int,
-) -> io::Result<(T, usize)> {
-    let mut value = MaybeUninit::<T>::zeroed();
-    let mut len = size_of::<T>() as i32;
-    // SAFETY: `value` is `len` writable bytes; Winsock writes at most that
-    // many and stores the count in `len`.
-    let rc = unsafe {
-        ws::getsockopt(
-            raw(socket),
-            level,
-            name,
-            value.as_mut_ptr().cast::<u8>(),
-            &mut len,
-        )
-    };
+    value: *mut u8,
+    len: usize,
+) -> io::Result<usize> {
+    let mut written = i32::try_from(len).unwrap_or(i32::MAX);
+    // SAFETY: the caller's contract; Winsock stores the count in `written`.
+    let rc = unsafe { ws::getsockopt(raw(socket), level, name, value, &mut written) };
     if rc != 0 {
         return Err(last_error());
     }
-    // SAFETY: zeroed, then partly written; `T: OptionValue` takes any bytes.
-    Ok((unsafe { value.assume_init() }, usize::try_from(len).unwrap_or(0)))
-}
-
-/// Sets a `DWORD`/`int` option.
-pub(crate) fn set_int(
-    socket: BorrowedSocket<'_>,
-    level: c_int,
-    name: c_int,
-    value: c_int,
-) -> io::Result<()> {
-    setsockopt(socket, level, name, &value)
-}
-
-/// Reads a `DWORD`/`int` option; a one-byte answer is taken as well.
-pub(crate) fn get_int(socket: BorrowedSocket<'_>, level: c_int, name: c_int) -> io::Result<c_int> {
-    match getsockopt::<c_int>(socket, level, name)? {
-        (v, 4) => Ok(v),
-        (v, 1) => Ok(v & 0xff),
-        (_, n) => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("getsockopt({level}, {name}) gave {n} bytes, not a DWORD"),
-        )),
-    }
+    Ok(usize::try_from(written).unwrap_or(0).min(len))
 }
 
 /// A socket's address family and type, from `SO_PROTOCOL_INFOW`.
