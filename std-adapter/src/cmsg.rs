@@ -1766,7 +1766,12 @@ mod tests {
             ..crate::sys::layouts::BSD_CMSGHDR
         };
         assert_eq!(
-            (foreign.align, foreign.header_len, foreign.len_size, foreign.type_offset),
+            (
+                foreign.align,
+                foreign.header_len,
+                foreign.len_size,
+                foreign.type_offset
+            ),
             (4, 12, 4, 8)
         );
         let cm = ControlMessage {

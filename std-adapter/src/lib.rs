@@ -131,30 +131,32 @@ compile_error!(
      (https://docs.rs/ipv4-core)"
 );
 
-/// Every item of the crate, on the platforms it supports.
-macro_rules! supported {
-    ($($item:item)*) => {
-        $(
-            #[cfg(ipv4_std_os)]
-            $item
-        )*
-    };
-}
+// Every item below carries `cfg(ipv4_std_os)` (or a narrower cfg that
+// implies it): on the other targets the crate is the one error above.
 
-supported! {
+#[cfg(ipv4_std_os)]
 pub use ipv4_core;
+#[cfg(ipv4_std_os)]
 pub use ipv4_core::control::{ControlFlags, ControlMessage};
+#[cfg(ipv4_std_os)]
 pub use ipv4_core::icmp::{IcmpFilter, IcmpType};
 
+#[cfg(ipv4_std_os)]
 pub mod batch;
+#[cfg(ipv4_std_os)]
 pub mod bpf;
+#[cfg(ipv4_std_os)]
 pub mod cmsg;
+#[cfg(ipv4_std_os)]
 mod conn;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
 pub mod errqueue;
+#[cfg(ipv4_std_os)]
 mod interface;
+#[cfg(ipv4_std_os)]
 pub mod options;
+#[cfg(ipv4_std_os)]
 mod packet_conn;
 #[cfg(ipv4_std_ping)]
 #[cfg_attr(
@@ -162,41 +164,52 @@ mod packet_conn;
     doc(cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple")))
 )]
 pub mod ping;
+#[cfg(ipv4_std_os)]
 pub mod prelude;
+#[cfg(ipv4_std_os)]
 mod raw_conn;
+#[cfg(ipv4_std_os)]
 mod received;
+#[cfg(ipv4_std_os)]
 #[allow(unsafe_code)]
 mod sys;
-#[cfg(all(feature = "tokio", unix))]
+#[cfg(all(ipv4_std_os, feature = "tokio", unix))]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 
+#[cfg(ipv4_std_os)]
 pub use conn::Conn;
+#[cfg(ipv4_std_os)]
 pub use interface::{Interface, InterfaceAddr, InterfaceFlags, InterfaceRef};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::FilterOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
+pub use options::SourceFilter;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{BindingOptions, PacketOptions, PortRange};
+#[cfg(ipv4_std_os)]
 pub use options::{
     ControlMessageOptions, HeaderOptions, MulticastInterface, MulticastOptions, RawOptions,
     RoutingOptions, SocketFacts, UnicastOptions,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use options::SourceFilter;
-#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
+#[cfg(ipv4_std_os)]
 pub use packet_conn::PacketConn;
+#[cfg(ipv4_std_os)]
 pub use raw_conn::RawConn;
+#[cfg(ipv4_std_os)]
 pub use received::{Datagram, MessageFlags};
 
+#[cfg(ipv4_std_os)]
 /// The [`socket2`](https://docs.rs/socket2) crate, at the version this
 /// crate is built with: open the sockets the wrappers take (a raw one for
 /// [`RawConn`], with options std does not offer) as
 /// `ipv4_std::socket2::Socket` without a dependency of your own.
 pub use socket2;
 
+#[cfg(ipv4_std_os)]
 /// The README's code sample, run as a doc test so that it stays true.
-#[cfg(doctest)]
+#[cfg(all(ipv4_std_os, doctest))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
-}

@@ -18,13 +18,13 @@ pub use crate::ipv4_core::options::OptionsArea;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::FilterOptions;
 #[cfg(any(target_os = "linux", target_os = "android"))]
+pub use crate::options::SourceFilter;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{BindingOptions, PacketOptions, PortRange};
 pub use crate::options::{
     ControlMessageOptions, HeaderOptions, MulticastInterface, MulticastOptions, RawOptions,
     RoutingOptions, SocketFacts, UnicastOptions,
 };
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub use crate::options::SourceFilter;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use crate::options::{ErrorQueueOptions, MessageTooLarge, PathMtuOptions, PmtuDiscovery};
 #[cfg(all(feature = "tokio", unix))]

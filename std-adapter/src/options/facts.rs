@@ -41,7 +41,10 @@ pub trait SocketFacts: sealed::Socket {
     ///
     /// [`InvalidData`](io::ErrorKind::InvalidData) for a number above 255.
     #[cfg(ipv4_std_so_protocol)]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd")))
+    )]
     fn protocol(&self) -> io::Result<Protocol> {
         let p = sys::get_int(self.socket(), sys::SOL_SOCKET, sys::SO_PROTOCOL)?;
         u8::try_from(p).map(Protocol).map_err(|_| {

@@ -135,13 +135,13 @@ pub(crate) use multicast::interface_index;
 pub(crate) use state::DatagramState;
 
 /// An `IPPROTO_IP` option's `int` value.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(target_os = "linux", target_os = "android", ipv4_std_minttl))]
 fn get_ip(fd: sys::BorrowedSocket<'_>, name: sys::c_int) -> io::Result<sys::c_int> {
     sys::get_int(fd, sys::IPPROTO_IP, name)
 }
 
 /// Sets an `IPPROTO_IP` option's `int` value.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(target_os = "linux", target_os = "android", ipv4_std_minttl))]
 fn set_ip(fd: sys::BorrowedSocket<'_>, name: sys::c_int, value: sys::c_int) -> io::Result<()> {
     sys::set_int(fd, sys::IPPROTO_IP, name, value)
 }

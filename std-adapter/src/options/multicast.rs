@@ -121,7 +121,7 @@ fn group_op<'i>(
 
 /// The source-specific membership calls (RFC 3678 §4.1.2, §5.1.2), each
 /// with an option by interface index and one by interface address.
-#[cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))]
+#[cfg(ipv4_std_mcast_source)]
 #[derive(Clone, Copy)]
 enum SourceCall {
     /// Join a group for one more source.
@@ -351,7 +351,14 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(not(any(
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly"
+        ))))
+    )]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
     /// `IP_ADD_SOURCE_MEMBERSHIP`). Calling it again with another source
@@ -378,7 +385,14 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(not(any(
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly"
+        ))))
+    )]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
     /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
     /// leaves the group.
@@ -397,7 +411,14 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(not(any(
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly"
+        ))))
+    )]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
     /// `IP_BLOCK_SOURCE`): the group's datagrams from that source stop
@@ -417,7 +438,14 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(not(any(
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly"
+        ))))
+    )]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
     /// (`MCAST_UNBLOCK_SOURCE`; by address, `IP_UNBLOCK_SOURCE`).

@@ -38,7 +38,10 @@ pub trait RoutingOptions: sealed::Socket {
     /// The smallest TTL a received packet may have to be delivered to the
     /// socket (`IP_MINTTL`); 0 when the check is off.
     #[cfg(ipv4_std_minttl)]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd")))
+    )]
     fn min_ttl(&self) -> io::Result<u8> {
         super::byte_value(super::get_ip(self.socket(), sys::IP_MINTTL)?, "IP_MINTTL")
     }
@@ -53,7 +56,10 @@ pub trait RoutingOptions: sealed::Socket {
     ///
     /// [RFC 5082]: https://www.rfc-editor.org/rfc/rfc5082
     #[cfg(ipv4_std_minttl)]
-    #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd")))
+    )]
     fn set_min_ttl(&self, min_ttl: u8) -> io::Result<()> {
         super::set_ip(self.socket(), sys::IP_MINTTL, sys::c_int::from(min_ttl))
     }

@@ -341,7 +341,12 @@ mod cmsg {
         unsendable_field: &'static str,
     }
 
-    fn cm(ttl: Option<u8>, dst: Option<Ipv4Addr>, if_index: Option<u32>, tos: Option<u8>) -> ControlMessage {
+    fn cm(
+        ttl: Option<u8>,
+        dst: Option<Ipv4Addr>,
+        if_index: Option<u32>,
+        tos: Option<u8>,
+    ) -> ControlMessage {
         ControlMessage {
             ttl,
             dst,
@@ -508,7 +513,8 @@ mod cmsg {
             assert_eq!(d.error, None, "{name}");
             assert_eq!(d.control, case.decoded, "{name}");
             // The receive buffer the codec asks for holds what came.
-            let all = ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TOS;
+            let all =
+                ControlFlags::TTL | ControlFlags::DST | ControlFlags::INTERFACE | ControlFlags::TOS;
             if case.decoded != ControlMessage::default() {
                 assert!(case.layout.space(all) >= received.len(), "{name}");
             }
@@ -527,7 +533,10 @@ mod cmsg {
                 },
                 "{name}"
             );
-            assert_eq!(std::io::Error::from(e).kind(), std::io::ErrorKind::Unsupported);
+            assert_eq!(
+                std::io::Error::from(e).kind(),
+                std::io::ErrorKind::Unsupported
+            );
         }
     }
 
@@ -593,7 +602,13 @@ mod cmsg {
             ("Windows", WINDOWS),
         ] {
             assert_eq!(
-                (l.recv_options, l.return_options, l.checksum, l.orig_dst, l.frag_size),
+                (
+                    l.recv_options,
+                    l.return_options,
+                    l.checksum,
+                    l.orig_dst,
+                    l.frag_size
+                ),
                 (None, None, None, None, None),
                 "{name}"
             );
@@ -629,7 +644,14 @@ mod cmsg {
         ];
         for (name, l, (align, header, len_at, level_at, type_at, len_size)) in expected {
             assert_eq!(
-                (l.align, l.header_len, l.len_offset, l.level_offset, l.type_offset, l.len_size),
+                (
+                    l.align,
+                    l.header_len,
+                    l.len_offset,
+                    l.level_offset,
+                    l.type_offset,
+                    l.len_size
+                ),
                 (align, header, len_at, level_at, type_at, len_size),
                 "{name}"
             );
@@ -686,10 +708,11 @@ mod cmsg {
         }
         let mut buffers = Vec::new();
         // What this platform's kernel writes (the case of this layout)...
-        if let Some(case) = cases().into_iter().find(|c| c.layout.align == CMSG_LAYOUT.align
-            && c.layout.recv_ttl == CMSG_LAYOUT.recv_ttl
-            && c.layout.recv_if == CMSG_LAYOUT.recv_if)
-        {
+        if let Some(case) = cases().into_iter().find(|c| {
+            c.layout.align == CMSG_LAYOUT.align
+                && c.layout.recv_ttl == CMSG_LAYOUT.recv_ttl
+                && c.layout.recv_if == CMSG_LAYOUT.recv_if
+        }) {
             buffers.push(hex(case.received));
         }
         // ...and what the codec writes for a sender.
@@ -702,7 +725,10 @@ mod cmsg {
             ..ControlMessage::default()
         };
         let sendable = ControlMessage {
-            src: CMSG_LAYOUT.unsendable(&src(SRC, None)).is_none().then_some(SRC),
+            src: CMSG_LAYOUT
+                .unsendable(&src(SRC, None))
+                .is_none()
+                .then_some(SRC),
             if_index: CMSG_LAYOUT.pktinfo.map(|_| 2),
             ttl: CMSG_LAYOUT.send_ttl.map(|_| 5),
             tos: CMSG_LAYOUT.send_tos.map(|_| 0x10),
@@ -754,7 +780,13 @@ mod structs {
         ];
         for (name, l, (req, source_req, group_at, source_at, sin_len)) in expected {
             assert_eq!(
-                (l.req_len, l.source_req_len, l.group_offset, l.source_offset, l.sin_len),
+                (
+                    l.req_len,
+                    l.source_req_len,
+                    l.group_offset,
+                    l.source_offset,
+                    l.sin_len
+                ),
                 (req, source_req, group_at, source_at, sin_len),
                 "{name}"
             );
@@ -801,9 +833,18 @@ mod structs {
     fn linux_structures_match_the_lp64_layout() {
         use std::mem::offset_of;
         assert_eq!(size_of::<libc::group_req>(), GROUP_REQ_LP64.req_len);
-        assert_eq!(size_of::<libc::group_source_req>(), GROUP_REQ_LP64.source_req_len);
-        assert_eq!(offset_of!(libc::group_req, gr_group), GROUP_REQ_LP64.group_offset);
-        assert_eq!(offset_of!(libc::group_source_req, gsr_source), GROUP_REQ_LP64.source_offset);
+        assert_eq!(
+            size_of::<libc::group_source_req>(),
+            GROUP_REQ_LP64.source_req_len
+        );
+        assert_eq!(
+            offset_of!(libc::group_req, gr_group),
+            GROUP_REQ_LP64.group_offset
+        );
+        assert_eq!(
+            offset_of!(libc::group_source_req, gsr_source),
+            GROUP_REQ_LP64.source_offset
+        );
         // `struct ip_mreq` (8 bytes) and `struct ip_mreqn` (12), the same
         // on every platform that has them (netinet/in.h).
         assert_eq!(size_of::<libc::ip_mreq>(), 8);
@@ -817,15 +858,28 @@ mod structs {
     fn raw_formats_by_kernel() {
         assert_eq!(RAW_WIRE.send, RawFormat::Wire);
         assert_eq!(RAW_BSD.send, RawFormat::BsdHostOrder(ByteOrder::NATIVE));
-        assert_eq!(RAW_BSD.recv, RawFormat::LengthExcludesHeader(ByteOrder::NATIVE));
+        assert_eq!(
+            RAW_BSD.recv,
+            RawFormat::LengthExcludesHeader(ByteOrder::NATIVE)
+        );
         // FreeBSD: converted fields until 10.0, host order without the
         // subtraction in 10.x, network order from 11.0 (Go's header.go).
         assert_eq!(freebsd_raw(903_000), RAW_BSD);
-        assert_eq!(freebsd_raw(1_002_000).recv, RawFormat::BsdHostOrder(ByteOrder::NATIVE));
-        assert_eq!(freebsd_raw(1_002_000).send, RawFormat::BsdHostOrder(ByteOrder::NATIVE));
+        assert_eq!(
+            freebsd_raw(1_002_000).recv,
+            RawFormat::BsdHostOrder(ByteOrder::NATIVE)
+        );
+        assert_eq!(
+            freebsd_raw(1_002_000).send,
+            RawFormat::BsdHostOrder(ByteOrder::NATIVE)
+        );
         assert_eq!(freebsd_raw(1_100_000), RAW_WIRE);
         assert_eq!(freebsd_raw(1_400_097), RAW_WIRE);
-        assert_eq!(crate::sys::raw_formats().send, RawFormat::Wire, "this host: Linux");
+        assert_eq!(
+            crate::sys::raw_formats().send,
+            RawFormat::Wire,
+            "this host: Linux"
+        );
     }
 
     /// The in-place rewrites of a raw socket's header agree with the core's
@@ -846,7 +900,10 @@ mod structs {
         let n = h.emit(&mut wire).unwrap();
         let wire = &wire[..n];
         for order in [ByteOrder::Little, ByteOrder::Big] {
-            for format in [RawFormat::BsdHostOrder(order), RawFormat::LengthExcludesHeader(order)] {
+            for format in [
+                RawFormat::BsdHostOrder(order),
+                RawFormat::LengthExcludesHeader(order),
+            ] {
                 let mut emitted = [0u8; 60];
                 let m = h.emit_with(&mut emitted, format, ipv4_core::checksum::Policy::Enforce);
                 if format.length_excludes_header() {
@@ -864,7 +921,10 @@ mod structs {
                         ByteOrder::Big => frag.to_be_bytes(),
                     };
                     bytes[6..8].copy_from_slice(&frag);
-                    assert_eq!(Header::parse_raw(&bytes, format).unwrap(), Header::parse(wire).unwrap());
+                    assert_eq!(
+                        Header::parse_raw(&bytes, format).unwrap(),
+                        Header::parse(wire).unwrap()
+                    );
                     to_wire(format, &mut bytes);
                     assert_eq!(&bytes[..], wire, "{format:?}");
                     continue;

@@ -9,9 +9,9 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::AsRawFd;
 
 use super::unix::{BorrowedSocket, c_int, c_void, cvt, point_msghdr, source_of};
+use super::{Received, RecvSlot, SendSlot, sockaddr_in};
 /// `MSG_WAITFORONE`: wait for the first message of a batch only.
 pub(crate) use libc::MSG_WAITFORONE;
-use super::{Received, RecvSlot, SendSlot, sockaddr_in};
 
 /// The `struct mmsghdr` array of `recvmmsg(2)`/`sendmmsg(2)`, with the
 /// iovecs and addresses its headers point to, kept between calls so that a

@@ -67,7 +67,12 @@ impl Mmsg {
         let received = &mut self.received;
         each(into, |slot, first| {
             let flags = if first { flags } else { flags | MSG_DONTWAIT };
-            let r = super::recvmsg(socket, &mut [IoSliceMut::new(slot.buf)], slot.control, flags)?;
+            let r = super::recvmsg(
+                socket,
+                &mut [IoSliceMut::new(slot.buf)],
+                slot.control,
+                flags,
+            )?;
             received.push(r);
             // Without `MSG_DONTWAIT` a second call could block.
             Ok(MSG_DONTWAIT != 0)

@@ -43,9 +43,8 @@ pub(crate) fn getsockopt<T: OptionValue>(
     let mut value = MaybeUninit::<T>::zeroed();
     // SAFETY: `value` is `size_of::<T>()` writable bytes, which the kernel
     // does not exceed.
-    let len = unsafe {
-        getsockopt_raw(fd, level, name, value.as_mut_ptr().cast(), size_of::<T>())?
-    };
+    let len =
+        unsafe { getsockopt_raw(fd, level, name, value.as_mut_ptr().cast(), size_of::<T>())? };
     // SAFETY: the bytes were zeroed and then partly overwritten by the
     // kernel; `T: OptionValue` accepts any bytes.
     Ok((unsafe { value.assume_init() }, len))
