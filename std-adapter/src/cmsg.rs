@@ -910,11 +910,20 @@ impl From<EncodeError> for io::Error {
     /// [`EncodeError::Unsupported`] an
     /// [`Unsupported`](io::ErrorKind::Unsupported) one.
     fn from(e: EncodeError) -> io::Error {
-        let kind = match e {
+        io::Error::new(e.kind(), e)
+    }
+}
+
+impl EncodeError {
+    /// The [`io::ErrorKind`] this error converts to:
+    /// [`Unsupported`](io::ErrorKind::Unsupported) for
+    /// [`EncodeError::Unsupported`],
+    /// [`InvalidInput`](io::ErrorKind::InvalidInput) otherwise.
+    pub fn kind(&self) -> io::ErrorKind {
+        match self {
             EncodeError::Unsupported { .. } => io::ErrorKind::Unsupported,
             _ => io::ErrorKind::InvalidInput,
-        };
-        io::Error::new(kind, e)
+        }
     }
 }
 
@@ -951,6 +960,38 @@ impl From<EncodeError> for io::Error {
 /// table); on Linux every field can be sent.
 pub fn encode(cm: &ControlMessage, buf: &mut [u8]) -> Result<usize, EncodeError> {
     encode_with(&sys::CMSG_LAYOUT, cm, buf)
+}
+
+/// [`encode`] for a socket that is raw (`SOCK_RAW`) or not: where raw
+/// sockets ignore control messages on send ([`sys::RAW_SENDS_CONTROL`]),
+/// any field to send is [`EncodeError::Unsupported`] on a raw socket.
+pub(crate) fn encode_for(
+    cm: &ControlMessage,
+    buf: &mut [u8],
+    raw: bool,
+) -> Result<usize, EncodeError> {
+    if raw
+        && !sys::RAW_SENDS_CONTROL
+        && let Some(field) = first_sent_field(cm)
+    {
+        return Err(EncodeError::Unsupported { field });
+    }
+    encode(cm, buf)
+}
+
+/// The first field of `cm` that [`encode`] would send, if any (`dst`,
+/// `return_options`, `checksum` and the other receive-only fields are never
+/// sent).
+fn first_sent_field(cm: &ControlMessage) -> Option<&'static str> {
+    [
+        (cm.src.is_some(), "src"),
+        (cm.if_index.is_some(), "if_index"),
+        (cm.ttl.is_some(), "ttl"),
+        (cm.tos.is_some(), "tos"),
+        (cm.options.is_some(), "options"),
+    ]
+    .into_iter()
+    .find_map(|(set, field)| set.then_some(field))
 }
 
 /// [`encode`] into a buffer laid out as `layout` says; a field the
@@ -1750,6 +1791,63 @@ mod tests {
         assert_eq!(encoded_len(&cm), 32 + 24 + 24 + 56);
         assert_eq!(BUFFER_LEN, MAX_SPACE + 64);
         assert_eq!(BUFFER_LEN, 336);
+    }
+
+    // Where raw sockets drop control messages on send (FreeBSD), every
+    // field `encode` would send is named and refused; the receive-only ones
+    // are not sent, so they never cause a refusal.
+    #[test]
+    fn first_sent_field_names_what_a_raw_socket_would_drop() {
+        let none = ControlMessage {
+            dst: Some(Ipv4Addr::new(203, 0, 113, 9)),
+            checksum: Some(0x1234),
+            ..ControlMessage::default()
+        };
+        assert_eq!(first_sent_field(&none), None);
+        for (cm, field) in [
+            (
+                ControlMessage {
+                    src: Some(Ipv4Addr::LOCALHOST),
+                    ..none
+                },
+                "src",
+            ),
+            (
+                ControlMessage {
+                    if_index: Some(1),
+                    ..none
+                },
+                "if_index",
+            ),
+            (
+                ControlMessage {
+                    ttl: Some(1),
+                    ..none
+                },
+                "ttl",
+            ),
+            (
+                ControlMessage {
+                    tos: Some(0x10),
+                    ..none
+                },
+                "tos",
+            ),
+        ] {
+            assert_eq!(first_sent_field(&cm), Some(field));
+        }
+        // Elsewhere raw sockets send them as datagram sockets do.
+        let tos = ControlMessage {
+            tos: Some(0x10),
+            ..none
+        };
+        let mut buf = [0u8; 64];
+        let raw = encode_for(&tos, &mut buf, true).map_err(|e| e.kind());
+        if crate::sys::RAW_SENDS_CONTROL {
+            assert_eq!(raw, encode(&tos, &mut buf).map_err(|e| e.kind()));
+        } else {
+            assert_eq!(raw, Err(io::ErrorKind::Unsupported));
+        }
     }
 
     // The codec takes every number from its layout: with a foreign one (a

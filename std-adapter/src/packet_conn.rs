@@ -201,7 +201,7 @@ impl<S: AsSocket> PacketConn<S> {
         let dst = ipv4_destination(dst.into())?;
         let mut control = ControlBuffer::new();
         let len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
+            Some(cm) => cmsg::encode_for(cm, control.as_mut_bytes(), self.raw)?,
             None => 0,
         };
         sys::sendmsg(

@@ -373,7 +373,7 @@ impl<S: AsSocket> RawConn<S> {
     ) -> io::Result<usize> {
         let mut control = ControlBuffer::new();
         let control_len = match cm {
-            Some(cm) => cmsg::encode(cm, control.as_mut_bytes())?,
+            Some(cm) => cmsg::encode_for(cm, control.as_mut_bytes(), true)?,
             None => 0,
         };
         let dst = cm.and_then(|cm| cm.dst).unwrap_or(destination);

@@ -84,9 +84,11 @@ impl SendBatch {
     }
 
     /// Encodes each message's control message into its own buffer.
+    /// `raw`: whether the socket is `SOCK_RAW` ([`cmsg::encode_for`]).
     fn encode_controls<'c>(
         &mut self,
         controls: impl ExactSizeIterator<Item = Option<&'c ControlMessage>>,
+        raw: bool,
     ) -> io::Result<()> {
         let n = controls.len();
         if self.controls.len() < n {
@@ -99,11 +101,8 @@ impl SendBatch {
             .enumerate()
         {
             *len = match cm {
-                Some(cm) => cmsg::encode(cm, buf.as_mut_bytes()).map_err(|e| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidInput,
-                        format!("message {i} of the batch: {e}"),
-                    )
+                Some(cm) => cmsg::encode_for(cm, buf.as_mut_bytes(), raw).map_err(|e| {
+                    io::Error::new(e.kind(), format!("message {i} of the batch: {e}"))
                 })?,
                 None => 0,
             };
@@ -276,7 +275,7 @@ impl<S: AsSocket> PacketConn<S> {
         msgs: &[SendMessage<'_>],
     ) -> Result<usize, SendBatchError> {
         batch
-            .encode_controls(msgs.iter().map(|m| m.control.as_ref()))
+            .encode_controls(msgs.iter().map(|m| m.control.as_ref()), self.is_raw())
             .map_err(unsent)?;
         batch.send_prepared(self.socket(), msgs, |m, _| (&[], m.payload, m.dst))
     }
@@ -424,7 +423,7 @@ impl<S: AsSocket> RawConn<S> {
     ) -> Result<usize, SendBatchError> {
         let prepare = |batch: &mut SendBatch| {
             batch.prepare_headers(msgs)?;
-            batch.encode_controls(msgs.iter().map(|m| m.control.as_ref()))
+            batch.encode_controls(msgs.iter().map(|m| m.control.as_ref()), true)
         };
         prepare(batch).map_err(unsent)?;
         batch.send_prepared(self.socket(), msgs, |m, prepared| {

@@ -217,3 +217,9 @@ pub(crate) struct SendSlot<'a> {
     pub(crate) dst: Option<SocketAddrV4>,
     pub(crate) control: &'a [u8],
 }
+
+/// Whether a raw socket's `sendmsg` passes control messages to the output
+/// path. FreeBSD's `rip_send` (`sys/netinet/raw_ip.c`) drops them, so a
+/// per-datagram source or TOS on a raw socket would vanish silently there;
+/// [`crate::cmsg`] refuses them instead.
+pub(crate) const RAW_SENDS_CONTROL: bool = !cfg!(target_os = "freebsd");
