@@ -227,6 +227,9 @@ fn filter_interface(interface: InterfaceRef<'_>) -> io::Result<sys::FilterInterf
 /// [RFC 3678 §5.2]: https://www.rfc-editor.org/rfc/rfc3678#section-5.2
 /// [RFC 3376]: https://www.rfc-editor.org/rfc/rfc3376
 /// [RFC 9776]: https://www.rfc-editor.org/rfc/rfc9776
+// One line per `doc(cfg)` of the source-specific calls, as rustfmt would
+// spread each over eight.
+#[rustfmt::skip::attributes(cfg_attr)]
 pub trait MulticastOptions: sealed::DatagramSocket {
     /// The time-to-live of outgoing multicast datagrams
     /// (`IP_MULTICAST_TTL`; the default is 1, this link only).
@@ -351,14 +354,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(not(any(
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Joins `group` for datagrams from `source` only (source-specific
     /// multicast, [RFC 4607]; `MCAST_JOIN_SOURCE_GROUP`, by address
     /// `IP_ADD_SOURCE_MEMBERSHIP`). Calling it again with another source
@@ -385,14 +381,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(not(any(
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Stops receiving `group` from `source` (`MCAST_LEAVE_SOURCE_GROUP`;
     /// by address, `IP_DROP_SOURCE_MEMBERSHIP`); leaving the last source
     /// leaves the group.
@@ -411,14 +400,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(not(any(
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Blocks `source` of a group joined any-source with
     /// [`join_group`](Self::join_group) (`MCAST_BLOCK_SOURCE`; by address,
     /// `IP_BLOCK_SOURCE`): the group's datagrams from that source stop
@@ -438,14 +420,7 @@ pub trait MulticastOptions: sealed::DatagramSocket {
     }
 
     #[cfg(ipv4_std_mcast_source)]
-    #[cfg_attr(
-        docsrs,
-        doc(cfg(not(any(
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))))
-    )]
+    #[cfg_attr(docsrs, doc(cfg(not(any(target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly")))))]
     /// Unblocks a `source` blocked with
     /// [`exclude_source_specific_group`](Self::exclude_source_specific_group)
     /// (`MCAST_UNBLOCK_SOURCE`; by address, `IP_UNBLOCK_SOURCE`).
