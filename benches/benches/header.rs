@@ -326,7 +326,7 @@ fn floor_with(b: &[u8], verify: bool) -> u64 {
             sum += options.as_chunks::<4>().0.iter().map(word).sum::<u64>();
         }
         // Sums to 0xffff in ones' complement: a non-zero multiple of 0xffff.
-        if sum % 0xffff != 0 || sum == 0 {
+        if !sum.is_multiple_of(0xffff) || sum == 0 {
             return 0;
         }
     }
