@@ -15,7 +15,8 @@
 //! machine), or criterion's median with `--median`; in GB/s where the group
 //! has a byte throughput. Two more columns: ours ÷ the fastest peer (time
 //! ratio, lower is better; "peers" are the functions not named `ours*`,
-//! `read_ceiling` or a kernel) and, where a `read_ceiling` function exists,
+//! `floor*` (a hand-written floor, not a library), `read_ceiling` or a
+//! kernel) and, where a `read_ceiling` function exists,
 //! ours as a share of its rate.
 //!
 //! Lines a bench stores as `pairs-<bench>.txt` (the checksum's
@@ -130,6 +131,7 @@ fn fmt(value: f64) -> String {
 
 fn is_peer(function: &str) -> bool {
     !function.starts_with("ours")
+        && !function.starts_with("floor")
         && function != "read_ceiling"
         && !["Scalar", "Sse2", "Hybrid", "Avx2", "Avx512", "Avx512Vnni"].contains(&function)
 }

@@ -135,7 +135,7 @@ fn sum16(data: &[u8]) -> u16 {
 /// is a multiply, three shifts and subtractions longer, and on the
 /// dependency chain of every header check.
 #[inline(always)]
-const fn sums_to_ffff(sum: u64) -> bool {
+pub(crate) const fn sums_to_ffff(sum: u64) -> bool {
     /// `0xffff · INVERSE ≡ 1 (mod 2^64)`.
     const INVERSE: u64 = 0xfffe_fffe_fffe_ffff;
     const _: () = assert!(0xffff_u64.wrapping_mul(INVERSE) == 1);
@@ -387,6 +387,40 @@ pub fn verify_words(words: &[[u8; 4]]) -> bool {
     } else {
         verify_long(words.as_flattened())
     }
+}
+
+/// The exact sum of an IPv4 header given as its fixed 20 bytes and its
+/// option words (none to ten), as native-endian 32-bit words: five
+/// additions unrolled and a loop only when there are options.
+/// [`sums_to_ffff`] tests it; [`header_checksum_from_sum`] turns it
+/// into the checksum the header should carry.
+#[inline(always)]
+pub(crate) fn header_sum(fixed: &[u8; 20], options: &[[u8; 4]]) -> u64 {
+    let word = |w: &[u8; 4]| u64::from(u32::from_ne_bytes(*w));
+    let (f, _) = fixed.as_chunks::<4>();
+    let mut sum = match f {
+        [w0, w1, w2, w3, w4] => word(w0) + word(w1) + word(w2) + word(w3) + word(w4),
+        _ => 0,
+    };
+    // The first option word unrolled: a header with one 4-byte option
+    // (Router Alert, on every IGMP message) skips the loop's set-up.
+    if let Some((first, rest)) = options.split_first() {
+        sum += word(first);
+        for w in rest {
+            sum += word(w);
+        }
+    }
+    sum
+}
+
+/// The checksum a header should carry, from its [`header_sum`] and the
+/// checksum field it holds (bytes 10 and 11): what
+/// `checksum_skipping_field(header, 10)` returns, without summing again.
+#[inline(always)]
+pub(crate) const fn header_checksum_from_sum(sum: u64, field: [u8; 2]) -> u16 {
+    // The field is the high-address half of the third 32-bit word; the
+    // exact sum holds it once.
+    checksum_of_sum_ne(sum - u32::from_ne_bytes([0, 0, field[0], field[1]]) as u64)
 }
 
 /// The checksum of `data` with the 16-bit checksum field at offset `at`

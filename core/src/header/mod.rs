@@ -129,17 +129,26 @@ fn validate(bytes: &[u8], strictness: Strictness) -> Result<(usize, usize), Head
         });
     };
     let version_ihl = first[0];
-    let header_len = usize::from(version_ihl & 0x0f) * 4;
     let total_len = u16::from_be_bytes([first[2], first[3]]);
     let total = usize::from(total_len);
-    let mut ok =
-        (version_ihl >> 4 == VERSION) & (header_len >= MIN_LEN) & (header_len <= bytes.len());
-    if strictness != Strictness::Lax {
-        ok &= total >= header_len;
-    }
-    if strictness == Strictness::Packet {
-        ok &= total <= bytes.len();
-    }
+    // Version 4 and IHL >= 5 in one test: the byte is 0x45 to 0x4f.
+    let ihl_above_min = version_ihl.wrapping_sub(0x45);
+    let header_len = if strictness == Strictness::HeaderOnly {
+        // Derived from the tested value, so the compiler knows the owned
+        // header's length is 20 to 60 (no clamping of its options length).
+        (usize::from(ihl_above_min) + 5) * 4
+    } else {
+        // The view's accessors read the IHL nibble: the same expression
+        // lets the compiler reuse what was proved about it.
+        usize::from(version_ihl & 0x0f) * 4
+    };
+    let ok = (ihl_above_min <= 0x4f - 0x45)
+        & match strictness {
+            // IHL × 4 <= total length <= buffer: "IHL × 4 <= buffer" follows.
+            Strictness::Packet => (header_len <= total) & (total <= bytes.len()),
+            Strictness::HeaderOnly => (header_len <= total) & (header_len <= bytes.len()),
+            Strictness::Lax => header_len <= bytes.len(),
+        };
     if ok {
         Ok((header_len, total))
     } else {

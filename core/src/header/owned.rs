@@ -212,8 +212,40 @@ impl Header {
     /// ```
     #[inline]
     pub fn parse(bytes: &[u8]) -> Result<Header, HeaderError> {
-        validate(bytes, Strictness::HeaderOnly)?;
-        Ok(HeaderView::new_unchecked(bytes).to_header())
+        let (header_len, _) = validate(bytes, Strictness::HeaderOnly)?;
+        // Validated: 20 <= header_len <= bytes.len(); the fallbacks are
+        // dead code. The options' length is the validated header length's
+        // (not worked out again from the bytes), so the compiler knows it.
+        let options = bytes.get(MIN_LEN..header_len).unwrap_or_default();
+        let raw = match HeaderPrefix::ref_from_prefix(bytes) {
+            Ok((raw, _)) => raw,
+            Err(_) => &HeaderPrefix::ZERO,
+        };
+        Ok(Header::from_parts(raw, options))
+    }
+
+    /// The header with the fixed fields of `raw` and `options` (at most
+    /// 40 bytes are kept; callers pass a whole number of words).
+    #[inline(always)]
+    pub(super) fn from_parts(raw: &HeaderPrefix, options: &[u8]) -> Header {
+        let mut options_array = [0u8; MAX_OPTIONS_LEN];
+        copy_prefix(&mut options_array, options);
+        // One struct expression, so the value is built in place.
+        Header {
+            version: raw.version(),
+            tos: raw.tos,
+            total_len: raw.total_len.get(),
+            identification: raw.identification.get(),
+            flags: raw.flags(),
+            fragment_offset: raw.fragment_offset(),
+            ttl: raw.ttl,
+            protocol: raw.protocol(),
+            checksum: raw.checksum.get(),
+            source: raw.source(),
+            destination: raw.destination(),
+            options: options_array,
+            options_len: options.len().min(MAX_OPTIONS_LEN) as u8,
+        }
     }
 
     /// Parses a header in a raw-socket `format` (see [`RawFormat`]); with

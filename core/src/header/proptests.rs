@@ -417,3 +417,35 @@ proptest! {
         prop_assert_eq!(&again[..], &buf[..n]);
     }
 }
+
+proptest! {
+    /// `new_checked_with(Enforce)` agrees with `new_checked` plus
+    /// `verify_checksum`, on packets with a right checksum and with one
+    /// header byte changed; its error carries the field as found and what
+    /// `compute_checksum` says it should be (it works that out from the
+    /// sum it verified, not by summing again).
+    #[test]
+    fn enforce_agrees_with_verify(packet in any_packet(), at in 0usize..60, xor in any::<u8>()) {
+        let mut packet = packet;
+        let header_len = usize::from(packet[0] & 0x0f) * 4;
+        // Any header byte but the version/IHL and total length ones, which
+        // would make the packet fail the length rules instead.
+        let at = at % header_len;
+        if !matches!(at, 0 | 2 | 3) {
+            packet[at] ^= xor;
+        }
+        let view = HeaderView::new_checked(&packet[..]).unwrap();
+        match HeaderView::new_checked_with(&packet[..], Policy::Enforce) {
+            Ok(v) => {
+                prop_assert!(view.verify_checksum());
+                prop_assert_eq!(v, view);
+            }
+            Err(HeaderError::Checksum { expected, found }) => {
+                prop_assert!(!view.verify_checksum());
+                prop_assert_eq!(found, view.checksum());
+                prop_assert_eq!(expected, view.compute_checksum());
+            }
+            Err(other) => prop_assert!(false, "{other:?}"),
+        }
+    }
+}

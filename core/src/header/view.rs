@@ -4,10 +4,7 @@ use core::net::Ipv4Addr;
 
 use zerocopy::FromBytes;
 
-use super::{
-    Flags, Header, HeaderPrefix, MAX_OPTIONS_LEN, MIN_LEN, Protocol, Strictness, copy_prefix,
-    field, validate,
-};
+use super::{Flags, Header, HeaderPrefix, MIN_LEN, Protocol, Strictness, field, validate};
 use crate::checksum::{self, Policy};
 use crate::error::HeaderError;
 
@@ -134,13 +131,25 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
         }
         let bytes = buf.as_ref();
         let (header_len, payload_end) = validate(bytes, Strictness::Packet)?;
-        let header = bytes.get(..header_len).unwrap_or(bytes);
-        // Validated: `header` is 20 to 60 bytes in whole words.
-        let (words, _) = header.as_chunks::<4>();
-        if checksum::verify_words(words) {
+        // Validated: 20 <= header_len <= payload_end <= bytes.len(), so
+        // neither `get` nor `first_chunk` fails (the fallbacks are dead
+        // code); slicing through `payload_end` lets the compiler see that.
+        let packet = bytes.get(..payload_end).unwrap_or_default();
+        let options = packet.get(MIN_LEN..header_len).unwrap_or_default();
+        let fixed = bytes.first_chunk::<MIN_LEN>().unwrap_or(&[0; MIN_LEN]);
+        let sum = checksum::header_sum(fixed, options.as_chunks::<4>().0);
+        if checksum::sums_to_ffff(sum) {
             Ok(HeaderView { buf, payload_end })
         } else {
-            Err(checksum_error(header))
+            // Built here from the sum, no call: a `HeaderError` returned
+            // from a call comes back through memory, and the compiler then
+            // keeps a path from it into the success path, which costs that
+            // path a stack frame and what the validation proved.
+            let found = [fixed[10], fixed[11]];
+            Err(HeaderError::Checksum {
+                expected: checksum::header_checksum_from_sum(sum, found),
+                found: u16::from_be_bytes(found),
+            })
         }
     }
 
@@ -384,26 +393,7 @@ impl<B: AsRef<[u8]>> HeaderView<B> {
     /// An owned copy of the header, equal to it in every field.
     #[inline]
     pub fn to_header(&self) -> Header {
-        let raw = self.prefix();
-        let options = self.options();
-        let mut options_array = [0u8; MAX_OPTIONS_LEN];
-        copy_prefix(&mut options_array, options);
-        // One struct expression, so the value is built in place.
-        Header {
-            version: raw.version(),
-            tos: raw.tos,
-            total_len: raw.total_len.get(),
-            identification: raw.identification.get(),
-            flags: raw.flags(),
-            fragment_offset: raw.fragment_offset(),
-            ttl: raw.ttl,
-            protocol: raw.protocol(),
-            checksum: raw.checksum.get(),
-            source: raw.source(),
-            destination: raw.destination(),
-            options: options_array,
-            options_len: options.len().min(MAX_OPTIONS_LEN) as u8,
-        }
+        Header::from_parts(self.prefix(), self.options())
     }
 
     /// Start and end of the payload in the buffer (out of range only on
@@ -473,21 +463,6 @@ fn options_part(bytes: &[u8], header_len: usize) -> &[u8] {
 #[inline(always)]
 fn payload_part(bytes: &[u8], (start, end): (usize, usize)) -> &[u8] {
     bytes.get(start..end).unwrap_or_default()
-}
-
-/// The error for a header whose checksum does not verify (cold but
-/// inlined, for the reason given on `invalid` in the module root).
-#[cold]
-#[inline]
-fn checksum_error(header: &[u8]) -> HeaderError {
-    let found = match header.get(field::CHECKSUM) {
-        Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
-        _ => 0,
-    };
-    HeaderError::Checksum {
-        expected: compute_checksum(header),
-        found,
-    }
 }
 
 /// The checksum of `header` with its checksum field taken as zero.

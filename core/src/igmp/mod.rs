@@ -256,12 +256,14 @@ impl<'a> Message<'a> {
         if policy == Policy::Enforce {
             verify_checksum(bytes)?;
         }
-        // Every well-formed message of a known type is classified here,
-        // where this function is inlined: out of line, the large `Result`
-        // came back through memory and the caller matched on it again
-        // (BENCHMARKS.md, IGMP). Only the rare cases go out of line.
-        // Each arm builds its variant itself: picking a constructor first
-        // and calling it after made an indirect call.
+        // Every message is classified here, where this function is
+        // inlined, and no path calls out for a `Message` or an
+        // `IgmpError`: a `Result` that comes back from a call comes back
+        // through memory, the compiler cannot tell its variant, and every
+        // other path then goes through that memory too (the caller's match
+        // and the accessors' length facts are lost; BENCHMARKS.md, IGMP,
+        // stage 4). Each arm builds its variant itself: picking a
+        // constructor first and calling it after made an indirect call.
         let v1v2 = || V1V2Message::from_validated(bytes);
         Ok(match (MessageType(bytes[0]), bytes.len()) {
             (MessageType::MEMBERSHIP_QUERY, V1V2_LEN) if bytes[1] == 0 => Message::QueryV1(v1v2()),
@@ -273,32 +275,15 @@ impl<'a> Message<'a> {
                 Message::QueryV3(QueryV3::new_checked(bytes)?)
             }
             (MessageType::REPORT_V3, _) => Message::ReportV3(ReportV3::new_checked(bytes)?),
-            _ => return Self::classify_other(bytes),
-        })
-    }
-
-    /// Classifies what [`parse_with`](Self::parse_with) does not: queries
-    /// of 9 to 11 bytes, unknown types and short messages.
-    #[inline(never)]
-    fn classify_other(bytes: &'a [u8]) -> Result<Message<'a>, IgmpError> {
-        let message_type = MessageType(bytes[0]);
-        Ok(match message_type {
-            MessageType::MEMBERSHIP_QUERY => match bytes.len() {
-                9..=11 => Message::IgnoredQuery(bytes),
-                n if n >= QUERY_V3_MIN_LEN => Message::QueryV3(QueryV3::new_checked(bytes)?),
-                n => return Err(truncated("membership query", V1V2_LEN, n)),
-            },
-            MessageType::REPORT_V1 => {
-                return Err(truncated("IGMPv1 report", V1V2_LEN, bytes.len()));
+            // 9 to 11 bytes: neither v1/v2 nor v3 (RFC 9776 §7.1).
+            (MessageType::MEMBERSHIP_QUERY, 9..=11) => Message::IgnoredQuery(bytes),
+            (MessageType::MEMBERSHIP_QUERY, n) => {
+                return Err(truncated("membership query", V1V2_LEN, n));
             }
-            MessageType::REPORT_V2 => {
-                return Err(truncated("IGMPv2 report", V1V2_LEN, bytes.len()));
-            }
-            MessageType::LEAVE_GROUP => {
-                return Err(truncated("IGMPv2 leave", V1V2_LEN, bytes.len()));
-            }
-            MessageType::REPORT_V3 => Message::ReportV3(ReportV3::new_checked(bytes)?),
-            _ => Message::Unknown {
+            (MessageType::REPORT_V1, n) => return Err(truncated("IGMPv1 report", V1V2_LEN, n)),
+            (MessageType::REPORT_V2, n) => return Err(truncated("IGMPv2 report", V1V2_LEN, n)),
+            (MessageType::LEAVE_GROUP, n) => return Err(truncated("IGMPv2 leave", V1V2_LEN, n)),
+            (message_type, _) => Message::Unknown {
                 message_type,
                 bytes,
             },
@@ -338,8 +323,10 @@ impl<'a> Message<'a> {
     }
 }
 
-/// A message shorter than its fixed part.
+/// A message shorter than its fixed part. Cold, but inlined, so the
+/// caller sees which variant it returns (see `Message::parse_with`).
 #[cold]
+#[inline]
 pub(crate) fn truncated(what: &'static str, required: usize, found: usize) -> IgmpError {
     IgmpError::Truncated {
         what,
@@ -360,17 +347,20 @@ fn verify_checksum(bytes: &[u8]) -> Result<(), IgmpError> {
     if checksum::verify(bytes) {
         Ok(())
     } else {
-        Err(checksum_error(bytes))
+        // The variant built here, only the `u16` out of line (see
+        // `Message::parse_with`).
+        Err(IgmpError::Checksum {
+            found: checksum_field(bytes),
+            expected: expected_checksum(bytes),
+        })
     }
 }
 
-/// The error for a message whose checksum is wrong: what it should be.
+/// The checksum a message whose checksum is wrong should carry.
 #[cold]
-fn checksum_error(bytes: &[u8]) -> IgmpError {
-    IgmpError::Checksum {
-        found: checksum_field(bytes),
-        expected: checksum::checksum_skipping_field(bytes, 2),
-    }
+#[inline(never)]
+fn expected_checksum(bytes: &[u8]) -> u16 {
+    checksum::checksum_skipping_field(bytes, 2)
 }
 
 /// Reads an address at `at` (the caller has checked `at + 4 <= len`).
