@@ -18,8 +18,13 @@
 //! Live: a sender and a receiver thread for a fixed time, packets/s
 //! received.
 //!
-//! Modes run round-robin (the starting mode rotates each round) so that
-//! machine load hits all alike; the report gives medians, min and max.
+//! Modes run round-robin, each next to the floor it is compared with
+//! (ours, floor; the pairs' order rotates each round and the pair runs in
+//! the other order every other round), so that machine load hits all alike
+//! and each pair alike; the report gives medians, min and max, and for each
+//! comparison both the ratio of the medians and the median of the
+//! per-round ratios (each taken within seconds, so slow changes in the
+//! machine's speed cancel).
 //!
 //! Environment: `BENCH_N` (datagrams per drain, default 200000),
 //! `BENCH_ROUNDS` (default 5), `BENCH_SIZES` (default `64,1400`),
@@ -775,18 +780,44 @@ fn print_table(title: &str, rows: &[Samples]) {
     }
 }
 
-/// Prints the ratios of medians `a / b` for each `(label, a, b)`.
+/// The order of the modes in `round`: modes 0 and 1, 2 and 3, ... are
+/// pairs (a mode and its floor) that always run back to back; the pairs'
+/// order rotates by one each round, and in odd rounds each pair runs
+/// floor first.
+fn schedule(round: usize, modes: usize) -> Vec<usize> {
+    let pairs = modes.div_ceil(2);
+    let mut order = Vec::with_capacity(modes);
+    for p in 0..pairs {
+        let first = 2 * ((p + round) % pairs);
+        let mut pair: Vec<usize> = (first..(first + 2).min(modes)).collect();
+        if round % 2 == 1 {
+            pair.reverse();
+        }
+        order.extend(pair);
+    }
+    order
+}
+
+/// Prints, for each `(label, a, b)`, the ratio of the medians `a / b` and
+/// the median of the per-round ratios `a[i] / b[i]`.
 fn print_ratios(rows: &[Samples], pairs: &[(String, String, String)]) {
-    println!("\n| ratio of medians | CPU time | wall time |\n|---|---:|---:|");
+    println!(
+        "\n| ratio | CPU time: of medians | median of per-round | wall time: of medians |\n\
+         |---|---:|---:|---:|"
+    );
     for (label, a, b) in pairs {
         let find = |name: &str| rows.iter().find(|r| r.name == name);
         match (find(a), find(b)) {
-            (Some(a), Some(b)) => println!(
-                "| {label} | {:.3} | {:.3} |",
-                median(&a.cpu) / median(&b.cpu),
-                median(&a.wall) / median(&b.wall)
-            ),
-            _ => println!("| {label} | n/a | n/a |"),
+            (Some(a), Some(b)) => {
+                let per_round: Vec<f64> = a.cpu.iter().zip(&b.cpu).map(|(x, y)| x / y).collect();
+                println!(
+                    "| {label} | {:.3} | {:.3} | {:.3} |",
+                    median(&a.cpu) / median(&b.cpu),
+                    median(&per_round),
+                    median(&a.wall) / median(&b.wall)
+                )
+            }
+            _ => println!("| {label} | n/a | n/a | n/a |"),
         }
     }
 }
@@ -815,18 +846,29 @@ fn main() {
     let tx = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let tx_sink = receiver(false, &mut forced);
 
-    let mut drains = vec![Drain::StdRecvFrom, Drain::PacketConnRecvFrom];
-    drains.extend(BATCHES.map(Drain::RecvBatch));
-    drains.extend([Drain::LibcRecvfrom, Drain::LibcRecvmsg]);
-    drains.extend(BATCHES.map(Drain::LibcRecvmmsg));
+    // Each mode next to its floor: `schedule` keeps the pairs together.
+    let mut drains = vec![
+        Drain::StdRecvFrom,
+        Drain::LibcRecvfrom,
+        Drain::PacketConnRecvFrom,
+        Drain::LibcRecvmsg,
+    ];
+    drains.extend(BATCHES.into_iter().flat_map(|k| [Drain::RecvBatch(k), Drain::LibcRecvmmsg(k)]));
     if go.is_some() {
         drains.push(Drain::GoReadFrom);
         drains.extend(BATCHES.map(Drain::GoReadBatch));
     }
-    let mut sends = vec![SendMode::StdSendTo, SendMode::PacketConnSendTo];
-    sends.extend(BATCHES.map(SendMode::SendBatch));
-    sends.extend([SendMode::LibcSendto, SendMode::LibcSendmsg]);
-    sends.extend(BATCHES.map(SendMode::LibcSendmmsg));
+    let mut sends = vec![
+        SendMode::StdSendTo,
+        SendMode::LibcSendto,
+        SendMode::PacketConnSendTo,
+        SendMode::LibcSendmsg,
+    ];
+    sends.extend(
+        BATCHES
+            .into_iter()
+            .flat_map(|k| [SendMode::SendBatch(k), SendMode::LibcSendmmsg(k)]),
+    );
 
     println!(
         "socket_path: N = {n} datagrams per drain/send, {rounds} rounds, sizes {sizes:?}, Go harness: {}",
@@ -837,8 +879,7 @@ fn main() {
         let mut send_rows: Vec<Samples> = sends.iter().map(|s| Samples::new(s.name())).collect();
         let mut lost = 0usize;
         for round in 0..rounds {
-            for j in 0..drains.len() {
-                let i = (j + round) % drains.len();
+            for i in schedule(round, drains.len()) {
                 let mode = drains[i];
                 let (count, t) = match mode {
                     Drain::GoReadFrom | Drain::GoReadBatch(_) => {
@@ -857,8 +898,7 @@ fn main() {
                 lost += n.saturating_sub(count);
                 drain_rows[i].push(t, count);
             }
-            for j in 0..sends.len() {
-                let i = (j + round) % sends.len();
+            for i in schedule(round, sends.len()) {
                 let t = timed(|| send(sends[i], &tx, v4(&tx_sink), n, size));
                 lost += n.saturating_sub(discard(&tx_sink));
                 send_rows[i].push(t, n);

@@ -530,10 +530,14 @@ fn read_ne_i32(b: &[u8], at: usize) -> i32 {
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Message<'a>, DecodeError>;
 
+    // Inlined: an out-of-line `next` returns its `Option<Result<..>>`
+    // through memory, and reading it back right after the callee's narrower
+    // stores stalled store forwarding in every loop of `decode`.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let offset = self.offset;
         let rest = self.buf.get(offset..)?;
-        let layout = self.layout;
+        let layout = &self.layout;
         if rest.len() < layout.header_len {
             self.offset = self.buf.len();
             return None;
@@ -642,7 +646,9 @@ pub fn decode(buf: &[u8], control_truncated: bool) -> Decoded {
     decode_with(&sys::CMSG_LAYOUT, buf, control_truncated)
 }
 
-/// [`decode`] of a buffer laid out as `layout` says.
+/// [`decode`] of a buffer laid out as `layout` says (inlined into
+/// [`decode`], where the layout is a constant).
+#[inline]
 pub(crate) fn decode_with(layout: &Layout, buf: &[u8], control_truncated: bool) -> Decoded {
     let mut decoded = Decoded::default();
     let mut messages = Messages::with_layout(buf, *layout);

@@ -184,6 +184,9 @@ impl<'a> Raw<'a, '_> {
     /// Builds the datagram: the one place where a received message becomes
     /// a [`Datagram`]. `enabled` are the control messages asked for;
     /// `with_header` whether the socket delivers the IPv4 header (raw).
+    // Inlined so that the `Datagram` is built where the caller reads it,
+    // not returned through memory.
+    #[inline]
     pub(crate) fn into_datagram(self, enabled: ControlFlags, with_header: bool) -> Datagram<'a> {
         let flags = MessageFlags::from_bits_retain(self.flags);
         let data = self.buf.get(..self.returned).unwrap_or(self.buf);
