@@ -8,16 +8,18 @@ use crate::checksum;
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
 /// The fields of an IPv4 header to emit ([RFC 791 §3.1]) without its
-/// options and lengths: the fast path from plain values to wire bytes.
+/// options and lengths: plain values to wire bytes, with no options array.
 ///
 /// [`emit`](Self::emit) takes the options and the payload length as
 /// arguments and writes the header straight into the buffer: each field
 /// once, the checksum summed from the values in registers, the options
-/// copied once from the caller's slice. A [`Header`](super::Header) built
-/// for one emit holds a 40-byte options array that is zeroed, filled and
-/// read back; this struct is 16 bytes and stays in registers. The rules
-/// are those of [`Header::emit`](super::Header::emit): values that do not
-/// fit are refused with a typed error and nothing is written.
+/// copied once from the caller's slice. It is 16 bytes, where a
+/// [`Header`](super::Header) carries a 40-byte options array besides, so
+/// it suits code that keeps one per flow or passes it around; built and
+/// emitted in one function, both stay in registers and cost about the
+/// same. The rules are those of [`Header::emit`](super::Header::emit):
+/// values that do not fit are refused with a typed error and nothing is
+/// written.
 ///
 /// ```
 /// use core::net::Ipv4Addr;

@@ -15,10 +15,9 @@
 //!   owned header already is the packet's description). The total length
 //!   is derived there from the header and payload lengths, so how the
 //!   header was put together does not matter.
-//! * [`HeaderFields`] is the fast path from plain values: the fixed
-//!   fields in 16 bytes, whose [`emit`](HeaderFields::emit) takes the
-//!   options and payload length and writes each byte once, with the
-//!   same validation as [`Header::emit`].
+//! * [`HeaderFields`] is the fixed fields alone, in 16 bytes, whose
+//!   [`emit`](HeaderFields::emit) takes the options and payload length and
+//!   writes each byte once, with the same validation as [`Header::emit`].
 //! * [`HeaderPrefix`] is the fixed 20 bytes as a zerocopy struct; [`Flags`],
 //!   [`Protocol`] and [`RawFormat`] type three of its fields and the
 //!   raw-socket byte orders.

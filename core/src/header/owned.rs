@@ -228,6 +228,8 @@ impl Header {
     /// 40 bytes are kept; callers pass a whole number of words).
     #[inline(always)]
     pub(super) fn from_parts(raw: &HeaderPrefix, options: &[u8]) -> Header {
+        // A local array, moved in whole: no access at a variable offset
+        // into the header (see `copy_options`).
         let mut options_array = [0u8; MAX_OPTIONS_LEN];
         copy_prefix(&mut options_array, options);
         // One struct expression, so the value is built in place.
@@ -244,7 +246,8 @@ impl Header {
             source: raw.source(),
             destination: raw.destination(),
             options: options_array,
-            options_len: options.len().min(MAX_OPTIONS_LEN) as u8,
+            // Whole words, as every options length is (see `copy_options`).
+            options_len: (options.len().min(MAX_OPTIONS_LEN) & !3) as u8,
         }
     }
 
@@ -374,25 +377,10 @@ impl Header {
             max: u32::from(u16::MAX),
             found: total,
         })?;
-        self.copy_options_unpadded(options);
+        self.options = options_array(options);
         self.options_len = padded as u8;
         self.total_len = total_len;
         Ok(())
-    }
-
-    /// Stores `options` (at most 40 bytes; more are cut) with the rest of
-    /// the array zeroed, and sets the length to `options.len()` unpadded:
-    /// callers pass a multiple of 4 or fix the length themselves.
-    //
-    // Inlined: a header built by value (`Header::new` and the setters) is
-    // already zero past its options, and inlined the compiler drops the
-    // second zeroing and, for no options, the copy (BENCHMARKS.md, emit).
-    #[inline]
-    pub(super) fn copy_options_unpadded(&mut self, options: &[u8]) {
-        let len = options.len().min(MAX_OPTIONS_LEN);
-        self.options = [0; MAX_OPTIONS_LEN];
-        copy_prefix(&mut self.options, options);
-        self.options_len = len as u8;
     }
 
     /// The DSCP, the top six bits of [`tos`](Self::tos) ([RFC 2474 §3]).
@@ -539,7 +527,7 @@ impl Header {
         *fixed = with_checksum(words, checksum);
         // `rest` is exactly the options' length: the buffer was cut to
         // `header_len()`.
-        copy_prefix(rest, &self.options);
+        copy_options(rest, &self.options);
         if format != RawFormat::Wire {
             let order = format.byte_order();
             let mut total_len = self.total_len;
@@ -592,6 +580,90 @@ impl Header {
     #[inline(always)]
     fn prefix(&self, checksum: u16) -> HeaderPrefix {
         with_checksum(self.fixed_words(), checksum)
+    }
+}
+
+/// The first 40 bytes of `options` (fewer are followed by zeros) as a
+/// header's options array: one branch on the number of words, then loads
+/// at fixed offsets.
+///
+/// Not a copy into memory and a read back: a copy of a variable length
+/// ends at a variable offset, which makes LLVM keep the whole header in
+/// memory (see [`copy_options`]), and reading words back from partly
+/// overlapping stores stalls store forwarding. Built as ten `u32` values,
+/// the array stays in registers until it is written out.
+#[inline(always)]
+pub(super) fn options_array(options: &[u8]) -> [u8; MAX_OPTIONS_LEN] {
+    /// `N` whole words, then the 1 to 3 bytes of `tail` padded with zeros.
+    #[inline(always)]
+    fn words<const N: usize>(whole: &[[u8; 4]], tail: &[u8]) -> [u32; MAX_OPTIONS_LEN / 4] {
+        let mut out = [0u32; MAX_OPTIONS_LEN / 4];
+        if let Some(whole) = whole.first_chunk::<N>() {
+            for (word, bytes) in out.iter_mut().zip(whole) {
+                *word = u32::from_ne_bytes(*bytes);
+            }
+        }
+        if let (Some(last), false) = (out.get_mut(N), tail.is_empty()) {
+            let byte = |j: usize| tail.get(j).copied().unwrap_or(0);
+            *last = u32::from_ne_bytes([byte(0), byte(1), byte(2), 0]);
+        }
+        out
+    }
+    let (whole, tail) = options.as_chunks::<4>();
+    let words = match whole.len() {
+        0 => words::<0>(whole, tail),
+        1 => words::<1>(whole, tail),
+        2 => words::<2>(whole, tail),
+        3 => words::<3>(whole, tail),
+        4 => words::<4>(whole, tail),
+        5 => words::<5>(whole, tail),
+        6 => words::<6>(whole, tail),
+        7 => words::<7>(whole, tail),
+        8 => words::<8>(whole, tail),
+        9 => words::<9>(whole, tail),
+        // Ten or more: the first 40 bytes.
+        _ => words::<10>(whole, &[]),
+    };
+    zerocopy::transmute!(words)
+}
+
+/// Copies the first `out.len()` bytes of `options` into `out`: one move of
+/// a fixed size for each length a header's options can have (0 to 40 in
+/// steps of 4; no other length reaches it).
+///
+/// Fixed offsets and sizes only, so that a [`Header`] built and emitted in
+/// one function stays in registers: one access at a variable offset into
+/// the header (as `copy_prefix`'s last move is) makes LLVM keep the whole
+/// header in memory, and every field then goes through the stack
+/// (BENCHMARKS.md, header, stage 5).
+#[inline(always)]
+pub(super) fn copy_options(out: &mut [u8], options: &[u8; MAX_OPTIONS_LEN]) {
+    #[inline(always)]
+    fn first<const N: usize>(out: &mut [u8], options: &[u8; MAX_OPTIONS_LEN]) {
+        if let (Some(to), Some(from)) = (out.first_chunk_mut::<N>(), options.first_chunk::<N>()) {
+            *to = *from;
+        }
+    }
+    match out.len() {
+        0 => {}
+        4 => first::<4>(out, options),
+        8 => first::<8>(out, options),
+        12 => first::<12>(out, options),
+        16 => first::<16>(out, options),
+        20 => first::<20>(out, options),
+        24 => first::<24>(out, options),
+        28 => first::<28>(out, options),
+        32 => first::<32>(out, options),
+        36 => first::<36>(out, options),
+        40 => first::<40>(out, options),
+        // Not a header's options length: every code path that sets
+        // `options_len` keeps it a whole number of words up to 40. (A
+        // fallback reading `options` at a variable offset would cost the
+        // lengths above their registers.)
+        other => debug_assert!(
+            other % 4 == 0 && other <= MAX_OPTIONS_LEN,
+            "options length {other}"
+        ),
     }
 }
 

@@ -778,6 +778,33 @@ fn copy_prefix_copies_the_common_length() {
     }
 }
 
+/// `options_array` against a plain copy into a zeroed array, for every
+/// length up to past the 40 bytes it keeps (whole words, a 1–3 byte tail,
+/// too long).
+#[test]
+fn options_array_is_the_zero_padded_prefix() {
+    let src: [u8; 50] = core::array::from_fn(|i| i as u8 + 1);
+    for len in 0..=50 {
+        let mut expected = [0u8; MAX_OPTIONS_LEN];
+        let n = len.min(MAX_OPTIONS_LEN);
+        expected[..n].copy_from_slice(&src[..n]);
+        assert_eq!(owned::options_array(&src[..len]), expected, "{len}");
+    }
+}
+
+/// `copy_options` copies exactly `out.len()` bytes for every length a
+/// header's options can have.
+#[test]
+fn copy_options_fills_exactly_the_output() {
+    let options: [u8; MAX_OPTIONS_LEN] = core::array::from_fn(|i| i as u8 + 1);
+    for len in (0..=MAX_OPTIONS_LEN).step_by(4) {
+        let mut out = [0xeeu8; MAX_OPTIONS_LEN + 4];
+        owned::copy_options(&mut out[..len], &options);
+        assert_eq!(out[..len], options[..len], "{len}");
+        assert!(out[len..].iter().all(|&b| b == 0xee), "{len}");
+    }
+}
+
 // The five registry numbers read the same way under `{:?}`: the name when
 // the crate knows one, `Type(n)` otherwise.
 #[test]
