@@ -3,7 +3,7 @@ use core::net::Ipv4Addr;
 
 use zerocopy::FromBytes;
 
-use super::{Flags, HeaderPrefix, MAX_OPTIONS_LEN, MIN_LEN, Protocol, VERSION};
+use super::{Flags, HeaderPrefix, MAX_OPTIONS_LEN, MIN_LEN, Protocol, VERSION, padded_word};
 use crate::checksum;
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
 
@@ -203,10 +203,7 @@ impl HeaderFields {
             sum += u64::from(u32::from_ne_bytes(*src));
         }
         if !tail.is_empty() {
-            let mut last = [0u8; 4];
-            for (dst, src) in last.iter_mut().zip(tail) {
-                *dst = *src;
-            }
+            let last = padded_word(tail);
             if let Some(dst) = out.get_mut(whole.len()) {
                 *dst = last;
             }

@@ -193,6 +193,15 @@ fn invalid(
     }
 }
 
+/// The first 4 bytes of `bytes` as one option word, padded with zero bytes
+/// (End of Option List) when fewer: the last word of an options list whose
+/// length is not a multiple of 4. Fixed offsets only, no copy loop.
+#[inline(always)]
+fn padded_word(bytes: &[u8]) -> [u8; 4] {
+    let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    [byte(0), byte(1), byte(2), byte(3)]
+}
+
 /// Copies as many bytes as both slices hold (option bytes, at most 40 in
 /// practice) as two moves of one fixed size that overlap in the middle: 1,
 /// 2, 4, 8, 16 or 32 bytes each, by the length. A byte loop becomes a call

@@ -7,7 +7,7 @@ use zerocopy::network_endian::U16;
 
 use super::{
     Flags, HeaderPrefix, HeaderView, MAX_LEN, MAX_OPTIONS_LEN, MIN_LEN, Protocol, RawFormat,
-    Strictness, VERSION, copy_prefix, validate,
+    Strictness, VERSION, copy_prefix, padded_word, validate,
 };
 use crate::checksum::{self, Policy};
 use crate::error::{BufferTooSmall, HeaderError, HeaderField};
@@ -604,8 +604,7 @@ pub(super) fn options_array(options: &[u8]) -> [u8; MAX_OPTIONS_LEN] {
             }
         }
         if let (Some(last), false) = (out.get_mut(N), tail.is_empty()) {
-            let byte = |j: usize| tail.get(j).copied().unwrap_or(0);
-            *last = u32::from_ne_bytes([byte(0), byte(1), byte(2), 0]);
+            *last = u32::from_ne_bytes(padded_word(tail));
         }
         out
     }
